@@ -1,0 +1,464 @@
+"""Frames in a FIX byte stream: delimiting them, the garbled checks, resynchronising after garbage.
+
+Owns the scan of the raw byte stream: the BodyLength arithmetic that delimits each frame; every
+GARBLED_MESSAGE (-1177) check Binance documents (CheckSum, BeginString first, BodyLength
+right, MsgType third, printable ASCII, no tag without a value) and tags that are not positive
+integers (-1169); resynchronisation at the next ``8=FIX.4.4<SOH>`` after garbage; and a
+bounded buffer. Valid frames come out as their exact bytes, faults as ``Garbled`` items that
+carry the typed error; no input makes it raise. It knows nothing of dictionaries or sessions.
+
+Every byte fed is accounted for: the items of a stream, in order, cover it exactly (a valid
+frame, then a garbled region, then a frame…), whatever the chunking, so any split of a stream
+yields the same items as feeding it whole.
+
+Which fault a frame is reported with, when it has several: BeginString, then BodyLength (the
+frame cannot be delimited; the region runs to the next ``8=FIX.4.4<SOH>``), then a malformed
+CheckSum field (likewise), then MsgType not third, then a wrong CheckSum, then the first bad
+field in wire order (non-printable byte, invalid tag number, tag without a value). A frame
+that can be delimited is reported alone; the next frame starts right after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+from zlib import adler32 as _adler32
+
+from fixsession.errors import GarbledMessage, InvalidTagNumber, RequestError
+from fixsession.message import byte_sum
+from fixsession.spec import UTF8_TAGS
+
+BEGIN: Final = b"8=FIX.4.4\x01"
+_HEAD: Final = BEGIN + b"9="  # every frame starts with these 12 bytes
+_BODY_LENGTH_DIGITS: Final = 10  # zero-padded BodyLength (9=0000113) is accepted
+_TRAILER: Final = 7  # b"10=ddd\x01"
+DEFAULT_MAX_FRAME_SIZE: Final = 4 * 1024 * 1024
+SAMPLE_SIZE: Final = 4096  # bytes of a garbled region kept in Garbled.data
+
+# The garbled variants, by their index in the catalog's -1177 templates.
+_CHECKSUM, _BEGIN_STRING, _MSG_TYPE, _BODY_LENGTH, _NON_PRINTABLE, _NO_VALUE = range(6)
+_VARIANT_TAG: Final = {_CHECKSUM: 10, _BEGIN_STRING: 8, _MSG_TYPE: 35, _BODY_LENGTH: 9}
+
+_RAW_DATA_LENGTH: Final = 95
+_RAW_DATA: Final = 96
+
+# CheckSum field text (three digits and SOH) to its value; anything else is malformed.
+_CHECKSUMS: Final = {b"%03d\x01" % value: value for value in range(256)}
+# Byte sum of b"10=ddd\x01" for each CheckSum value.
+_TRAILER_SUMS: Final = tuple(sum(b"10=%03d\x01" % value) for value in range(256))
+# While every byte is printable ASCII or SOH (at most 126), Adler-32 sums chunks of this many
+# bytes exactly (126 * 520 < 65521).
+_PRINTABLE_CHUNK: Final = 520
+# A fast run stops after this many bytes, so the bulk check works on cache-sized slices.
+_RUN_BYTES: Final = 32 * 1024
+
+_PRINTABLE: Final = bytes(range(0x20, 0x7F))
+# For the bulk check: bytes outside printable ASCII and SOH become NUL; digits are deleted.
+_BULK_MAP: Final = bytes((byte if byte == 1 or 0x20 <= byte < 0x7F else 0) for byte in range(256))
+_DIGITS: Final = b"0123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class Garbled:
+    """A region of the stream that is not a valid frame, and why.
+
+    ``offset`` and ``length`` locate it in the stream; ``error`` is the typed error Binance
+    would answer with (``GarbledMessage`` or ``InvalidTagNumber``, with its exact text and,
+    where one tag is at fault, ``ref_tag_id``); ``data`` is its first bytes (at most
+    ``SAMPLE_SIZE``); ``msg_type`` and ``msg_seq_num`` are read from it when they can be.
+    """
+
+    offset: int
+    length: int
+    error: RequestError
+    data: bytes
+    msg_type: str | None = None
+    msg_seq_num: int | None = None
+
+
+Item = bytes | Garbled
+"""What a Framer yields: a valid frame's exact bytes, or a Garbled region."""
+
+
+class Framer:
+    """Incremental framer: ``feed()`` bytes as they arrive, get back the items now complete.
+
+    ``max_frame_size`` bounds the buffer: a frame whose BodyLength would make it larger is
+    garbled at once, before any of it is buffered. With ``line_breaks=True``, CR and LF
+    between frames are skipped (for documentation-style text with one message per line).
+    """
+
+    def __init__(
+        self, *, max_frame_size: int = DEFAULT_MAX_FRAME_SIZE, line_breaks: bool = False
+    ) -> None:
+        if max_frame_size < 64:
+            raise ValueError("max_frame_size must be at least 64 bytes")
+        self.max_frame_size = max_frame_size
+        self.line_breaks = line_breaks
+        self._chunks: list[bytes] = []  # bytes not yet consumed, in order
+        self._buffered = 0  # their total length
+        self._need = 1  # how many buffered bytes the next step needs
+        self._offset = 0  # stream offset of the first buffered byte
+        # An open garbage region (it ends at the next BEGIN): start offset, error, sample.
+        self._garbage_start = -1
+        self._garbage_variant = 0
+        self._garbage_sample = bytearray()
+
+    @property
+    def offset(self) -> int:
+        """Stream offset of the first byte not yet reported in an item."""
+        return self._offset if self._garbage_start < 0 else self._garbage_start
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held while waiting for the rest of a frame (at most ``max_frame_size``)."""
+        return self._buffered
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Item]:
+        """Add bytes from the stream; return the frames and garbled regions now complete."""
+        if not data:
+            return []
+        self._chunks.append(bytes(data))
+        self._buffered += len(data)
+        if self._buffered < self._need:
+            return []
+        buf = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+        out: list[Item] = []
+        consumed = self._scan(buf, out)
+        rest = buf[consumed:]
+        self._chunks = [rest] if rest else []
+        self._buffered = len(rest)
+        self._offset += consumed
+        return out
+
+    def close(self) -> list[Item]:
+        """End of stream: report whatever is left as garbled (an incomplete frame)."""
+        buf = b"".join(self._chunks)
+        self._chunks, self._buffered, self._need = [], 0, 1
+        out: list[Item] = []
+        if self._garbage_start < 0 and buf:
+            start = 0
+            while self.line_breaks and start < len(buf) and buf[start] in b"\r\n":
+                start += 1
+            if start < len(buf):
+                # An incomplete frame is shorter than its BodyLength says; anything else
+                # does not start with BeginString.
+                started = buf.startswith(BEGIN, start) or BEGIN.startswith(buf[start:])
+                self._open_garbage(self._offset + start, _BODY_LENGTH if started else _BEGIN_STRING)
+                buf = buf[start:]
+        if self._garbage_start >= 0:
+            self._grow_garbage(buf)
+            self._offset += len(buf)
+            out.append(self._close_garbage(self._offset))
+        return out
+
+    # -- the scan --------------------------------------------------------------------------
+
+    def _scan(self, buf: bytes, out: list[Item]) -> int:
+        """Append the complete items at the start of ``buf``; return how much was consumed."""
+        n = len(buf)
+        i = 0
+        self._need = 1
+        while i < n:
+            if self._garbage_start >= 0:
+                resume = buf.find(BEGIN, i)
+                if resume < 0:
+                    keep = max(i, n - len(BEGIN) + 1)  # the tail may start a BEGIN
+                    self._grow_garbage(buf[i:keep])
+                    self._need = n - keep + 1
+                    return keep
+                self._grow_garbage(buf[i:resume])
+                out.append(self._close_garbage(self._offset + resume))
+                i = resume
+            start = i
+            mark = len(out)
+            i = self._fast_run(buf, i, out)
+            if i > start and not _bulk_check(buf[start:i]):
+                self._reexamine(buf, start, out, mark)
+            if i >= n:
+                break
+            if self.line_breaks and buf[i] in b"\r\n":
+                i += 1
+                continue
+            verdict = self._examine(buf, i)
+            if verdict is None:  # the item at i is not complete yet
+                return i
+            end, item = verdict
+            if item is None:  # undelimited: garbage from i up to the next BEGIN after it
+                self._open_garbage(self._offset + i, end)
+                self._grow_garbage(buf[i : i + 1])
+                i += 1
+                continue
+            out.append(item)
+            i = end
+        return i
+
+    def _fast_run(self, buf: bytes, i: int, out: list[Item]) -> int:
+        """Delimit the well-formed frames at ``i``, checking trailer, MsgType and CheckSum.
+
+        Frames are appended to ``out``; the return is where the run stopped. Printable bytes
+        are assumed for the CheckSum (a run that is not printable fails the bulk check, and
+        each of its frames is then examined exactly).
+        """
+        n = len(buf)
+        find = buf.find
+        startswith = buf.startswith
+        append = out.append
+        checksums = _CHECKSUMS
+        trailer_sums = _TRAILER_SUMS
+        lengths = _LENGTHS
+        limit = self.max_frame_size
+        stop = i + _RUN_BYTES
+        while i < stop and startswith(_HEAD, i):
+            soh = find(b"\x01", i + 12, i + 13 + _BODY_LENGTH_DIGITS)
+            if soh < 0:
+                break
+            length = lengths[buf[i + 12 : soh]]
+            if length is None:
+                break
+            body_end = soh + 1 + length
+            end = body_end + _TRAILER
+            if end > n or end - i > limit or not startswith(b"\x0110=", body_end - 1):
+                break
+            declared = checksums.get(buf[body_end + 3 : end])
+            if declared is None or not startswith(b"35=", soh + 1):
+                break
+            frame = buf[i:end]
+            total = (_adler32(frame) & 0xFFFF) - 1
+            if end - i > _PRINTABLE_CHUNK:
+                total = _long_sum(frame, total)
+            if (total - trailer_sums[declared] - declared) & 0xFF:
+                break
+            append(frame)
+            i = end
+        return i
+
+    def _reexamine(self, buf: bytes, start: int, out: list[Item], mark: int) -> None:
+        """Replace a fast run's frames (out[mark:]) with the exact verdict on each."""
+        frames = out[mark:]
+        del out[mark:]
+        i = start
+        for frame in frames:
+            assert isinstance(frame, bytes)
+            verdict = self._examine(buf, i)
+            assert verdict is not None and verdict[1] is not None
+            out.append(verdict[1])
+            i += len(frame)
+
+    def _examine(self, buf: bytes, i: int) -> tuple[int, Item | None] | None:
+        """The exact verdict on the item at ``i``.
+
+        None: more bytes are needed (``_need`` says how many). ``(end, item)``: a frame or
+        a delimited garbled frame ending at ``end``. ``(variant, None)``: the frame cannot be
+        delimited; a garbage region with that variant starts at ``i``.
+        """
+        n = len(buf)
+        available = n - i
+        if not buf.startswith(BEGIN, i):
+            if available < len(BEGIN) and BEGIN.startswith(buf[i:]):
+                self._need = len(BEGIN)
+                return None
+            return _BEGIN_STRING, None
+        if not buf.startswith(b"9=", i + 10):
+            if available < 12:
+                self._need = 12
+                return None
+            return _BODY_LENGTH, None
+        soh = buf.find(b"\x01", i + 12, i + 13 + _BODY_LENGTH_DIGITS)
+        digits = buf[i + 12 : soh if soh >= 0 else i + 12 + _BODY_LENGTH_DIGITS]
+        if soh < 0 and available < 13 + _BODY_LENGTH_DIGITS and (not digits or digits.isdigit()):
+            self._need = available + 1
+            return None
+        if soh < 0 or not digits.isdigit():
+            return _BODY_LENGTH, None
+        body_end = soh + 1 + int(digits)
+        end = body_end + _TRAILER
+        if end - i > self.max_frame_size:
+            return _BODY_LENGTH, None
+        if end > n:
+            self._need = end - i
+            return None
+        if not buf.startswith(b"\x0110=", body_end - 1):
+            return _BODY_LENGTH, None
+        if buf[body_end + 3 : end] not in _CHECKSUMS:
+            return _CHECKSUM, None
+        frame = buf[i:end]
+        offset = self._offset + i
+        body_start = soh + 1 - i
+        if not frame.startswith(b"35=", body_start):
+            return end, _garbled(offset, frame, _MSG_TYPE)
+        if byte_sum(frame[: body_end - i]) & 0xFF != int(frame[-4:-1]):
+            return end, _garbled(offset, frame, _CHECKSUM)
+        fault = _field_fault(frame, body_start, body_end - i)
+        if fault is not None:
+            return end, _garbled(offset, frame, *fault)
+        return end, frame
+
+    # -- garbage regions ---------------------------------------------------------------------
+
+    def _open_garbage(self, offset: int, variant: int) -> None:
+        self._garbage_start = offset
+        self._garbage_variant = variant
+        self._garbage_sample = bytearray()
+
+    def _grow_garbage(self, data: bytes) -> None:
+        room = SAMPLE_SIZE - len(self._garbage_sample)
+        if room > 0:
+            self._garbage_sample += data[:room]
+
+    def _close_garbage(self, end: int) -> Garbled:
+        start = self._garbage_start
+        self._garbage_start = -1
+        sample = bytes(self._garbage_sample)
+        return _garbled(start, sample, self._garbage_variant, length=end - start)
+
+
+def frames(data: bytes) -> list[Item]:
+    """Every item of a complete stream (``feed`` then ``close`` on a new Framer)."""
+    framer = Framer()
+    return framer.feed(data) + framer.close()
+
+
+# -- checks ------------------------------------------------------------------------------------
+
+
+def _long_sum(frame: bytes, low: int) -> int:
+    """Byte sum of a printable frame longer than one chunk, given its Adler-32 sum ``low``.
+
+    The first chunk's sum is exact; the rest is the difference modulo 65521, exact while the
+    rest is itself at most one chunk. Longer frames are summed chunk by chunk.
+    """
+    first = (_adler32(frame[:_PRINTABLE_CHUNK]) & 0xFFFF) - 1
+    if len(frame) <= 2 * _PRINTABLE_CHUNK:
+        return first + (low - first) % 65521
+    view = memoryview(frame)
+    total = first
+    for start in range(_PRINTABLE_CHUNK, len(view), _PRINTABLE_CHUNK):
+        total += (_adler32(view[start : start + _PRINTABLE_CHUNK]) & 0xFFFF) - 1
+    return total
+
+
+class _Lengths(dict[bytes, int]):
+    """BodyLength digits to their value, for canonical digits only (no sign, space or _)."""
+
+    def __missing__(self, digits: bytes) -> int | None:
+        if not digits.isdigit():
+            return None
+        value = int(digits)
+        if len(self) < 65536:
+            self[digits] = value
+        return value
+
+
+_LENGTHS: Final = _Lengths()
+
+
+def _bulk_check(run: bytes) -> bool:
+    """Whether a run of delimited frames is free of every field-level fault, at C speed.
+
+    True means: every byte is printable ASCII or SOH; every SOH is followed by a tag of digits
+    that does not start with 0, then '='; no '=' is directly followed by SOH. False means
+    some frame may be faulty (or merely has a value ending in '=', like a base64 RawData), and
+    each frame is then examined exactly.
+
+    The tag check deletes digits: what is left after each SOH must be '='. The three
+    forbidden pairs (SOH '=', SOH '0', '=' SOH) are searched for as single UTF-16 code units
+    of the run read at both byte alignments, which is several times faster than searching for
+    two-byte needles (the run is ASCII by then, so it always decodes).
+    """
+    reduced = run.translate(_BULK_MAP, _DIGITS)
+    if b"\x00" in reduced or reduced.count(b"\x01") != reduced.count(b"\x01=") + 1:
+        return False
+    size = len(run)
+    for pairs in (run[: size & ~1], run[1 : 1 + ((size - 1) & ~1)]):
+        units = pairs.decode("utf-16-le")
+        if _EMPTY_TAG in units or _ZERO_TAG in units or _EMPTY_VALUE in units:
+            return False
+    return True
+
+
+# Byte pairs as little-endian UTF-16 code units: SOH '=', SOH '0', '=' SOH.
+_EMPTY_TAG: Final = "\u3d01"
+_ZERO_TAG: Final = "\u3001"
+_EMPTY_VALUE: Final = "\u013d"
+
+
+def _field_fault(frame: bytes, start: int, stop: int) -> tuple[int, int | None] | None:
+    """The first bad field in ``frame[start:stop]``: (variant, tag at fault), or None.
+
+    Fields end with SOH; a RawData(96) right after RawDataLength(95) is taken by its length and
+    may hold any byte. Variant -1 means an invalid tag number (-1169).
+    """
+    position = start
+    raw_data_length = -1
+    while position < stop:
+        soh = frame.find(b"\x01", position, stop)
+        equals = frame.find(b"=", position, soh)
+        tag_text = frame[position : equals if equals >= 0 else soh]
+        if tag_text.translate(None, _PRINTABLE):
+            return _NON_PRINTABLE, None
+        if equals < 0 or not tag_text.isdigit() or tag_text[0] == 0x30:
+            return _INVALID_TAG, None
+        tag = int(tag_text)
+        if tag == _RAW_DATA and raw_data_length >= 0:
+            value_end = equals + 1 + raw_data_length
+            if value_end < stop and frame[value_end] == 1:
+                soh = value_end
+            raw_data_length = -1
+            if soh == equals + 1:
+                return _NO_VALUE, tag
+            position = soh + 1
+            continue
+        value = frame[equals + 1 : soh]
+        if not value:
+            return _NO_VALUE, tag
+        if value.translate(None, _PRINTABLE) and not (tag in UTF8_TAGS and _is_text(value)):
+            return _NON_PRINTABLE, tag
+        raw_data_length = int(value) if tag == _RAW_DATA_LENGTH and value.isdigit() else -1
+        position = soh + 1
+    return None
+
+
+_INVALID_TAG: Final = -1
+
+
+def _is_text(value: bytes) -> bool:
+    """Valid UTF-8 with no control characters (what Binance allows in a few tags)."""
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return text.isprintable()
+
+
+def _garbled(
+    offset: int, data: bytes, variant: int, ref_tag: int | None = None, length: int | None = None
+) -> Garbled:
+    """A Garbled item for ``data`` (a whole frame, or a region's first bytes) at ``offset``."""
+    error: RequestError
+    if variant == _INVALID_TAG:
+        error = InvalidTagNumber.from_template()
+    else:
+        if ref_tag is None:
+            ref_tag = _VARIANT_TAG.get(variant)
+        error = GarbledMessage.from_template(template=variant, ref_tag_id=ref_tag)
+    msg_type, msg_seq_num = _peek_header(data)
+    size = len(data) if length is None else length
+    return Garbled(offset, size, error, data[:SAMPLE_SIZE], msg_type, msg_seq_num)
+
+
+def _peek_header(data: bytes) -> tuple[str | None, int | None]:
+    """MsgType(35) and MsgSeqNum(34) of a garbled frame, when they can be read."""
+    msg_type = msg_seq_num = None
+    found = data.find(b"\x0135=")
+    if found >= 0:
+        end = data.find(b"\x01", found + 4, found + 20)
+        if end > found + 4:
+            msg_type = data[found + 4 : end].decode("ascii", "replace")
+    found = data.find(b"\x0134=")
+    if found >= 0:
+        end = data.find(b"\x01", found + 4, found + 15)
+        digits = data[found + 4 : end] if end > found + 4 else b""
+        if digits.isdigit():
+            msg_seq_num = int(digits)
+    return msg_type, msg_seq_num

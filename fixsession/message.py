@@ -1,0 +1,350 @@
+"""The immutable FIX message and its wire codec for one complete frame.
+
+Owns ``Message`` (a MsgType and the ordered tag=value fields after it), ``encode()`` (which
+writes BeginString(8), BodyLength(9), MsgType(35) and CheckSum(10)), ``Message.decode()`` (one
+already-delimited frame back into fields, honouring RawDataLength(95)/RawData(96)) and the
+conversion to and from ``simplefix.FixMessage``. It does not find frames in a stream or judge
+them: that is ``framing`` (garbled checks) and ``validation`` (dictionary rules).
+
+Values are ``str``: what is on the wire, decoded as UTF-8 with ``surrogateescape`` so that any
+byte sequence survives a decode/encode round trip unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from fixsession.spec import BEGIN_STRING, Tag
+
+if TYPE_CHECKING:
+    import simplefix
+
+FieldValue = str | int | bool | Decimal | float | bytes | datetime.datetime
+"""What a field value may be given as; it is stored as the ``str`` that goes on the wire."""
+
+_SOH: Final = "\x01"
+_RAW_DATA_LENGTH: Final = 95
+_RAW_DATA: Final = 96
+_ADLER_CHUNK: Final = 256  # bytes whose sum always fits below the Adler-32 modulus (65521)
+
+
+def byte_sum(data: bytes | memoryview) -> int:
+    """The sum of all bytes of ``data``, computed with Adler-32's running sum (C speed).
+
+    Adler-32's low half is ``1 + sum(data) mod 65521``; 256 bytes sum to at most 65280, so
+    summing the low halves of 256-byte chunks gives the exact total.
+    """
+    if len(data) <= _ADLER_CHUNK:
+        return (zlib.adler32(data) & 0xFFFF) - 1
+    view = memoryview(data)
+    total = 0
+    for start in range(0, len(view), _ADLER_CHUNK):
+        total += (zlib.adler32(view[start : start + _ADLER_CHUNK]) & 0xFFFF) - 1
+    return total
+
+
+_TRAILERS: Final = tuple(b"10=%03d\x01" % value for value in range(256))
+
+
+def _text(value: FieldValue) -> str:
+    """The wire text of a field value (for anything that is not already a ``str``)."""
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is bool:
+        return "Y" if value else "N"
+    if kind is Decimal:
+        assert isinstance(value, Decimal)
+        text = str(value)
+        if "E" in text:
+            text = format(value, "f")
+        return text
+    if kind is float:
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
+        return value.strftime("%Y%m%d-%H:%M:%S.%f")
+    if isinstance(value, str):
+        return str(value)  # a str subclass, e.g. an enum member: keep only its text
+    if isinstance(value, int):
+        return str(int(value))
+    raise TypeError(f"a FIX field value cannot be a {kind.__name__}: {value!r}")
+
+
+# A %-format string per sequence of tags ("11=%s\x0138=%s\x01..."), so that encoding a message
+# is one C-level formatting call. Layouts repeat (a gateway sends the same kinds of message),
+# so the cache stays small; it is bounded all the same.
+_FORMATS: dict[tuple[int, ...], str] = {}
+_FORMATS_MAX: Final = 4096
+
+
+def _body_format(tags: tuple[int, ...]) -> str:
+    layout = _FORMATS.get(tags)
+    if layout is None:
+        for tag in tags:
+            if isinstance(tag, bool) or not isinstance(tag, int) or tag <= 0:
+                raise ValueError(f"a FIX tag is a positive integer, not {tag!r}")
+        layout = "".join([f"{int(tag)}=%s\x01" for tag in tags])
+        if len(_FORMATS) < _FORMATS_MAX:
+            _FORMATS[tags] = layout
+    return layout
+
+
+class Message:
+    """An immutable FIX message: a MsgType(35) and the ordered fields that follow it.
+
+    BeginString(8), BodyLength(9), MsgType(35) and CheckSum(10) are not among ``fields``:
+    ``encode()`` writes them. Header fields such as MsgSeqNum(34) are ordinary fields here (a
+    session adds them when it sends). Repeated tags and repeating groups are kept in order.
+
+    >>> msg = Message("D", [(11, "order-1"), (55, "BTCUSDT"), (54, 1), (38, Decimal("0.5"))])
+    >>> msg.get(Tag.SYMBOL)
+    'BTCUSDT'
+    """
+
+    __slots__ = ("_msg_type", "_tags", "_values")
+
+    _msg_type: str
+    _tags: tuple[int, ...]
+    _values: tuple[str, ...]
+
+    def __init__(self, msg_type: str, fields: Iterable[tuple[int, FieldValue]] = ()) -> None:
+        if not isinstance(msg_type, str) or not msg_type or _SOH in msg_type:
+            raise ValueError(f"MsgType must be a non-empty string, not {msg_type!r}")
+        pairs = list(fields)
+        tags = tuple([tag for tag, _ in pairs])
+        values = tuple([value if type(value) is str else _text(value) for _, value in pairs])
+        if "" in values:
+            tag = tags[values.index("")]
+            raise ValueError(f"tag {tag} has an empty value; FIX fields always carry one")
+        _body_format(tags)  # validates the tags (once per layout)
+        self._set(str(msg_type), tags, values)
+
+    def _set(self, msg_type: str, tags: tuple[int, ...], values: tuple[str, ...]) -> None:
+        object.__setattr__(self, "_msg_type", msg_type)
+        object.__setattr__(self, "_tags", tags)
+        object.__setattr__(self, "_values", values)
+
+    @classmethod
+    def _trusted(cls, msg_type: str, tags: tuple[int, ...], values: tuple[str, ...]) -> Message:
+        """A Message from parts already known to be well formed (decoded from a frame)."""
+        message = object.__new__(cls)
+        message._set(msg_type, tags, values)
+        return message
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Message is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Message is immutable")
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def msg_type(self) -> str:
+        """MsgType(35), e.g. ``"D"`` (compare with ``MsgType.NEW_ORDER_SINGLE``)."""
+        return self._msg_type
+
+    @property
+    def fields(self) -> tuple[tuple[int, str], ...]:
+        """Every field after MsgType(35), in wire order."""
+        return tuple(zip(self._tags, self._values, strict=True))
+
+    @property
+    def tags(self) -> tuple[int, ...]:
+        """The tags of ``fields``, in wire order."""
+        return self._tags
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The values of ``fields``, in wire order."""
+        return self._values
+
+    def get(self, tag: int, default: str | None = None) -> str | None:
+        """The value of the first field with ``tag``, or ``default``."""
+        try:
+            return self._values[self._tags.index(tag)]
+        except ValueError:
+            return default
+
+    def get_all(self, tag: int) -> list[str]:
+        """The values of every field with ``tag``, in order (repeating groups repeat tags)."""
+        return [value for t, value in zip(self._tags, self._values, strict=True) if t == tag]
+
+    def get_int(self, tag: int) -> int | None:
+        """The first ``tag`` as an integer; None if absent; ValueError if it is not one."""
+        value = self.get(tag)
+        if value is None:
+            return None
+        if not value.isascii() or not value.lstrip("-").isdigit():
+            raise ValueError(f"tag {tag} is not an integer: {value!r}")
+        return int(value)
+
+    def __getitem__(self, tag: int) -> str:
+        value = self.get(tag)
+        if value is None:
+            raise KeyError(tag)
+        return value
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self._tags
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        return zip(self._tags, self._values, strict=True)
+
+    def __len__(self) -> int:
+        return len(self._tags)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Message):
+            return NotImplemented
+        return (
+            self._msg_type == other._msg_type
+            and self._tags == other._tags
+            and self._values == other._values
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._msg_type, self._tags, self._values))
+
+    def __repr__(self) -> str:
+        shown = "|".join(f"{tag}={value}" for tag, value in self)
+        return f"Message({self._msg_type!r}, {shown!r})"
+
+    # -- writing -------------------------------------------------------------------------
+
+    def replace(self, fields: Iterable[tuple[int, FieldValue]]) -> Message:
+        """A copy with each given tag's first value replaced, or the field appended."""
+        tags = list(self._tags)
+        values = list(self._values)
+        for tag, value in fields:
+            text = value if type(value) is str else _text(value)
+            if not text:
+                raise ValueError(f"tag {tag} has an empty value; FIX fields always carry one")
+            try:
+                values[tags.index(tag)] = text
+            except ValueError:
+                tags.append(tag)
+                values.append(text)
+        _body_format(tuple(tags))
+        return Message._trusted(self._msg_type, tuple(tags), tuple(values))
+
+    def encode(self, begin_string: bytes = BEGIN_STRING) -> bytes:
+        """The message on the wire: ``8=…|9=…|35=…|fields…|10=…|`` with 9 and 10 computed.
+
+        Raises ValueError if a value holds SOH outside RawData(96), which would break framing.
+        """
+        body = ("35=" + self._msg_type + "\x01" + _body_format(self._tags) % self._values).encode(
+            "utf-8", "surrogateescape"
+        )
+        if body.count(b"\x01") != len(self._tags) + 1 and _RAW_DATA not in self._tags:
+            raise ValueError("a field value contains SOH (\\x01)")
+        head = b"8=%b\x019=%d\x01" % (begin_string, len(body))
+        frame = head + body
+        return frame + _TRAILERS[byte_sum(frame) & 0xFF]
+
+    # -- reading from the wire -------------------------------------------------------------
+
+    @classmethod
+    def decode(cls, frame: bytes) -> Message:
+        """The Message in one complete frame (``8=…`` through ``10=…|``).
+
+        Splits fields only; it checks neither BodyLength nor CheckSum (``framing`` does). A
+        RawData(96) that follows RawDataLength(95) is taken by its length, so it may hold SOH.
+        Raises ValueError if ``frame`` is not tag=value fields from BeginString to CheckSum.
+        """
+        if b"\x0195=" in frame:
+            return cls._decode_with_raw_data(frame)
+        text = frame.decode("utf-8", "surrogateescape")
+        if not text.startswith("8=") or not text.endswith("\x01"):
+            raise ValueError("a frame starts with 8= and ends with SOH")
+        pairs = _FIELD.findall(text)
+        if len(pairs) != text.count("\x01") or len(pairs) < 4:
+            raise ValueError("a frame is tag=value fields, each ending with SOH")
+        if pairs[1][0] != "9" or pairs[2][0] != "35" or pairs[-1][0] != "10":
+            raise ValueError("a frame is 8, 9 and 35, then fields, then 10")
+        body = pairs[3:-1]
+        tags = tuple(map(_TAG_NUMBERS.__getitem__, [tag for tag, _ in body]))
+        return cls._trusted(pairs[2][1], tags, tuple([value for _, value in body]))
+
+    @classmethod
+    def _decode_with_raw_data(cls, frame: bytes) -> Message:
+        fields: list[tuple[int, str]] = []
+        position = 0
+        raw_data_length = -1
+        end = len(frame)
+        while position < end:
+            equals = frame.find(b"=", position)
+            if equals < 0:
+                raise ValueError(f"field at byte {position} has no '='")
+            tag = _tag_number(frame[position:equals])
+            if tag == _RAW_DATA and raw_data_length >= 0 and equals + 1 + raw_data_length < end:
+                stop = equals + 1 + raw_data_length
+                if frame[stop] != 1:
+                    stop = frame.find(b"\x01", equals + 1)
+            else:
+                stop = frame.find(b"\x01", equals + 1)
+            if stop < 0:
+                raise ValueError("a frame ends with SOH")
+            value = frame[equals + 1 : stop]
+            raw_data_length = int(value) if tag == _RAW_DATA_LENGTH and value.isdigit() else -1
+            fields.append((tag, value.decode("utf-8", "surrogateescape")))
+            position = stop + 1
+        if len(fields) < 4 or [t for t, _ in fields[:3]] != [8, 9, 35] or fields[-1][0] != 10:
+            raise ValueError("a frame is 8, 9 and 35, then fields, then 10")
+        body = fields[3:-1]
+        return cls._trusted(fields[2][1], tuple([t for t, _ in body]), tuple([v for _, v in body]))
+
+    # -- simplefix interop ---------------------------------------------------------------
+
+    @classmethod
+    def from_simplefix(cls, message: simplefix.FixMessage) -> Message:
+        """The Message a ``simplefix.FixMessage`` holds (8, 9 and 10 are dropped)."""
+        pairs = [(int(tag), _text(value)) for tag, value in message.pairs]
+        msg_type = next((value for tag, value in pairs if tag == 35), None)
+        if msg_type is None:
+            raise ValueError("the simplefix message has no MsgType(35)")
+        return cls(str(msg_type), [(t, v) for t, v in pairs if t not in (8, 9, 10, 35)])
+
+    def to_simplefix(self, begin_string: bytes = BEGIN_STRING) -> simplefix.FixMessage:
+        """This message as a ``simplefix.FixMessage`` (it computes 9 and 10 when encoding)."""
+        import simplefix
+
+        message = simplefix.FixMessage()
+        message.append_pair(8, begin_string, header=True)
+        message.append_pair(35, self._msg_type, header=True)
+        for tag, value in self:
+            message.append_pair(tag, value.encode("utf-8", "surrogateescape"))
+        return message
+
+
+# One field: digits, '=', a value, SOH; anchored to the start or to the previous SOH, so that
+# junk between fields leaves a field unmatched (and the count of matches short).
+_FIELD: Final = re.compile(r"(?:^|(?<=\x01))([0-9]+)=([^\x01]*)\x01")
+
+
+class _TagNumbers(dict[str, int]):
+    """Tag text to tag number, remembered for the tags seen (bounded: tags are few)."""
+
+    def __missing__(self, text: str) -> int:
+        number = int(text)
+        if len(self) < 65536:
+            self[text] = number
+        return number
+
+
+_TAG_NUMBERS: Final = _TagNumbers({str(tag.value): tag.value for tag in Tag})
+
+
+def _tag_number(text: bytes) -> int:
+    if not text.isdigit():
+        raise ValueError(f"tag {text!r} is not a number")
+    return int(text)
