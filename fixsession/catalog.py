@@ -468,9 +468,15 @@ def _pattern(template: str) -> tuple[re.Pattern[str], tuple[bool, ...]]:
 
 
 def match_template(template: str, text: str) -> tuple[Param, ...] | None:
-    """The values that fill ``template`` to give ``text``, or None if it does not."""
+    """The values that fill ``template`` to give ``text``, or None if it does not.
+
+    The text is matched as received; if that fails, without backticks (Binance's page
+    formats field names as code, and a Text that kept them must still be recognised).
+    """
     pattern, ints = _pattern(template)
-    found = pattern.fullmatch(wire_text(text))
+    found = pattern.fullmatch(text)
+    if found is None and "`" in text:
+        found = pattern.fullmatch(wire_text(text))
     if found is None:
         return None
     return tuple(int(v) if is_int else v for v, is_int in zip(found.groups(), ints, strict=True))

@@ -275,11 +275,16 @@ class Framer:
         end = body_end + _TRAILER
         if end - i > self.max_frame_size:
             return _BODY_LENGTH, None
-        if end > n:
-            self._need = end - i
+        if body_end + 3 > n:
+            self._need = body_end + 3 - i
             return None
         if not buf.startswith(b"\x0110=", body_end - 1):
             return _BODY_LENGTH, None
+        if buf.find(b"\x01", body_end + 3, min(n, end - 1)) >= 0:
+            return _CHECKSUM, None  # the CheckSum field ends before its three digits
+        if end > n:
+            self._need = end - i
+            return None
         if buf[body_end + 3 : end] not in _CHECKSUMS:
             return _CHECKSUM, None
         frame = buf[i:end]
