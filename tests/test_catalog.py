@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fixsession import catalog
-from fixsession.catalog import BY_CODE, ERRORS, EngineMessage, Category
+from fixsession.catalog import BY_CODE, ERRORS, Category, EngineMessage
 
 
 def _english_half() -> str:

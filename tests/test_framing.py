@@ -298,7 +298,7 @@ def test_any_chunking_yields_the_same_items(stream: bytes, cuts: list[int]) -> N
     framer = Framer()
     items: list[Item] = []
     previous = 0
-    for cut in sorted({min(cut, len(stream)) for cut in cuts}) + [len(stream)]:
+    for cut in [*sorted({min(cut, len(stream)) for cut in cuts}), len(stream)]:
         items += framer.feed(stream[previous:cut])
         previous = cut
     items += framer.close()
@@ -326,7 +326,7 @@ def test_arbitrary_bytes_only_yield_frames_and_garbled_regions(
     framer = Framer(max_frame_size=256)
     total = 0
     position = 0
-    for size in sizes + [len(data)]:
+    for size in [*sizes, len(data)]:
         for item in framer.feed(data[position : position + size]):
             total += len(item) if isinstance(item, bytes) else item.length
         position += size

@@ -101,7 +101,7 @@ def test_reading_fields() -> None:
         message[Tag.TEXT]
     assert Tag.PRICE in message and Tag.TEXT not in message
     assert len(message) == len(message.fields) == 11
-    assert list(message)[0] == (34, "2")
+    assert next(iter(message)) == (34, "2")
 
 
 def test_repeated_tags_keep_their_order() -> None:
