@@ -103,6 +103,7 @@ class Framer:
         self._garbage_start = -1
         self._garbage_variant = 0
         self._garbage_sample = bytearray()
+        self._skipped: dict[int, int] = {}  # line-break bytes skipped before item N of a feed
 
     @property
     def offset(self) -> int:
@@ -116,6 +117,7 @@ class Framer:
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Item]:
         """Add bytes from the stream; return the frames and garbled regions now complete."""
+        self._skipped = {}
         if not data:
             return []
         self._chunks.append(bytes(data))
@@ -131,8 +133,32 @@ class Framer:
         self._offset += consumed
         return out
 
+    def feed_located(self, data: bytes | bytearray | memoryview) -> list[tuple[int, Item]]:
+        """``feed()``, with the stream offset of each item."""
+        first = self.offset
+        return self._locate(first, self.feed(data))
+
+    def close_located(self) -> list[tuple[int, Item]]:
+        """``close()``, with the stream offset of each item."""
+        first = self.offset
+        return self._locate(first, self.close())
+
+    def _locate(self, offset: int, items: list[Item]) -> list[tuple[int, Item]]:
+        located: list[tuple[int, Item]] = []
+        for index, item in enumerate(items):
+            offset += self._skipped.get(index, 0)
+            if isinstance(item, Garbled):
+                offset = item.offset
+                located.append((offset, item))
+                offset += item.length
+            else:
+                located.append((offset, item))
+                offset += len(item)
+        return located
+
     def close(self) -> list[Item]:
         """End of stream: report whatever is left as garbled (an incomplete frame)."""
+        self._skipped = {}
         buf = b"".join(self._chunks)
         self._chunks, self._buffered, self._need = [], 0, 1
         out: list[Item] = []
@@ -178,6 +204,7 @@ class Framer:
             if i >= n:
                 break
             if self.line_breaks and buf[i] in b"\r\n":
+                self._skipped[len(out)] = self._skipped.get(len(out), 0) + 1
                 i += 1
                 continue
             verdict = self._examine(buf, i)

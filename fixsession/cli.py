@@ -1,0 +1,256 @@
+"""The ``fixsession`` command line: ``check`` FIX captures, ``decode`` them.
+
+Owns argument parsing, reading files or stdin in chunks, and printing verdicts as text or
+JSON. Every FIX rule lives in the library; this module only wires it to files and a
+terminal. A user's mistake (a missing file, a bad option) gets a one-line message on stderr
+and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, TextIO
+
+from fixsession import __version__
+from fixsession.framing import Framer, Garbled, Item
+from fixsession.message import Message
+from fixsession.spec import MsgType, Tag
+
+_READ_SIZE = 1 << 20
+
+
+class UsageError(Exception):
+    """A mistake on the command line or in its inputs (exit status 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What ``check`` says about one frame (the keys of its JSON output)."""
+
+    offset: int
+    length: int
+    msg_type: str | None
+    msg_seq_num: int | None
+    valid: bool
+    code: int | None = None
+    name: str | None = None
+    reason: int | None = None
+    ref_tag: int | None = None
+    text: str | None = None
+
+    @classmethod
+    def of(cls, item: Item, offset: int) -> Verdict:
+        if isinstance(item, Garbled):
+            error = item.error
+            return cls(
+                item.offset, item.length, item.msg_type, item.msg_seq_num, False,
+                error.code, error.name, error.session_reject_reason, error.ref_tag_id,
+                error.text,
+            )  # fmt: skip
+        message = Message.decode(item)
+        try:
+            seq_num = message.get_int(Tag.MSG_SEQ_NUM)
+        except ValueError:
+            seq_num = None
+        return cls(offset, len(item), message.msg_type, seq_num, True)
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "offset": self.offset,
+                "length": self.length,
+                "msg_type": self.msg_type,
+                "msg_seq_num": self.msg_seq_num,
+                "valid": self.valid,
+                "code": self.code,
+                "name": self.name,
+                "reason": self.reason,
+                "ref_tag": self.ref_tag,
+                "text": self.text,
+            }
+        )
+
+    def as_text(self, source: str) -> str:
+        where = f"{source}:{self.offset} ({self.length} bytes)"
+        kind = self.msg_type if self.msg_type is not None else "?"
+        seq = f" #{self.msg_seq_num}" if self.msg_seq_num is not None else ""
+        if self.valid:
+            return f"{where} {kind}{seq} ok"
+        refs = ", ".join(
+            f"{tag}={value}"
+            for tag, value in (("373", self.reason), ("371", self.ref_tag))
+            if value is not None
+        )
+        refs = f" [{refs}]" if refs else ""
+        return f"{where} {kind}{seq} {self.code} {self.name}{refs}: {self.text}"
+
+
+def _soh_byte(text: str | None) -> bytes | None:
+    if text is None:
+        return None
+    data = text.encode("utf-8")
+    if len(data) != 1 or data == b"\x01":
+        raise UsageError(f"--soh takes one ASCII character other than SOH, not {text!r}")
+    return data
+
+
+def _open(source: str) -> BinaryIO:
+    if source == "-":
+        return sys.stdin.buffer
+    try:
+        return open(source, "rb")
+    except OSError as error:
+        raise UsageError(f"cannot read {source}: {error.strerror or error}") from None
+
+
+def _items(source: str, soh: bytes | None) -> Iterator[tuple[int, Item]]:
+    """The framer's items for one input, with their offsets, read in chunks.
+
+    ``soh`` is the character that stands for SOH in the input (documentation style).
+    """
+    framer = Framer(line_breaks=soh is not None)
+    stream = _open(source)
+    try:
+        while True:
+            try:
+                chunk = stream.read(_READ_SIZE)
+            except OSError as error:
+                raise UsageError(f"cannot read {source}: {error.strerror or error}") from None
+            if not chunk:
+                break
+            if soh is not None:
+                chunk = chunk.replace(soh, b"\x01")
+            yield from framer.feed_located(chunk)
+        yield from framer.close_located()
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _verdicts(source: str, soh: bytes | None) -> Iterator[Verdict]:
+    for offset, item in _items(source, soh):
+        yield Verdict.of(item, offset)
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    soh = _soh_byte(args.soh)
+    sources: list[str] = args.files or ["-"]
+    frames = invalid = 0
+    for source in sources:
+        label = "<stdin>" if source == "-" else source
+        for verdict in _verdicts(source, soh):
+            frames += 1
+            invalid += not verdict.valid
+            if args.format == "json":
+                print(verdict.as_json(), file=out)
+            elif not args.quiet or not verdict.valid:
+                print(verdict.as_text(label), file=out)
+    summary = f"{frames} frames: {frames - invalid} valid, {invalid} invalid"
+    print(summary, file=sys.stderr if args.format == "json" else out)
+    return 1 if invalid else 0
+
+
+def _decode(args: argparse.Namespace, out: TextIO) -> int:
+    soh = _soh_byte(args.soh)
+    for source in args.files or ["-"]:
+        for offset, item in _items(source, soh):
+            if isinstance(item, Garbled):
+                print(f"# {offset}: {item.error}", file=out)
+                continue
+            message = Message.decode(item)
+            print(_describe(message), file=out)
+    return 0
+
+
+def _describe(message: Message) -> str:
+    try:
+        kind = MsgType(message.msg_type).name
+    except ValueError:
+        kind = "?"
+    parts = [f"35={message.msg_type} ({kind})"]
+    for tag, value in message:
+        try:
+            name = Tag(tag).name
+        except ValueError:
+            name = "?"
+        shown = "<redacted>" if tag == Tag.RAW_DATA else value
+        parts.append(f"{tag}={shown} ({name})")
+    return " | ".join(parts)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fixsession",
+        description=(
+            "Check and decode FIX 4.4 traffic the way Binance's Spot FIX API judges it: "
+            "framing, CheckSum, BodyLength, header order, printable ASCII, tags."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"fixsession {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser(
+        "check",
+        help="validate every frame of FIX captures",
+        description=(
+            "Frame raw FIX bytes and judge every frame as Binance would: one line (or one "
+            "JSON object) per frame, in stream order. Exit status: 0 when every frame is "
+            "valid, 1 when any is not, 2 on a usage or input error."
+        ),
+    )
+    check.add_argument("files", nargs="*", metavar="FILE", help="captures to read (default: stdin)")
+    check.add_argument(
+        "--soh",
+        metavar="CHAR",
+        help="character that stands for SOH, e.g. '|' for documentation-style text "
+        "(line breaks between messages are then skipped)",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text lines (default), or one JSON object per frame with the keys offset, "
+        "length, msg_type, msg_seq_num, valid, code, name, reason, ref_tag, text",
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="text format: print only invalid frames"
+    )
+    check.set_defaults(run=_check)
+
+    decode = commands.add_parser(
+        "decode",
+        help="print the fields of every frame with tag names",
+        description="Print each frame as 'tag=value (Name)' fields; RawData(96) is redacted.",
+    )
+    decode.add_argument(
+        "files", nargs="*", metavar="FILE", help="captures to read (default: stdin)"
+    )
+    decode.add_argument("--soh", metavar="CHAR", help="character that stands for SOH, e.g. '|'")
+    decode.set_defaults(run=_decode)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args, sys.stdout)
+        sys.stdout.flush()
+        return status
+    except UsageError as error:
+        print(f"fixsession: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `fixsession check big.fix | head`
+        sys.stderr.close()
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""The command line: check and decode, output formats, exit statuses, user mistakes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import HEARTBEAT, ORDER, frame
+
+from fixsession.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC_SAMPLES = ROOT / "captures" / "binance-doc-samples.fix"
+KEYS = [
+    "offset",
+    "length",
+    "msg_type",
+    "msg_seq_num",
+    "valid",
+    "code",
+    "name",
+    "reason",
+    "ref_tag",
+    "text",
+]
+
+
+def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "fixsession", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def test_check_json_has_exactly_the_documented_keys_in_stream_order(tmp_path: Path) -> None:
+    capture = tmp_path / "mixed.fix"
+    bad = frame(b"35=D|34=3|49=x|", checksum=1)
+    capture.write_bytes(ORDER + bad + HEARTBEAT)
+    result = run("check", "--format", "json", str(capture))
+    assert result.returncode == 1
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [list(obj) for obj in objects] == [KEYS] * 3
+    assert objects[0] == {
+        "offset": 0,
+        "length": len(ORDER),
+        "msg_type": "D",
+        "msg_seq_num": 2,
+        "valid": True,
+        "code": None,
+        "name": None,
+        "reason": None,
+        "ref_tag": None,
+        "text": None,
+    }
+    assert objects[1] == {
+        "offset": len(ORDER),
+        "length": len(bad),
+        "msg_type": "D",
+        "msg_seq_num": 3,
+        "valid": False,
+        "code": -1177,
+        "name": "GARBLED_MESSAGE",
+        "reason": 99,
+        "ref_tag": 10,
+        "text": "CheckSum(10) contains an incorrect value.",
+    }
+    assert objects[2]["offset"] == len(ORDER) + len(bad) and objects[2]["valid"]
+    assert b"3 frames: 2 valid, 1 invalid" in result.stderr
+
+
+def test_check_documentation_samples_with_soh_character() -> None:
+    result = run("check", "--soh", "|", "--format", "json", str(DOC_SAMPLES))
+    assert result.returncode == 1
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(objects) == 29 and sum(not obj["valid"] for obj in objects) == 13
+    data = DOC_SAMPLES.read_bytes()
+    for obj in objects:  # offsets point into the file as it is, line breaks included
+        assert data[obj["offset"] : obj["offset"] + 2] == b"8="
+
+
+def test_check_text_output_and_all_valid_exit_status(tmp_path: Path) -> None:
+    capture = tmp_path / "good.fix"
+    capture.write_bytes(ORDER + HEARTBEAT)
+    result = run("check", str(capture))
+    assert result.returncode == 0
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].endswith("D #2 ok") and lines[-1] == "2 frames: 2 valid, 0 invalid"
+
+
+def test_check_reads_stdin_and_quiet_prints_only_faults() -> None:
+    result = run("check", "-q", stdin=ORDER + b"junk")
+    assert result.returncode == 1
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 2 and "<stdin>:" in lines[0] and "BeginString (8)" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "/no/such/file.fix"], b"cannot read /no/such/file.fix"),
+        (["check", "--soh", "||", "x"], b"--soh takes one ASCII character"),
+    ],
+)
+def test_user_mistakes_get_one_line_and_status_2(args: list[str], message: bytes) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert b"Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_usage_errors_and_help() -> None:
+    assert run("check", "--format", "xml").returncode == 2
+    assert run().returncode == 2
+    result = run("check", "--help")
+    assert result.returncode == 0 and b"Exit status" in result.stdout
+
+
+def test_decode_names_tags_and_redacts_raw_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decode", "--soh", "|", str(DOC_SAMPLES)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("35=A (LOGON) | 34=1 (MSG_SEQ_NUM)")
+    assert "96=<redacted> (RAW_DATA)" in out[0] and "4MHXelVV" not in out[0]
+    assert any(line.startswith("# ") and "GARBLED_MESSAGE" in line for line in out)
