@@ -44,8 +44,13 @@ _RAW_DATA: Final = 96
 
 # CheckSum field text (three digits and SOH) to its value; anything else is malformed.
 _CHECKSUMS: Final = {b"%03d\x01" % value: value for value in range(256)}
-# Byte sum of b"10=ddd\x01" for each CheckSum value.
-_TRAILER_SUMS: Final = tuple(sum(b"10=%03d\x01" % value) for value in range(256))
+# The 8 bytes that end a frame (the body's last SOH, then 10=ddd<SOH>) to what a frame's
+# Adler-32 low half (1 + byte sum) must equal, modulo 256, for that CheckSum to be right:
+# 1 + (body sum) + (sum of these 7 trailer bytes), where body sum = CheckSum (mod 256).
+_TRAILERS: Final = {
+    b"\x0110=%03d\x01" % value: (1 + value + sum(b"10=%03d\x01" % value)) & 0xFF
+    for value in range(256)
+}
 # While every byte is printable ASCII or SOH (at most 126), Adler-32 sums chunks of this many
 # bytes exactly (126 * 520 < 65521).
 _PRINTABLE_CHUNK: Final = 520
@@ -104,6 +109,7 @@ class Framer:
         self._garbage_variant = 0
         self._garbage_sample = bytearray()
         self._skipped: dict[int, int] = {}  # line-break bytes skipped before item N of a feed
+        self._waiting = False  # the fast run stopped at an incomplete frame
 
     @property
     def offset(self) -> int:
@@ -117,29 +123,45 @@ class Framer:
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Item]:
         """Add bytes from the stream; return the frames and garbled regions now complete."""
-        self._skipped = {}
+        if self.line_breaks:
+            self._skipped = {}
         if not data:
             return []
-        self._chunks.append(bytes(data))
-        self._buffered += len(data)
-        if self._buffered < self._need:
-            return []
-        buf = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+        if type(data) is not bytes:
+            data = bytes(data)
+        if self._chunks:
+            self._chunks.append(data)
+            self._buffered += len(data)
+            if self._buffered < self._need:
+                return []
+            buf = b"".join(self._chunks)
+        else:
+            buf = data
+            if len(buf) < self._need:
+                self._chunks = [buf]
+                self._buffered = len(buf)
+                return []
         out: list[Item] = []
         consumed = self._scan(buf, out)
-        rest = buf[consumed:]
-        self._chunks = [rest] if rest else []
-        self._buffered = len(rest)
         self._offset += consumed
+        if consumed < len(buf):
+            rest = buf[consumed:]
+            self._chunks = [rest]
+            self._buffered = len(rest)
+        else:
+            self._chunks = []
+            self._buffered = 0
         return out
 
     def feed_located(self, data: bytes | bytearray | memoryview) -> list[tuple[int, Item]]:
         """``feed()``, with the stream offset of each item."""
+        self._skipped = {}
         first = self.offset
         return self._locate(first, self.feed(data))
 
     def close_located(self) -> list[tuple[int, Item]]:
         """``close()``, with the stream offset of each item."""
+        self._skipped = {}
         first = self.offset
         return self._locate(first, self.close())
 
@@ -157,24 +179,34 @@ class Framer:
         return located
 
     def close(self) -> list[Item]:
-        """End of stream: report whatever is left as garbled (an incomplete frame)."""
+        """End of stream: what is left is garbled (an incomplete frame), and after it the
+        stream is resynchronised as usual, so complete frames behind it are still found."""
         self._skipped = {}
         buf = b"".join(self._chunks)
         self._chunks, self._buffered, self._need = [], 0, 1
         out: list[Item] = []
-        if self._garbage_start < 0 and buf:
-            start = 0
-            while self.line_breaks and start < len(buf) and buf[start] in b"\r\n":
-                start += 1
-            if start < len(buf):
-                # An incomplete frame is shorter than its BodyLength says; anything else
-                # does not start with BeginString.
-                started = buf.startswith(BEGIN, start) or BEGIN.startswith(buf[start:])
-                self._open_garbage(self._offset + start, _BODY_LENGTH if started else _BEGIN_STRING)
-                buf = buf[start:]
+        while buf:
+            consumed = self._scan(buf, out)
+            self._offset += consumed
+            buf = buf[consumed:]
+            if not buf:
+                break
+            if self._garbage_start >= 0:  # a tail that could have begun a BEGIN
+                self._grow_garbage(buf)
+                self._offset += len(buf)
+                break
+            verdict = self._examine(buf, 0)
+            if verdict is not None:
+                variant = verdict[0]
+            elif buf.startswith(BEGIN) or BEGIN.startswith(buf):
+                variant = _BODY_LENGTH  # shorter than its BodyLength says
+            else:
+                variant = _BEGIN_STRING
+            self._open_garbage(self._offset, variant)
+            self._grow_garbage(buf[:1])
+            self._offset += 1
+            buf = buf[1:]
         if self._garbage_start >= 0:
-            self._grow_garbage(buf)
-            self._offset += len(buf)
             out.append(self._close_garbage(self._offset))
         return out
 
@@ -201,6 +233,9 @@ class Framer:
             i = self._fast_run(buf, i, out)
             if i > start and not _bulk_check(buf[start:i]):
                 self._reexamine(buf, start, out, mark)
+            if self._waiting:  # the frame at i is not complete yet
+                self._waiting = False
+                return i
             if i >= n:
                 break
             if self.line_breaks and buf[i] in b"\r\n":
@@ -223,38 +258,46 @@ class Framer:
     def _fast_run(self, buf: bytes, i: int, out: list[Item]) -> int:
         """Delimit the well-formed frames at ``i``, checking trailer, MsgType and CheckSum.
 
-        Frames are appended to ``out``; the return is where the run stopped. Printable bytes
-        are assumed for the CheckSum (a run that is not printable fails the bulk check, and
-        each of its frames is then examined exactly).
+        Frames are appended to ``out``; the return is where the run stopped. If it stopped at
+        a frame that is not complete yet, ``_waiting`` is set and ``_need`` says how many
+        bytes it takes. Printable bytes are assumed for the CheckSum (a run that is not
+        printable fails the bulk check, and each of its frames is then examined exactly).
         """
         n = len(buf)
         find = buf.find
-        startswith = buf.startswith
         append = out.append
-        checksums = _CHECKSUMS
-        trailer_sums = _TRAILER_SUMS
-        lengths = _LENGTHS
+        adler32 = _adler32
+        heads = _HEADS
+        trailers = _TRAILERS
         limit = self.max_frame_size
         stop = i + _RUN_BYTES
-        while i < stop and startswith(_HEAD, i):
+        while i < stop:
             soh = find(b"\x01", i + 12, i + 13 + _BODY_LENGTH_DIGITS)
             if soh < 0:
                 break
-            length = lengths[buf[i + 12 : soh]]
+            # One probe checks BeginString, BodyLength's digits and MsgType as third field.
+            length = heads[buf[i : soh + 4]]
             if length is None:
                 break
-            body_end = soh + 1 + length
-            end = body_end + _TRAILER
-            if end > n or end - i > limit or not startswith(b"\x0110=", body_end - 1):
+            end = soh + 8 + length
+            if end - i > limit:
                 break
-            declared = checksums.get(buf[body_end + 3 : end])
-            if declared is None or not startswith(b"35=", soh + 1):
+            if end > n:
+                self._waiting = True
+                self._need = end - i
+                break
+            expected = trailers.get(buf[end - 8 : end])  # SOH, "10=", 3 digits, SOH
+            if expected is None:
                 break
             frame = buf[i:end]
-            total = (_adler32(frame) & 0xFFFF) - 1
+            total = adler32(frame) & 0xFFFF
             if end - i > _PRINTABLE_CHUNK:
-                total = _long_sum(frame, total)
-            if (total - trailer_sums[declared] - declared) & 0xFF:
+                if end - i > 2 * _PRINTABLE_CHUNK:
+                    total = _long_sum(frame)
+                else:  # 1 + first chunk's sum, plus the rest's sum (below 65521)
+                    first = adler32(frame[:_PRINTABLE_CHUNK]) & 0xFFFF
+                    total = first + (total - first) % 65521
+            if (total - expected) & 0xFF:
                 break
             append(frame)
             i = end
@@ -354,35 +397,32 @@ def frames(data: bytes) -> list[Item]:
 # -- checks ------------------------------------------------------------------------------------
 
 
-def _long_sum(frame: bytes, low: int) -> int:
-    """Byte sum of a printable frame longer than one chunk, given its Adler-32 sum ``low``.
-
-    The first chunk's sum is exact; the rest is the difference modulo 65521, exact while the
-    rest is itself at most one chunk. Longer frames are summed chunk by chunk.
-    """
-    first = (_adler32(frame[:_PRINTABLE_CHUNK]) & 0xFFFF) - 1
-    if len(frame) <= 2 * _PRINTABLE_CHUNK:
-        return first + (low - first) % 65521
+def _long_sum(frame: bytes) -> int:
+    """1 + the byte sum of a printable frame longer than two chunks."""
     view = memoryview(frame)
-    total = first
-    for start in range(_PRINTABLE_CHUNK, len(view), _PRINTABLE_CHUNK):
+    total = 1
+    for start in range(0, len(view), _PRINTABLE_CHUNK):
         total += (_adler32(view[start : start + _PRINTABLE_CHUNK]) & 0xFFFF) - 1
     return total
 
 
-class _Lengths(dict[bytes, int]):
-    """BodyLength digits to their value, for canonical digits only (no sign, space or _)."""
+class _Heads(dict[bytes, int]):
+    """A frame's first bytes, ``8=FIX.4.4<SOH>9=<digits><SOH>35=``, to its BodyLength.
 
-    def __missing__(self, digits: bytes) -> int | None:
-        if not digits.isdigit():
+    Only BodyLength digits (no sign, space or underscore) qualify; anything else is None.
+    """
+
+    def __missing__(self, key: bytes) -> int | None:
+        digits = key[12:-4]
+        if not key.startswith(_HEAD) or not key.endswith(b"\x0135=") or not digits.isdigit():
             return None
         value = int(digits)
         if len(self) < 65536:
-            self[digits] = value
+            self[key] = value
         return value
 
 
-_LENGTHS: Final = _Lengths()
+_HEADS: Final = _Heads()
 
 
 def _bulk_check(run: bytes) -> bool:

@@ -49,6 +49,8 @@ def byte_sum(data: bytes | memoryview) -> int:
 
 
 _TRAILERS: Final = tuple(b"10=%03d\x01" % value for value in range(256))
+# BeginString and BodyLength for each body length of a typical message.
+_HEADERS: Final = tuple(b"8=FIX.4.4\x019=%d\x01" % length for length in range(2048))
 
 
 def _text(value: FieldValue) -> str:
@@ -79,22 +81,45 @@ def _text(value: FieldValue) -> str:
     raise TypeError(f"a FIX field value cannot be a {kind.__name__}: {value!r}")
 
 
-# A %-format string per sequence of tags ("11=%s\x0138=%s\x01..."), so that encoding a message
-# is one C-level formatting call. Layouts repeat (a gateway sends the same kinds of message),
-# so the cache stays small; it is bounded all the same.
-_FORMATS: dict[tuple[int, ...], str] = {}
-_FORMATS_MAX: Final = 4096
+_TEXT_ONLY: Final = frozenset({str})
 
 
-def _body_format(tags: tuple[int, ...]) -> str:
-    layout = _FORMATS.get(tags)
+def _texts(values: tuple[FieldValue, ...], tags: tuple[int, ...]) -> tuple[str, ...]:
+    """Field values as wire text; ValueError for an empty one (naming its tag)."""
+    if not _TEXT_ONLY.issuperset(map(type, values)):
+        values = tuple(
+            [
+                value if type(value) is str else str(value) if type(value) is int else _text(value)
+                for value in values
+            ]
+        )
+    if "" in values:
+        tag = tags[values.index("")]
+        raise ValueError(f"tag {tag} has an empty value; FIX fields always carry one")
+    return values  # type: ignore[return-value]
+
+
+# A %-format string per message layout, i.e. MsgType and sequence of tags
+# ("35=D\x0111=%s\x0138=%s\x01..."), so that encoding a message is one C-level formatting
+# call. Layouts repeat (a gateway sends the same kinds of message), so the cache stays small;
+# it is bounded all the same. Creating a layout is where tags and MsgType are validated.
+_LAYOUTS: dict[tuple[str, tuple[int, ...]], str] = {}
+_LAYOUTS_MAX: Final = 4096
+
+
+def _layout(msg_type: str, tags: tuple[int, ...]) -> str:
+    key = (msg_type, tags)
+    layout = _LAYOUTS.get(key)
     if layout is None:
+        if not isinstance(msg_type, str) or not msg_type or _SOH in msg_type:
+            raise ValueError(f"MsgType must be a non-empty string, not {msg_type!r}")
         for tag in tags:
             if isinstance(tag, bool) or not isinstance(tag, int) or tag <= 0:
                 raise ValueError(f"a FIX tag is a positive integer, not {tag!r}")
-        layout = "".join([f"{int(tag)}=%s\x01" for tag in tags])
-        if len(_FORMATS) < _FORMATS_MAX:
-            _FORMATS[tags] = layout
+        fields = "".join([f"{int(tag)}=%s\x01" for tag in tags])
+        layout = "35=" + msg_type.replace("%", "%%") + "\x01" + fields
+        if len(_LAYOUTS) < _LAYOUTS_MAX:
+            _LAYOUTS[key] = layout
     return layout
 
 
@@ -104,47 +129,40 @@ class Message:
     BeginString(8), BodyLength(9), MsgType(35) and CheckSum(10) are not among ``fields``:
     ``encode()`` writes them. Header fields such as MsgSeqNum(34) are ordinary fields here (a
     session adds them when it sends). Repeated tags and repeating groups are kept in order.
+    Every attribute is read-only; ``replace()`` makes a changed copy.
 
     >>> msg = Message("D", [(11, "order-1"), (55, "BTCUSDT"), (54, 1), (38, Decimal("0.5"))])
     >>> msg.get(Tag.SYMBOL)
     'BTCUSDT'
     """
 
-    __slots__ = ("_msg_type", "_tags", "_values")
+    __slots__ = ("_layout", "_msg_type", "_tags", "_values")
 
     _msg_type: str
     _tags: tuple[int, ...]
     _values: tuple[str, ...]
+    _layout: str | None
 
     def __init__(self, msg_type: str, fields: Iterable[tuple[int, FieldValue]] = ()) -> None:
-        if not isinstance(msg_type, str) or not msg_type or _SOH in msg_type:
-            raise ValueError(f"MsgType must be a non-empty string, not {msg_type!r}")
-        pairs = list(fields)
-        tags = tuple([tag for tag, _ in pairs])
-        values = tuple([value if type(value) is str else _text(value) for _, value in pairs])
-        if "" in values:
-            tag = tags[values.index("")]
-            raise ValueError(f"tag {tag} has an empty value; FIX fields always carry one")
-        _body_format(tags)  # validates the tags (once per layout)
-        self._set(str(msg_type), tags, values)
-
-    def _set(self, msg_type: str, tags: tuple[int, ...], values: tuple[str, ...]) -> None:
-        object.__setattr__(self, "_msg_type", msg_type)
-        object.__setattr__(self, "_tags", tags)
-        object.__setattr__(self, "_values", values)
+        pairs = fields if type(fields) is list else list(fields)
+        if pairs:
+            tags, values = zip(*pairs, strict=False)
+        else:
+            tags = values = ()
+        self._layout = _layout(msg_type, tags)  # validates MsgType and tags
+        self._msg_type = msg_type if type(msg_type) is str else str(msg_type)
+        self._tags = tags
+        self._values = _texts(values, tags)
 
     @classmethod
     def _trusted(cls, msg_type: str, tags: tuple[int, ...], values: tuple[str, ...]) -> Message:
         """A Message from parts already known to be well formed (decoded from a frame)."""
         message = object.__new__(cls)
-        message._set(msg_type, tags, values)
+        message._msg_type = msg_type
+        message._tags = tags
+        message._values = values
+        message._layout = None
         return message
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("Message is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("Message is immutable")
 
     # -- reading -------------------------------------------------------------------------
 
@@ -234,7 +252,7 @@ class Message:
             except ValueError:
                 tags.append(tag)
                 values.append(text)
-        _body_format(tuple(tags))
+        _layout(self._msg_type, tuple(tags))
         return Message._trusted(self._msg_type, tuple(tags), tuple(values))
 
     def encode(self, begin_string: bytes = BEGIN_STRING) -> bytes:
@@ -242,13 +260,18 @@ class Message:
 
         Raises ValueError if a value holds SOH outside RawData(96), which would break framing.
         """
-        body = ("35=" + self._msg_type + "\x01" + _body_format(self._tags) % self._values).encode(
-            "utf-8", "surrogateescape"
-        )
+        layout = self._layout
+        if layout is None:
+            layout = self._layout = _layout(self._msg_type, self._tags)
+        body = (layout % self._values).encode("utf-8", "surrogateescape")
         if body.count(b"\x01") != len(self._tags) + 1 and _RAW_DATA not in self._tags:
             raise ValueError("a field value contains SOH (\\x01)")
-        head = b"8=%b\x019=%d\x01" % (begin_string, len(body))
-        frame = head + body
+        if begin_string is BEGIN_STRING and len(body) < len(_HEADERS):
+            frame = _HEADERS[len(body)] + body
+        else:
+            frame = b"8=%b\x019=%d\x01" % (begin_string, len(body)) + body
+        if len(frame) <= _ADLER_CHUNK:
+            return frame + _TRAILERS[((zlib.adler32(frame) & 0xFFFF) - 1) & 0xFF]
         return frame + _TRAILERS[byte_sum(frame) & 0xFF]
 
     # -- reading from the wire -------------------------------------------------------------
@@ -324,6 +347,38 @@ class Message:
         for tag, value in self:
             message.append_pair(tag, value.encode("utf-8", "surrogateescape"))
         return message
+
+
+class Template:
+    """A message layout fixed in advance — MsgType and tags — for building messages fast.
+
+    Every order of one kind has the same layout, so a gateway's hot path can check the tags
+    once, here, and build each message from its values alone::
+
+        NEW_ORDER = Template(MsgType.NEW_ORDER_SINGLE, [Tag.CL_ORD_ID, Tag.ORDER_QTY,
+                             Tag.ORD_TYPE, Tag.PRICE, Tag.SIDE, Tag.SYMBOL, Tag.TIME_IN_FORCE])
+        wire = NEW_ORDER("order-1", Decimal("0.5"), 2, Decimal("64000"), 1, "BTCUSDT", 1).encode()
+
+    Values are given in the order of the tags and normalised as for ``Message``.
+    """
+
+    __slots__ = ("_layout", "msg_type", "tags")
+
+    def __init__(self, msg_type: str, tags: Iterable[int]) -> None:
+        self.tags: tuple[int, ...] = tuple(tags)
+        self._layout = _layout(msg_type, self.tags)
+        self.msg_type: str = msg_type if type(msg_type) is str else str(msg_type)
+
+    def __call__(self, *values: FieldValue) -> Message:
+        """The Message with these values, one per tag of the template."""
+        if len(values) != len(self.tags):
+            raise TypeError(f"this template takes {len(self.tags)} values, not {len(values)}")
+        message = Message._trusted(self.msg_type, self.tags, _texts(values, self.tags))
+        message._layout = self._layout
+        return message
+
+    def __repr__(self) -> str:
+        return f"Template({self.msg_type!r}, {list(self.tags)!r})"
 
 
 # One field: digits, '=', a value, SOH; anchored to the start or to the previous SOH, so that

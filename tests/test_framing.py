@@ -345,3 +345,13 @@ def test_the_fast_path_agrees_with_the_exact_examination(stream: bytes) -> None:
     finally:
         Framer._fast_run = original  # type: ignore[method-assign]
     assert fast == exact
+
+
+def test_frames_behind_an_over_long_body_length_are_found_at_the_end_of_the_stream() -> None:
+    liar = frame(HB, body_length=len(HB) + 500)  # claims more bytes than the stream has
+    framer = Framer()
+    assert framer.feed(liar + HEARTBEAT + ORDER) == []  # still waiting for the 500 bytes
+    items = framer.close()
+    assert isinstance(items[0], Garbled) and items[0].error.text == BODY_LENGTH
+    assert (items[0].offset, items[0].length) == (0, len(liar))
+    assert items[1:] == [HEARTBEAT, ORDER]

@@ -115,7 +115,9 @@ def test_messages_are_immutable_and_hashable() -> None:
     with pytest.raises(AttributeError):
         message.msg_type = "1"  # type: ignore[misc]
     with pytest.raises(AttributeError):
-        message._tags = ()  # type: ignore[misc]
+        message.fields = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        message.extra = 1  # type: ignore[attr-defined]
     assert hash(message) == hash(Message("0"))
     assert message == Message("0") and message != Message("1")
 
@@ -172,3 +174,19 @@ def test_simplefix_round_trip() -> None:
     parser = simplefix.FixParser()
     parser.append_buffer(ORDER)
     assert Message.from_simplefix(parser.get_message()) == message
+
+
+def test_a_template_builds_the_same_message_as_the_constructor() -> None:
+    from fixsession.message import Template
+
+    new_order = Template(MsgType.NEW_ORDER_SINGLE, [Tag.CL_ORD_ID, Tag.ORDER_QTY, Tag.SIDE])
+    built = new_order("o-1", Decimal("1E-8"), 1)
+    assert built == Message("D", [(11, "o-1"), (38, "0.00000001"), (54, "1")])
+    assert built.encode() == Message.decode(built.encode()).encode()
+    assert repr(new_order) == "Template('D', [11, 38, 54])"
+    with pytest.raises(TypeError):
+        new_order("o-1", 1)
+    with pytest.raises(ValueError, match="tag 38"):
+        new_order("o-1", "", 1)
+    with pytest.raises(ValueError):
+        Template("D", [11, 0])
