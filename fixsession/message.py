@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from fixsession.spec import BEGIN_STRING, Tag
+from fixsession.spec import BEGIN_STRING
 
 if TYPE_CHECKING:
     import simplefix
@@ -111,7 +111,7 @@ def _layout(msg_type: str, tags: tuple[int, ...]) -> str:
     key = (msg_type, tags)
     layout = _LAYOUTS.get(key)
     if layout is None:
-        if not isinstance(msg_type, str) or not msg_type or _SOH in msg_type:
+        if not isinstance(msg_type, str) or not msg_type or _SOH in msg_type or "=" in msg_type:
             raise ValueError(f"MsgType must be a non-empty string, not {msg_type!r}")
         for tag in tags:
             if isinstance(tag, bool) or not isinstance(tag, int) or tag <= 0:
@@ -121,6 +121,23 @@ def _layout(msg_type: str, tags: tuple[int, ...]) -> str:
         if len(_LAYOUTS) < _LAYOUTS_MAX:
             _LAYOUTS[key] = layout
     return layout
+
+
+def frame_body(frame: bytes) -> tuple[str, str]:
+    """MsgType(35) and the fields after it up to CheckSum(10), as text, of one frame.
+
+    The fields text ends with SOH. Raises ValueError if ``frame`` is not ``8=…|9=…|35=…|``
+    followed by fields and ``10=…|``.
+    """
+    text = frame.decode("utf-8", "surrogateescape")
+    head = _HEAD.match(text)
+    last = text.rfind("\x0110=")
+    if head is None or last < head.end() - 1 or text.find("\x01", last + 1) != len(text) - 1:
+        raise ValueError("a frame is 8, 9 and 35, then fields, then 10, each ending with SOH")
+    return head.group(1), text[head.end() : last + 1]
+
+
+_HEAD: Final = re.compile("8=[^\x01]*\x019=[^\x01]*\x0135=([^\x01]*)\x01")
 
 
 class Message:
@@ -136,12 +153,13 @@ class Message:
     'BTCUSDT'
     """
 
-    __slots__ = ("_layout", "_msg_type", "_tags", "_values")
+    __slots__ = ("_key", "_layout", "_msg_type", "_tags", "_values")
 
     _msg_type: str
     _tags: tuple[int, ...]
     _values: tuple[str, ...]
-    _layout: str | None
+    _layout: str | None  # the %-format that encodes it, once known
+    _key: str | None  # layout_key, once known
 
     def __init__(self, msg_type: str, fields: Iterable[tuple[int, FieldValue]] = ()) -> None:
         pairs = fields if type(fields) is list else list(fields)
@@ -153,6 +171,7 @@ class Message:
         self._msg_type = msg_type if type(msg_type) is str else str(msg_type)
         self._tags = tags
         self._values = _texts(values, tags)
+        self._key = None
 
     @classmethod
     def _trusted(cls, msg_type: str, tags: tuple[int, ...], values: tuple[str, ...]) -> Message:
@@ -162,6 +181,7 @@ class Message:
         message._tags = tags
         message._values = values
         message._layout = None
+        message._key = None
         return message
 
     # -- reading -------------------------------------------------------------------------
@@ -185,6 +205,18 @@ class Message:
     def values(self) -> tuple[str, ...]:
         """The values of ``fields``, in wire order."""
         return self._values
+
+    @property
+    def layout_key(self) -> str:
+        """MsgType and the tags in wire order as one string (``"D=34=49=…"``).
+
+        Messages with the same layout have equal keys; a validator caches its verdict on a
+        layout's structure under it. Decoding computes it anyway, so it costs nothing then.
+        """
+        key = self._key
+        if key is None:
+            key = self._key = self._msg_type + "=" + "=".join(map(str, self._tags))
+        return key
 
     def get(self, tag: int, default: str | None = None) -> str | None:
         """The value of the first field with ``tag``, or ``default``."""
@@ -284,22 +316,31 @@ class Message:
         RawData(96) that follows RawDataLength(95) is taken by its length, so it may hold SOH.
         Raises ValueError if ``frame`` is not tag=value fields from BeginString to CheckSum.
         """
-        if b"\x0195=" in frame:
-            return cls._decode_with_raw_data(frame)
-        text = frame.decode("utf-8", "surrogateescape")
-        if not text.startswith("8=") or not text.endswith("\x01"):
-            raise ValueError("a frame starts with 8= and ends with SOH")
-        pairs = _FIELD.findall(text)
-        if len(pairs) != text.count("\x01") or len(pairs) < 4:
-            raise ValueError("a frame is tag=value fields, each ending with SOH")
-        if pairs[1][0] != "9" or pairs[2][0] != "35" or pairs[-1][0] != "10":
-            raise ValueError("a frame is 8, 9 and 35, then fields, then 10")
-        body = pairs[3:-1]
-        tags = tuple(map(_TAG_NUMBERS.__getitem__, [tag for tag, _ in body]))
-        return cls._trusted(pairs[2][1], tags, tuple([value for _, value in body]))
+        msg_type, fields = frame_body(frame)
+        if not msg_type or "=" in msg_type:
+            return cls._decode_fields(frame)  # which raises, naming the fault
+        parts = fields.replace("=", "\x01").split("\x01")  # tag, value, tag, value, …, ""
+        if len(parts) != 2 * fields.count("\x01") + 1:  # a value holds '=': field by field
+            return cls._decode_fields(frame)
+        tag_texts = parts[0:-1:2]
+        key = msg_type + "=" + "=".join(tag_texts)
+        layout = _LAYOUT_TAGS.get(key)
+        if layout is None:
+            if not all(tag.isdigit() and tag.isascii() for tag in tag_texts):
+                return cls._decode_fields(frame)  # which raises, naming the bad field
+            tags = tuple(map(int, tag_texts))
+            layout = (tags, _RAW_DATA_LENGTH in tags)
+            if len(_LAYOUT_TAGS) < _LAYOUTS_MAX:
+                _LAYOUT_TAGS[key] = layout
+        if layout[1]:  # RawData is taken by its length, and may hold SOH or '='
+            return cls._decode_fields(frame)
+        message = cls._trusted(msg_type, layout[0], tuple(parts[1:-1:2]))
+        message._key = key
+        return message
 
     @classmethod
-    def _decode_with_raw_data(cls, frame: bytes) -> Message:
+    def _decode_fields(cls, frame: bytes) -> Message:
+        """Field by field (for RawData and values holding '='); exact, and slower."""
         fields: list[tuple[int, str]] = []
         position = 0
         raw_data_length = -1
@@ -323,6 +364,8 @@ class Message:
             position = stop + 1
         if len(fields) < 4 or [t for t, _ in fields[:3]] != [8, 9, 35] or fields[-1][0] != 10:
             raise ValueError("a frame is 8, 9 and 35, then fields, then 10")
+        if not fields[2][1]:
+            raise ValueError("MsgType(35) is empty")
         body = fields[3:-1]
         return cls._trusted(fields[2][1], tuple([t for t, _ in body]), tuple([v for _, v in body]))
 
@@ -381,22 +424,9 @@ class Template:
         return f"Template({self.msg_type!r}, {list(self.tags)!r})"
 
 
-# One field: digits, '=', a value, SOH; anchored to the start or to the previous SOH, so that
-# junk between fields leaves a field unmatched (and the count of matches short).
-_FIELD: Final = re.compile(r"(?:^|(?<=\x01))([0-9]+)=([^\x01]*)\x01")
-
-
-class _TagNumbers(dict[str, int]):
-    """Tag text to tag number, remembered for the tags seen (bounded: tags are few)."""
-
-    def __missing__(self, text: str) -> int:
-        number = int(text)
-        if len(self) < 65536:
-            self[text] = number
-        return number
-
-
-_TAG_NUMBERS: Final = _TagNumbers({str(tag.value): tag.value for tag in Tag})
+# A decoded layout's key ("D=34=49=52=56=11=…") to its tags, so that a frame's tags are
+# converted once per layout rather than once per field. Bounded like _LAYOUTS.
+_LAYOUT_TAGS: dict[str, tuple[tuple[int, ...], bool]] = {}  # tags, and whether 95 is among them
 
 
 def _tag_number(text: bytes) -> int:

@@ -1,0 +1,591 @@
+"""Dictionary rules on an intact message: Binance's verdict before it sends, and on receipt.
+
+Owns the checks a dictionary implies for a decoded ``Message``: tag numbers the dictionary
+does not know (INVALID_TAG_NUMBER -1169), tags not defined for the message (-1170), repeated
+tags (-1171), tags out of order (-1172: header after body, a trailer or header-only tag in
+the body, RawData not right after RawDataLength), repeating groups (-1173 an entry not
+starting with its delimiter or a member outside its group, -1188 a count that is not the
+number of entries, -1189 duplicate entries), components populated wrongly for the order type
+(-1174), required tags (-1102 "Required tag '%s' missing."), and values that do not fit their
+type, range or enum. Each fault is the catalog's typed error with Binance's text,
+SessionRejectReason(373) and RefTagID(371). It never touches bytes or sessions.
+
+Which fault is reported first: the structure in wire order (-1169, -1172, -1170, -1171,
+-1173), then required tags, then NumInGroup counts, then values in wire order, then duplicate
+group entries, then component rules. Structure depends only on the message's layout (its
+MsgType and sequence of tags), so it is worked out once per layout and cached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from fixsession import errors
+from fixsession.dictionary import BINANCE, Dictionary, Field, FieldType, Group, Member
+from fixsession.errors import RequestError
+from fixsession.message import Message, frame_body
+from fixsession.spec import SessionRejectReason as Reason
+from fixsession.spec import Tag
+
+_INT64_MAX: Final = 2**63 - 1
+_UINT64_MAX: Final = 2**64 - 1
+_UINT32_MAX: Final = 2**32 - 1
+ID_PATTERN: Final = "^[a-zA-Z0-9-_]{1,36}$"
+COMP_ID_PATTERN: Final = "^[a-zA-Z0-9-_]{1,8}$"
+_ID_TAGS: Final = frozenset(
+    {Tag.CL_ORD_ID, Tag.ORIG_CL_ORD_ID, Tag.MD_REQ_ID, Tag.CL_LIST_ID, Tag.ORIG_CL_LIST_ID,
+     Tag.CANCEL_CL_ORD_ID}
+)  # fmt: skip
+_COMP_ID_TAGS: Final = frozenset({Tag.SENDER_COMP_ID, Tag.TARGET_COMP_ID})
+_FIXED_POSITION_TAGS: Final = frozenset({8, 9, 35, 10})
+_RAW_DATA_LENGTH: Final = 95
+# Messages whose orders the component rules (-1174) apply to.
+_ORDER_REQUESTS: Final = frozenset({"D", "E", "XCN"})
+
+# Enum fields whose bad value Binance reports with a code of its own.
+_ENUM_ERRORS: Final[dict[int, type[RequestError]]] = {
+    Tag.SIDE: errors.InvalidSide,
+    Tag.ORD_TYPE: errors.InvalidOrderType,
+    Tag.TIME_IN_FORCE: errors.InvalidTif,
+    Tag.PEG_PRICE_TYPE: errors.InvalidPegPriceType,
+    Tag.PEG_OFFSET_TYPE: errors.InvalidPegOffsetType,
+    Tag.CANCEL_RESTRICTIONS: errors.InvalidCancelRestrictions,
+}
+
+
+def _template(error: type[RequestError], text: str) -> int:
+    return error.templates.index(text)
+
+
+_REQUIRED = _template(errors.MandatoryParamEmptyOrMalformed, "Required tag '%s' missing.")
+_MALFORMED = _template(errors.MandatoryParamEmptyOrMalformed, "Field value was empty or malformed.")
+_TOO_LARGE = _template(
+    errors.MandatoryParamEmptyOrMalformed,
+    "'%s' contains unexpected value. Cannot be greater than %s.",
+)
+_ILLEGAL = _template(
+    errors.IllegalChars, "Illegal characters found in parameter '%s'; legal range is '%s'."
+)
+_NOT_VALID = _template(errors.InvalidParameter, "Data sent for parameter '%s' is not valid.")
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    """A fault found while planning, turned into a fresh error for each message."""
+
+    error: type[RequestError]
+    params: tuple[str | int, ...]
+    ref_tag: int | None
+    reason: Reason | None = None
+    template: int = 0
+
+    def raise_for(self, message: Message) -> RequestError:
+        return _error(self.error, self.params, self.ref_tag, message, self.reason, self.template)
+
+
+def _error(
+    error: type[RequestError],
+    params: tuple[str | int, ...],
+    ref_tag: int | None,
+    message: Message,
+    reason: Reason | None = None,
+    template: int = 0,
+) -> RequestError:
+    context: dict[str, Any] = {"ref_tag_id": ref_tag, "ref_msg_type": message.msg_type}
+    if reason is not None:
+        context["session_reject_reason"] = int(reason)
+    with contextlib.suppress(ValueError):
+        context["ref_seq_num"] = message.get_int(Tag.MSG_SEQ_NUM)
+    return error.from_template(*params, template=template, **context)
+
+
+# -- values ------------------------------------------------------------------------------------
+#
+# One regular expression per kind of value is the single source of truth for what a valid
+# value is. Integers are matched up to a length that is always in range; a longer one is then
+# judged exactly (so 19-digit order IDs are fine, and 2**63 is too large).
+
+_DECIMAL: Final = r"-?(?:[0-9]++(?:\.[0-9]*+)?|\.[0-9]++)"
+_TIMESTAMP: Final = (
+    r"[0-9]{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])-(?:[01][0-9]|2[0-3]):[0-5][0-9]"
+    r":(?:[0-5][0-9]|60)(?:\.[0-9]{3}|\.[0-9]{6})?"
+)
+_PATTERNS: Final[dict[FieldType, str]] = {
+    FieldType.INT: r"-?[0-9]{1,18}",
+    FieldType.LENGTH: r"[0-9]{1,19}",
+    FieldType.NUMINGROUP: r"[0-9]{1,19}",
+    FieldType.SEQNUM: r"[0-9]{1,9}",
+    FieldType.PRICE: _DECIMAL,
+    FieldType.QTY: _DECIMAL,
+    FieldType.FLOAT: _DECIMAL,
+    FieldType.UTCTIMESTAMP: _TIMESTAMP,
+    FieldType.BOOLEAN: r"[YN]",
+    FieldType.CHAR: r"[ -~]",
+    FieldType.STRING: r"[^\x01]+",
+    FieldType.DATA: r"[^\x01]+",
+}
+_ID: Final = r"[a-zA-Z0-9_-]{1,36}"
+_COMP_ID: Final = r"[a-zA-Z0-9_-]{1,8}"
+_INTEGER_KINDS: Final[dict[FieldType, tuple[bool, int]]] = {
+    FieldType.INT: (True, _INT64_MAX),
+    FieldType.LENGTH: (False, _UINT64_MAX),
+    FieldType.NUMINGROUP: (False, _UINT64_MAX),
+    FieldType.SEQNUM: (False, _UINT32_MAX),
+}
+
+
+def _pattern(definition: Field, enums: bool) -> str:
+    """The regular expression a valid value of this field matches."""
+    if enums and definition.values:
+        if all(len(value) == 1 for value in definition.values):
+            return "[" + "".join(re.escape(value) for value in sorted(definition.values)) + "]"
+        return "|".join(re.escape(value) for value in sorted(definition.values, key=len)[::-1])
+    if definition.tag in _ID_TAGS:
+        return _ID
+    if definition.tag in _COMP_ID_TAGS:
+        return _COMP_ID
+    return _PATTERNS[definition.type]
+
+
+def _value_fault(definition: Field, value: str, enums: bool) -> _Fault | None:
+    """The exact verdict on one value: None, or the fault Binance reports for it."""
+    tag = definition.tag
+    if re.fullmatch(_pattern(definition, enums), value):
+        return None
+    if enums and definition.values:
+        special = _ENUM_ERRORS.get(tag)
+        if special is not None:
+            return _Fault(special, (), tag, Reason.VALUE_IS_INCORRECT)
+        return _Fault(errors.InvalidParameter, (tag,), tag, Reason.VALUE_IS_INCORRECT, _NOT_VALID)
+    if tag in _ID_TAGS or tag in _COMP_ID_TAGS:
+        legal = ID_PATTERN if tag in _ID_TAGS else COMP_ID_PATTERN
+        return _Fault(errors.IllegalChars, (tag, legal), tag, Reason.VALUE_IS_INCORRECT, _ILLEGAL)
+    integer = _INTEGER_KINDS.get(definition.type)
+    if integer is not None:
+        signed, maximum = integer
+        digits = value[1:] if signed and value.startswith("-") else value
+        if digits.isdigit() and digits.isascii():
+            if -maximum - 1 <= int(value) <= maximum:
+                return None
+            return _Fault(
+                errors.MandatoryParamEmptyOrMalformed, (tag, maximum), tag,
+                Reason.VALUE_IS_INCORRECT, _TOO_LARGE,
+            )  # fmt: skip
+    return _Fault(
+        errors.MandatoryParamEmptyOrMalformed, (), tag,
+        Reason.INCORRECT_DATA_FORMAT_FOR_VALUE, _MALFORMED,
+    )  # fmt: skip
+
+
+# -- plans -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Count:
+    """A NumInGroup field at ``position`` and the entries its group has in the layout."""
+
+    position: int
+    group: Group
+    entries: int
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What a layout needs checked per message (or the fault every such message has).
+
+    ``values`` matches the layout's values joined by SOH when every one of them is valid;
+    ``body`` matches the fields text of a frame with this layout, capturing each value.
+    NumInGroup counts are literals in both: a count that is not the number of entries (or is
+    zero-padded) does not match, and the exact pass judges it.
+    """
+
+    fault: _Fault | None = None
+    definitions: list[Field | None] = field(default_factory=list)  # per position
+    counts: list[_Count] = field(default_factory=list)
+    values: re.Pattern[str] | None = None
+    body: re.Pattern[str] | None = None
+    tags: tuple[int, ...] = ()
+    key: str = ""
+    # Per group occurrence with unique tags: (group, positions of each entry's key fields).
+    unique: list[tuple[Group, list[tuple[int, ...]]]] = field(default_factory=list)
+    orders: list[dict[int, int]] = field(default_factory=list)  # tag -> position, per order
+
+
+class _Planner:
+    """Works out the structure of one layout against one message definition."""
+
+    def __init__(self, dictionary: Dictionary, strict: bool, header: bool):
+        self.dictionary = dictionary
+        self.strict = strict
+        self.header = header
+        self.header_tags = {m.tag for m in dictionary.header} - _FIXED_POSITION_TAGS
+        self._orders = False
+        self.trailer_tags = {m.tag for m in dictionary.trailer}
+
+    def plan(self, msg_type: str, tags: tuple[int, ...]) -> _Plan:
+        plan = _Plan(definitions=[self.dictionary.fields.get(tag) for tag in tags])
+        definition = self.dictionary.messages.get(msg_type)
+        if definition is None:
+            plan.fault = _Fault(errors.UnsupportedOperation, (), 35)
+            return plan
+        self._orders = msg_type in _ORDER_REQUESTS
+        try:
+            self._walk(plan, definition.members, tags)
+        except _Found as found:
+            plan.fault = found.fault
+            return plan
+        return plan
+
+    def _walk(self, plan: _Plan, members: tuple[Member, ...], tags: tuple[int, ...]) -> None:
+        top = {member.tag: member for member in members}
+        grouped = _group_members(members)
+        in_header = True
+        seen: set[int] = set()
+        order: dict[int, int] = {}
+        position = 0
+        while position < len(tags):
+            tag = tags[position]
+            if tag in _FIXED_POSITION_TAGS:
+                raise _Found(_Fault(errors.TagOutOfOrder, (tag,), tag))
+            if tag not in self.dictionary.fields:
+                raise _Found(_Fault(errors.InvalidTagNumber, (), tag))
+            if tag in self.header_tags:
+                if not in_header:
+                    raise _Found(_Fault(errors.TagOutOfOrder, (tag,), tag))
+                if tag in seen:
+                    raise _Found(_Fault(errors.TagAppearsMoreThanOnce, (tag,), tag))
+                seen.add(tag)
+                position += 1
+                continue
+            in_header = False
+            if tag == Tag.RAW_DATA and (position == 0 or tags[position - 1] != Tag.RAW_DATA_LENGTH):
+                raise _Found(_Fault(errors.TagOutOfOrder, (tag,), tag))
+            member = top.get(tag)
+            if member is None:
+                owner = grouped.get(tag)
+                if owner is not None:
+                    raise _Found(_Fault(errors.GroupFieldsOutOfOrder, (owner,), tag))
+                raise _Found(_Fault(errors.TagNotDefinedInMessage, (tag,), tag))
+            if tag in seen:
+                raise _Found(_Fault(errors.TagAppearsMoreThanOnce, (tag,), tag))
+            seen.add(tag)
+            order[tag] = position
+            position += 1
+            if member.group is not None:
+                position = self._group(plan, member.group, tags, position)
+        self._required(members, seen, header=self.header)
+        if self._orders and Tag.ORD_TYPE in order:
+            plan.orders.append(order)
+
+    def _group(self, plan: _Plan, group: Group, tags: tuple[int, ...], start: int) -> int:
+        """Walk one occurrence of ``group`` whose entries start at ``start``; its end."""
+        members = {member.tag: member for member in group.members}
+        entries = 0
+        position = start
+        keys: list[tuple[int, ...]] = []
+        if position < len(tags) and tags[position] in members:
+            delimiter = tags[position]
+            if delimiter not in group.delimiters:
+                raise _Found(_Fault(errors.GroupFieldsOutOfOrder, (group.count_tag,), delimiter))
+            seen: set[int] = set()
+            entry: dict[int, int] = {}
+            rank = {member.tag: index for index, member in enumerate(group.members)}
+            while position < len(tags) and tags[position] in members:
+                tag = tags[position]
+                if tag == delimiter:
+                    if entries:
+                        self._entry_done(plan, group, entry, seen, keys)
+                    entries += 1
+                    seen, entry = set(), {}
+                elif tag in seen:
+                    raise _Found(_Fault(errors.TagAppearsMoreThanOnce, (tag,), tag))
+                elif self.strict and entry and rank[tag] < max(rank[t] for t in seen):
+                    raise _Found(_Fault(errors.GroupFieldsOutOfOrder, (group.count_tag,), tag))
+                seen.add(tag)
+                entry[tag] = position
+                position += 1
+                nested = members[tag].group
+                if nested is not None:
+                    position = self._group(plan, nested, tags, position)
+            self._entry_done(plan, group, entry, seen, keys)
+        plan.counts.append(_Count(start - 1, group, entries))
+        if group.unique:
+            plan.unique.append((group, keys))
+        return position
+
+    def _entry_done(
+        self,
+        plan: _Plan,
+        group: Group,
+        entry: dict[int, int],
+        seen: set[int],
+        keys: list[tuple[int, ...]],
+    ) -> None:
+        self._required(group.members, seen, header=False)
+        if self._orders and Tag.ORD_TYPE in entry:
+            plan.orders.append(entry)
+        if group.unique:
+            keys.append(tuple(entry.get(tag, -1) for tag in group.unique))
+
+    def _required(self, members: Iterable[Member], seen: set[int], header: bool) -> None:
+        required = [m.tag for m in self.dictionary.header if m.required] if header else []
+        required += [m.tag for m in members if m.required]
+        for tag in required:
+            if tag not in seen and tag not in _FIXED_POSITION_TAGS:
+                fault = _Fault(
+                    errors.MandatoryParamEmptyOrMalformed, (tag,), tag,
+                    Reason.REQUIRED_TAG_MISSING, _REQUIRED,
+                )  # fmt: skip
+                raise _Found(fault)
+
+
+class _Found(Exception):
+    """A control-flow signal inside the planner: the layout's first fault."""
+
+    def __init__(self, fault: _Fault) -> None:
+        self.fault = fault
+
+
+def _group_members(members: Iterable[Member]) -> dict[int, int]:
+    """Tag to the NumInGroup tag of the group it belongs to, for every nested member."""
+    owners: dict[int, int] = {}
+    for member in members:
+        if member.group is not None:
+            for inner in member.group.members:
+                owners.setdefault(inner.tag, member.tag)
+            owners.update(
+                {tag: owner for tag, owner in _group_members(member.group.members).items()
+                 if tag not in owners}
+            )  # fmt: skip
+    return owners
+
+
+# -- the validator ----------------------------------------------------------------------------
+
+
+class Validator:
+    """Judges messages against a dictionary the way Binance does.
+
+    ``validate(message)`` returns the first fault as the catalog's typed error (with text,
+    RefTagID, SessionRejectReason, RefMsgType and RefSeqNum), or None when the message is
+    valid. Options: ``header`` requires the header fields (off for a body a session will
+    complete); ``enums`` checks enum values (an initiator may turn it off to accept values
+    Binance adds later); ``strict_order`` requires group members in dictionary order
+    (Binance itself does not: only an entry's first tag is checked); ``components`` applies
+    the order-type rules for trigger and peg instructions (-1174).
+    """
+
+    def __init__(
+        self,
+        dictionary: Dictionary = BINANCE,
+        *,
+        header: bool = True,
+        enums: bool = True,
+        strict_order: bool = False,
+        components: bool = True,
+        max_layouts: int = 4096,
+    ) -> None:
+        self.dictionary = dictionary
+        self.enums = enums
+        self.components = components
+        self._planner = _Planner(dictionary, strict_order, header)
+        self._plans: dict[str, _Plan] = {}  # by Message.layout_key
+        self._bodies: dict[tuple[str, int], list[_Plan]] = {}  # by MsgType and field count
+        self._max_layouts = max_layouts
+
+    def validate(self, message: Message) -> RequestError | None:
+        """The first fault of ``message``, or None if the dictionary accepts it."""
+        plan = self._plans.get(message.layout_key)
+        if plan is None:
+            plan = self._plan(message)
+        if plan.fault is not None:
+            return plan.fault.raise_for(message)
+        assert plan.values is not None
+        if not plan.values.fullmatch("\x01".join(message.values)):
+            fault = self._first_value_fault(plan, message)
+            if fault is not None:
+                return fault
+        return self._value_rules(plan, message)
+
+    def parse(self, frame: bytes) -> tuple[Message, RequestError | None]:
+        """Decode one frame (as the framer delivers it) and judge it: (message, first fault).
+
+        The fast way: the fields text is matched against the pattern of a layout seen before
+        with the same MsgType and number of fields, which checks the structure and every value
+        at once. Otherwise the frame is decoded and validated field by field. Raises
+        ValueError if ``frame`` is not a frame at all.
+        """
+        msg_type, fields = frame_body(frame)
+        candidates = self._bodies.get((msg_type, fields.count("\x01")))
+        if candidates is not None:
+            for plan in candidates:
+                assert plan.body is not None
+                found = plan.body.fullmatch(fields)
+                if found is not None:
+                    message = Message._trusted(msg_type, plan.tags, found.groups())
+                    message._key = plan.key
+                    if plan.unique or plan.orders:
+                        return message, self._value_rules(plan, message)
+                    return message, None
+        message = Message.decode(frame)
+        fault = self.validate(message)
+        known_plan = self._plans.get(message.layout_key)
+        if known_plan is not None and known_plan.body is not None and message.tags:
+            plan = known_plan
+            key = (message.msg_type, len(message.tags))
+            known = self._bodies.setdefault(key, [])
+            if plan not in known:
+                known.insert(0, plan)
+                del known[4:]  # a few layouts per MsgType and field count
+        return message, fault
+
+    def _value_rules(self, plan: _Plan, message: Message) -> RequestError | None:
+        """The rules that depend on values beyond their type: duplicates, components."""
+        values = message.values
+        for group, keys in plan.unique:
+            seen = {tuple(values[p] if p >= 0 else "" for p in key) for key in keys}
+            if len(seen) != len(keys):
+                return _error(
+                    errors.DuplicateEntriesInAGroup, (group.count_tag,), group.count_tag, message
+                )
+        if self.components and plan.orders:
+            return _component_fault(message, plan)
+        return None
+
+    def _plan(self, message: Message) -> _Plan:
+        plan = self._planner.plan(message.msg_type, message.tags)
+        if plan.fault is None:
+            self._patterns(plan, message)
+        if len(self._plans) < self._max_layouts:
+            self._plans[message.layout_key] = plan
+        return plan
+
+    def _patterns(self, plan: _Plan, message: Message) -> None:
+        counts = {count.position: str(count.entries) for count in plan.counts}
+        values = []
+        for position, definition in enumerate(plan.definitions):
+            assert definition is not None  # the plan has no fault
+            if position in counts:
+                values.append(counts[position])
+            else:
+                values.append(_pattern(definition, self.enums))
+        plan.values = re.compile("\x01".join(f"(?:{value})" for value in values))
+        plan.tags = message.tags
+        plan.key = message.layout_key
+        if _RAW_DATA_LENGTH not in message.tags:  # RawData is taken by its length
+            fields = zip(message.tags, values, strict=True)
+            plan.body = re.compile("".join(f"{tag}=({value})\x01" for tag, value in fields))
+
+    def _first_value_fault(self, plan: _Plan, message: Message) -> RequestError | None:
+        for count in plan.counts:
+            if not _count_ok(message.values[count.position], count):
+                tag = count.group.count_tag
+                return _error(errors.IncorrectNumInGroupCount, (tag,), tag, message)
+        for definition, value in zip(plan.definitions, message.values, strict=True):
+            if definition is None:
+                continue
+            fault = _value_fault(definition, value, self.enums)
+            if fault is not None:
+                return fault.raise_for(message)
+        return None
+
+
+def _count_ok(text: str, count: _Count) -> bool:
+    group = count.group
+    if count.entries < group.min_entries or (
+        group.max_entries is not None and count.entries > group.max_entries
+    ):
+        return False
+    return text.isdigit() and text.isascii() and int(text) == count.entries
+
+
+# -- components (order-type rules) ----------------------------------------------------------
+
+_TRIGGER_TAGS: Final = (
+    Tag.TRIGGER_TYPE, Tag.TRIGGER_ACTION, Tag.TRIGGER_PRICE, Tag.TRIGGER_PRICE_TYPE,
+    Tag.TRIGGER_PRICE_DIRECTION, Tag.TRIGGER_TRAILING_DELTA_BIPS,
+)  # fmt: skip
+_PEG_TAGS: Final = (
+    Tag.PEG_OFFSET_VALUE, Tag.PEG_PRICE_TYPE, Tag.PEG_MOVE_TYPE, Tag.PEG_OFFSET_TYPE,
+)  # fmt: skip
+
+
+def _component_fault(message: Message, plan: _Plan) -> RequestError | None:
+    """TriggeringInstruction and PegInstructions against the order type (digest §8.2)."""
+    values = message.values
+    for order in plan.orders:
+        if Tag.ORD_TYPE not in order:
+            continue
+        fields: Mapping[int, str] = {tag: values[position] for tag, position in order.items()}
+        problem = _order_component_problem(fields)
+        if problem is not None:
+            component, recommendation = problem
+            return _error(
+                errors.InvalidComponent, (component, _order_name(fields), recommendation),
+                None, message,
+            )  # fmt: skip
+    return None
+
+
+def _order_component_problem(fields: Mapping[int, str]) -> tuple[str, str] | None:
+    ord_type = fields[Tag.ORD_TYPE]
+    has_trigger = any(tag in fields for tag in _TRIGGER_TAGS)
+    has_peg = any(tag in fields for tag in _PEG_TAGS)
+    if ord_type in ("3", "4"):
+        complete = (
+            fields.get(Tag.TRIGGER_TYPE) == "4"
+            and fields.get(Tag.TRIGGER_ACTION) == "1"
+            and fields.get(Tag.TRIGGER_PRICE_TYPE) == "2"
+            and (Tag.TRIGGER_PRICE in fields or Tag.TRIGGER_TRAILING_DELTA_BIPS in fields)
+        )
+        if not complete:
+            return (
+                "TriggeringInstruction",
+                "send TriggerType(1100)=4, TriggerAction(1101)=1, TriggerPriceType(1107)=2 "
+                "and TriggerPrice(1102) and/or TriggerTrailingDeltaBips(25009)",
+            )
+    elif has_trigger:
+        return ("TriggeringInstruction", "send trigger fields only with OrdType(40) 3 or 4")
+    if ord_type == "P":
+        if fields.get(Tag.PEG_PRICE_TYPE) not in ("4", "5") or fields.get(Tag.PEG_MOVE_TYPE) != "1":
+            return ("PegInstructions", "send PegPriceType(1094) 4 or 5 and PegMoveType(835)=1")
+        if Tag.PEG_OFFSET_VALUE in fields and fields.get(Tag.PEG_OFFSET_TYPE) != "3":
+            return ("PegInstructions", "send PegOffsetType(836)=3 with PegOffsetValue(211)")
+    elif has_peg:
+        return ("PegInstructions", "send peg fields only with OrdType(40)=P")
+    return None
+
+
+def _order_name(fields: Mapping[int, str]) -> str:
+    """Binance's name for an order's type (LIMIT_MAKER, STOP_LOSS_LIMIT, …)."""
+    ord_type = fields[Tag.ORD_TYPE]
+    if ord_type == "1":
+        return "MARKET"
+    if ord_type == "2":
+        return "LIMIT_MAKER" if fields.get(Tag.EXEC_INST) == "6" else "LIMIT"
+    if ord_type == "P":
+        return "PEGGED"
+    direction = fields.get(Tag.TRIGGER_PRICE_DIRECTION)
+    buying = fields.get(Tag.SIDE) == "1"
+    stop = direction == ("U" if buying else "D")
+    name = "STOP_LOSS" if stop else "TAKE_PROFIT"
+    return name + "_LIMIT" if ord_type == "4" else name
+
+
+def validate(message: Message, dictionary: Dictionary = BINANCE) -> RequestError | None:
+    """The first fault of ``message`` against ``dictionary`` (a one-off ``Validator``)."""
+    return _validators(dictionary).validate(message)
+
+
+_VALIDATORS: dict[int, Validator] = {}
+
+
+def _validators(dictionary: Dictionary) -> Validator:
+    found = _VALIDATORS.get(id(dictionary))
+    if found is None or found.dictionary is not dictionary:
+        found = _VALIDATORS[id(dictionary)] = Validator(dictionary)
+    return found
