@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from fixsession import __version__
+from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
 from fixsession.framing import Framer, Garbled, Item
 from fixsession.message import Message
-from fixsession.spec import MsgType, Tag
+from fixsession.spec import MsgType, SessionType, Tag
+from fixsession.validation import Validator
 
 _READ_SIZE = 1 << 20
 
@@ -43,7 +45,7 @@ class Verdict:
     text: str | None = None
 
     @classmethod
-    def of(cls, item: Item, offset: int) -> Verdict:
+    def of(cls, item: Item, offset: int, validator: Validator | None) -> Verdict:
         if isinstance(item, Garbled):
             error = item.error
             return cls(
@@ -51,12 +53,20 @@ class Verdict:
                 error.code, error.name, error.session_reject_reason, error.ref_tag_id,
                 error.text,
             )  # fmt: skip
-        message = Message.decode(item)
+        if validator is None:
+            message, fault = Message.decode(item), None
+        else:
+            message, fault = validator.parse(item)
         try:
             seq_num = message.get_int(Tag.MSG_SEQ_NUM)
         except ValueError:
             seq_num = None
-        return cls(offset, len(item), message.msg_type, seq_num, True)
+        if fault is None:
+            return cls(offset, len(item), message.msg_type, seq_num, True)
+        return cls(
+            offset, len(item), message.msg_type, seq_num, False, fault.code, fault.name,
+            fault.session_reject_reason, fault.ref_tag_id, fault.text,
+        )  # fmt: skip
 
     def as_json(self) -> str:
         return json.dumps(
@@ -131,18 +141,41 @@ def _items(source: str, soh: bytes | None) -> Iterator[tuple[int, Item]]:
             stream.close()
 
 
-def _verdicts(source: str, soh: bytes | None) -> Iterator[Verdict]:
+def _verdicts(source: str, soh: bytes | None, validator: Validator | None) -> Iterator[Verdict]:
     for offset, item in _items(source, soh):
-        yield Verdict.of(item, offset)
+        yield Verdict.of(item, offset, validator)
+
+
+_SESSION_DICTIONARIES = {
+    SessionType.ORDER_ENTRY: ORDER_ENTRY,
+    SessionType.DROP_COPY: ORDER_ENTRY,
+    SessionType.MARKET_DATA: MARKET_DATA,
+}
+
+
+def _validator(args: argparse.Namespace) -> Validator | None:
+    """The dictionary check asked for: built-in, one session's, a file's, or none."""
+    if args.no_dictionary:
+        return None
+    dictionary: Dictionary = BINANCE
+    if args.dictionary is not None:
+        try:
+            dictionary = Dictionary.from_quickfix_xml(args.dictionary)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    elif args.session_type is not None:
+        dictionary = _SESSION_DICTIONARIES[SessionType(args.session_type)]
+    return Validator(dictionary)
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     soh = _soh_byte(args.soh)
+    validator = _validator(args)
     sources: list[str] = args.files or ["-"]
     frames = invalid = 0
     for source in sources:
         label = "<stdin>" if source == "-" else source
-        for verdict in _verdicts(source, soh):
+        for verdict in _verdicts(source, soh, validator):
             frames += 1
             invalid += not verdict.valid
             if args.format == "json":
@@ -197,8 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="validate every frame of FIX captures",
         description=(
-            "Frame raw FIX bytes and judge every frame as Binance would: one line (or one "
-            "JSON object) per frame, in stream order. Exit status: 0 when every frame is "
+            "Frame raw FIX bytes and judge every frame as Binance would: framing and garbled "
+            "checks, then the dictionary (tags, groups, required fields, values). One line (or "
+            "one JSON object) per frame, in stream order. Exit status: 0 when every frame is "
             "valid, 1 when any is not, 2 on a usage or input error."
         ),
     )
@@ -218,6 +252,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "-q", "--quiet", action="store_true", help="text format: print only invalid frames"
+    )
+    dictionaries = check.add_mutually_exclusive_group()
+    dictionaries.add_argument(
+        "--session-type",
+        choices=[kind.value for kind in SessionType],
+        help="validate against that session's built-in dictionary only "
+        "(default: every Binance message type)",
+    )
+    dictionaries.add_argument(
+        "--dictionary",
+        metavar="PATH.xml",
+        help="validate against a QuickFIX XML dictionary, e.g. Binance's spot-fix-oe.xml",
+    )
+    dictionaries.add_argument(
+        "--no-dictionary",
+        action="store_true",
+        help="check framing only (CheckSum, BodyLength, header order, characters, tags)",
     )
     check.set_defaults(run=_check)
 

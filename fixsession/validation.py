@@ -11,8 +11,9 @@ type, range or enum. Each fault is the catalog's typed error with Binance's text
 SessionRejectReason(373) and RefTagID(371). It never touches bytes or sessions.
 
 Which fault is reported first: the structure in wire order (-1169, -1172, -1170, -1171,
--1173), then required tags, then NumInGroup counts, then values in wire order, then duplicate
-group entries, then component rules. Structure depends only on the message's layout (its
+-1173, and -1188 for a number of entries out of a group's bounds), then required tags, then
+NumInGroup counts that are not the number of entries, then values in wire order, then
+duplicate group entries, then component rules. Structure depends only on the message's layout (its
 MsgType and sequence of tags), so it is worked out once per layout and cached.
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -276,18 +277,31 @@ class _Planner:
             order[tag] = position
             position += 1
             if member.group is not None:
-                position = self._group(plan, member.group, tags, position)
+                position = self._group(plan, member.group, tags, position, top.keys())
         self._required(members, seen, header=self.header)
         if self._orders and Tag.ORD_TYPE in order:
             plan.orders.append(order)
 
-    def _group(self, plan: _Plan, group: Group, tags: tuple[int, ...], start: int) -> int:
-        """Walk one occurrence of ``group`` whose entries start at ``start``; its end."""
+    def _group(
+        self,
+        plan: _Plan,
+        group: Group,
+        tags: tuple[int, ...],
+        start: int,
+        outer: Collection[int],
+    ) -> int:
+        """Walk one occurrence of ``group`` whose entries start at ``start``; its end.
+
+        A tag that cannot start or continue an entry but belongs to the enclosing level
+        (``outer``) ends the group: ListStatus, for one, has Text both in its entries and at
+        list level.
+        """
         members = {member.tag: member for member in group.members}
         entries = 0
         position = start
         keys: list[tuple[int, ...]] = []
-        if position < len(tags) and tags[position] in members:
+        first = tags[position] if position < len(tags) else None
+        if first in members and (first in group.delimiters or first not in outer):
             delimiter = tags[position]
             if delimiter not in group.delimiters:
                 raise _Found(_Fault(errors.GroupFieldsOutOfOrder, (group.count_tag,), delimiter))
@@ -302,6 +316,8 @@ class _Planner:
                     entries += 1
                     seen, entry = set(), {}
                 elif tag in seen:
+                    if tag in outer:
+                        break
                     raise _Found(_Fault(errors.TagAppearsMoreThanOnce, (tag,), tag))
                 elif self.strict and entry and rank[tag] < max(rank[t] for t in seen):
                     raise _Found(_Fault(errors.GroupFieldsOutOfOrder, (group.count_tag,), tag))
@@ -310,8 +326,13 @@ class _Planner:
                 position += 1
                 nested = members[tag].group
                 if nested is not None:
-                    position = self._group(plan, nested, tags, position)
+                    position = self._group(plan, nested, tags, position, members.keys())
             self._entry_done(plan, group, entry, seen, keys)
+        if entries < group.min_entries or (
+            group.max_entries is not None and entries > group.max_entries
+        ):
+            tag = group.count_tag
+            raise _Found(_Fault(errors.IncorrectNumInGroupCount, (tag,), tag))
         plan.counts.append(_Count(start - 1, group, entries))
         if group.unique:
             plan.unique.append((group, keys))
@@ -495,11 +516,6 @@ class Validator:
 
 
 def _count_ok(text: str, count: _Count) -> bool:
-    group = count.group
-    if count.entries < group.min_entries or (
-        group.max_entries is not None and count.entries > group.max_entries
-    ):
-        return False
     return text.isdigit() and text.isascii() and int(text) == count.entries
 
 

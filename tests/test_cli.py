@@ -127,3 +127,36 @@ def test_decode_names_tags_and_redacts_raw_data(capsys: pytest.CaptureFixture[st
     assert out[0].startswith("35=A (LOGON) | 34=1 (MSG_SEQ_NUM)")
     assert "96=<redacted> (RAW_DATA)" in out[0] and "4MHXelVV" not in out[0]
     assert any(line.startswith("# ") and "GARBLED_MESSAGE" in line for line in out)
+
+
+NO_SYMBOL = frame(b"35=D|49=a|56=SPOT|34=2|52=20240611-09:01:46|11=x|38=1|40=2|44=1|54=1|59=1|")
+
+
+def test_check_validates_against_the_dictionary_by_default(tmp_path: Path) -> None:
+    capture = tmp_path / "order.fix"
+    capture.write_bytes(NO_SYMBOL)
+    result = run("check", "--format", "json", str(capture))
+    assert result.returncode == 1
+    verdict = json.loads(result.stdout)
+    assert (verdict["code"], verdict["reason"], verdict["ref_tag"], verdict["text"]) == (
+        -1102,
+        1,
+        55,
+        "Required tag '55' missing.",
+    )
+    assert run("check", "--no-dictionary", str(capture)).returncode == 0
+
+
+def test_check_session_type_and_dictionary_file(tmp_path: Path) -> None:
+    capture = tmp_path / "order.fix"
+    capture.write_bytes(ORDER)
+    assert run("check", "--session-type", "order-entry", str(capture)).returncode == 0
+    result = run("check", "--session-type", "market-data", "--format", "json", str(capture))
+    assert json.loads(result.stdout)["code"] == -1020
+    official = Path(__file__).resolve().parents[2] / "shared" / "binance" / "spot-fix-oe.xml"
+    if official.is_file():
+        assert run("check", "--dictionary", str(official), str(capture)).returncode == 0
+    bad = run("check", "--dictionary", str(tmp_path / "none.xml"), str(capture))
+    assert bad.returncode == 2 and b"none.xml" in bad.stderr and b"Traceback" not in bad.stderr
+    both = run("check", "--no-dictionary", "--session-type", "drop-copy", str(capture))
+    assert both.returncode == 2

@@ -1,0 +1,206 @@
+"""Dictionary validation: each Binance code from a minimal message, and properties."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import shared_file
+from helpers import frame
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fixsession import errors
+from fixsession.dictionary import MARKET_DATA, ORDER_ENTRY
+from fixsession.message import Message
+from fixsession.strategies import messages
+from fixsession.validation import Validator
+
+HEADER = "49=client1|56=SPOT|34=7|52=20240611-09:01:46.228|"
+ORDER = "11=order-1|38=1|40=2|44=10.5|54=1|55=BTCUSDT|59=1|"
+
+
+def msg(msg_type: str, body: str, header: str = HEADER) -> Message:
+    return Message.decode(frame(f"35={msg_type}|{header}{body}".encode()))
+
+
+CASES = [
+    # (name, message, code, SessionRejectReason, RefTagID, text)
+    ("unknown tag", msg("D", ORDER + "9999=x|"), -1169, 0, 9999, "Invalid tag number."),
+    ("tag of another message", msg("D", ORDER + "262=abc|"), -1170, 2, 262,
+     "Tag '262' not defined for this message type."),
+    ("repeated tag", msg("D", ORDER + "55=ETHUSDT|"), -1171, 13, 55,
+     "Tag '55' appears more than once."),
+    ("header after body", msg("D", "11=order-1|49=client1|38=1|40=2|44=1|54=1|55=X|59=1|",
+                              "56=SPOT|34=7|52=20240611-09:01:46.228|"), -1172, 14, 49,
+     "Tag '49' specified out of required order."),
+    ("trailer inside", msg("D", ORDER + "10=000|"), -1172, 14, 10,
+     "Tag '10' specified out of required order."),
+    ("RawData not after RawDataLength", msg("A", "96=abc|108=30|95=3|"), -1172, 14, 96,
+     "Tag '96' specified out of required order."),
+    ("entry not starting with the delimiter",
+     msg("X", "262=r1|268=1|270=1.5|279=0|269=0|"), -1173, 15, 270,
+     "Repeating group '268' fields out of order."),
+    ("member outside its group", msg("V", "262=r1|263=1|269=0|267=1|269=1|"), -1173, 15, 269,
+     "Repeating group '267' fields out of order."),
+    ("count above the entries", msg("V", "262=r1|263=1|267=2|269=0|"), -1188, 16, 267,
+     "Incorrect NumInGroup count for repeating group '267'."),
+    ("one order in a list", msg("E", "25014=l1|1385=2|73=1|" + ORDER), -1188, 16, 73,
+     "Incorrect NumInGroup count for repeating group '73'."),
+    ("duplicate symbols", msg("V", "262=r1|263=1|146=2|55=BTCUSDT|55=BTCUSDT|"), -1189, 99, 146,
+     "Group '146' contains duplicate entries."),
+    ("required tag missing", msg("D", "11=o|38=1|40=2|44=1|55=X|59=1|"), -1102, 1, 54,
+     "Required tag '54' missing."),
+    ("required header missing", msg("0", "", "56=SPOT|34=7|52=20240611-09:01:46.228|"), -1102,
+     1, 49, "Required tag '49' missing."),
+    ("required group member missing", msg("XLR", "6136=q|25003=1|25004=2|25005=0|"), -1102, 1,
+     25006, "Required tag '25006' missing."),
+    ("malformed quantity", msg("D", ORDER.replace("38=1", "38=1.2.3")), -1102, 6, 38,
+     "Field value was empty or malformed."),
+    ("malformed timestamp", msg("0", "", "49=c|56=SPOT|34=7|52=2024-06-11 09:01|"), -1102, 6,
+     52, "Field value was empty or malformed."),
+    ("month 13", msg("0", "", "49=c|56=SPOT|34=7|52=20241311-09:01:46|"), -1102, 6, 52,
+     "Field value was empty or malformed."),
+    ("OrderID over 64 bits",
+     msg("8", "37=9223372036854775808|40=2|54=1|55=X|150=0|14=0|32=0|39=0|"), -1102, 5, 37,
+     "'37' contains unexpected value. Cannot be greater than 9223372036854775807."),
+    ("MsgSeqNum over 32 bits", msg("0", "", "49=c|56=SPOT|34=4294967296|52=20240611-09:01:46|"),
+     -1102, 5, 34, "'34' contains unexpected value. Cannot be greater than 4294967295."),
+    ("side 3", msg("D", ORDER.replace("54=1", "54=3")), -1117, 5, 54, "Invalid side."),
+    ("order type 9", msg("D", ORDER.replace("40=2", "40=9")), -1116, 5, 40, "Invalid orderType."),
+    ("time in force 2", msg("D", ORDER.replace("59=1", "59=2")), -1115, 5, 59,
+     "Invalid timeInForce."),
+    ("exec type Z", msg("8", "40=2|54=1|55=X|150=Z|14=0|32=0|39=0|"), -1130, 5, 150,
+     "Data sent for parameter '150' is not valid."),
+    ("ClOrdID with a space", msg("D", ORDER.replace("order-1", "order 1")), -1100, 5, 11,
+     "Illegal characters found in parameter '11'; legal range is '^[a-zA-Z0-9-_]{1,36}$'."),
+    ("SenderCompID too long", msg("0", "", "49=client123|56=SPOT|34=7|52=20240611-09:01:46|"),
+     -1100, 5, 49,
+     "Illegal characters found in parameter '49'; legal range is '^[a-zA-Z0-9-_]{1,8}$'."),
+    ("unknown MsgType", msg("Z", ""), -1020, 99, 35, "This operation is not supported."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("message", "code", "reason", "ref_tag", "text"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_each_rule_has_its_code_reason_ref_tag_and_text(
+    message: Message, code: int, reason: int, ref_tag: int, text: str
+) -> None:
+    validator = Validator()
+    fault = validator.validate(message)
+    assert fault is not None
+    assert (fault.code, fault.session_reject_reason, fault.ref_tag_id, fault.text) == (
+        code,
+        reason,
+        ref_tag,
+        text,
+    )
+    assert isinstance(fault, errors.RequestError)
+    assert fault.ref_msg_type == message.msg_type
+    assert fault.ref_seq_num == message.get_int(34)
+    # parse() on the frame, cold and again with its layout known, says the same.
+    for _ in range(2):
+        parsed, again = validator.parse(message.encode())
+        assert parsed == message
+        assert again is not None and (again.code, again.text, again.ref_tag_id) == (
+            code,
+            text,
+            ref_tag,
+        )
+
+
+def test_invalid_component_names_the_component_the_order_type_and_a_recommendation() -> None:
+    stop = msg("D", ORDER.replace("40=2", "40=3"))  # a stop order without its trigger
+    fault = Validator().validate(stop)
+    assert isinstance(fault, errors.InvalidComponent)
+    component, order, recommendation = fault.params
+    assert (component, order) == ("TriggeringInstruction", "TAKE_PROFIT")
+    assert "TriggerType(1100)=4" in str(recommendation)
+    limit_with_peg = msg("D", ORDER + "1094=4|835=1|")
+    fault = Validator().validate(limit_with_peg)
+    assert fault is not None and fault.params[:2] == ("PegInstructions", "LIMIT")
+    stop_loss = msg("D", ORDER.replace("40=2", "40=4") + "1100=4|1101=1|1102=9|1107=2|1109=U|")
+    assert Validator().validate(stop_loss) is None
+    list_leg = msg(
+        "E",
+        "25014=l1|1385=2|73=2|" + ORDER + ORDER.replace("order-1", "o-2").replace("40=2", "40=P"),
+    )
+    fault = Validator().validate(list_leg)
+    assert fault is not None and fault.params[:2] == ("PegInstructions", "PEGGED")
+
+
+def test_64_bit_ids_and_zero_padded_counts_are_accepted() -> None:
+    report = msg("8", "37=9223372036854775807|40=2|54=1|55=X|150=0|14=0|32=0|39=0|")
+    assert Validator().validate(report) is None
+    padded = msg("V", "262=r1|263=1|267=02|269=0|269=1|")
+    assert Validator().validate(padded) is None
+
+
+def test_group_member_order_is_free_unless_strict() -> None:
+    entries = msg("X", "262=r1|268=1|279=0|269=2|270=10.5|271=1|")  # Binance's own order
+    assert Validator().validate(entries) is None
+    fault = Validator(strict_order=True).validate(entries)
+    assert fault is not None and (fault.code, fault.ref_tag_id) == (-1173, 270)
+
+
+def test_list_status_entries_may_start_with_symbol_and_errors_sit_at_list_level() -> None:
+    status = msg("N", "429=2|431=7|73=1|55=BTCUSDT|11=a|37=1|25016=-1013|58=Bad.|")
+    assert Validator().validate(status) is None
+    empty = msg("N", "429=2|431=7|73=0|103=99|25016=-1013|58=Bad.|")
+    assert Validator().validate(empty) is None
+
+
+def test_options_header_and_enums() -> None:
+    body_only = msg("D", ORDER, header="")
+    assert Validator().validate(body_only) is not None
+    assert Validator(header=False).validate(body_only) is None
+    new_value = msg("8", "40=2|54=1|55=X|150=Z|14=0|32=0|39=0|")
+    assert Validator(enums=False).validate(new_value) is None
+
+
+def test_session_dictionaries_narrow_the_message_types() -> None:
+    request = msg("V", "262=r1|263=1|146=1|55=BTCUSDT|267=2|269=0|269=1|")
+    assert Validator(MARKET_DATA).validate(request) is None
+    fault = Validator(ORDER_ENTRY).validate(request)
+    assert fault is not None and fault.code == -1020
+
+
+def test_every_documentation_sample_validates_once_its_trailer_is_right() -> None:
+    validator = Validator()
+    for line in shared_file("doc-samples.txt").read_text().splitlines():
+        message = Message.decode(line.replace("|", "\x01").encode())
+        assert validator.validate(message) is None, line
+
+
+@given(messages())
+def test_generated_valid_messages_of_every_type_validate_cleanly(message: Message) -> None:
+    validator = Validator()
+    assert validator.validate(message) is None
+    for _ in range(2):  # cold, then with the layout's pattern known
+        parsed, fault = validator.parse(message.encode())
+        assert fault is None and parsed == message
+
+
+@given(messages(), st.data())
+def test_parse_and_validate_agree_on_a_corrupted_value(
+    message: Message, data: st.DataObject
+) -> None:
+    if not message.values:
+        return
+    validator = Validator()
+    validator.parse(message.encode())  # learn the layout
+    position = data.draw(st.integers(0, len(message.values) - 1))
+    bad = data.draw(st.sampled_from(["x", "-", ".", "1.2.3", "99999999999999999999", "Z", "é"]))
+    values = list(message.values)
+    values[position] = bad
+    corrupted = Message(message.msg_type, list(zip(message.tags, values, strict=True)))
+    expected = validator.validate(corrupted)
+    _, fault = validator.parse(corrupted.encode())
+    assert (fault is None) == (expected is None)
+    if fault is not None and expected is not None:
+        assert (fault.code, fault.text, fault.ref_tag_id) == (
+            expected.code,
+            expected.text,
+            expected.ref_tag_id,
+        )
