@@ -53,6 +53,9 @@ for _path in (_BENCH_DIR, _BENCH_DIR.parent):  # corpus.py, and fixsession from 
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+SHARED: Final = Path(os.environ.get("FIXSESSION_SHARED", _BENCH_DIR.parent.parent / "shared"))
+"""Where Binance's published files are (for QuickFIX's dictionaries): ../shared by default."""
+
 import corpus  # noqa: E402
 import simplefix  # noqa: E402
 from corpus import Corpus  # noqa: E402
@@ -60,6 +63,7 @@ from corpus import Corpus  # noqa: E402
 import fixsession  # noqa: E402
 from fixsession.framing import Framer, Garbled  # noqa: E402
 from fixsession.message import Message, Template  # noqa: E402
+from fixsession.validation import Validator  # noqa: E402
 
 # -- configuration --------------------------------------------------------------------------
 
@@ -156,6 +160,8 @@ RATIOS: Final = (
     Ratio("fixsession.frame", "simplefix.parse", 30.0),
     Ratio("fixsession.encode", "simplefix.encode", 10.0),
     Ratio("fixsession.encode_template", "simplefix.encode", 10.0),
+    Ratio("fixsession.validate", "quickfix.validate", 1.0),
+    Ratio("fixsession.validate", "simplefix.parse", 15.0),
 )
 SCALING_TARGET: Final = 1.2  # slowest / fastest per-message cost across feed() sizes
 
@@ -385,6 +391,79 @@ def _quickfix_parse(data: Corpus, config: Config) -> Workload:
         "each is parsed with quickfix.Message(frame_str, True) (validate=True, no dictionary)"
     )
     return Workload(len(texts), run, check, note)
+
+
+@measurement("fixsession.validate")
+def _fixsession_validate(data: Corpus, config: Config) -> Workload:
+    chunks = data.chunks
+
+    def run() -> tuple[int, str | None]:
+        framer = Framer()
+        parse = Validator().parse  # a new validator each pass: it learns layouts as it goes
+        valid = 0
+        first_fault: str | None = None
+        for chunk in chunks:
+            for item in framer.feed(chunk):
+                if isinstance(item, Garbled):
+                    first_fault = first_fault or str(item.error)
+                    continue
+                fault = parse(item)[1]
+                if fault is None:
+                    valid += 1
+                else:
+                    first_fault = first_fault or str(fault)
+        return valid, first_fault
+
+    def check(result: tuple[int, str | None]) -> None:
+        valid, first_fault = result
+        if valid != len(data):
+            raise CheckFailed(f"{len(data) - valid} frames not valid; first: {first_fault}")
+
+    return Workload(len(data), run, check)
+
+
+@measurement("quickfix.validate")
+def _quickfix_validate(data: Corpus, config: Config) -> Workload:
+    quickfix = _optional_module("quickfix")
+    binance = SHARED / "binance"
+    files = {"oe": binance / "spot-fix-oe.xml", "md": binance / "spot-fix-md.xml"}
+    missing = [str(path) for path in files.values() if not path.is_file()]
+    if missing:
+        raise Unavailable(f"Binance's QuickFIX dictionaries are not here: {', '.join(missing)}")
+    dictionaries = {key: quickfix.DataDictionary(str(path)) for key, path in files.items()}
+    market_data = set("VWXYxy")
+    work = [
+        (frame.decode("latin-1"), dictionaries["md" if kind in market_data else "oe"])
+        for frame, kind in zip(data.frames, data.msg_types, strict=True)
+    ]
+    message = quickfix.Message
+
+    def run() -> tuple[int, int, str | None]:
+        failures = 0
+        first_error: str | None = None
+        for text, dictionary in work:
+            try:
+                dictionary.validate(message(text, dictionary, True))
+            except Exception as error:  # QuickFIX raises IncorrectDataFormat and others
+                if first_error is None:
+                    first_error = f"{type(error).__name__}: {error}"
+                failures += 1
+        return len(work) - failures, failures, first_error
+
+    def check(result: tuple[int, int, str | None]) -> str | None:
+        _, failures, first_error = result
+        if failures:
+            return (
+                f"QuickFIX+DataDictionary rejected {failures:,} of {len(work):,} valid frames "
+                f"({first_error})"
+            )
+        return None
+
+    note = (
+        "quickfix.Message(frame_str, dictionary, True) then DataDictionary.validate() with "
+        "Binance's spot-fix-oe.xml / spot-fix-md.xml, on pre-split frames"
+    )
+    return Workload(len(work), run, check, note)
 
 
 def scaling_workload(frames: Sequence[bytes], feeds: int) -> Workload:
