@@ -1,0 +1,355 @@
+"""The Binance profile: Logon signing, each session type's rules, and the venue's bookkeeping.
+
+Owns what is specific to Binance rather than to FIX: the Ed25519 signature over a Logon's
+MsgType, SenderCompID, TargetCompID, MsgSeqNum and SendingTime (signing for an initiator,
+verifying for an acceptor); what each session type allows and its message and connection
+limits; SendingTime formats and the RecvWindow rule; and ``Accounts``, the venue-wide state an
+acceptor consults at Logon (API keys, CompIDs in use, connections, connection attempts). Time
+is always an input; nothing here does I/O or reads a clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import collections
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Final
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+
+from fixsession import errors
+from fixsession.errors import BinanceError
+from fixsession.spec import MsgType, SessionType
+
+# -- Logon signature ----------------------------------------------------------------------------
+
+
+def signature_payload(
+    sender_comp_id: str, target_comp_id: str, msg_seq_num: int, sending_time: str
+) -> bytes:
+    """What a Logon signs: MsgType ``A``, 49, 56, 34 and 52, joined by SOH."""
+    fields = ("A", sender_comp_id, target_comp_id, str(msg_seq_num), sending_time)
+    return "\x01".join(fields).encode("ascii")
+
+
+def sign_logon(
+    private_key: Ed25519PrivateKey,
+    sender_comp_id: str,
+    target_comp_id: str,
+    msg_seq_num: int,
+    sending_time: str,
+) -> str:
+    """RawData(96) of a Logon: the base64 Ed25519 signature of ``signature_payload``."""
+    payload = signature_payload(sender_comp_id, target_comp_id, msg_seq_num, sending_time)
+    return base64.b64encode(private_key.sign(payload)).decode("ascii")
+
+
+def verify_logon(
+    public_key: Ed25519PublicKey,
+    signature: str,
+    sender_comp_id: str,
+    target_comp_id: str,
+    msg_seq_num: int,
+    sending_time: str,
+) -> bool:
+    """Whether RawData(96) is the key's signature of the Logon's signed fields."""
+    try:
+        raw = base64.b64decode(signature, validate=True)
+        payload = signature_payload(sender_comp_id, target_comp_id, msg_seq_num, sending_time)
+        public_key.verify(raw, payload)
+    except (InvalidSignature, binascii.Error, ValueError, UnicodeEncodeError):
+        return False
+    return True
+
+
+def load_private_key(pem: bytes | str) -> Ed25519PrivateKey:
+    """An Ed25519 private key from PEM; ValueError (never the key's bytes) if it is not one."""
+    data = pem.encode("ascii") if isinstance(pem, str) else pem
+    try:
+        key = load_pem_private_key(data, password=None)
+    except (ValueError, TypeError, UnicodeError) as error:
+        raise ValueError(f"not a PEM private key: {type(error).__name__}") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("Binance's FIX API takes Ed25519 keys only")
+    return key
+
+
+def load_public_key(pem: bytes | str) -> Ed25519PublicKey:
+    """An Ed25519 public key from PEM; ValueError if it is not one."""
+    data = pem.encode("ascii") if isinstance(pem, str) else pem
+    try:
+        key = load_pem_public_key(data)
+    except (ValueError, TypeError, UnicodeError) as error:
+        raise ValueError(f"not a PEM public key: {type(error).__name__}") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("Binance's FIX API takes Ed25519 keys only")
+    return key
+
+
+# -- SendingTime -------------------------------------------------------------------------------
+
+_SENDING_TIME: Final = re.compile(
+    r"([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{3}|[0-9]{6}))?"
+)
+
+
+def format_sending_time(epoch: float, digits: int = 3) -> str:
+    """A UTCTIMESTAMP for ``epoch`` seconds, with milliseconds (3) or microseconds (6)."""
+    micros = round(epoch * 1_000_000)
+    seconds, micro = divmod(micros, 1_000_000)
+    stamp = time.strftime("%Y%m%d-%H:%M:%S", time.gmtime(seconds))
+    if digits == 0:
+        return stamp
+    fraction = f"{micro:06d}"[:digits]
+    return f"{stamp}.{fraction}"
+
+
+def parse_sending_time(text: str) -> float | None:
+    """Epoch seconds of a UTCTIMESTAMP, or None if it is not one."""
+    found = _SENDING_TIME.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second, fraction = found.groups()
+    try:
+        epoch = calendar.timegm(
+            (int(year), int(month), int(day), int(hour), int(minute), int(second), 0, 0, 0)
+        )
+    except (ValueError, OverflowError):
+        return None
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31 and int(hour) < 24):
+        return None
+    return epoch + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
+
+
+LOGON_RECV_WINDOW_MS: Final = 5000.0
+"""RecvWindow a Logon gets when it sends none; other messages are only checked with one."""
+MAX_RECV_WINDOW_MS: Final = 60000.0
+MAX_CLOCK_AHEAD_S: Final = 1.0
+
+
+def sending_time_fault(
+    sending_time: str, recv_window_ms: float | None, server_epoch: float
+) -> BinanceError | None:
+    """INVALID_TIMESTAMP when SendingTime is 1 s ahead of the server or older than RecvWindow."""
+    epoch = parse_sending_time(sending_time)
+    if epoch is None:
+        return None  # a malformed SendingTime is the dictionary's fault, not this one
+    if epoch - server_epoch >= MAX_CLOCK_AHEAD_S:
+        return errors.InvalidTimestamp.from_template(template=1, ref_tag_id=52)
+    if recv_window_ms is not None and (server_epoch - epoch) * 1000 > recv_window_ms:
+        return errors.InvalidTimestamp.from_template(template=0, ref_tag_id=52)
+    return None
+
+
+# -- session types -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most ``count`` in any ``seconds``-long window."""
+
+    count: int
+    seconds: float
+
+    @property
+    def interval(self) -> str:
+        """The window as Binance writes it in limit texts: ``10s``, ``1m``, ``5m``."""
+        whole = int(self.seconds)
+        if whole == self.seconds and whole % 3600 == 0:
+            return f"{whole // 3600}h"
+        if whole == self.seconds and whole % 60 == 0:
+            return f"{whole // 60}m"
+        return f"{self.seconds:g}s"
+
+    @classmethod
+    def parse(cls, text: str) -> Limit:
+        """``COUNT/SECONDS`` (``10000/10``); ValueError otherwise."""
+        count, _, seconds = text.partition("/")
+        try:
+            limit = cls(int(count), float(seconds))
+        except ValueError:
+            raise ValueError(f"a limit is COUNT/SECONDS, e.g. 10000/10, not {text!r}") from None
+        if limit.count < 1 or not limit.seconds > 0:
+            raise ValueError(f"a limit needs a positive count and window, not {text!r}")
+        return limit
+
+
+_ORDER_MESSAGES: Final = frozenset(
+    {MsgType.NEW_ORDER_SINGLE, MsgType.ORDER_CANCEL_REQUEST, MsgType.NEW_ORDER_LIST,
+     MsgType.ORDER_MASS_CANCEL_REQUEST, MsgType.ORDER_AMEND_KEEP_PRIORITY_REQUEST,
+     MsgType.ORDER_CANCEL_REQUEST_AND_NEW_ORDER_SINGLE}
+)  # fmt: skip
+_MARKET_DATA_MESSAGES: Final = frozenset(
+    {MsgType.MARKET_DATA_REQUEST, MsgType.INSTRUMENT_LIST_REQUEST}
+)
+_SESSION_MESSAGES: Final = frozenset(
+    {MsgType.LOGON, MsgType.HEARTBEAT, MsgType.TEST_REQUEST, MsgType.LOGOUT, MsgType.REJECT,
+     MsgType.LIMIT_QUERY}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SessionRules:
+    """What one session type allows a client to send, and its limits (digest §1.2, §7)."""
+
+    session_type: SessionType
+    message_limit: Limit
+    connection_attempts: Limit
+    max_connections: int
+    max_streams: int = 0
+    requests: frozenset[str] = field(default_factory=frozenset)
+    not_allowed: type[BinanceError] = errors.UnsupportedOperation
+
+    def request_fault(self, msg_type: str) -> BinanceError | None:
+        """The reject for a client message this session type does not take, or None."""
+        if msg_type in _SESSION_MESSAGES or msg_type in self.requests:
+            return None
+        if msg_type in _ORDER_MESSAGES or msg_type in _MARKET_DATA_MESSAGES:
+            return self.not_allowed.from_template(ref_tag_id=35, ref_msg_type=msg_type)
+        return errors.UnsupportedOperation.from_template(ref_tag_id=35, ref_msg_type=msg_type)
+
+
+RULES: Final[dict[SessionType, SessionRules]] = {
+    SessionType.ORDER_ENTRY: SessionRules(
+        SessionType.ORDER_ENTRY, Limit(10_000, 10), Limit(15, 30), 10,
+        requests=_ORDER_MESSAGES, not_allowed=errors.NotAllowedInOrderEntrySessions,
+    ),
+    SessionType.DROP_COPY: SessionRules(
+        SessionType.DROP_COPY, Limit(60, 60), Limit(15, 30), 10,
+        not_allowed=errors.NotAllowedInDropCopySessions,
+    ),
+    SessionType.MARKET_DATA: SessionRules(
+        SessionType.MARKET_DATA, Limit(2_000, 60), Limit(300, 300), 100, max_streams=1_000,
+        requests=_MARKET_DATA_MESSAGES, not_allowed=errors.NotAllowedInMarketDataSessions,
+    ),
+}  # fmt: skip
+"""Each session type's rules as Binance documents them; pass your own to change a limit."""
+
+
+# -- the venue's bookkeeping ---------------------------------------------------------------------
+
+
+class _Window:
+    """Times of recent events, to count those within a sliding window (bounded by the limit)."""
+
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
+        self._times: collections.deque[float] = collections.deque(maxlen=limit.count + 1)
+
+    def count(self, now: float) -> int:
+        times = self._times
+        while times and times[0] <= now - self.limit.seconds:
+            times.popleft()
+        return len(times)
+
+    def add(self, now: float) -> bool:
+        """Record an event; False if it goes over the limit."""
+        over = self.count(now) >= self.limit.count
+        self._times.append(now)
+        return not over
+
+
+@dataclass
+class _Account:
+    public_key: Ed25519PublicKey
+    active: dict[str, SessionType] = field(default_factory=dict)  # CompID -> session type
+    # CompIDs and connection slots held after a session ended without Logout: until when.
+    quarantine: list[tuple[str, SessionType, float]] = field(default_factory=list)
+    attempts: dict[SessionType, _Window] = field(default_factory=dict)
+
+
+class Accounts:
+    """Binance's venue-wide state, as an acceptor needs it at Logon.
+
+    API keys with their Ed25519 public keys; the CompIDs each account has in use (unique
+    among its active sessions, and held for 2×HeartBtInt after a session ends without a
+    Logout); concurrent connections per account and session type; connection attempts per
+    account and per IP address. Time is an input of every call.
+    """
+
+    def __init__(
+        self,
+        keys: dict[str, Ed25519PublicKey] | None = None,
+        rules: dict[SessionType, SessionRules] | None = None,
+    ) -> None:
+        self.rules = dict(RULES if rules is None else rules)
+        self._accounts = {api_key: _Account(key) for api_key, key in (keys or {}).items()}
+        self._ip_attempts: dict[tuple[str, SessionType], _Window] = {}
+
+    def add_key(self, api_key: str, public_key: Ed25519PublicKey) -> None:
+        self._accounts[api_key] = _Account(public_key)
+
+    def public_key(self, api_key: str) -> Ed25519PublicKey | None:
+        account = self._accounts.get(api_key)
+        return account.public_key if account is not None else None
+
+    def connect(self, address: str, session_type: SessionType, now: float) -> BinanceError | None:
+        """A TCP connection arrives from ``address``: TOO_MANY_CONNECTIONS if the IP's
+        connection attempts are over the limit."""
+        limit = self.rules[session_type].connection_attempts
+        window = self._ip_attempts.setdefault((address, session_type), _Window(limit))
+        if len(self._ip_attempts) > 100_000:  # forget idle addresses
+            self._ip_attempts = {(address, session_type): window}
+        if not window.add(now):
+            return errors.TooManyConnections.from_template(limit.count, limit.interval, template=2)
+        return None
+
+    def logon(
+        self, api_key: str, comp_id: str, session_type: SessionType, now: float
+    ) -> BinanceError | None:
+        """Claim ``comp_id`` for a new session of the account, or say why not.
+
+        Checks the account's connection attempts, its concurrent connections, and that the
+        CompID is neither in use nor held after an unclean end.
+        """
+        account = self._accounts.get(api_key)
+        if account is None:
+            return errors.RejectedMbxKey.from_template(ref_tag_id=553)
+        rules = self.rules[session_type]
+        window = account.attempts.setdefault(session_type, _Window(rules.connection_attempts))
+        limit = rules.connection_attempts
+        if not window.add(now):
+            return errors.TooManyConnections.from_template(limit.count, limit.interval, template=1)
+        account.quarantine = [held for held in account.quarantine if held[2] > now]
+        in_use = {**account.active, **{comp: kind for comp, kind, _ in account.quarantine}}
+        if comp_id in in_use:
+            return errors.CompIdInUse.from_template(ref_tag_id=49)
+        connections = sum(1 for kind in account.active.values() if kind is session_type) + sum(
+            1 for _, kind, _ in account.quarantine if kind is session_type
+        )
+        if connections >= rules.max_connections:
+            return errors.TooManyConnections.from_template(rules.max_connections, template=0)
+        account.active[comp_id] = session_type
+        return None
+
+    def logout(self, api_key: str, comp_id: str, *, clean: bool, hold_until: float) -> None:
+        """The session ended; without a clean Logout its CompID is held until ``hold_until``."""
+        account = self._accounts.get(api_key)
+        if account is None:
+            return
+        session_type = account.active.pop(comp_id, None)
+        if session_type is not None and not clean:
+            account.quarantine.append((comp_id, session_type, hold_until))
+
+    def sessions(self, api_key: str) -> dict[str, SessionType]:
+        """The account's active sessions: CompID to session type."""
+        account = self._accounts.get(api_key)
+        return dict(account.active) if account is not None else {}
+
+    @classmethod
+    def from_pem(cls, keys: Iterable[tuple[str, bytes | str]]) -> Accounts:
+        """Accounts from (API key, Ed25519 public key PEM) pairs; ValueError naming a bad one."""
+        loaded = {}
+        for api_key, pem in keys:
+            try:
+                loaded[api_key] = load_public_key(pem)
+            except ValueError as error:
+                raise ValueError(f"API key {api_key!r}: {error}") from None
+        return cls(loaded)

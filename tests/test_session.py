@@ -1,0 +1,446 @@
+"""The session once logged on: sequence numbers, heartbeats, Logout, News, session types,
+subscriptions, limits, and faults, driven initiator against acceptor in memory."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import frame
+from sessions import API_KEY, PRIVATE_KEY, Pair, accounts, fields, kinds, make_pair
+
+from fixsession import errors
+from fixsession.binance import Accounts, Limit, SessionRules
+from fixsession.events import (
+    Action,
+    Closed,
+    FaultDetected,
+    LoggedOut,
+    MessageReceived,
+    NewsReceived,
+)
+from fixsession.message import Message
+from fixsession.session import Initiator
+from fixsession.spec import SessionType
+from fixsession.state import SessionStateError
+
+ORDER = Message("D", [(11, "o1"), (38, "1"), (40, "2"), (44, "10"), (54, "1"), (55, "BTCUSDT"),
+                      (59, "1")])  # fmt: skip
+
+
+def raw(pair: Pair, body: str, seq: int | None = None, sender: str = "client1") -> str:
+    """Send crafted bytes from the client to the acceptor; its reply, as text."""
+    seq = pair.initiator.next_outbound_seq if seq is None else seq
+    text = f"35={body.split('|', 1)[0]}|34={seq}|49={sender}|52=20250615-15:06:40.000|56=SPOT|"
+    pair.acceptor.receive_data(frame((text + body.split("|", 1)[1]).encode()), pair.clock.now)
+    return fields(pair.acceptor.data_to_send())
+
+
+def last_reply(pair: Pair) -> str:
+    return fields(pair.to_initiator[-1])
+
+
+def received(pair: Pair) -> list[MessageReceived]:
+    return [event for event in pair.initiator_events if isinstance(event, MessageReceived)]
+
+
+# -- sequence numbers ------------------------------------------------------------------------------
+
+
+def test_a_gap_is_rejected_with_the_expected_number_and_the_session_goes_on() -> None:
+    pair = make_pair().logon()
+    reply = raw(pair, "0|", seq=5)  # expected 2
+    assert "|45=5|371=34|372=0|373=99|25016=-1179|" in reply
+    assert "|58=MsgSeqNum(34) contains an unexpected value. Expected: '2'.|" in reply
+    assert raw(pair, "0|", seq=2) == ""  # the expected number did not move
+    pair.initiator.next_outbound_seq = 3
+    pair.initiator.send(ORDER, pair.clock.now)
+    pair.pump()
+    assert kinds(pair.acceptor_events)[-1] == "MessageReceived"
+
+
+def test_a_reject_for_a_bad_seq_num_is_a_typed_error_for_the_request() -> None:
+    pair = make_pair().logon()
+    pair.initiator.next_outbound_seq = 9  # the gateway skips numbers
+    seq = pair.initiator.send(ORDER, pair.clock.now)
+    pair.pump()
+    (answer,) = received(pair)
+    assert isinstance(answer.error, errors.BadSeqNum)
+    assert answer.error.params == (2,) and answer.error.ref_seq_num == 9
+    assert answer.request is not None and answer.request.msg_seq_num == seq == 9
+
+
+def test_low_seq_num_logs_out_when_asked() -> None:
+    pair = make_pair().logon()
+    pair.acceptor._logout_on_low_seq_num = True
+    reply = raw(pair, "0|", seq=1)
+    assert "|35=5|" in reply and "Expected: '2'" in reply and pair.acceptor.closed
+
+
+def test_seq_nums_roll_over_to_zero_after_2_to_the_32_minus_1() -> None:
+    pair = make_pair().logon()
+    pair.initiator.next_outbound_seq = pair.acceptor.next_expected_seq = 2**32 - 1
+    assert pair.initiator.send(ORDER, pair.clock.now) == 4294967295
+    assert pair.initiator.send(ORDER, pair.clock.now) == 0
+    pair.pump()
+    assert kinds(pair.acceptor_events)[-2:] == ["MessageReceived", "MessageReceived"]
+    assert pair.acceptor.next_expected_seq == 1
+
+
+def test_a_gap_in_binances_numbers_logs_the_initiator_out() -> None:
+    pair = make_pair().logon()
+    pair.acceptor.next_outbound_seq += 3  # Binance never resends: the gap cannot be filled
+    pair.acceptor.send(Message("B", [(148, "hello")]), pair.clock.now)
+    pair.pump()
+    fault = next(e for e in pair.initiator_events if isinstance(e, FaultDetected))
+    assert isinstance(fault.error, errors.BadSeqNum) and fault.action is Action.LOGGED_OUT
+    assert fault.error.params == (2,)
+    assert "|35=5|" in fields(pair.to_acceptor[-1]) and pair.initiator.closed
+    assert isinstance(pair.initiator_events[-1], Closed)
+
+
+def test_bad_sender_comp_id() -> None:
+    pair = make_pair().logon()
+    reply = raw(pair, "0|", sender="other")
+    assert (
+        "|45=2|371=49|372=0|373=99|25016=-1178|58=SenderCompId(49) contains an incorrect" in reply
+    )
+    assert not pair.acceptor.closed
+
+
+# -- heartbeats, TestRequest, Logout ------------------------------------------------------------
+
+
+def test_idle_sides_heartbeat_and_a_silent_peer_gets_a_test_request() -> None:
+    pair = make_pair(heart_bt_int=10).logon()
+    pair.acceptor.heart_bt_int = 20  # so that the sides' timers differ
+    pair.tick(10)
+    sent = fields(pair.to_acceptor[-1])
+    assert "|35=1|" in sent and "|112=client1-1|" in sent  # nothing from the acceptor yet
+    answer = fields(pair.to_initiator[-1])
+    assert "|35=0|" in answer and "|112=client1-1|" in answer  # answered with its TestReqID
+    assert pair.initiator._test_request is None
+    assert pair.initiator.next_deadline() == pair.clock.now + 10
+
+
+def test_an_unanswered_test_request_ends_the_session_with_logout() -> None:
+    pair = make_pair(heart_bt_int=10).logon()
+    pair.tick(10)  # both sides send a TestRequest and answer the other's
+    pair.initiator.data_to_send()  # from now on the client's bytes are lost
+    pair.acceptor.tick(pair.clock.advance(10))
+    outgoing = pair.acceptor.data_to_send()
+    assert b"\x0135=1\x01" in outgoing  # the acceptor asks
+    pair.acceptor.tick(pair.clock.advance(10))  # no answer within HeartBtInt
+    final = fields(pair.acceptor.data_to_send())
+    assert "|35=5|" in final and "|58=TestRequest unanswered.|" in final
+    assert pair.acceptor.closed and isinstance(pair.acceptor.events()[-1], Closed)
+
+
+def test_logout_handshake_from_the_client() -> None:
+    pair = make_pair().logon()
+    pair.initiator.logout(pair.clock.now, "bye")
+    pair.pump()
+    assert "|35=5|" in fields(pair.to_acceptor[-1]) and "|58=bye|" in fields(pair.to_acceptor[-1])
+    assert "|58=Logout acknowledgment.|" in last_reply(pair)
+    assert kinds(pair.initiator_events)[-2:] == ["LoggedOut", "Closed"]
+    closed = pair.initiator_events[-1]
+    assert isinstance(closed, Closed) and closed.clean
+
+
+def test_logout_from_the_server_is_acknowledged_and_traffic_meanwhile_is_logged_out() -> None:
+    pair = make_pair().logon()
+    pair.acceptor.logout(pair.clock.now, "closing")
+    outgoing = pair.acceptor.data_to_send()
+    assert "|58=closing|" in fields(outgoing)
+    reply = raw(pair, "XLQ|6136=q1|")  # sent before the client read the Logout
+    assert "|25016=-1035|58=Please send Logout<5> message to close the session.|" in reply
+    pair.initiator.next_outbound_seq += 1
+    pair.initiator.receive_data(outgoing, pair.clock.now)
+    pair.pump()
+    assert pair.initiator.closed and pair.acceptor.closed
+    logged_out = next(e for e in pair.initiator_events if isinstance(e, LoggedOut))
+    assert logged_out.by_peer and logged_out.text == "closing"
+
+
+def test_the_logout_answer_times_out() -> None:
+    pair = make_pair(heart_bt_int=10).logon()
+    pair.initiator.logout(pair.clock.now)
+    pair.initiator.data_to_send()  # lost
+    pair.initiator.tick(pair.clock.advance(10))
+    assert pair.initiator.closed
+
+
+def test_sending_is_refused_when_the_session_does_not_allow_it() -> None:
+    pair = make_pair()
+    with pytest.raises(SessionStateError):
+        pair.initiator.send(ORDER, pair.clock.now)
+    pair.logon()
+    pair.initiator.logout(pair.clock.now)
+    with pytest.raises(SessionStateError):
+        pair.initiator.send(ORDER, pair.clock.now)
+
+
+# -- News and maintenance -------------------------------------------------------------------------
+
+
+def test_news_counts_down_then_the_server_logs_the_session_out() -> None:
+    pair = make_pair().logon()
+    pair.acceptor.start_maintenance(pair.clock.now, 30)
+    pair.pump()
+    for _ in range(2):
+        pair.tick(10)
+    headlines = [e for e in pair.initiator_events if isinstance(e, NewsReceived)]
+    assert [(n.headline, n.seconds_left) for n in headlines] == [
+        ("You'll be disconnected in 30 seconds. Please reconnect.", 30),
+        ("You'll be disconnected in 20 seconds. Please reconnect.", 20),
+        ("Your connection is about to be closed. Please reconnect.", 10),
+    ]
+    assert "|35=B|" in last_reply(
+        pair
+    ) and "|148=Your connection is about to be closed." in last_reply(pair)
+    pair.tick(10)
+    assert pair.acceptor.closed and pair.initiator.closed
+    assert any(isinstance(e, LoggedOut) and e.by_peer for e in pair.initiator_events)
+
+
+# -- session types ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("session_type", "request_", "code", "text"),
+    [
+        (
+            SessionType.ORDER_ENTRY,
+            "V|262=r1|263=1|146=1|55=BTCUSDT|267=1|269=2|",
+            -1186,
+            "Requested operation is not allowed in order entry sessions.",
+        ),
+        (
+            SessionType.ORDER_ENTRY,
+            "x|320=i1|559=4|",
+            -1186,
+            "Requested operation is not allowed in order entry sessions.",
+        ),
+        (
+            SessionType.DROP_COPY,
+            "D|11=o1|38=1|40=2|44=10|54=1|55=BTCUSDT|59=1|",
+            -1183,
+            "Requested operation is not allowed in DropCopy sessions.",
+        ),
+        (
+            SessionType.DROP_COPY,
+            "V|262=r1|263=1|146=1|55=BTCUSDT|267=1|269=2|",
+            -1183,
+            "Requested operation is not allowed in DropCopy sessions.",
+        ),
+        (
+            SessionType.MARKET_DATA,
+            "D|11=o1|38=1|40=2|44=10|54=1|55=BTCUSDT|59=1|",
+            -1187,
+            "Requested operation is not allowed in market data sessions.",
+        ),
+        (
+            SessionType.MARKET_DATA,
+            "F|11=c1|37=1|55=BTCUSDT|",
+            -1187,
+            "Requested operation is not allowed in market data sessions.",
+        ),
+    ],
+    ids=["OE-V", "OE-x", "DC-D", "DC-V", "MD-D", "MD-F"],
+)
+def test_each_session_type_refuses_what_it_does_not_serve(
+    session_type: SessionType, request_: str, code: int, text: str
+) -> None:
+    pair = make_pair(session_type).logon()
+    reply = raw(pair, request_)
+    msg_type = request_.split("|")[0]
+    assert f"|45=2|371=35|372={msg_type}|373=99|25016={code}|58={text}|" in reply
+    pair.initiator.next_outbound_seq += 1
+    pair.initiator.receive_data(reply.replace("|", "\x01").encode(), pair.clock.now)
+    event = pair.initiator.events()[-1]
+    assert isinstance(event, MessageReceived) and event.error is not None
+    assert event.error.code == code
+
+
+def test_drop_copy_and_market_data_sessions_take_limit_queries() -> None:
+    for session_type in (SessionType.DROP_COPY, SessionType.MARKET_DATA):
+        pair = make_pair(session_type).logon()
+        pair.initiator.send(Message("XLQ", [(6136, "q1")]), pair.clock.now)
+        pair.pump()
+        assert kinds(pair.acceptor_events)[-1] == "MessageReceived"
+
+
+# -- market-data subscriptions -------------------------------------------------------------------
+
+BOOK = "V|262={id}|263=1|264=1|146=1|55={symbol}|267=2|269=0|269=1|"
+
+
+def subscribe(pair: Pair, md_req_id: str, symbol: str = "BTCUSDT") -> MessageReceived:
+    request = Message.decode(frame(("35=" + BOOK.format(id=md_req_id, symbol=symbol)).encode()))
+    pair.initiator.send(request, pair.clock.now)
+    pair.pump()
+    return pair.initiator_events[-1] if pair.initiator_events else None  # type: ignore[return-value]
+
+
+def test_subscriptions_duplicate_unknown_similar_and_too_many() -> None:
+    rules = dict(Accounts().rules)
+    market = rules[SessionType.MARKET_DATA]
+    rules[SessionType.MARKET_DATA] = SessionRules(
+        SessionType.MARKET_DATA, market.message_limit, market.connection_attempts,
+        market.max_connections, 2, market.requests, market.not_allowed,
+    )  # fmt: skip
+    registry = Accounts({API_KEY: PRIVATE_KEY.public_key()}, rules)
+    pair = make_pair(SessionType.MARKET_DATA, registry=registry).logon()
+    subscribe(pair, "book1")
+    assert kinds(pair.acceptor_events)[-1] == "MessageReceived"
+    subscribe(pair, "book1", "ETHUSDT")
+    reply = last_reply(pair)
+    assert "|35=Y|" in reply and "|262=book1|281=1|25016=-1190|" in reply
+    assert (
+        "|58=MDReqID (262) contains a subscription request id that is already in use on this connection.|"
+        in reply
+    )
+    answer = received(pair)[-1]
+    assert isinstance(answer.error, errors.InvalidRequestId)
+    assert answer.request is not None and answer.request.md_req_id == "book1"
+    subscribe(pair, "book2")
+    assert (
+        "|281=2|25016=-1191|58=Similar subscription is already active on this connection. Symbol='BTCUSDT', active subscription id: 'book1'.|"
+        in last_reply(pair)
+    )
+    subscribe(pair, "book3", "ETHUSDT")
+    subscribe(pair, "book4", "BNBUSDT")
+    assert (
+        "|281=2|25016=-1191|58=Too many subscriptions. Connection may create up to '2' subscriptions at a time.|"
+        in last_reply(pair)
+    )
+    unsubscribe = Message("V", [(262, "nope"), (263, "2")])
+    pair.initiator.send(unsubscribe, pair.clock.now)
+    pair.pump()
+    assert (
+        "|262=nope|281=1|25016=-1190|58=MDReqID (262) contains an unsubscription request id that does not match any active subscription.|"
+        in last_reply(pair)
+    )
+    pair.initiator.send(Message("V", [(262, "book1"), (263, "2")]), pair.clock.now)
+    pair.pump()
+    assert set(pair.acceptor.subscriptions) == {"book3"}
+
+
+def test_bid_without_offer_is_a_bad_combination() -> None:
+    pair = make_pair(SessionType.MARKET_DATA).logon()
+    request = Message("V", [(262, "b"), (263, "1"), (264, "1"), (146, "1"), (55, "BTCUSDT"),
+                            (267, "1"), (269, "0")])  # fmt: skip
+    pair.initiator.send(request, pair.clock.now)
+    pair.pump()
+    reply = last_reply(pair)
+    assert "|35=Y|" in reply
+    assert (
+        "|262=b|25016=-1128|58=Invalid MDEntryType (269) combination. BID and OFFER must be requested together.|"
+        in reply
+    )
+    assert isinstance(received(pair)[-1].error, errors.OptionalParamsBadCombo)
+
+
+# -- limits ----------------------------------------------------------------------------------------
+
+
+def small_limit(count: int, seconds: float) -> Accounts:
+    rules = dict(Accounts().rules)
+    kind = rules[SessionType.ORDER_ENTRY]
+    rules[SessionType.ORDER_ENTRY] = SessionRules(
+        SessionType.ORDER_ENTRY, Limit(count, seconds), kind.connection_attempts,
+        kind.max_connections, 0, kind.requests, kind.not_allowed,
+    )  # fmt: skip
+    return Accounts({API_KEY: PRIVATE_KEY.public_key()}, rules)
+
+
+def test_too_many_messages_logs_out_and_closes() -> None:
+    pair = make_pair(registry=small_limit(3, 10)).logon()  # the Logon is the first
+    for _ in range(3):
+        pair.initiator.send(Message("XLQ", [(6136, "q")]), pair.clock.now)
+    pair.pump()
+    assert "|35=5|" in last_reply(pair)
+    assert "|58=Too many messages; current limit is '3' messages per '10s'.|" in last_reply(pair)
+    logged_out = next(e for e in pair.initiator_events if isinstance(e, LoggedOut))
+    assert isinstance(logged_out.error, errors.TooManyMessages) and logged_out.error.params == (
+        3,
+        "10s",
+    )
+    assert pair.acceptor.closed and pair.initiator.closed
+
+
+def test_the_pacer_keeps_a_gateway_under_the_limit() -> None:
+    registry = small_limit(10, 10)
+    pair = make_pair(registry=registry, rules=registry.rules[SessionType.ORDER_ENTRY]).logon()
+    sent = 0
+    for _ in range(40):
+        delay = pair.initiator.pacing_delay(pair.clock.now)
+        if delay:
+            pair.tick(delay)
+            continue
+        pair.initiator.send(Message("XLQ", [(6136, "q")]), pair.clock.now)
+        sent += 1
+        pair.pump()
+    assert sent > 10 and not pair.acceptor.closed
+    assert not any(isinstance(e, LoggedOut) for e in pair.initiator_events)
+
+
+# -- faults inside the session ------------------------------------------------------------------
+
+
+def test_a_dictionary_fault_gets_a_reject_that_becomes_the_typed_error_of_the_request() -> None:
+    pair = make_pair(validate=False).logon()
+    seq = pair.initiator.send(Message("D", [(11, "o1"), (40, "2"), (54, "1"), (55, "X"),
+                                           (55, "Y")]), pair.clock.now)  # fmt: skip
+    pair.pump()
+    assert (
+        "|45=2|371=55|372=D|373=13|25016=-1171|58=Tag '55' appears more than once.|"
+        in last_reply(pair)
+    )
+    (answer,) = received(pair)
+    assert isinstance(answer.error, errors.TagAppearsMoreThanOnce)
+    assert answer.request is not None and answer.request.msg_seq_num == seq
+    assert answer.request.cl_ord_id == "o1"
+
+
+def test_the_initiator_refuses_to_send_what_binance_would_reject() -> None:
+    pair = make_pair().logon()
+    with pytest.raises(errors.MandatoryParamEmptyOrMalformed, match="Required tag '54' missing"):
+        pair.initiator.send(Message("D", [(11, "o1"), (40, "2"), (55, "X")]), pair.clock.now)
+    assert pair.initiator.next_outbound_seq == 2  # nothing was sent
+
+
+def test_a_garbled_frame_gets_a_reject_with_its_seq_num() -> None:
+    pair = make_pair().logon()
+    garbled = frame(b"35=0|34=2|49=client1|52=20250615-15:06:40.000|56=SPOT|", checksum=1)
+    pair.acceptor.receive_data(garbled, pair.clock.now)
+    reply = fields(pair.acceptor.data_to_send())
+    assert (
+        "|45=2|371=10|372=0|373=99|25016=-1177|58=CheckSum(10) contains an incorrect value.|"
+        in reply
+    )
+    assert pair.acceptor.next_expected_seq == 2 and not pair.acceptor.closed
+
+
+def test_answers_are_matched_to_requests_by_id() -> None:
+    pair = make_pair().logon()
+    query = pair.initiator.send(Message("XLQ", [(6136, "limits-1")]), pair.clock.now)
+    pair.pump()
+    pair.acceptor.send(Message("XLR", [(6136, "limits-1"), (25003, "1"), (25004, "2"),
+                                       (25005, "3"), (25006, "10000")]), pair.clock.now)  # fmt: skip
+    pair.pump()
+    (answer,) = received(pair)
+    assert answer.error is None and answer.request is not None
+    assert answer.request.msg_seq_num == query and answer.request.req_id == "limits-1"
+
+
+def test_connection_lost_closes_both_ways() -> None:
+    pair = make_pair().logon()
+    pair.initiator.connection_lost(pair.clock.now)
+    assert pair.initiator.closed and kinds(pair.initiator.events()) == ["Closed"]
+    pair.initiator.receive_data(b"anything", pair.clock.now)
+    assert pair.initiator.data_to_send() == b"" and pair.initiator.next_deadline() is None
+
+
+def test_validation_can_be_turned_off_for_an_initiator() -> None:
+    Initiator(api_key=API_KEY, private_key=PRIVATE_KEY, sender_comp_id="c", wall_clock=lambda: 0.0,
+              now=0.0, validate=False)  # fmt: skip
+    assert accounts().public_key(API_KEY) is not None
