@@ -359,8 +359,7 @@ class Initiator(Session):
             max_frame_size=max_frame_size,
             logon_timeout=logon_timeout,
         )
-        self._logon_deadline = None
-        self._logon_timeout = logon_timeout
+        self._logon_timeout = logon_timeout  # also bounds how long it waits to be told to log on
         self.api_key = api_key
         self._private_key = private_key
         self.message_handling = message_handling
@@ -651,9 +650,10 @@ class Acceptor(Session):
     # -- the application's side ---------------------------------------------------------------
 
     def send(self, message: Message, now: float) -> int:
-        """Send an application message to the client (header fields are the session's)."""
-        if self.state is State.LOGOUT_SENT:
-            return self._encode(message.msg_type, message, now)
+        """Send an application message to the client (header fields are the session's).
+
+        Raises ``SessionStateError`` unless logged on (not while logging out, either).
+        """
         self.state = transition(self.state, Input.SEND)
         return self._encode(message.msg_type, message, now)
 
