@@ -14,8 +14,8 @@ import base64
 import binascii
 import calendar
 import collections
+import datetime
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
@@ -100,11 +100,14 @@ _SENDING_TIME: Final = re.compile(
 )
 
 
+_EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
 def format_sending_time(epoch: float, digits: int = 3) -> str:
     """A UTCTIMESTAMP for ``epoch`` seconds, with milliseconds (3) or microseconds (6)."""
     micros = round(epoch * 1_000_000)
     seconds, micro = divmod(micros, 1_000_000)
-    stamp = time.strftime("%Y%m%d-%H:%M:%S", time.gmtime(seconds))
+    stamp = (_EPOCH + datetime.timedelta(seconds=seconds)).strftime("%Y%m%d-%H:%M:%S")
     if digits == 0:
         return stamp
     fraction = f"{micro:06d}"[:digits]

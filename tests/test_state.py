@@ -77,7 +77,9 @@ def _logon_response(pair: Pair, side: Session) -> None:
 
 
 def _rejected_logon(pair: Pair, side: Session) -> None:
-    from_peer(pair, side, "3|45=1|373=8|25016=-1022|58=Signature for this request is not valid.|", 1)
+    from_peer(
+        pair, side, "3|45=1|373=8|25016=-1022|58=Signature for this request is not valid.|", 1
+    )
 
 
 def _valid_logon(pair: Pair, side: Session) -> None:
@@ -131,7 +133,13 @@ STIMULI: dict[Input, tuple[Stimulus | None, Stimulus | None]] = {
     Input.CONNECTION_LOST: (lambda pair, side: side.connection_lost(pair.clock.now),
                             lambda pair, side: side.connection_lost(pair.clock.now)),
 }  # fmt: skip
-INITIATOR_STATES = (State.CONNECTED, State.LOGON_SENT, State.ACTIVE, State.LOGOUT_SENT, State.CLOSED)
+INITIATOR_STATES = (
+    State.CONNECTED,
+    State.LOGON_SENT,
+    State.ACTIVE,
+    State.LOGOUT_SENT,
+    State.CLOSED,
+)
 ACCEPTOR_STATES = (State.AWAITING_LOGON, State.ACTIVE, State.LOGOUT_SENT, State.CLOSED)
 # Stimuli that only mean their input in some states (elsewhere the same bytes are RECEIVE).
 ONLY_IN = {
@@ -153,7 +161,9 @@ SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("role", "state", "event"), SWEEP, ids=[f"{r}-{s.name}-{e.name}" for r, s, e in SWEEP])
+@pytest.mark.parametrize(
+    ("role", "state", "event"), SWEEP, ids=[f"{r}-{s.name}-{e.name}" for r, s, e in SWEEP]
+)
 def test_a_real_session_moves_as_the_table_says(role: str, state: State, event: Input) -> None:
     pair = initiator_in(state) if role == "initiator" else acceptor_in(state)
     side: Session = pair.initiator if role == "initiator" else pair.acceptor
