@@ -1,0 +1,584 @@
+"""The Binance-compatible acceptor's application side: a small exchange for gateway tests.
+
+Owns what happens to a message once the session layer has let it through: a NewOrderSingle
+is acknowledged with an ExecutionReport NEW; a cancel of a known order is CANCELED and of an
+unknown one gets OrderCancelReject -2011 "Unknown order sent."; a ClOrdID of an open order is
+rejected -2010 "Duplicate order sent."; amends, mass cancels and order lists are answered;
+LimitQuery gets a LimitResponse with the live counts; market data sessions get an
+InstrumentList, and for each subscription a snapshot then a stream of incremental refreshes
+from a deterministic synthetic feed; drop-copy sessions receive the ExecutionReports of the
+account's order-entry sessions. Nothing is matched: orders rest until cancelled.
+
+Sans-I/O like the session: messages and ``now`` in, messages out through the sessions,
+``next_deadline()``/``tick(now)`` for the feed and the drop-copy delay. No session rules, no
+I/O, no clock reads.
+"""
+
+from __future__ import annotations
+
+import collections
+import heapq
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final
+
+from fixsession import binance, errors
+from fixsession.errors import BinanceError
+from fixsession.message import Message
+from fixsession.session import Acceptor, WallClock
+from fixsession.spec import MsgType, SessionType, Tag
+from fixsession.state import State
+
+_ZERO: Final = "0.00000000"
+_ORDER_LIMITS: Final = ((200, 10, "s"), (200_000, 1, "d"))  # as Binance's XLR sample says
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A symbol the exchange lists, with the filters an InstrumentList reports."""
+
+    symbol: str
+    currency: str
+    price: Decimal
+    tick_size: Decimal = Decimal("0.01")
+    min_qty: Decimal = Decimal("0.00001")
+    max_qty: Decimal = Decimal("9000")
+    step_size: Decimal = Decimal("0.00001")
+
+
+INSTRUMENTS: Final = (
+    Instrument("BTCUSDT", "USDT", Decimal("64000.00")),
+    Instrument("ETHUSDT", "USDT", Decimal("3200.00")),
+    Instrument("BNBUSDT", "USDT", Decimal("580.00")),
+    Instrument("LTCBNB", "BNB", Decimal("0.14000"), Decimal("0.00001"), Decimal("0.001")),
+)
+
+
+def _decimal(value: Decimal) -> str:
+    return f"{value:.8f}"
+
+
+@dataclass
+class _Order:
+    order_id: int
+    cl_ord_id: str
+    symbol: str
+    side: str
+    ord_type: str
+    quantity: str
+    price: str | None
+    time_in_force: str | None
+    created: str
+    status: str = "0"  # NEW
+
+
+@dataclass
+class _Account:
+    orders: dict[str, _Order] = field(default_factory=dict)  # open orders by ClOrdID
+    by_id: dict[int, _Order] = field(default_factory=dict)
+    order_windows: list[binance._Window] = field(default_factory=list)
+
+
+@dataclass
+class _Stream:
+    session: Acceptor
+    md_req_id: str
+    symbol: str
+    kind: str  # "trade", "bookTicker" or "depth"
+    depth: int
+
+
+class Exchange:
+    """The application behind ``fixsession serve``; see the module docstring.
+
+    Sessions are ``attach``-ed once logged on and ``detach``-ed when closed; ``on_message``
+    takes each message the session layer passed. ``seed`` fixes the market-data feed.
+    """
+
+    def __init__(
+        self,
+        *,
+        wall_clock: WallClock,
+        seed: int = 1,
+        instruments: tuple[Instrument, ...] = INSTRUMENTS,
+        drop_copy_delay: float = 1.0,
+        feed_interval: float = 0.1,
+        first_order_id: int = 5_000_000_000,  # above 2**32: gateways must take 64-bit IDs
+    ) -> None:
+        self._wall_clock = wall_clock
+        self.instruments = {instrument.symbol: instrument for instrument in instruments}
+        self.drop_copy_delay = drop_copy_delay
+        self.feed_interval = feed_interval
+        self._accounts: dict[str, _Account] = collections.defaultdict(_Account)
+        self._sessions: dict[str, list[Acceptor]] = collections.defaultdict(list)
+        self._order_ids = itertools.count(first_order_id)
+        self._exec_ids = itertools.count(1)
+        self._trade_ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+        self._random = random.Random(seed)
+        self._mid = {symbol: instrument.price for symbol, instrument in self.instruments.items()}
+        self._streams: list[_Stream] = []
+        self._next_feed: float | None = None
+        self._drop_copies: list[tuple[float, int, str, Message]] = []  # heap: due, n, key, report
+        self._queued = itertools.count()
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def attach(self, session: Acceptor) -> None:
+        """A session logged on."""
+        assert session.username is not None
+        self._sessions[session.username].append(session)
+
+    def detach(self, session: Acceptor) -> None:
+        """A session ended: forget it and its streams."""
+        for sessions in self._sessions.values():
+            if session in sessions:
+                sessions.remove(session)
+        self._streams = [stream for stream in self._streams if stream.session is not session]
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def next_deadline(self) -> float | None:
+        deadlines = [self._drop_copies[0][0]] if self._drop_copies else []
+        if self._streams and self._next_feed is not None:
+            deadlines.append(self._next_feed)
+        return min(deadlines) if deadlines else None
+
+    def tick(self, now: float) -> None:
+        """Deliver due drop copies; publish the feed's next updates."""
+        while self._drop_copies and self._drop_copies[0][0] <= now:
+            _, _, api_key, report = heapq.heappop(self._drop_copies)
+            for session in self._live(api_key, SessionType.DROP_COPY):
+                _send(session, report, now)
+        if self._streams and self._next_feed is not None and now >= self._next_feed:
+            self._next_feed = now + self.feed_interval
+            self._publish(now)
+
+    # -- messages -------------------------------------------------------------------------------
+
+    def on_message(self, session: Acceptor, message: Message, now: float) -> None:
+        """A message the session layer accepted from ``session``'s client."""
+        handlers: dict[str, Callable[[Acceptor, Message, float], None]] = {
+            MsgType.NEW_ORDER_SINGLE: self._new_order,
+            MsgType.ORDER_CANCEL_REQUEST: self._cancel,
+            MsgType.ORDER_MASS_CANCEL_REQUEST: self._mass_cancel,
+            MsgType.ORDER_AMEND_KEEP_PRIORITY_REQUEST: self._amend,
+            MsgType.ORDER_CANCEL_REQUEST_AND_NEW_ORDER_SINGLE: self._cancel_replace,
+            MsgType.NEW_ORDER_LIST: self._new_order_list,
+            MsgType.LIMIT_QUERY: self._limit_query,
+            MsgType.INSTRUMENT_LIST_REQUEST: self._instrument_list,
+            MsgType.MARKET_DATA_REQUEST: self._market_data_request,
+        }
+        handler = handlers.get(message.msg_type)
+        if handler is not None:
+            handler(session, message, now)
+
+    def _live(self, api_key: str, session_type: SessionType) -> list[Acceptor]:
+        return [
+            session
+            for session in self._sessions.get(api_key, [])
+            if session.session_type is session_type and not session.closed
+        ]
+
+    def _report(self, session: Acceptor, report: Message, now: float) -> None:
+        """Send an ExecutionReport to its session, to the account's other order-entry
+        sessions that asked for everything (ResponseMode 1), and later to drop copy."""
+        _send(session, report, now)
+        api_key = session.username or ""
+        for other in self._live(api_key, SessionType.ORDER_ENTRY):
+            if other is not session and other.response_mode == 1:
+                _send(other, report, now)
+        entry = (now + self.drop_copy_delay, next(self._queued), api_key, report)
+        heapq.heappush(self._drop_copies, entry)
+
+    def _execution_report(
+        self, order: _Order, exec_type: str, cl_ord_id: str, orig_cl_ord_id: str | None = None
+    ) -> Message:
+        now_text = binance.format_sending_time(self._wall_clock(), 6)
+        fields: list[tuple[int, str]] = [
+            (Tag.EXEC_ID, str(next(self._exec_ids))),
+            (Tag.CL_ORD_ID, cl_ord_id),
+        ]
+        if orig_cl_ord_id is not None:
+            fields.append((Tag.ORIG_CL_ORD_ID, orig_cl_ord_id))
+        fields += [
+            (Tag.ORDER_ID, str(order.order_id)),
+            (Tag.ORDER_QTY, order.quantity),
+            (Tag.ORD_TYPE, order.ord_type),
+            (Tag.SIDE, order.side),
+            (Tag.SYMBOL, order.symbol),
+        ]
+        if order.price is not None:
+            fields.append((Tag.PRICE, order.price))
+        if order.time_in_force is not None:
+            fields.append((Tag.TIME_IN_FORCE, order.time_in_force))
+        leaves = order.quantity if exec_type in ("0", "5") else _ZERO
+        fields += [
+            (Tag.TRANSACT_TIME, now_text),
+            (Tag.ORDER_CREATION_TIME, order.created),
+            (Tag.EXEC_TYPE, exec_type),
+            (Tag.CUM_QTY, _ZERO),
+            (Tag.LEAVES_QTY, leaves),
+            (Tag.CUM_QUOTE_QTY, _ZERO),
+            (Tag.LAST_QTY, _ZERO),
+            (Tag.ORD_STATUS, order.status),
+            (Tag.WORKING_INDICATOR, "Y"),
+            (Tag.SELF_TRADE_PREVENTION_MODE, "1"),
+        ]
+        return Message(MsgType.EXECUTION_REPORT, fields)
+
+    def _rejected_order(self, message: Message, error: BinanceError) -> Message:
+        fields = [(Tag.CL_ORD_ID, message[Tag.CL_ORD_ID])]
+        for tag in (Tag.ORDER_QTY, Tag.ORD_TYPE, Tag.SIDE, Tag.SYMBOL, Tag.PRICE):
+            value = message.get(tag)
+            if value is not None:
+                fields.append((tag, value))
+        fields += [
+            (Tag.EXEC_TYPE, "8"), (Tag.CUM_QTY, _ZERO), (Tag.LAST_QTY, _ZERO),
+            (Tag.ORD_STATUS, "8"), (Tag.ORD_REJ_REASON, "99"),
+            (Tag.ERROR_CODE, str(error.code)), (Tag.TEXT, error.text),
+        ]  # fmt: skip
+        return Message(MsgType.EXECUTION_REPORT, fields)
+
+    # -- orders ---------------------------------------------------------------------------------
+
+    def _place(self, session: Acceptor, message: Message, now: float) -> _Order | None:
+        """Open an order, or answer with the rejected ExecutionReport; the order."""
+        account = self._accounts[session.username or ""]
+        cl_ord_id = message[Tag.CL_ORD_ID]
+        error: BinanceError
+        if cl_ord_id in account.orders:
+            error = errors.NewOrderRejected("Duplicate order sent.")
+            self._report(session, self._rejected_order(message, error), now)
+            return None
+        if message[Tag.SYMBOL] not in self.instruments:
+            _send(session, self._rejected_order(message, errors.BadSymbol("Invalid symbol.")), now)
+            return None
+        if not account.order_windows:
+            account.order_windows = [
+                binance._Window(binance.Limit(count, seconds * (86400 if unit == "d" else 1)))
+                for count, seconds, unit in _ORDER_LIMITS
+            ]
+        if not all([window.add(now) for window in account.order_windows]):
+            error = errors.TooManyOrders.from_template(200, "10s", template=1)
+            _send(session, self._rejected_order(message, error), now)
+            return None
+        order = _Order(
+            next(self._order_ids), cl_ord_id, message[Tag.SYMBOL], message[Tag.SIDE],
+            message[Tag.ORD_TYPE], message.get(Tag.ORDER_QTY) or _ZERO, message.get(Tag.PRICE),
+            message.get(Tag.TIME_IN_FORCE), binance.format_sending_time(self._wall_clock(), 6),
+        )  # fmt: skip
+        account.orders[cl_ord_id] = order
+        account.by_id[order.order_id] = order
+        return order
+
+    def _new_order(self, session: Acceptor, message: Message, now: float) -> None:
+        order = self._place(session, message, now)
+        if order is not None:
+            self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+
+    def _find(self, session: Acceptor, message: Message) -> _Order | None:
+        """The open order a request names: by OrderID(37) first, then OrigClOrdID(41)."""
+        account = self._accounts[session.username or ""]
+        order_id = message.get(Tag.ORDER_ID)
+        orig = message.get(Tag.ORIG_CL_ORD_ID)
+        if order_id is not None:
+            found = account.by_id.get(int(order_id)) if order_id.isdigit() else None
+            if found is None or (orig is not None and found.cl_ord_id != orig):
+                return None
+            return found if found.status == "0" else None
+        if orig is not None:
+            return account.orders.get(orig)
+        return None
+
+    def _close_order(self, session: Acceptor, order: _Order, status: str) -> None:
+        account = self._accounts[session.username or ""]
+        order.status = status
+        account.orders.pop(order.cl_ord_id, None)
+
+    def _cancel(self, session: Acceptor, message: Message, now: float) -> None:
+        if Tag.ORDER_ID not in message and Tag.ORIG_CL_ORD_ID not in message:
+            error = errors.MandatoryParamEmptyOrMalformed.from_template(
+                37, 41, template=2, ref_tag_id=37
+            )
+            _send(session, _reject(message, error), now)
+            return
+        order = self._find(session, message)
+        if order is None:
+            _send(session, self._cancel_reject(message), now)
+            return
+        self._close_order(session, order, "4")
+        report = self._execution_report(order, "4", message[Tag.CL_ORD_ID], order.cl_ord_id)
+        self._report(session, report, now)
+
+    def _cancel_reject(self, message: Message) -> Message:
+        fields = [(Tag.CL_ORD_ID, message[Tag.CL_ORD_ID])]
+        for tag in (Tag.ORIG_CL_ORD_ID, Tag.ORDER_ID):
+            value = message.get(tag)
+            if value is not None:
+                fields.append((tag, value))
+        fields += [
+            (Tag.SYMBOL, message[Tag.SYMBOL]), (Tag.CXL_REJ_RESPONSE_TO, "1"),
+            (Tag.ERROR_CODE, str(errors.CancelRejected.code)), (Tag.TEXT, "Unknown order sent."),
+        ]  # fmt: skip
+        return Message(MsgType.ORDER_CANCEL_REJECT, fields)
+
+    def _mass_cancel(self, session: Acceptor, message: Message, now: float) -> None:
+        account = self._accounts[session.username or ""]
+        symbol = message[Tag.SYMBOL]
+        cancelled = [order for order in account.orders.values() if order.symbol == symbol]
+        for order in cancelled:
+            self._close_order(session, order, "4")
+            self._report(session, self._execution_report(order, "4", order.cl_ord_id), now)
+        report = Message(
+            MsgType.ORDER_MASS_CANCEL_REPORT,
+            [(Tag.SYMBOL, symbol), (Tag.CL_ORD_ID, message[Tag.CL_ORD_ID]),
+             (Tag.MASS_CANCEL_REQUEST_TYPE, "1"), (Tag.MASS_CANCEL_RESPONSE, "1"),
+             (Tag.TOTAL_AFFECTED_ORDERS, str(len(cancelled)))],
+        )  # fmt: skip
+        _send(session, report, now)
+
+    def _amend(self, session: Acceptor, message: Message, now: float) -> None:
+        order = self._find(session, message)
+        quantity = Decimal(message[Tag.ORDER_QTY])
+        text: str | None = None
+        if order is None:
+            text = "Unknown order sent."
+        elif quantity > Decimal(order.quantity):
+            text = "Order amend (quantity increase) is not supported."
+        elif quantity == Decimal(order.quantity):
+            text = "The requested action would change no state; rejecting."
+        if text is not None or order is None:
+            fields = [(Tag.CL_ORD_ID, message[Tag.CL_ORD_ID])]
+            for tag in (Tag.ORIG_CL_ORD_ID, Tag.ORDER_ID):
+                value = message.get(tag)
+                if value is not None:
+                    fields.append((tag, value))
+            fields += [
+                (Tag.SYMBOL, message[Tag.SYMBOL]), (Tag.ORDER_QTY, message[Tag.ORDER_QTY]),
+                (Tag.ERROR_CODE, str(errors.OrderAmendRejected.code)), (Tag.TEXT, text or ""),
+            ]  # fmt: skip
+            _send(session, Message(MsgType.ORDER_AMEND_REJECT, fields), now)
+            return
+        order.quantity = _decimal(quantity)
+        self._report(session, self._execution_report(order, "5", message[Tag.CL_ORD_ID]), now)
+
+    def _cancel_replace(self, session: Acceptor, message: Message, now: float) -> None:
+        order = self._find(session, message)
+        if order is None:
+            cancel = message.replace([(Tag.CL_ORD_ID, message.get(Tag.CANCEL_CL_ORD_ID) or "")])
+            _send(session, self._cancel_reject(cancel), now)
+            if message.get(Tag.ORDER_CANCEL_REQUEST_AND_NEW_ORDER_SINGLE_MODE) == "1":
+                return  # STOP_ON_FAILURE
+        else:
+            self._close_order(session, order, "4")
+            cancel_id = message.get(Tag.CANCEL_CL_ORD_ID) or order.cl_ord_id
+            self._report(
+                session, self._execution_report(order, "4", cancel_id, order.cl_ord_id), now
+            )
+        self._new_order(session, message, now)
+
+    def _new_order_list(self, session: Acceptor, message: Message, now: float) -> None:
+        legs: list[list[tuple[int, str]]] = []
+        for tag, value in message:
+            if tag == Tag.CL_ORD_ID:
+                legs.append([])
+            if legs:
+                legs[-1].append((tag, value))
+        orders = []
+        for leg in legs:
+            order = self._place(session, Message(MsgType.NEW_ORDER_SINGLE, leg), now)
+            if order is not None:
+                orders.append(order)
+        list_id = str(next(self._order_ids))
+        fields: list[tuple[int, str]] = [
+            (Tag.LIST_ID, list_id), (Tag.CL_LIST_ID, message[Tag.CL_LIST_ID]),
+            (Tag.CONTINGENCY_TYPE, message[Tag.CONTINGENCY_TYPE]),
+            (Tag.LIST_STATUS_TYPE, "4"), (Tag.LIST_ORDER_STATUS, "3"),
+            (Tag.NO_ORDERS, str(len(orders))),
+        ]  # fmt: skip
+        for order in orders:
+            fields += [
+                (Tag.CL_ORD_ID, order.cl_ord_id), (Tag.SYMBOL, order.symbol),
+                (Tag.ORDER_ID, str(order.order_id)),
+            ]  # fmt: skip
+        _send(session, Message(MsgType.LIST_STATUS, fields), now)
+        for order in orders:
+            self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+
+    # -- limits and instruments ----------------------------------------------------------------
+
+    def _limit_query(self, session: Acceptor, message: Message, now: float) -> None:
+        limit = session.rules.message_limit
+        interval, unit = _interval(limit.seconds)
+        indicators = [("2", str(session.received_in_window(now)), str(limit.count), interval, unit)]
+        if session.session_type is SessionType.ORDER_ENTRY:
+            account = self._accounts[session.username or ""]
+            for (count, seconds, unit_), window in itertools.zip_longest(
+                _ORDER_LIMITS, account.order_windows
+            ):
+                used = window.count(now) if window is not None else 0
+                indicators.append(("1", str(used), str(count), str(seconds), unit_))
+        if session.session_type is SessionType.MARKET_DATA:
+            streams = sum(len(held) for held in session.subscriptions.values())
+            indicators.append(("3", str(streams), str(session.rules.max_streams), "", ""))
+        fields = [
+            (Tag.REQ_ID, message[Tag.REQ_ID]),
+            (Tag.NO_LIMIT_INDICATORS, str(len(indicators))),
+        ]
+        for kind, count, maximum, every, resolution in indicators:
+            fields += [
+                (Tag.LIMIT_TYPE, kind), (Tag.LIMIT_COUNT, count), (Tag.LIMIT_MAX, maximum),
+            ]  # fmt: skip
+            if every:
+                fields += [(Tag.LIMIT_RESET_INTERVAL, every),
+                           (Tag.LIMIT_RESET_INTERVAL_RESOLUTION, resolution)]  # fmt: skip
+        _send(session, Message(MsgType.LIMIT_RESPONSE, fields), now)
+
+    def _instrument_list(self, session: Acceptor, message: Message, now: float) -> None:
+        if message.get(Tag.INSTRUMENT_LIST_REQUEST_TYPE) == "0":
+            symbol = message.get(Tag.SYMBOL)
+            if symbol not in self.instruments:
+                error = errors.BadSymbol.from_template(ref_tag_id=55)
+                _send(session, _reject(message, error), now)
+                return
+            listed = [self.instruments[symbol]]
+        else:
+            listed = list(self.instruments.values())
+        fields = [
+            (Tag.INSTRUMENT_REQ_ID, message[Tag.INSTRUMENT_REQ_ID]),
+            (Tag.NO_RELATED_SYM, str(len(listed))),
+        ]
+        for instrument in listed:
+            fields += [
+                (Tag.SYMBOL, instrument.symbol), (Tag.CURRENCY, instrument.currency),
+                (Tag.MIN_TRADE_VOL, _decimal(instrument.min_qty)),
+                (Tag.MAX_TRADE_VOL, _decimal(instrument.max_qty)),
+                (Tag.MIN_QTY_INCREMENT, _decimal(instrument.step_size)),
+                (Tag.MIN_PRICE_INCREMENT, _decimal(instrument.tick_size)),
+            ]  # fmt: skip
+        _send(session, Message(MsgType.INSTRUMENT_LIST, fields), now)
+
+    # -- market data ---------------------------------------------------------------------------
+
+    def _market_data_request(self, session: Acceptor, message: Message, now: float) -> None:
+        md_req_id = message[Tag.MD_REQ_ID]
+        if message.get(Tag.SUBSCRIPTION_REQUEST_TYPE) == "2":
+            self._streams = [
+                s for s in self._streams if not (s.session is session and s.md_req_id == md_req_id)
+            ]
+            return
+        unknown = [s for s in message.get_all(Tag.SYMBOL) if s not in self.instruments]
+        if unknown:
+            session.subscriptions.pop(md_req_id, None)
+            error = errors.BadSymbol.from_template(ref_tag_id=55)
+            reject = Message(
+                MsgType.MARKET_DATA_REQUEST_REJECT,
+                [(Tag.MD_REQ_ID, md_req_id), (Tag.ERROR_CODE, str(error.code)),
+                 (Tag.TEXT, error.text)],
+            )  # fmt: skip
+            _send(session, reject, now)
+            return
+        depth = int(message.get(Tag.MARKET_DEPTH) or "1")
+        for symbol, kind in sorted(session.subscriptions.get(md_req_id, ())):
+            stream = _Stream(session, md_req_id, symbol, kind, min(depth, 10))
+            self._streams.append(stream)
+            if kind != "trade":
+                _send(session, self._snapshot(stream), now)
+        if self._next_feed is None or self._next_feed < now:
+            self._next_feed = now + self.feed_interval
+
+    def _book(self, symbol: str, levels: int) -> list[tuple[str, str, str]]:
+        """The synthetic book: ``levels`` bids and offers around the mid price."""
+        instrument = self.instruments[symbol]
+        mid = self._mid[symbol]
+        book = []
+        for level in range(1, levels + 1):
+            size = _decimal(Decimal(self._random.randint(1, 500)) * instrument.step_size * 100)
+            book.append(("0", _decimal(mid - instrument.tick_size * level), size))
+            book.append(("1", _decimal(mid + instrument.tick_size * level), size))
+        return book
+
+    def _snapshot(self, stream: _Stream) -> Message:
+        levels = self._book(stream.symbol, 1 if stream.kind == "bookTicker" else stream.depth)
+        fields = [
+            (Tag.MD_REQ_ID, stream.md_req_id), (Tag.SYMBOL, stream.symbol),
+            (Tag.LAST_BOOK_UPDATE_ID, str(next(self._update_ids))),
+            (Tag.NO_MD_ENTRIES, str(len(levels))),
+        ]  # fmt: skip
+        for side, price, size in levels:
+            fields += [(Tag.MD_ENTRY_TYPE, side), (Tag.MD_ENTRY_PX, price),
+                       (Tag.MD_ENTRY_SIZE, size)]  # fmt: skip
+        return Message(MsgType.MARKET_DATA_SNAPSHOT, fields)
+
+    def _publish(self, now: float) -> None:
+        for symbol, instrument in self.instruments.items():
+            step = self._random.choice((-1, 0, 1))
+            self._mid[symbol] = max(
+                instrument.tick_size * 10, self._mid[symbol] + step * instrument.tick_size
+            )
+        transact_time = binance.format_sending_time(self._wall_clock(), 6)
+        for stream in list(self._streams):
+            if stream.session.closed:
+                continue
+            entries: list[list[tuple[int, str]]] = []
+            update_id = str(next(self._update_ids))
+            if stream.kind == "trade":
+                price = _decimal(self._mid[stream.symbol])
+                size = _decimal(Decimal(self._random.randint(1, 100)) / 1000)
+                entries.append([
+                    (Tag.MD_UPDATE_ACTION, "0"), (Tag.MD_ENTRY_TYPE, "2"), (Tag.MD_ENTRY_PX, price),
+                    (Tag.MD_ENTRY_SIZE, size), (Tag.SYMBOL, stream.symbol),
+                    (Tag.TRADE_ID, str(next(self._trade_ids))), (Tag.TRANSACT_TIME, transact_time),
+                    (Tag.AGGRESSOR_SIDE, self._random.choice(("1", "2"))),
+                ])  # fmt: skip
+            else:
+                levels = 1 if stream.kind == "bookTicker" else stream.depth
+                for index, (side, price, size) in enumerate(self._book(stream.symbol, levels)):
+                    entry: list[tuple[int, str]] = [
+                        (Tag.MD_UPDATE_ACTION, "1"), (Tag.MD_ENTRY_TYPE, side),
+                        (Tag.MD_ENTRY_PX, price), (Tag.MD_ENTRY_SIZE, size),
+                    ]  # fmt: skip
+                    if index == 0:
+                        entry += [(Tag.SYMBOL, stream.symbol), (Tag.LAST_BOOK_UPDATE_ID, update_id)]
+                    entries.append(entry)
+            fields: list[tuple[int, str]] = [
+                (Tag.MD_REQ_ID, stream.md_req_id), (Tag.NO_MD_ENTRIES, str(len(entries))),
+            ]  # fmt: skip
+            for entry in entries:
+                fields += entry
+            _send(stream.session, Message(MsgType.MARKET_DATA_INCREMENTAL_REFRESH, fields), now)
+
+
+def _send(session: Acceptor, message: Message, now: float) -> None:
+    """Send if the session is still logged on (a closing session takes nothing more)."""
+    if session.state is State.ACTIVE:
+        session.send(message, now)
+
+
+def _interval(seconds: float) -> tuple[str, str]:
+    """A limit's window as LimitResetInterval(25007) and its resolution(25008)."""
+    whole = int(seconds)
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if whole == seconds and whole % size == 0:
+            return str(whole // size), unit
+    return f"{seconds:g}", "s"
+
+
+def _reject(message: Message, error: BinanceError) -> Message:
+    """A Reject<3> for ``message`` (what the exchange refuses after the session let it in)."""
+    fields = []
+    seq = message.get(Tag.MSG_SEQ_NUM)
+    if seq is not None:
+        fields.append((Tag.REF_SEQ_NUM, seq))
+    if error.ref_tag_id is not None:
+        fields.append((Tag.REF_TAG_ID, str(error.ref_tag_id)))
+    reason = error.session_reject_reason if error.session_reject_reason is not None else 99
+    fields += [
+        (Tag.REF_MSG_TYPE, message.msg_type), (Tag.SESSION_REJECT_REASON, str(reason)),
+        (Tag.ERROR_CODE, str(error.code)), (Tag.TEXT, error.text),
+    ]  # fmt: skip
+    return Message(MsgType.REJECT, fields)

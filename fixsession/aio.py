@@ -1,0 +1,749 @@
+"""The asyncio transport: a gateway's client and the acceptor server, around sans-I/O sessions.
+
+Owns sockets and TLS (certificate verification and SNI on by default), the one task per
+connection that reads and runs the session's timers, the bounded event queue, matching
+answers to requests, failing over to a new session on Binance's maintenance News, reconnecting
+after a drop, and the server's connections (each with its own task; a client that stops
+reading is cut off once its unread bytes pass a bound, so no session stalls another). Every
+FIX rule lives in ``session`` and ``acceptor``; this module only moves bytes and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import ipaddress
+import logging
+import secrets
+import ssl
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Final
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.x509.oid import NameOID
+
+from fixsession import binance
+from fixsession.acceptor import Exchange
+from fixsession.binance import Accounts, SessionRules
+from fixsession.errors import BinanceError
+from fixsession.events import Closed, Event, LoggedOn, LoggedOut, MessageReceived, NewsReceived
+from fixsession.message import Message
+from fixsession.session import Acceptor, Initiator, Session
+from fixsession.spec import SessionType, Tag
+
+log = logging.getLogger("fixsession")
+READ_SIZE: Final = 65536
+DEFAULT_MAX_WRITE_BUFFER: Final = 4 * 1024 * 1024
+
+
+# -- transport events -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnected:
+    """The connection dropped (not a Logout the client asked for); ``error`` if Binance gave one."""
+
+    sender_comp_id: str
+    reason: str
+    error: BinanceError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnected:
+    """A new session is logged on in place of the one that dropped or is being retired."""
+
+    sender_comp_id: str
+    previous_comp_id: str
+    reason: str  # "maintenance" or "reconnect"
+
+
+ClientEvent = Event | Disconnected | Reconnected
+
+
+@dataclass(frozen=True)
+class ReconnectPolicy:
+    """How a client replaces a session: after a drop, and on Binance's maintenance News.
+
+    ``max_attempts`` connection attempts per ``window`` seconds (Binance allows 15 per 30 s
+    on order entry and drop copy, 300 per 300 s on market data: stay under them); the delay
+    between attempts grows from ``backoff`` to ``max_backoff``. ``give_up_after`` attempts in
+    a row without a Logon end the client.
+    """
+
+    on_drop: bool = True
+    on_news: bool = True
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    max_attempts: int = 12
+    window: float = 30.0
+    give_up_after: int = 10
+
+
+# -- one connection --------------------------------------------------------------------------
+
+
+class _Link:
+    """One connection and its session: the task that reads and runs the session's timers.
+
+    ``flush`` writes what the session has to send at once, before any ``await``, so the
+    order of MsgSeqNum is the order on the wire.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        deliver: Callable[[_Link, Event], Awaitable[None]],
+        max_write_buffer: int = DEFAULT_MAX_WRITE_BUFFER,
+    ) -> None:
+        self.session = session
+        self.reader = reader
+        self.writer = writer
+        self._deliver = deliver
+        self._max_write_buffer = max_write_buffer
+        self._timeout: asyncio.Timeout | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def flush(self) -> None:
+        data = self.session.data_to_send()
+        if not data or self.writer.is_closing():
+            return
+        self.writer.write(data)
+        if self.writer.transport.get_write_buffer_size() > self._max_write_buffer:
+            log.warning("%r: the peer does not read; closing the connection", self.session)
+            self.writer.transport.abort()
+            self.session.connection_lost(asyncio.get_running_loop().time())
+        self.poke()
+
+    def poke(self) -> None:
+        """The session's next deadline may have moved earlier: wake the task in time."""
+        deadline = self.session.next_deadline()
+        timeout = self._timeout
+        if timeout is not None and deadline is not None:
+            current = timeout.when()
+            if current is None or deadline < current:
+                timeout.reschedule(deadline)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        session = self.session
+        try:
+            while not session.closed:
+                try:
+                    async with asyncio.timeout_at(session.next_deadline()) as timeout:
+                        self._timeout = timeout
+                        data = await self.reader.read(READ_SIZE)
+                except TimeoutError:
+                    session.tick(loop.time())
+                else:
+                    if data:
+                        session.receive_data(data, loop.time())
+                    else:
+                        session.connection_lost(loop.time())
+                finally:
+                    self._timeout = None
+                self.flush()
+                for event in session.events():
+                    await self._deliver(self, event)
+        except (OSError, ssl.SSLError, asyncio.IncompleteReadError) as error:
+            session.connection_lost(loop.time())
+            log.info("%r: connection failed: %s", session, error)
+            for event in session.events():
+                await self._deliver(self, event)
+        finally:
+            with contextlib.suppress(OSError, ssl.SSLError):
+                self.flush()
+            self.writer.close()
+            with contextlib.suppress(OSError, ssl.SSLError, asyncio.TimeoutError):
+                await asyncio.wait_for(self.writer.wait_closed(), 2.0)
+
+
+async def _open(
+    host: str, port: int, tls: ssl.SSLContext | None, server_hostname: str | None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    if tls is None:
+        return await asyncio.open_connection(host, port)
+    return await asyncio.open_connection(
+        host, port, ssl=tls, server_hostname=server_hostname or host
+    )
+
+
+# -- the client ----------------------------------------------------------------------------------
+
+_END: Final = object()
+
+
+class Client:
+    """A logged-on FIX session with Binance, for a gateway. Get one from ``connect``.
+
+    ``await send(message)`` sends (after pacing under the message limit) and returns the
+    MsgSeqNum; ``await request(message)`` returns the first answer and raises its typed error
+    if it is a reject; ``async for event in client`` yields everything else in order. The
+    event queue is bounded: while it is full the client stops reading (backpressure).
+    """
+
+    def __init__(self, connector: _Connector) -> None:
+        self._connector = connector
+        self._queue: asyncio.Queue[object] = asyncio.Queue(connector.queue_size)
+        self._answers: dict[tuple[_Link, int], asyncio.Future[MessageReceived]] = {}
+        self._link: _Link | None = None
+        self._retiring: set[_Link] = set()
+        self._closing = False
+        self._replacing: asyncio.Task[None] | None = None
+        self._seen_exec_ids: dict[str, None] = {}
+        self._attempts: list[float] = []
+
+    @property
+    def session(self) -> Initiator:
+        """The current session (it changes when the client fails over or reconnects)."""
+        if self._link is None:
+            raise ConnectionError("the client is not connected")
+        session = self._link.session
+        assert isinstance(session, Initiator)
+        return session
+
+    @property
+    def sender_comp_id(self) -> str:
+        return self.session.sender_comp_id
+
+    # -- sending --------------------------------------------------------------------------------
+
+    async def send(self, message: Message) -> int:
+        """Send an application message on the current session; its MsgSeqNum.
+
+        Waits as long as the pacer says to stay under the session type's message limit.
+        Raises the typed error Binance would answer with if the message breaks its
+        dictionary, and ``SessionStateError`` if the session is not logged on.
+        """
+        link, seq = await self._send(message)
+        link.flush()
+        return seq
+
+    async def request(self, message: Message, timeout: float = 10.0) -> Message:
+        """Send ``message`` and return the first answer to it (matched by RefSeqNum, ClOrdID,
+        MDReqID or ReqID); raise the answer's typed error if it is a reject.
+
+        The answer is not also yielded by ``async for``; later messages about the same
+        request (fills, cancels) are. ``TimeoutError`` if no answer comes in ``timeout``
+        seconds, ``ConnectionError`` if the session ends first.
+        """
+        link, seq = await self._send(message)
+        key = (link, seq)
+        answer: asyncio.Future[MessageReceived] = asyncio.get_running_loop().create_future()
+        self._answers[key] = answer
+        link.flush()
+        try:
+            received = await asyncio.wait_for(answer, timeout)
+        finally:
+            self._answers.pop(key, None)
+        if received.error is not None:
+            raise received.error
+        return received.message
+
+    def send_raw(self, data: bytes) -> None:
+        """Write ``data`` on the current connection as it is, to see how the peer treats a
+        malformed frame. No MsgSeqNum is used up; the answer comes through ``async for``."""
+        link = self._current()
+        link.flush()
+        link.writer.write(data)
+
+    async def _send(self, message: Message) -> tuple[_Link, int]:
+        """Pace, then encode ``message`` on the current session (not yet written)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            link = self._current()
+            session = link.session
+            assert isinstance(session, Initiator)
+            delay = session.pacing_delay(loop.time())
+            if delay <= 0:
+                return link, session.send(message, loop.time())
+            await asyncio.sleep(delay)
+
+    def _current(self) -> _Link:
+        if self._link is None or self._link.session.closed:
+            raise ConnectionError("the session is closed")
+        return self._link
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def __aiter__(self) -> AsyncIterator[ClientEvent]:
+        return self
+
+    async def __anext__(self) -> ClientEvent:
+        item = await self._queue.get()
+        if item is _END:
+            self._queue.put_nowait(_END)  # later readers end too
+            raise StopAsyncIteration
+        return item  # type: ignore[return-value]
+
+    async def _put(self, item: object) -> None:
+        await self._queue.put(item)
+
+    async def _deliver(self, link: _Link, event: Event) -> None:
+        if isinstance(event, MessageReceived):
+            request = event.request
+            answer = (
+                None if request is None else self._answers.pop((link, request.msg_seq_num), None)
+            )
+            if answer is not None and not answer.done():
+                answer.set_result(event)
+                return
+            exec_id = event.message.get(Tag.EXEC_ID) if event.message.msg_type == "8" else None
+            if exec_id is not None and (self._retiring or len(self._seen_exec_ids) > 0):
+                # While two sessions overlap, both may get the same report: deliver it once.
+                if exec_id in self._seen_exec_ids:
+                    return
+                self._seen_exec_ids[exec_id] = None
+                if len(self._seen_exec_ids) > 10_000:
+                    del self._seen_exec_ids[next(iter(self._seen_exec_ids))]
+        await self._put(event)
+        if isinstance(event, NewsReceived) and link is self._link:
+            self._maybe_replace("maintenance")
+        if isinstance(event, Closed):
+            await self._link_closed(link, event)
+
+    async def _link_closed(self, link: _Link, event: Closed) -> None:
+        for (answer_link, _), answer in list(self._answers.items()):
+            if answer_link is link and not answer.done():
+                answer.set_exception(ConnectionError(f"the session closed: {event.reason}"))
+        if link in self._retiring:
+            self._retiring.discard(link)
+            if not self._retiring:
+                self._seen_exec_ids.clear()
+            return
+        if link is not self._link or self._closing:
+            if self._closing:
+                await self._put(_END)
+            return
+        session = link.session
+        error = None
+        if not event.clean:
+            await self._put(Disconnected(session.sender_comp_id, event.reason, error))
+        policy = self._connector.reconnect
+        if policy is not None and policy.on_drop and not event.clean:
+            self._maybe_replace("reconnect")
+        else:
+            await self._put(_END)
+
+    # -- replacing the session ----------------------------------------------------------------
+
+    def _maybe_replace(self, reason: str) -> None:
+        policy = self._connector.reconnect
+        if policy is None or self._closing or (self._replacing and not self._replacing.done()):
+            return
+        if reason == "maintenance" and not policy.on_news:
+            return
+        self._replacing = asyncio.get_running_loop().create_task(self._replace(reason))
+
+    async def _replace(self, reason: str) -> None:
+        """Log on a new session (with a fresh CompID), switch to it, retire the old one."""
+        policy = self._connector.reconnect
+        assert policy is not None
+        old = self._link
+        delay = policy.backoff
+        failures = 0
+        while not self._closing:
+            await self._respect_attempt_limit(policy)
+            comp_id = self._connector.next_comp_id()
+            try:
+                new = await self._connector.open_link(self, comp_id)
+            except (OSError, ssl.SSLError, TimeoutError, BinanceError, ConnectionError) as error:
+                failures += 1
+                log.warning("reconnect as %s failed: %s", comp_id, error)
+                if failures >= policy.give_up_after:
+                    await self._put(_END)
+                    return
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, policy.max_backoff)
+                continue
+            self._link = new
+            await self._put(Reconnected(comp_id, old.session.sender_comp_id if old else "", reason))
+            if old is not None and not old.session.closed:
+                self._retiring.add(old)
+                old.session.logout(asyncio.get_running_loop().time())
+                old.flush()
+            return
+
+    async def _respect_attempt_limit(self, policy: ReconnectPolicy) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._attempts = [t for t in self._attempts if t > now - policy.window]
+        if len(self._attempts) >= policy.max_attempts:
+            await asyncio.sleep(self._attempts[0] + policy.window - now)
+        self._attempts.append(loop.time())
+
+    # -- closing --------------------------------------------------------------------------------
+
+    async def logout(self, timeout: float = 5.0) -> None:
+        """Log out every session of the client and wait for the connections to close."""
+        self._closing = True
+        if self._replacing is not None and not self._replacing.done():
+            self._replacing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._replacing
+        links = [link for link in (self._link, *self._retiring) if link is not None]
+        loop = asyncio.get_running_loop()
+        for link in links:
+            if not link.session.closed:
+                link.session.logout(loop.time())
+                link.flush()
+        tasks = [link.task for link in links if link.task is not None]
+        if tasks:
+            _done, pending = await asyncio.wait(tasks, timeout=timeout)
+            for task in pending:
+                task.cancel()
+        for link in links:
+            if not link.session.closed:
+                link.session.connection_lost(loop.time())
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(_END)
+
+
+class _Connector:
+    """What ``connect`` was asked for: opens links, and is the async context manager."""
+
+    def __init__(self, **options: Any) -> None:
+        self.host: str = options["host"]
+        self.port: int = options["port"]
+        self.api_key: str = options["api_key"]
+        key = options["private_key"]
+        self.private_key: Ed25519PrivateKey = (
+            key if isinstance(key, Ed25519PrivateKey) else binance.load_private_key(key)
+        )
+        self.sender_comp_id: str | None = options["sender_comp_id"]
+        self.session_type: SessionType = SessionType(options["session_type"])
+        self.tls: ssl.SSLContext | None = options["tls"]
+        self.server_hostname: str | None = options["server_hostname"]
+        self.queue_size: int = options["queue_size"]
+        self.reconnect: ReconnectPolicy | None = options["reconnect"]
+        self.logon_timeout: float = options["logon_timeout"]
+        self.session_options: dict[str, Any] = options["session_options"]
+        self.wall_clock: Callable[[], float] = options["wall_clock"]
+        self.client: Client | None = None
+        self._comp_ids = 0
+
+    def next_comp_id(self) -> str:
+        """A fresh SenderCompID: Binance holds one for 2×HeartBtInt after a session drops."""
+        self._comp_ids += 1
+        if self._comp_ids == 1 and self.sender_comp_id:
+            return self.sender_comp_id
+        base = (self.sender_comp_id or "fs")[:4]
+        return base + secrets.token_hex(2)
+
+    async def open_link(self, client: Client, comp_id: str) -> _Link:
+        reader, writer = await asyncio.wait_for(
+            _open(self.host, self.port, self.tls, self.server_hostname), self.logon_timeout
+        )
+        loop = asyncio.get_running_loop()
+        session = Initiator(
+            api_key=self.api_key, private_key=self.private_key, sender_comp_id=comp_id,
+            session_type=self.session_type, wall_clock=self.wall_clock, now=loop.time(),
+            logon_timeout=self.logon_timeout, **self.session_options,
+        )  # fmt: skip
+        logged_on: asyncio.Future[Event] = loop.create_future()
+
+        async def deliver(link: _Link, event: Event) -> None:
+            if not logged_on.done():
+                if isinstance(event, LoggedOn):
+                    logged_on.set_result(event)
+                    link._deliver = client._deliver
+                    await client._deliver(link, event)
+                elif isinstance(event, (LoggedOut, Closed)):
+                    if isinstance(event, LoggedOut) and event.error is not None:
+                        logged_on.set_exception(event.error)
+                    elif isinstance(event, Closed):
+                        logged_on.set_exception(ConnectionError(f"no Logon: {event.reason}"))
+                return
+            await client._deliver(link, event)
+
+        link = _Link(session, reader, writer, deliver)
+        session.logon(loop.time())
+        link.flush()
+        link.start()
+        try:
+            await logged_on
+        except BaseException:
+            if link.task is not None and not link.task.done():
+                link.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await link.task
+            raise
+        return link
+
+    async def start(self) -> Client:
+        client = Client(self)
+        client._link = await self.open_link(client, self.next_comp_id())
+        self.client = client
+        return client
+
+    def __await__(self) -> Generator[Any, None, Client]:
+        return self.start().__await__()
+
+    async def __aenter__(self) -> Client:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.client is not None:
+            # Log out even when the block was cancelled.
+            await asyncio.shield(self.client.logout())
+
+
+def connect(
+    host: str,
+    port: int,
+    *,
+    api_key: str,
+    private_key: Ed25519PrivateKey | bytes | str,
+    sender_comp_id: str | None = None,
+    session_type: SessionType | str = SessionType.ORDER_ENTRY,
+    tls: ssl.SSLContext | bool = True,
+    server_hostname: str | None = None,
+    reconnect: ReconnectPolicy | None = None,
+    queue_size: int = 10_000,
+    logon_timeout: float = 10.0,
+    wall_clock: Callable[[], float] = time.time,
+    heart_bt_int: int = 30,
+    message_handling: int = 2,
+    response_mode: int | None = None,
+    recv_window_ms: float | None = None,
+    rules: SessionRules | None = None,
+) -> _Connector:
+    """Open a FIX session with Binance (or ``fixsession serve``) and log on.
+
+    ``async with connect(host, port, api_key=..., private_key=pem) as client:`` logs on,
+    and logs out when the block ends (also when it is cancelled); ``client = await
+    connect(...)`` does the same without the block (call ``client.logout()``). TLS verifies
+    the certificate and sends SNI by default; pass an ``ssl.SSLContext`` to trust another
+    CA, or ``tls=False`` for plain TCP on loopback. A failed Logon raises its typed error
+    (``InvalidSignature``, ``CompIdInUse``, …). ``reconnect`` fails over to a new session
+    on maintenance News and after a drop, each time with a fresh SenderCompID.
+    """
+    context: ssl.SSLContext | None
+    if tls is True:
+        context = ssl.create_default_context()
+    elif tls is False:
+        context = None
+    else:
+        context = tls
+    return _Connector(
+        host=host, port=port, api_key=api_key, private_key=private_key,
+        sender_comp_id=sender_comp_id, session_type=session_type, tls=context,
+        server_hostname=server_hostname, queue_size=queue_size, reconnect=reconnect,
+        logon_timeout=logon_timeout, wall_clock=wall_clock,
+        session_options={
+            "heart_bt_int": heart_bt_int, "message_handling": message_handling,
+            "response_mode": response_mode, "recv_window_ms": recv_window_ms, "rules": rules,
+        },
+    )  # fmt: skip
+
+
+# -- the server ----------------------------------------------------------------------------------
+
+
+class Server:
+    """A Binance-compatible acceptor on a socket: every connection gets an ``Acceptor``
+    session and the shared ``Exchange``. See ``serve`` for the one-call form."""
+
+    def __init__(
+        self,
+        *,
+        accounts: Accounts,
+        session_type: SessionType = SessionType.ORDER_ENTRY,
+        tls: ssl.SSLContext | None = None,
+        exchange: Exchange | None = None,
+        wall_clock: Callable[[], float] = time.time,
+        max_write_buffer: int = DEFAULT_MAX_WRITE_BUFFER,
+        logon_timeout: float = 10.0,
+    ) -> None:
+        self.accounts = accounts
+        self.session_type = session_type
+        self.tls = tls
+        self.wall_clock = wall_clock
+        self.exchange = exchange or Exchange(wall_clock=wall_clock)
+        self.max_write_buffer = max_write_buffer
+        self.logon_timeout = logon_timeout
+        self.links: set[_Link] = set()
+        self._server: asyncio.Server | None = None
+        self._exchange_task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self.address: tuple[str, int] | None = None
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
+        """Listen; the address actually bound (port 0 picks a free port)."""
+        self._server = await asyncio.start_server(self._accept, host, port, ssl=self.tls)
+        bound = self._server.sockets[0].getsockname()
+        self.address = (str(bound[0]), int(bound[1]))
+        self._exchange_task = asyncio.get_running_loop().create_task(self._run_exchange())
+        return self.address
+
+    async def serve_forever(self) -> None:
+        assert self._server is not None
+        await self._server.serve_forever()
+
+    def start_maintenance(self, seconds: float = 30.0) -> None:
+        """Start Binance's News countdown on every logged-on session."""
+        now = asyncio.get_running_loop().time()
+        for link in list(self.links):
+            assert isinstance(link.session, Acceptor)
+            link.session.start_maintenance(now, seconds)
+            link.flush()
+
+    async def close(self, timeout: float = 5.0) -> None:
+        """Log every session out, wait for the connections to end, stop listening."""
+        if self._server is not None:
+            self._server.close()
+        now = asyncio.get_running_loop().time()
+        for link in list(self.links):
+            if not link.session.closed:
+                link.session.logout(now)
+                link.flush()
+        tasks = [link.task for link in self.links if link.task is not None]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=timeout)
+            for task in pending:
+                task.cancel()
+        if self._exchange_task is not None:
+            self._exchange_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._exchange_task
+        if self._server is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._server.wait_closed(), timeout)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        loop = asyncio.get_running_loop()
+        peer = writer.get_extra_info("peername")
+        session = Acceptor(
+            accounts=self.accounts, session_type=self.session_type, wall_clock=self.wall_clock,
+            now=loop.time(), address=str(peer[0]) if peer else "unknown",
+            logon_timeout=self.logon_timeout,
+        )  # fmt: skip
+        link = _Link(session, reader, writer, self._deliver, self.max_write_buffer)
+        self.links.add(link)
+        link.start()
+        assert link.task is not None
+        try:
+            await link.task
+        finally:
+            self.links.discard(link)
+            self.exchange.detach(session)
+
+    async def _deliver(self, link: _Link, event: Event) -> None:
+        session = link.session
+        assert isinstance(session, Acceptor)
+        now = asyncio.get_running_loop().time()
+        if isinstance(event, LoggedOn):
+            self.exchange.attach(session)
+        elif isinstance(event, MessageReceived) and event.error is None:
+            self.exchange.on_message(session, event.message, now)
+            self._flush_all()
+            self._wake.set()
+        elif isinstance(event, Closed):
+            self.exchange.detach(session)
+
+    def _flush_all(self) -> None:
+        for link in list(self.links):
+            link.flush()
+
+    async def _run_exchange(self) -> None:
+        """The exchange's timers: the market-data feed and delayed drop copies."""
+        loop = asyncio.get_running_loop()
+        while True:
+            deadline = self.exchange.next_deadline()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout_at(deadline):
+                    await self._wake.wait()
+            self.exchange.tick(loop.time())
+            self._flush_all()
+
+
+async def serve(
+    host: str,
+    port: int,
+    *,
+    accounts: Accounts,
+    session_type: SessionType = SessionType.ORDER_ENTRY,
+    tls: ssl.SSLContext | None = None,
+    **options: Any,
+) -> Server:
+    """Start a Binance-compatible acceptor on ``host:port``; the running ``Server``."""
+    server = Server(accounts=accounts, session_type=session_type, tls=tls, **options)
+    await server.start(host, port)
+    return server
+
+
+# -- TLS for loopback tests --------------------------------------------------------------------
+
+
+def self_signed_certificate(hostname: str = "localhost") -> tuple[bytes, bytes]:
+    """A throw-away certificate (PEM) for ``hostname`` and 127.0.0.1, and its key (PEM).
+
+    For a local acceptor in tests and demos; the client trusts it with
+    ``ssl.create_default_context(cadata=cert.decode())``. Never for production.
+    """
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName(hostname), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_pem = certificate.public_bytes(serialization.Encoding.PEM)
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return cert_pem, key_pem
+
+
+def server_tls(cert_pem: bytes, key_pem: bytes) -> ssl.SSLContext:
+    """A server TLS context from a certificate and key in PEM."""
+    import os
+    import tempfile
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    with tempfile.TemporaryDirectory() as folder:
+        cert_path = os.path.join(folder, "cert.pem")
+        key_path = os.path.join(folder, "key.pem")
+        with open(cert_path, "wb") as handle:
+            handle.write(cert_pem)
+        with open(key_path, "wb") as handle:
+            handle.write(key_pem)
+        context.load_cert_chain(cert_path, key_path)
+    return context
+
+
+def client_tls(cert_pem: bytes) -> ssl.SSLContext:
+    """A client TLS context that trusts ``cert_pem`` (verification and SNI stay on)."""
+    return ssl.create_default_context(cadata=cert_pem.decode("ascii"))
