@@ -219,18 +219,21 @@ class Client:
 
     # -- sending --------------------------------------------------------------------------------
 
-    async def send(self, message: Message) -> int:
+    async def send(self, message: Message, *, validate: bool = True) -> int:
         """Send an application message on the current session; its MsgSeqNum.
 
         Waits as long as the pacer says to stay under the session type's message limit.
         Raises the typed error Binance would answer with if the message breaks its
-        dictionary, and ``SessionStateError`` if the session is not logged on.
+        dictionary (unless ``validate=False``), and ``SessionStateError`` if the session is
+        not logged on.
         """
-        link, seq = await self._send(message)
+        link, seq = await self._send(message, validate)
         link.flush()
         return seq
 
-    async def request(self, message: Message, timeout: float = 10.0) -> Message:
+    async def request(
+        self, message: Message, timeout: float = 10.0, *, validate: bool = True
+    ) -> Message:
         """Send ``message`` and return the first answer to it (matched by RefSeqNum, ClOrdID,
         MDReqID or ReqID); raise the answer's typed error if it is a reject.
 
@@ -238,7 +241,7 @@ class Client:
         request (fills, cancels) are. ``TimeoutError`` if no answer comes in ``timeout``
         seconds, ``ConnectionError`` if the session ends first.
         """
-        link, seq = await self._send(message)
+        link, seq = await self._send(message, validate)
         key = (link, seq)
         answer: asyncio.Future[MessageReceived] = asyncio.get_running_loop().create_future()
         self._answers[key] = answer
@@ -258,7 +261,7 @@ class Client:
         link.flush()
         link.writer.write(data)
 
-    async def _send(self, message: Message) -> tuple[_Link, int]:
+    async def _send(self, message: Message, validate: bool) -> tuple[_Link, int]:
         """Pace, then encode ``message`` on the current session (not yet written)."""
         loop = asyncio.get_running_loop()
         while True:
@@ -267,7 +270,7 @@ class Client:
             assert isinstance(session, Initiator)
             delay = session.pacing_delay(loop.time())
             if delay <= 0:
-                return link, session.send(message, loop.time())
+                return link, session.send(message, loop.time(), validate=validate)
             await asyncio.sleep(delay)
 
     def _current(self) -> _Link:

@@ -1,21 +1,27 @@
-"""The ``fixsession`` command line: ``check`` FIX captures, ``decode`` them.
+"""The ``fixsession`` command line: ``check`` and ``decode`` captures, ``serve``, ``demo``.
 
-Owns argument parsing, reading files or stdin in chunks, and printing verdicts as text or
-JSON. Every FIX rule lives in the library; this module only wires it to files and a
-terminal. A user's mistake (a missing file, a bad option) gets a one-line message on stderr
-and exit status 2, never a traceback.
+Owns argument parsing, reading files or stdin in chunks, printing verdicts as text or JSON,
+and running the acceptor server until a signal. Every FIX rule lives in the library; this
+module only wires it to files, signals and a terminal. A user's mistake (a missing file, a
+bad option) gets a one-line message on stderr and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import json
+import logging
+import signal
+import ssl
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
-from fixsession import __version__
+from fixsession import __version__, aio, binance
+from fixsession.binance import Accounts, Limit
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
 from fixsession.framing import Framer, Garbled, Item
 from fixsession.message import Message
@@ -215,6 +221,102 @@ def _describe(message: Message) -> str:
     return " | ".join(parts)
 
 
+def _listen_address(text: str) -> tuple[str, int]:
+    host, colon, port = text.rpartition(":")
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:9000, not {text!r}")
+    return host.strip("[]"), int(port)
+
+
+def _limit(text: str) -> Limit:
+    try:
+        return Limit.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _read_keys(path: str) -> Accounts:
+    """KEYS.json: an object mapping each API key to its Ed25519 public key in PEM."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            keys = json.load(handle)
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path} is not JSON: {error}") from None
+    if not isinstance(keys, dict) or not keys:
+        raise UsageError(f"{path} must be a JSON object mapping API keys to public keys in PEM")
+    accounts = Accounts()
+    for api_key, pem in keys.items():
+        if not isinstance(pem, str):
+            raise UsageError(f"{path}: the key of {api_key!r} is not a PEM string")
+        try:
+            accounts.add_key(api_key, binance.load_public_key(pem))
+        except ValueError as error:
+            raise UsageError(f"{path}: the key of {api_key!r}: {error}") from None
+    return accounts
+
+
+def _server_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    if args.plain:
+        if args.tls_cert or args.tls_key:
+            raise UsageError("--plain and --tls-cert/--tls-key exclude each other")
+        return None
+    if not (args.tls_cert and args.tls_key):
+        raise UsageError("give --tls-cert and --tls-key, or --plain for plain TCP")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as error:
+        raise UsageError(f"cannot load the TLS certificate or key: {error}") from None
+    return context
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    session_type = SessionType(args.session_type)
+    accounts = _read_keys(args.keys)
+    if args.message_limit is not None:
+        rules = accounts.rules[session_type]
+        accounts.rules[session_type] = dataclasses.replace(rules, message_limit=args.message_limit)
+    tls = _server_tls(args)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    return asyncio.run(_run_server(args, accounts, session_type, tls, out))
+
+
+async def _run_server(
+    args: argparse.Namespace,
+    accounts: Accounts,
+    session_type: SessionType,
+    tls: ssl.SSLContext | None,
+    out: TextIO,
+) -> int:
+    host, port = args.listen
+    server = aio.Server(accounts=accounts, session_type=session_type, tls=tls)
+    try:
+        bound_host, bound_port = await server.start(host, port)
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    print(f"listening on {bound_host}:{bound_port}", file=out, flush=True)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGUSR1, server.start_maintenance, args.maintenance)
+    await stop.wait()
+    await server.close()
+    return 0
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from fixsession import demo
+
+    return asyncio.run(demo.run(out))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fixsession",
@@ -282,6 +384,74 @@ def build_parser() -> argparse.ArgumentParser:
     )
     decode.add_argument("--soh", metavar="CHAR", help="character that stands for SOH, e.g. '|'")
     decode.set_defaults(run=_decode)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run a Binance-compatible FIX acceptor for testing gateways",
+        description=(
+            "Accept FIX sessions the way Binance's Spot FIX API does: Ed25519-signed Logon, "
+            "sequence numbers, heartbeats, limits, every reject with Binance's codes and texts; "
+            "behind them a small exchange (orders rest until cancelled, a synthetic market-data "
+            "feed). Prints 'listening on HOST:PORT' once ready; SIGINT or SIGTERM logs every "
+            "session out and exits 0; SIGUSR1 starts Binance's maintenance News countdown."
+        ),
+    )
+    serve.add_argument(
+        "--listen",
+        required=True,
+        type=_listen_address,
+        metavar="HOST:PORT",
+        help="address to listen on (port 0 picks a free port)",
+    )
+    serve.add_argument(
+        "--session-type",
+        required=True,
+        choices=[kind.value for kind in SessionType],
+        help="the kind of session this endpoint serves",
+    )
+    serve.add_argument(
+        "--keys",
+        required=True,
+        metavar="KEYS.json",
+        help="JSON object mapping each API key (the Logon's Username) to its Ed25519 "
+        "public key in PEM",
+    )
+    serve.add_argument("--tls-cert", metavar="PEM", help="the server's certificate chain")
+    serve.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    serve.add_argument(
+        "--plain", action="store_true", help="plain TCP instead of TLS (loopback tests)"
+    )
+    serve.add_argument(
+        "--message-limit",
+        type=_limit,
+        metavar="COUNT/SECONDS",
+        help="messages a client may send per window (default: Binance's for the session "
+        "type: 10000/10 order entry, 60/60 drop copy, 2000/60 market data)",
+    )
+    serve.add_argument(
+        "--maintenance",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="length of the News countdown SIGUSR1 starts (default 30)",
+    )
+    serve.add_argument(
+        "-v", "--verbose", action="store_true", help="log sessions and faults on stderr"
+    )
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="narrate a short real session with the local acceptor (no network needed)",
+        description=(
+            "Start the acceptor on loopback with a fresh TLS certificate and Ed25519 key, "
+            "connect a client, and narrate: logon, an order, a cancel of an unknown order, a "
+            "request the session type does not allow, a garbled frame, a market-data "
+            "subscription and a duplicate, a limit query, maintenance News and the failover, "
+            "logout. Every reject is printed as its typed error, code and text."
+        ),
+    )
+    demo.set_defaults(run=_demo)
     return parser
 
 
