@@ -169,6 +169,22 @@ class _Link:
                 await asyncio.wait_for(self.writer.wait_closed(), 2.0)
 
 
+async def _finish(links: list[_Link], timeout: float) -> None:
+    """Wait up to ``timeout`` for the links' Logout handshakes, then cut the rest off."""
+    tasks = [link.task for link in links if link.task is not None]
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=timeout)
+    if not pending:
+        return
+    for link in links:
+        if link.task in pending:
+            link.writer.transport.abort()
+    _, pending = await asyncio.wait(pending, timeout=1.0)
+    for task in pending:
+        task.cancel()
+
+
 async def _open(
     host: str, port: int, tls: ssl.SSLContext | None, server_hostname: str | None
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
@@ -401,14 +417,7 @@ class Client:
             if not link.session.closed:
                 link.session.logout(loop.time())
                 link.flush()
-        tasks = [link.task for link in links if link.task is not None]
-        if tasks:
-            _done, pending = await asyncio.wait(tasks, timeout=timeout)
-            for task in pending:
-                task.cancel()
-        for link in links:
-            if not link.session.closed:
-                link.session.connection_lost(loop.time())
+        await _finish(links, timeout)
         with contextlib.suppress(asyncio.QueueFull):
             self._queue.put_nowait(_END)
 
@@ -560,8 +569,13 @@ def connect(
 
 
 class Server:
-    """A Binance-compatible acceptor on a socket: every connection gets an ``Acceptor``
-    session and the shared ``Exchange``. See ``serve`` for the one-call form."""
+    """A Binance-compatible venue on sockets: every connection gets an ``Acceptor`` session,
+    and all of them share one ``Exchange`` and one ``Accounts``.
+
+    ``start`` listens for one session type; call it again for another (Binance has a host
+    per session type), so that drop copy sees the order-entry sessions' reports. See
+    ``serve`` for the one-call form.
+    """
 
     def __init__(
         self,
@@ -582,22 +596,38 @@ class Server:
         self.max_write_buffer = max_write_buffer
         self.logon_timeout = logon_timeout
         self.links: set[_Link] = set()
-        self._server: asyncio.Server | None = None
+        self.addresses: dict[SessionType, tuple[str, int]] = {}
+        self._listeners: list[asyncio.Server] = []
         self._exchange_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
-        self.address: tuple[str, int] | None = None
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
-        """Listen; the address actually bound (port 0 picks a free port)."""
-        self._server = await asyncio.start_server(self._accept, host, port, ssl=self.tls)
-        bound = self._server.sockets[0].getsockname()
-        self.address = (str(bound[0]), int(bound[1]))
-        self._exchange_task = asyncio.get_running_loop().create_task(self._run_exchange())
-        return self.address
+    @property
+    def address(self) -> tuple[str, int] | None:
+        """Where the first ``start`` listens."""
+        return next(iter(self.addresses.values()), None)
+
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, session_type: SessionType | None = None
+    ) -> tuple[str, int]:
+        """Listen for ``session_type`` (default: the server's); the address actually bound
+        (port 0 picks a free port)."""
+        kind = self.session_type if session_type is None else SessionType(session_type)
+        if kind in self.addresses:
+            raise ValueError(f"already listening for {kind.value} sessions")
+
+        async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await self._accept(reader, writer, kind)
+
+        listener = await asyncio.start_server(accept, host, port, ssl=self.tls)
+        self._listeners.append(listener)
+        bound = listener.sockets[0].getsockname()
+        self.addresses[kind] = (str(bound[0]), int(bound[1]))
+        if self._exchange_task is None:
+            self._exchange_task = asyncio.get_running_loop().create_task(self._run_exchange())
+        return self.addresses[kind]
 
     async def serve_forever(self) -> None:
-        assert self._server is not None
-        await self._server.serve_forever()
+        await asyncio.gather(*(listener.serve_forever() for listener in self._listeners))
 
     def start_maintenance(self, seconds: float = 30.0) -> None:
         """Start Binance's News countdown on every logged-on session."""
@@ -609,31 +639,29 @@ class Server:
 
     async def close(self, timeout: float = 5.0) -> None:
         """Log every session out, wait for the connections to end, stop listening."""
-        if self._server is not None:
-            self._server.close()
+        for listener in self._listeners:
+            listener.close()
         now = asyncio.get_running_loop().time()
         for link in list(self.links):
             if not link.session.closed:
                 link.session.logout(now)
                 link.flush()
-        tasks = [link.task for link in self.links if link.task is not None]
-        if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=timeout)
-            for task in pending:
-                task.cancel()
+        await _finish(list(self.links), timeout)
         if self._exchange_task is not None:
             self._exchange_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._exchange_task
-        if self._server is not None:
+        for listener in self._listeners:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._server.wait_closed(), timeout)
+                await asyncio.wait_for(listener.wait_closed(), timeout)
 
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _accept(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, kind: SessionType
+    ) -> None:
         loop = asyncio.get_running_loop()
         peer = writer.get_extra_info("peername")
         session = Acceptor(
-            accounts=self.accounts, session_type=self.session_type, wall_clock=self.wall_clock,
+            accounts=self.accounts, session_type=kind, wall_clock=self.wall_clock,
             now=loop.time(), address=str(peer[0]) if peer else "unknown",
             logon_timeout=self.logon_timeout,
         )  # fmt: skip
@@ -642,7 +670,8 @@ class Server:
         link.start()
         assert link.task is not None
         try:
-            await link.task
+            with contextlib.suppress(asyncio.CancelledError):
+                await link.task
         finally:
             self.links.discard(link)
             self.exchange.detach(session)

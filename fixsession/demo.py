@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from collections.abc import Callable
 from typing import TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fixsession import aio
-from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts
 from fixsession.errors import BinanceError
 from fixsession.events import LoggedOut, MessageReceived, NewsReceived
@@ -57,24 +55,19 @@ async def run(out: TextIO) -> int:
     key = Ed25519PrivateKey.generate()
     accounts = Accounts({API_KEY: key.public_key()})
     cert, cert_key = aio.self_signed_certificate()
-    exchange = Exchange(wall_clock=time.time)
-    tls = aio.server_tls(cert, cert_key)
-    order_entry = await aio.serve("127.0.0.1", 0, accounts=accounts, tls=tls, exchange=exchange)
-    market_data = await aio.serve(
-        "127.0.0.1", 0, accounts=accounts, tls=tls, exchange=exchange,
-        session_type=SessionType.MARKET_DATA,
-    )  # fmt: skip
-    assert order_entry.address is not None and market_data.address is not None
+    venue = aio.Server(accounts=accounts, tls=aio.server_tls(cert, cert_key))
+    order_entry = await venue.start("127.0.0.1", 0, SessionType.ORDER_ENTRY)
+    market_data = await venue.start("127.0.0.1", 0, SessionType.MARKET_DATA)
     print(
-        "fixsession demo: a Binance-compatible acceptor on loopback "
-        f"(order entry {_address(order_entry)}, market data {_address(market_data)}), "
-        "TLS with a fresh self-signed certificate, a fresh Ed25519 API key.",
+        "fixsession demo: a Binance-compatible acceptor on loopback (order entry "
+        f"{_address(order_entry)}, market data {_address(market_data)}), TLS with a fresh "
+        "self-signed certificate, a fresh Ed25519 API key.",
         file=out,
     )
     client_tls = aio.client_tls(cert)
     try:
         async with aio.connect(
-            *order_entry.address, api_key=API_KEY, private_key=key, sender_comp_id="DEMOGW",
+            *order_entry, api_key=API_KEY, private_key=key, sender_comp_id="DEMOGW",
             tls=client_tls, server_hostname="localhost", reconnect=aio.ReconnectPolicy(),
         ) as client:  # fmt: skip
             session = client.session
@@ -118,7 +111,7 @@ async def run(out: TextIO) -> int:
             detail(f"Reject<3>: {_error(event.error)}")
 
             async with aio.connect(
-                *market_data.address, api_key=API_KEY, private_key=key,
+                *market_data, api_key=API_KEY, private_key=key,
                 sender_comp_id="DEMOMD", session_type=SessionType.MARKET_DATA, tls=client_tls,
                 server_hostname="localhost",
             ) as feed:  # fmt: skip
@@ -142,7 +135,7 @@ async def run(out: TextIO) -> int:
             detail(f"LimitResponse<XLR>: {_limits(limits)}")
 
             say("maintenance", "the acceptor starts Binance's News<B> countdown")
-            order_entry.start_maintenance(30.0)
+            venue.start_maintenance(30.0)
             news = await _next(client, lambda e: isinstance(e, NewsReceived))
             assert isinstance(news, NewsReceived)
             detail(f'News<B>: "{news.headline}"')
@@ -160,13 +153,11 @@ async def run(out: TextIO) -> int:
         print(f"demo failed: {_error(error)}", file=out)
         return 1
     finally:
-        await order_entry.close()
-        await market_data.close()
+        await venue.close()
 
 
-def _address(server: aio.Server) -> str:
-    assert server.address is not None
-    return f"{server.address[0]}:{server.address[1]}"
+def _address(address: tuple[str, int]) -> str:
+    return f"{address[0]}:{address[1]}"
 
 
 def _subscription(md_req_id: str) -> Message:

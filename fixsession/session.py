@@ -334,6 +334,7 @@ class Initiator(Session):
         validate: bool = True,
         logon_timeout: float = 10.0,
         pacing_margin: int | None = None,
+        pacing_slack: float | None = None,
         max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
     ) -> None:
         if not 5 <= heart_bt_int <= 60:
@@ -368,6 +369,10 @@ class Initiator(Session):
         self._outbound_validator = Validator(dictionary, header=False) if validate else None
         limit = rules.message_limit.count
         self._pacing_margin = pacing_margin if pacing_margin is not None else max(2, limit // 100)
+        limit_seconds = rules.message_limit.seconds
+        slack = pacing_slack if pacing_slack is not None else max(0.1, limit_seconds / 50)
+        # The pacer counts what was sent in a window longer than the server's by the slack.
+        self._sent_window = binance._Window(binance.Limit(limit, limit_seconds + slack))
         self._requests: collections.OrderedDict[int, Request] = collections.OrderedDict()
         self._requests_by_id: dict[tuple[int, str], Request] = {}
 
@@ -429,7 +434,10 @@ class Initiator(Session):
     def pacing_delay(self, now: float) -> float:
         """Seconds to wait before sending keeps the session under its message limit.
 
-        A margin of the limit is left for the session's own Heartbeats and Logout.
+        A margin of the limit (``pacing_margin`` messages, 1% by default) is left for the
+        session's own Heartbeats and Logout, and a message leaves the window ``pacing_slack``
+        seconds late (2% of the window, at least 0.1 s by default), since the server's clock
+        starts when the bytes arrive, and a burst that waited in a buffer arrives bunched up.
         """
         window = self._sent_window
         budget = max(1, window.limit.count - self._pacing_margin)

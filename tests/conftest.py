@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from e2e import Certificate, Endpoint, make_certificate, start_endpoint
 from hypothesis import HealthCheck, settings
+
+from fixsession.spec import SessionType
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile(
@@ -24,3 +28,36 @@ def shared_file(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"{path} is not here (Binance's published files live in ../shared)")
     return path
+
+
+# -- end-to-end: real acceptors on loopback ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    """A self-signed TLS certificate for localhost and 127.0.0.1, made for this run."""
+    return make_certificate(tmp_path_factory.mktemp("tls"))
+
+
+Start = Callable[..., Awaitable[Endpoint]]
+
+
+@pytest.fixture(params=["library", "cli"])
+async def start(request: pytest.FixtureRequest, certificate: Certificate) -> AsyncIterator[Start]:
+    """Start acceptors of one kind: ``aio.Server`` in process, or ``fixsession serve``.
+
+    Each is stopped at the end (the process by SIGTERM, which must exit 0).
+    """
+    started: list[Endpoint] = []
+
+    async def start_endpoint_(
+        session_type: SessionType = SessionType.ORDER_ENTRY, **options: object
+    ) -> Endpoint:
+        endpoint = await start_endpoint(request.param, certificate, session_type, **options)  # type: ignore[arg-type]
+        started.append(endpoint)
+        return endpoint
+
+    yield start_endpoint_
+    for endpoint in started:
+        status = await endpoint.stop()
+        assert status in (None, 0), f"fixsession serve exited {status}"
