@@ -12,9 +12,16 @@ Modules, in import order (each imports only from those above it):
 - ``binance``: Logon signing, each session type's rules, the venue's bookkeeping
 - ``events``, ``state``: what a session reports, and its transition table
 - ``session``: the sans-I/O Initiator and Acceptor
+- ``acceptor``: the sans-I/O Exchange behind the local acceptor (orders, market data)
+- ``aio``: the asyncio transport: ``connect`` for gateways, ``serve`` for the acceptor
 - ``strategies``: hypothesis strategies (needs hypothesis)
-- ``cli``: the ``fixsession`` command
+- ``demo``, ``cli``: the ``fixsession`` command
+
+``connect``, ``serve``, ``Client``, ``Server`` and ``ReconnectPolicy`` are imported from
+``aio`` on first use, so that the sans-I/O core never loads asyncio, ssl or sockets.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from fixsession.binance import Accounts
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
@@ -25,6 +32,20 @@ from fixsession.session import Acceptor, Initiator
 from fixsession.spec import MsgType, SessionRejectReason, SessionType, Tag
 from fixsession.validation import Validator
 
+if TYPE_CHECKING:
+    from fixsession.aio import Client, ReconnectPolicy, Server, connect, serve
+
+_FROM_AIO = frozenset({"Client", "ReconnectPolicy", "Server", "connect", "serve"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_AIO:
+        from fixsession import aio
+
+        return getattr(aio, name)
+    raise AttributeError(f"module 'fixsession' has no attribute {name!r}")
+
+
 __all__ = [
     "BINANCE",
     "MARKET_DATA",
@@ -32,19 +53,24 @@ __all__ = [
     "Acceptor",
     "Accounts",
     "BinanceError",
+    "Client",
     "Dictionary",
     "Framer",
     "Garbled",
     "Initiator",
     "Message",
     "MsgType",
+    "ReconnectPolicy",
+    "Server",
     "SessionRejectReason",
     "SessionType",
     "Tag",
     "Template",
     "Validator",
+    "connect",
     "error_class",
     "from_message",
+    "serve",
 ]
 
 __version__ = "0.1.0"

@@ -33,7 +33,8 @@ from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import State
 
 _ZERO: Final = "0.00000000"
-_ORDER_LIMITS: Final = ((200, 10, "s"), (200_000, 1, "d"))  # as Binance's XLR sample says
+ORDER_LIMITS: Final = (binance.Limit(200, 10), binance.Limit(200_000, 86400))
+"""New orders per account, as Binance's XLR sample says (real limits vary: read them with XLQ)."""
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,13 @@ class Exchange:
         drop_copy_delay: float = 1.0,
         feed_interval: float = 0.1,
         first_order_id: int = 5_000_000_000,  # above 2**32: gateways must take 64-bit IDs
+        order_limits: tuple[binance.Limit, ...] = ORDER_LIMITS,
     ) -> None:
         self._wall_clock = wall_clock
         self.instruments = {instrument.symbol: instrument for instrument in instruments}
         self.drop_copy_delay = drop_copy_delay
         self.feed_interval = feed_interval
+        self.order_limits = order_limits
         self._accounts: dict[str, _Account] = collections.defaultdict(_Account)
         self._sessions: dict[str, list[Acceptor]] = collections.defaultdict(list)
         self._order_ids = itertools.count(first_order_id)
@@ -258,14 +261,16 @@ class Exchange:
             _send(session, self._rejected_order(message, errors.BadSymbol("Invalid symbol.")), now)
             return None
         if not account.order_windows:
-            account.order_windows = [
-                binance._Window(binance.Limit(count, seconds * (86400 if unit == "d" else 1)))
-                for count, seconds, unit in _ORDER_LIMITS
-            ]
-        if not all([window.add(now) for window in account.order_windows]):
-            error = errors.TooManyOrders.from_template(200, "10s", template=1)
+            account.order_windows = [binance._Window(limit) for limit in self.order_limits]
+        windows = account.order_windows
+        over = [w.limit for w in windows if w.count(now) >= w.limit.count]
+        if over:  # a rejected order does not count
+            count, every = over[0].count, "".join(_interval(over[0].seconds))
+            error = errors.TooManyOrders.from_template(count, every, template=1)
             _send(session, self._rejected_order(message, error), now)
             return None
+        for window in windows:
+            window.add(now)
         order = _Order(
             next(self._order_ids), cl_ord_id, message[Tag.SYMBOL], message[Tag.SIDE],
             message[Tag.ORD_TYPE], message.get(Tag.ORDER_QTY) or _ZERO, message.get(Tag.PRICE),
@@ -332,7 +337,10 @@ class Exchange:
         cancelled = [order for order in account.orders.values() if order.symbol == symbol]
         for order in cancelled:
             self._close_order(session, order, "4")
-            self._report(session, self._execution_report(order, "4", order.cl_ord_id), now)
+            report = self._execution_report(
+                order, "4", message[Tag.CL_ORD_ID], orig_cl_ord_id=order.cl_ord_id
+            )
+            self._report(session, report, now)
         report = Message(
             MsgType.ORDER_MASS_CANCEL_REPORT,
             [(Tag.SYMBOL, symbol), (Tag.CL_ORD_ID, message[Tag.CL_ORD_ID]),
@@ -417,11 +425,12 @@ class Exchange:
         indicators = [("2", str(session.received_in_window(now)), str(limit.count), interval, unit)]
         if session.session_type is SessionType.ORDER_ENTRY:
             account = self._accounts[session.username or ""]
-            for (count, seconds, unit_), window in itertools.zip_longest(
-                _ORDER_LIMITS, account.order_windows
+            for order_limit, window in itertools.zip_longest(
+                self.order_limits, account.order_windows
             ):
                 used = window.count(now) if window is not None else 0
-                indicators.append(("1", str(used), str(count), str(seconds), unit_))
+                every, unit_ = _interval(order_limit.seconds)
+                indicators.append(("1", str(used), str(order_limit.count), every, unit_))
         if session.session_type is SessionType.MARKET_DATA:
             streams = sum(len(held) for held in session.subscriptions.values())
             indicators.append(("3", str(streams), str(session.rules.max_streams), "", ""))

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
-from fixsession import __version__, aio, binance
+from fixsession import __version__, binance
 from fixsession.binance import Accounts, Limit
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
 from fixsession.framing import Framer, Garbled, Item
@@ -294,6 +294,8 @@ async def _run_server(
     tls: ssl.SSLContext | None,
     out: TextIO,
 ) -> int:
+    from fixsession import aio  # only the server needs the transport
+
     host, port = args.listen
     server = aio.Server(accounts=accounts, session_type=session_type, tls=tls)
     try:

@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "fixsession"
 CORE = [
     "spec", "catalog", "message", "errors", "framing", "dictionary", "validation", "binance",
-    "events", "state", "session",
+    "events", "state", "session", "acceptor",
 ]  # fmt: skip
 FORBIDDEN = {"asyncio", "socket", "ssl", "time", "selectors", "threading", "subprocess"}
 CLOCK_CALLS = {"now", "utcnow", "today", "monotonic", "perf_counter", "time"}
@@ -33,5 +33,17 @@ def test_core_module_imports_nothing_that_does_io_or_reads_a_clock(module: str) 
 
 def test_the_core_list_is_every_module_but_the_shell() -> None:
     modules = {path.stem for path in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
-    shell = {"cli", "strategies", "aio", "acceptor", "captures", "pytest_plugin", "demo", "fuzz"}
+    shell = {"cli", "strategies", "aio", "captures", "pytest_plugin", "demo", "fuzz"}
     assert modules - shell == set(CORE)
+
+
+def test_importing_the_package_loads_no_transport() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fixsession, fixsession.session, fixsession.acceptor; "
+        "assert 'asyncio' not in sys.modules and 'ssl' not in sys.modules, 'loaded'; "
+        "assert callable(fixsession.connect) and 'asyncio' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PACKAGE.parent)

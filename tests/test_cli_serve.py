@@ -1,0 +1,154 @@
+"""``fixsession serve`` and ``fixsession demo`` as a user runs them: what they print, exit
+statuses, and one clear line for every mistake. (The server's FIX behaviour is tested over
+real sockets in test_e2e_rules.py.)"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from e2e import PRIVATE_KEY, Certificate, public_pem
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fixsession", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+def test_demo_narrates_a_real_session_and_exits_0() -> None:
+    result = run("demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for expected in [
+        "TLS with a fresh self-signed certificate",
+        " 1. logon ",
+        "ExecutionReport<8> NEW: OrderID 5000000000",
+        "CancelRejected -2011 CANCEL_REJECTED: Unknown order sent.",
+        "NotAllowedInOrderEntrySessions -1186 NOT_ALLOWED_IN_ORDER_ENTRY_SESSIONS: Requested "
+        "operation is not allowed in order entry sessions.",
+        "GarbledMessage -1177 GARBLED_MESSAGE: CheckSum(10) contains an incorrect value.",
+        "MarketDataSnapshot<W>: 10 entries",
+        "InvalidRequestId -1190 INVALID_REQUEST_ID: MDReqID (262) contains a subscription "
+        "request id that is already in use on this connection.",
+        "LimitResponse<XLR>:",
+        "News<B>: \"You'll be disconnected in 30 seconds. Please reconnect.\"",
+        "then logged DEMOGW out",
+        "10. logout",
+    ]:
+        assert expected in out, expected
+    assert result.stderr == ""
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> Path:
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps({"k1": public_pem(PRIVATE_KEY)}))
+    return path
+
+
+def serve(keys: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run(
+        "serve", "--listen", "127.0.0.1:0", "--session-type", "order-entry",
+        "--keys", str(keys), *extra, timeout=30,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("setup", "extra", "message"),
+    [
+        ("missing", ["--plain"], "cannot read"),
+        ("not-json", ["--plain"], "is not JSON"),
+        ("not-an-object", ["--plain"], "must be a JSON object mapping API keys"),
+        ("bad-pem", ["--plain"], "the key of 'k1'"),
+        ("good", [], "give --tls-cert and --tls-key, or --plain"),
+        ("good", ["--tls-cert", "/no/cert.pem", "--tls-key", "/no/key.pem"],
+         "cannot load the TLS certificate or key"),
+        ("good", ["--plain", "--tls-cert", "x.pem"], "exclude each other"),
+    ],
+)  # fmt: skip
+def test_serve_mistakes_get_one_line_and_status_2(
+    tmp_path: Path, keys: Path, setup: str, extra: list[str], message: str
+) -> None:
+    contents = {
+        "missing": None,
+        "not-json": "{",
+        "not-an-object": "[1]",
+        "bad-pem": json.dumps({"k1": "not a key"}),
+        "good": keys.read_text(),
+    }[setup]
+    path = tmp_path / "given.json"
+    if contents is not None:
+        path.write_text(contents)
+    result = serve(path, *extra)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_serve_on_a_port_in_use_says_so(keys: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(
+            "serve", "--listen", f"127.0.0.1:{port}", "--session-type", "order-entry",
+            "--keys", str(keys), "--plain",
+        )  # fmt: skip
+    assert result.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--listen", "127.0.0.1"], "expected HOST:PORT"),
+        (["--listen", "127.0.0.1:0", "--message-limit", "5"], "a limit is COUNT/SECONDS"),
+        (["--listen", "127.0.0.1:0", "--message-limit", "0/10"], "a positive count"),
+        (["--listen", "127.0.0.1:0", "--session-type", "spot"], "invalid choice"),
+    ],
+)
+def test_serve_argument_mistakes_exit_2(keys: Path, args: list[str], message: str) -> None:
+    base = {"--session-type": "order-entry", "--keys": str(keys)}
+    given = dict(zip(args[::2], args[1::2], strict=True))
+    result = run("serve", *[item for pair in {**base, **given}.items() for item in pair], "--plain")
+    assert result.returncode == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_and_demo_explain_themselves() -> None:
+    serve_help = run("serve", "--help")
+    assert serve_help.returncode == 0
+    for words in ["listening on HOST:PORT", "SIGTERM", "SIGUSR1", "KEYS.json", "--plain",
+                  "COUNT/SECONDS"]:  # fmt: skip
+        assert words in serve_help.stdout, words
+    demo_help = run("demo", "--help")
+    assert demo_help.returncode == 0 and "typed error" in demo_help.stdout
+
+
+def test_certificate_files_work_with_serve(certificate: Certificate, keys: Path) -> None:
+    """The PEM files a user passes (here the test run's) load; the rest is in test_e2e_*."""
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
+         "--session-type", "market-data", "--keys", str(keys),
+         "--tls-cert", str(certificate.cert_path), "--tls-key", str(certificate.key_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line.startswith("listening on 127.0.0.1:") and line.endswith("\n")
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
+    assert process.stdout.read() == ""  # exactly one line
