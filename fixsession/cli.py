@@ -16,11 +16,13 @@ import logging
 import signal
 import ssl
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from fixsession import __version__, binance
+from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, Limit
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
 from fixsession.framing import Framer, Garbled, Item
@@ -297,17 +299,20 @@ async def _run_server(
     from fixsession import aio  # only the server needs the transport
 
     host, port = args.listen
-    server = aio.Server(accounts=accounts, session_type=session_type, tls=tls)
+    exchange = None
+    if args.order_limit:
+        exchange = Exchange(wall_clock=time.time, order_limits=tuple(args.order_limit))
+    server = aio.Server(accounts=accounts, session_type=session_type, tls=tls, exchange=exchange)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, stop.set)  # before anyone can know the port
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGUSR1, server.start_maintenance, args.maintenance)
     try:
         bound_host, bound_port = await server.start(host, port)
     except OSError as error:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     print(f"listening on {bound_host}:{bound_port}", file=out, flush=True)
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    loop.add_signal_handler(signal.SIGINT, stop.set)
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-    loop.add_signal_handler(signal.SIGUSR1, server.start_maintenance, args.maintenance)
     await stop.wait()
     await server.close()
     return 0
@@ -429,6 +434,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COUNT/SECONDS",
         help="messages a client may send per window (default: Binance's for the session "
         "type: 10000/10 order entry, 60/60 drop copy, 2000/60 market data)",
+    )
+    serve.add_argument(
+        "--order-limit",
+        type=_limit,
+        action="append",
+        metavar="COUNT/SECONDS",
+        help="new orders an account may place per window; repeat for several windows "
+        "(default: 200/10 and 200000/86400, as Binance's LimitResponse sample)",
     )
     serve.add_argument(
         "--maintenance",

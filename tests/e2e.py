@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers import wrap
 
 from fixsession import aio, binance
+from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, Limit
 from fixsession.framing import Framer, Garbled
 from fixsession.message import Message
@@ -119,9 +120,12 @@ async def start_endpoint(
     certificate: Certificate,
     session_type: SessionType = SessionType.ORDER_ENTRY,
     message_limit: Limit | None = None,
+    order_limit: Limit | None = None,
     **server_options: object,
 ) -> Endpoint:
     if kind == "library":
+        if order_limit is not None:
+            server_options["exchange"] = Exchange(wall_clock=time.time, order_limits=(order_limit,))
         accounts = Accounts({API_KEY: PRIVATE_KEY.public_key()})
         if message_limit is not None:
             rules = accounts.rules[session_type]
@@ -141,6 +145,8 @@ async def start_endpoint(
     ]  # fmt: skip
     if message_limit is not None:
         command += ["--message-limit", f"{message_limit.count}/{message_limit.seconds:g}"]
+    if order_limit is not None:
+        command += ["--order-limit", f"{order_limit.count}/{order_limit.seconds:g}"]
     process = await asyncio.create_subprocess_exec(
         *command,
         stdout=asyncio.subprocess.PIPE,

@@ -42,7 +42,7 @@ def test_demo_narrates_a_real_session_and_exits_0() -> None:
         "InvalidRequestId -1190 INVALID_REQUEST_ID: MDReqID (262) contains a subscription "
         "request id that is already in use on this connection.",
         "LimitResponse<XLR>:",
-        "News<B>: \"You'll be disconnected in 30 seconds. Please reconnect.\"",
+        'News<B>: "You\'ll be disconnected in 30 seconds. Please reconnect."',
         "then logged DEMOGW out",
         "10. logout",
     ]:

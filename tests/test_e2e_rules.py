@@ -335,6 +335,20 @@ async def test_too_many_messages_logs_out_and_closes(start: Start) -> None:
     assert "|58=Too many messages; current limit is '5' messages per '10s'.|" in logout
 
 
+async def test_the_order_limit_rejects_new_orders_over_it(start: Start) -> None:
+    wire = await logged_on(await (await start(order_limit=Limit(2, 10))).wire())
+    for number in range(3):
+        wire.send("D", ORDER.format(id=f"o{number}"))
+    reports = [await wire.expect("8") for _ in range(3)]
+    assert [report[39] for report in reports] == ["0", "0", "8"]
+    assert "|25016=-1015|58=Too many new orders; current limit is 2 orders per 10s.|" in text(
+        reports[2]
+    )
+    wire.send("XLQ", "6136=q|")
+    limits = text(await wire.expect("XLR"))
+    assert "|25004=1|25005=2|25006=2|25007=10|25008=s|" in limits
+
+
 async def test_a_dictionary_fault_gets_a_full_reject_and_the_session_goes_on(
     start: Start,
 ) -> None:
