@@ -194,8 +194,9 @@ class Exchange:
         for other in self._live(api_key, SessionType.ORDER_ENTRY):
             if other is not session and other.response_mode == 1:
                 _send(other, report, now)
-        entry = (now + self.drop_copy_delay, next(self._queued), api_key, report)
-        heapq.heappush(self._drop_copies, entry)
+        if self._live(api_key, SessionType.DROP_COPY):  # no replay for later sessions
+            entry = (now + self.drop_copy_delay, next(self._queued), api_key, report)
+            heapq.heappush(self._drop_copies, entry)
 
     def _execution_report(
         self, order: _Order, exec_type: str, cl_ord_id: str, orig_cl_ord_id: str | None = None

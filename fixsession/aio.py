@@ -263,7 +263,8 @@ class Client:
         self._answers[key] = answer
         link.flush()
         try:
-            received = await asyncio.wait_for(answer, timeout)
+            async with asyncio.timeout(timeout):
+                received = await answer
         finally:
             self._answers.pop(key, None)
         if received.error is not None:
@@ -600,6 +601,7 @@ class Server:
         self._listeners: list[asyncio.Server] = []
         self._exchange_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._exchange_deadline: float | None = None
 
     @property
     def address(self) -> tuple[str, int] | None:
@@ -685,7 +687,11 @@ class Server:
         elif isinstance(event, MessageReceived) and event.error is None:
             self.exchange.on_message(session, event.message, now)
             self._flush_all()
-            self._wake.set()
+            deadline = self.exchange.next_deadline()
+            if deadline is not None and (
+                self._exchange_deadline is None or deadline < self._exchange_deadline
+            ):
+                self._wake.set()  # the exchange's timer must run earlier than planned
         elif isinstance(event, Closed):
             self.exchange.detach(session)
 
@@ -697,7 +703,7 @@ class Server:
         """The exchange's timers: the market-data feed and delayed drop copies."""
         loop = asyncio.get_running_loop()
         while True:
-            deadline = self.exchange.next_deadline()
+            self._exchange_deadline = deadline = self.exchange.next_deadline()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout_at(deadline):

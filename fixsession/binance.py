@@ -15,6 +15,7 @@ import binascii
 import calendar
 import collections
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -103,11 +104,16 @@ _SENDING_TIME: Final = re.compile(
 _EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
+@functools.lru_cache(maxsize=8)
+def _whole_seconds(seconds: int) -> str:
+    return (_EPOCH + datetime.timedelta(seconds=seconds)).strftime("%Y%m%d-%H:%M:%S")
+
+
 def format_sending_time(epoch: float, digits: int = 3) -> str:
     """A UTCTIMESTAMP for ``epoch`` seconds, with milliseconds (3) or microseconds (6)."""
     micros = round(epoch * 1_000_000)
     seconds, micro = divmod(micros, 1_000_000)
-    stamp = (_EPOCH + datetime.timedelta(seconds=seconds)).strftime("%Y%m%d-%H:%M:%S")
+    stamp = _whole_seconds(seconds)  # strftime once a second, not once a message
     if digits == 0:
         return stamp
     fraction = f"{micro:06d}"[:digits]
