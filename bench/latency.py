@@ -39,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -214,7 +214,7 @@ async def fixsession_subject(material: Material, tls: bool, config: Config) -> R
     return Result(f"fixsession ({'TLS' if tls else 'plain'})", *percentiles(samples), rate)
 
 
-# -- the floor: canned bytes both ways ---------------------------------------------------------------
+# -- the floor: canned bytes both ways ----------------------------------------------------------
 
 CANNED_ORDER: Final = Message("D", [(34, "2"), (49, "BENCH"), (52, "20260101-00:00:00.000"),
                                     (56, "SPOT"), (11, "b1"), *ORDER_FIELDS]).encode()  # fmt: skip
