@@ -430,22 +430,32 @@ def median_result(results: list[Result]) -> Result:
     )  # fmt: skip
 
 
+def run_once(name: str, run: Callable[[], Awaitable[Result]] | Callable[[], Result]) -> Result:
+    outcome = run()
+    result = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
+    assert isinstance(result, Result)
+    print(f"  {name}: p50 {result.p50_us:,.0f} µs, p99 {result.p99_us:,.0f} µs, "
+          f"{result.orders_per_s:,.0f} orders/s", file=sys.stderr)  # fmt: skip
+    return result
+
+
 def measure(
-    name: str, run: Callable[[], Awaitable[Result]] | Callable[[], Result], repeats: int
-) -> Result | None:
-    results = []
+    subjects: list[tuple[str, Callable[[], Any]]], repeats: int
+) -> dict[str, Result | None]:
+    """Each repeat runs every subject once, in turn, so that the machine's slow spells fall
+    on all of them alike; the figure is the median over the repeats."""
+    runs: dict[str, list[Result]] = {name: [] for name, _ in subjects}
+    skipped: set[str] = set()
     for _ in range(repeats):
-        try:
-            outcome = run()
-            result = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
-        except ImportError:
-            print(f"  {name}: skipped (not installed)", file=sys.stderr)
-            return None
-        assert isinstance(result, Result)
-        results.append(result)
-        print(f"  {name}: p50 {result.p50_us:,.0f} µs, p99 {result.p99_us:,.0f} µs, "
-              f"{result.orders_per_s:,.0f} orders/s", file=sys.stderr)  # fmt: skip
-    return median_result(results)
+        for name, run in subjects:
+            if name in skipped:
+                continue
+            try:
+                runs[name].append(run_once(name, run))
+            except ImportError:
+                print(f"  {name}: skipped (not installed)", file=sys.stderr)
+                skipped.add(name)
+    return {name: median_result(results) if results else None for name, results in runs.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -476,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
             ("floor TLS", lambda: floor_subject(material, True, config)),
             ("quickfix plain", lambda: quickfix_subject(material, config)),
         ]
-        results = {name: measure(name, run, config.repeats) for name, run in subjects}
+        results = measure(subjects, config.repeats)
     print()
     print(f"Loopback order -> ExecutionReport, {platform.python_implementation()} "
           f"{platform.python_version()}, {os.cpu_count()} CPUs")  # fmt: skip
