@@ -14,12 +14,15 @@ import asyncio
 import contextlib
 import datetime
 import ipaddress
+import itertools
 import logging
 import secrets
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
@@ -32,6 +35,7 @@ from cryptography.x509.oid import NameOID
 from fixsession import binance
 from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, SessionRules
+from fixsession.captures import Recorder
 from fixsession.errors import BinanceError
 from fixsession.events import Closed, Event, LoggedOn, LoggedOut, MessageReceived, NewsReceived
 from fixsession.message import Message
@@ -103,12 +107,16 @@ class _Link:
         writer: asyncio.StreamWriter,
         deliver: Callable[[_Link, Event], Awaitable[None]],
         max_write_buffer: int = DEFAULT_MAX_WRITE_BUFFER,
+        recorder: Recorder | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.session = session
         self.reader = reader
         self.writer = writer
         self._deliver = deliver
         self._max_write_buffer = max_write_buffer
+        self.recorder = recorder
+        self._wall_clock = wall_clock
         self._timeout: asyncio.Timeout | None = None
         self.task: asyncio.Task[None] | None = None
 
@@ -119,7 +127,13 @@ class _Link:
         data = self.session.data_to_send()
         if not data or self.writer.is_closing():
             return
+        self.write(data)
+
+    def write(self, data: bytes) -> None:
+        """Write bytes (the session's, or raw ones) and record them."""
         self.writer.write(data)
+        if self.recorder is not None:
+            self.recorder.sent(data, self._wall_clock())
         if self.writer.transport.get_write_buffer_size() > self._max_write_buffer:
             log.warning("%r: the peer does not read; closing the connection", self.session)
             self.writer.transport.abort()
@@ -148,6 +162,8 @@ class _Link:
                     session.tick(loop.time())
                 else:
                     if data:
+                        if self.recorder is not None:
+                            self.recorder.received(data, self._wall_clock())
                         session.receive_data(data, loop.time())
                     else:
                         session.connection_lost(loop.time())
@@ -164,6 +180,8 @@ class _Link:
         finally:
             with contextlib.suppress(OSError, ssl.SSLError):
                 self.flush()
+            if self.recorder is not None:
+                self.recorder.close(self._wall_clock())
             self.writer.close()
             with contextlib.suppress(OSError, ssl.SSLError, asyncio.TimeoutError):
                 await asyncio.wait_for(self.writer.wait_closed(), 2.0)
@@ -276,7 +294,7 @@ class Client:
         malformed frame. No MsgSeqNum is used up; the answer comes through ``async for``."""
         link = self._current()
         link.flush()
-        link.writer.write(data)
+        link.write(data)
 
     async def _send(self, message: Message, validate: bool) -> tuple[_Link, int]:
         """Pace, then encode ``message`` on the current session (not yet written)."""
@@ -443,6 +461,9 @@ class _Connector:
         self.logon_timeout: float = options["logon_timeout"]
         self.session_options: dict[str, Any] = options["session_options"]
         self.wall_clock: Callable[[], float] = options["wall_clock"]
+        self.record: Path | None = Path(options["record"]) if options["record"] else None
+        if self.record is not None:
+            self.record.mkdir(parents=True, exist_ok=True)
         self.client: Client | None = None
         self._comp_ids = 0
 
@@ -480,7 +501,12 @@ class _Connector:
                 return
             await client._deliver(link, event)
 
-        link = _Link(session, reader, writer, deliver)
+        recorder = None
+        if self.record is not None:
+            recorder = Recorder(_capture_path(self.record, comp_id, self.wall_clock()))
+        link = _Link(
+            session, reader, writer, deliver, recorder=recorder, wall_clock=self.wall_clock
+        )
         session.logon(loop.time())
         link.flush()
         link.start()
@@ -531,6 +557,7 @@ def connect(
     queue_size: int = 10_000,
     logon_timeout: float = 10.0,
     wall_clock: Callable[[], float] = time.time,
+    record: str | PathLike[str] | None = None,
     heart_bt_int: int = 30,
     message_handling: int = 2,
     response_mode: int | None = None,
@@ -545,7 +572,8 @@ def connect(
     the certificate and sends SNI by default; pass an ``ssl.SSLContext`` to trust another
     CA, or ``tls=False`` for plain TCP on loopback. A failed Logon raises its typed error
     (``InvalidSignature``, ``CompIdInUse``, …). ``reconnect`` fails over to a new session
-    on maintenance News and after a drop, each time with a fresh SenderCompID.
+    on maintenance News and after a drop, each time with a fresh SenderCompID. ``record``
+    names a folder where each session's traffic is written as a fixlog capture.
     """
     context: ssl.SSLContext | None
     if tls is True:
@@ -558,7 +586,7 @@ def connect(
         host=host, port=port, api_key=api_key, private_key=private_key,
         sender_comp_id=sender_comp_id, session_type=session_type, tls=context,
         server_hostname=server_hostname, queue_size=queue_size, reconnect=reconnect,
-        logon_timeout=logon_timeout, wall_clock=wall_clock,
+        logon_timeout=logon_timeout, wall_clock=wall_clock, record=record,
         session_options={
             "heart_bt_int": heart_bt_int, "message_handling": message_handling,
             "response_mode": response_mode, "recv_window_ms": recv_window_ms, "rules": rules,
@@ -588,8 +616,13 @@ class Server:
         wall_clock: Callable[[], float] = time.time,
         max_write_buffer: int = DEFAULT_MAX_WRITE_BUFFER,
         logon_timeout: float = 10.0,
+        record: str | PathLike[str] | None = None,
     ) -> None:
         self.accounts = accounts
+        self.record = Path(record) if record is not None else None
+        if self.record is not None:
+            self.record.mkdir(parents=True, exist_ok=True)
+        self._connections = itertools.count(1)
         self.session_type = session_type
         self.tls = tls
         self.wall_clock = wall_clock
@@ -667,7 +700,14 @@ class Server:
             now=loop.time(), address=str(peer[0]) if peer else "unknown",
             logon_timeout=self.logon_timeout,
         )  # fmt: skip
-        link = _Link(session, reader, writer, self._deliver, self.max_write_buffer)
+        recorder = None
+        if self.record is not None:
+            name = f"{kind.value}-{next(self._connections):05d}"
+            recorder = Recorder(_capture_path(self.record, name, self.wall_clock()))
+        link = _Link(
+            session, reader, writer, self._deliver, self.max_write_buffer, recorder,
+            self.wall_clock,
+        )  # fmt: skip
         self.links.add(link)
         link.start()
         assert link.task is not None
@@ -725,6 +765,12 @@ async def serve(
     server = Server(accounts=accounts, session_type=session_type, tls=tls, **options)
     await server.start(host, port)
     return server
+
+
+def _capture_path(folder: Path, name: str, epoch: float) -> Path:
+    """A new capture file in ``folder``: the UTC time, then ``name``."""
+    stamp = binance.format_sending_time(epoch, 6).replace(":", "").replace(".", "-")
+    return folder / f"{stamp}-{name}.fixlog"
 
 
 # -- TLS for loopback tests --------------------------------------------------------------------

@@ -302,7 +302,13 @@ async def _run_server(
     exchange = None
     if args.order_limit:
         exchange = Exchange(wall_clock=time.time, order_limits=tuple(args.order_limit))
-    server = aio.Server(accounts=accounts, session_type=session_type, tls=tls, exchange=exchange)
+    try:
+        server = aio.Server(
+            accounts=accounts, session_type=session_type, tls=tls, exchange=exchange,
+            record=args.record,
+        )  # fmt: skip
+    except OSError as error:
+        raise UsageError(f"cannot record in {args.record}: {error.strerror or error}") from None
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGINT, stop.set)  # before anyone can know the port
@@ -449,6 +455,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=30.0,
         metavar="SECONDS",
         help="length of the News countdown SIGUSR1 starts (default 30)",
+    )
+    serve.add_argument(
+        "--record",
+        metavar="DIR",
+        help="write every session's traffic to DIR as a fixlog capture (one file each; "
+        "RawData redacted), for fixsession replay",
     )
     serve.add_argument(
         "-v", "--verbose", action="store_true", help="log sessions and faults on stderr"

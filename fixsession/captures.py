@@ -1,0 +1,335 @@
+"""Capture files: FIX traffic as it was recorded, in four formats, read and written.
+
+Owns the formats and their detection: ``raw`` (the SOH byte stream as it crossed the wire),
+``text`` (documentation style, ``|`` for SOH, one message per line), ``quickfix`` (QuickFIX's
+message-log lines, ``TIMESTAMP : message``) and ``fixlog`` (fixsession's own lines,
+``TIMESTAMP > message`` for sent and ``<`` for received, ``|`` for SOH, other unprintable bytes
+escaped, RawData(96) redacted), and ``Recorder``, which writes a live session as fixlog lines.
+A capture reads back as ``Record``s: the bytes of one frame (or one garbled region), its
+direction when known, and its time. No FIX rules beyond framing; ``replay`` judges captures.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from os import PathLike
+from pathlib import Path
+from typing import BinaryIO, Final
+
+from fixsession import binance
+from fixsession.framing import Framer, Garbled
+from fixsession.message import byte_sum
+
+SOH: Final = b"\x01"
+SENT: Final = ">"
+RECEIVED: Final = "<"
+EXTENSIONS: Final = {".fix": "raw", ".txt": "text", ".log": "quickfix", ".fixlog": "fixlog"}
+"""What the file name says about the format (detection by content wins when they disagree)."""
+
+
+class Format(enum.StrEnum):
+    RAW = "raw"
+    TEXT = "text"
+    QUICKFIX = "quickfix"
+    FIXLOG = "fixlog"
+
+
+class CaptureError(ValueError):
+    """A capture that cannot be read (not a format fixsession knows, or a bad line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One frame of a capture (or one garbled region: ``data`` is always what crossed).
+
+    ``direction`` is ``">"`` for what the recording side sent and ``"<"`` for what it
+    received, None when the format does not say; ``timestamp`` is epoch seconds, or None.
+    """
+
+    data: bytes
+    direction: str | None = None
+    timestamp: float | None = None
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+_STAMP: Final = rb"\d{8}-\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
+_QUICKFIX_LINE: Final = re.compile(rb"(" + _STAMP + rb") : (.*)")
+_FIXLOG_LINE: Final = re.compile(rb"(" + _STAMP + rb") ([<>]) (.*)")
+_ESCAPE: Final = re.compile(rb"\\(x[0-9a-fA-F]{2}|\\)")
+
+
+def detect(data: bytes) -> Format:
+    """The format of a capture, from its first line."""
+    first = data.lstrip(b"\r\n").split(b"\n", 1)[0].rstrip(b"\r")
+    if _FIXLOG_LINE.fullmatch(first):
+        return Format.FIXLOG
+    if _QUICKFIX_LINE.fullmatch(first):
+        return Format.QUICKFIX
+    if SOH in first or not first:
+        return Format.RAW
+    if first.startswith(b"8=") and b"|" in first:
+        return Format.TEXT
+    raise CaptureError(
+        "not a FIX capture fixsession can read (raw SOH bytes, '|' text, QuickFIX message "
+        "log or fixsession log lines)"
+    )
+
+
+def parse(data: bytes, format: Format | str | None = None) -> list[Record]:
+    """The records of a capture held in ``data`` (format detected when not given)."""
+    kind = detect(data) if format is None else Format(format)
+    if kind is Format.RAW:
+        return [Record(_item_bytes(item, data)) for item in _frames(data)]
+    records = []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        line = line.rstrip(b"\r")
+        if not line.strip():
+            continue
+        if kind is Format.TEXT:
+            records.append(Record(line.replace(b"|", SOH)))
+            continue
+        pattern = _QUICKFIX_LINE if kind is Format.QUICKFIX else _FIXLOG_LINE
+        found = pattern.fullmatch(line)
+        if found is None:
+            raise CaptureError(f"line {number} is not a {kind.value} line: {line[:60]!r}")
+        timestamp = binance.parse_sending_time(found.group(1).decode())
+        if kind is Format.QUICKFIX:
+            records.append(Record(found.group(2), None, timestamp))
+        else:
+            records.append(Record(_unescape(found.group(3)), found.group(2).decode(), timestamp))
+    return records
+
+
+def read(path: str | PathLike[str], format: Format | str | None = None) -> list[Record]:
+    """The records of a capture file; ``CaptureError`` (with the path) if it cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise CaptureError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        return parse(data, format)
+    except CaptureError as error:
+        raise CaptureError(f"{path}: {error}") from None
+
+
+def _frames(data: bytes) -> list[bytes | Garbled]:
+    framer = Framer(max_frame_size=max(64, len(data) + 64))
+    return framer.feed(data) + framer.close()
+
+
+def _item_bytes(item: bytes | Garbled, data: bytes) -> bytes:
+    if isinstance(item, Garbled):
+        return data[item.offset : item.offset + item.length]
+    return item
+
+
+def _unescape(text: bytes) -> bytes:
+    def one(found: re.Match[bytes]) -> bytes:
+        code = found.group(1)
+        return b"\\" if code == b"\\" else bytes([int(code[1:], 16)])
+
+    return _ESCAPE.sub(one, text.replace(b"|", SOH))
+
+
+# -- directions and times -------------------------------------------------------------------------
+
+
+def with_directions(records: Iterable[Record]) -> list[Record]:
+    """Records with a direction each, as the initiator would have recorded them.
+
+    Where the capture gives none, a frame whose SenderCompID(49) is the one that sent the
+    first Logon is ``">"``, any other is ``"<"``; a garbled region without a readable
+    SenderCompID follows the record before it.
+    """
+    records = list(records)
+    if all(record.direction is not None for record in records):
+        return records
+    initiator = next(
+        (sender for record in records if _field(record.data, b"35") == b"A"
+         and (sender := _field(record.data, b"49")) is not None),
+        None,
+    )  # fmt: skip
+    out: list[Record] = []
+    previous = SENT
+    for record in records:
+        direction = record.direction
+        if direction is None:
+            sender = _field(record.data, b"49")
+            direction = previous if sender is None else SENT if sender == initiator else RECEIVED
+        previous = direction
+        out.append(replace(record, direction=direction))
+    return out
+
+
+def with_times(records: Iterable[Record]) -> list[Record]:
+    """Records with a time each: SendingTime(52) where the capture gives none, else the time
+    of the record before (0.0 for a capture with no time at all)."""
+    out: list[Record] = []
+    previous = 0.0
+    for record in records:
+        timestamp = record.timestamp
+        if timestamp is None:
+            sending_time = _field(record.data, b"52")
+            parsed = binance.parse_sending_time(sending_time.decode()) if sending_time else None
+            timestamp = parsed if parsed is not None else previous
+        previous = timestamp
+        out.append(replace(record, timestamp=timestamp))
+    return out
+
+
+def _field(data: bytes, tag: bytes) -> bytes | None:
+    """A field's value read straight from a frame's bytes (the first occurrence), or None."""
+    start = data.find(SOH + tag + b"=")
+    if start < 0:
+        return None
+    start += len(tag) + 2
+    end = data.find(SOH, start)
+    return data[start:end] if end >= 0 else None
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def redact(frame: bytes) -> bytes:
+    """``frame`` with RawData(96) (the Logon's signature) replaced by ``*`` of the same
+    length, and CheckSum(10) made right again; other bytes are returned as they are."""
+    start = frame.find(SOH + b"96=")
+    if start < 0:
+        return frame
+    start += 4
+    end = frame.find(SOH, start)
+    trailer = frame.rfind(SOH + b"10=")
+    if end < 0 or trailer < end:
+        return frame
+    body = frame[:start] + b"*" * (end - start) + frame[end : trailer + 1]
+    if len(frame) - trailer - 1 != 7:  # not "10=NNN<SOH>": leave the region as it was
+        return body + frame[trailer + 1 :]
+    return body + b"10=%03d\x01" % (byte_sum(body) % 256)
+
+
+def format_record(record: Record, format: Format | str = Format.FIXLOG) -> bytes:
+    """One record as it is written in ``format`` (a line, except for raw)."""
+    kind = Format(format)
+    if kind is Format.RAW:
+        return record.data
+    if kind is Format.TEXT:
+        return record.data.replace(SOH, b"|") + b"\n"
+    stamp = binance.format_sending_time(record.timestamp or 0.0, 6).encode()
+    if kind is Format.QUICKFIX:
+        return stamp + b" : " + record.data + b"\n"
+    direction = (record.direction or SENT).encode()
+    return stamp + b" " + direction + b" " + _escape(redact(record.data)) + b"\n"
+
+
+def write(
+    records: Iterable[Record], path: str | PathLike[str], format: Format | str = Format.FIXLOG
+) -> None:
+    """Write ``records`` to ``path`` in ``format`` (RawData redacted in fixlog)."""
+    with open(path, "wb") as stream:
+        for record in records:
+            stream.write(format_record(record, format))
+
+
+_PLAIN: Final = frozenset(range(0x20, 0x7F)) - {ord("|"), ord("\\")}
+
+
+def _escape(data: bytes) -> bytes:
+    if all(byte in _PLAIN or byte == 1 for byte in data):
+        return data.replace(SOH, b"|")
+    out = bytearray()
+    for byte in data:
+        if byte == 1:
+            out += b"|"
+        elif byte == ord("\\"):
+            out += b"\\\\"
+        elif byte in _PLAIN:
+            out.append(byte)
+        else:
+            out += b"\\x%02x" % byte
+    return bytes(out)
+
+
+class Recorder:
+    """Writes one session's traffic to a fixlog file as it happens, one line per frame.
+
+    ``sent(data, epoch)`` and ``received(data, epoch)`` take bytes as they crossed the
+    socket, in any chunking; each direction is framed on its own, so a line is one frame or
+    one garbled region (a garbage flood is written in pieces: memory stays bounded).
+    RawData(96) is redacted. ``close()`` writes what is left.
+    """
+
+    def __init__(self, path: str | PathLike[str]) -> None:
+        self.path = Path(path)
+        self._stream: BinaryIO = open(self.path, "wb")  # noqa: SIM115 -- closed by close()
+        self._sides = {SENT: _Side(), RECEIVED: _Side()}
+
+    def sent(self, data: bytes, epoch: float) -> None:
+        self._record(SENT, data, epoch, close=False)
+
+    def received(self, data: bytes, epoch: float) -> None:
+        self._record(RECEIVED, data, epoch, close=False)
+
+    def close(self, epoch: float = 0.0) -> None:
+        if self._stream.closed:
+            return
+        for direction in (SENT, RECEIVED):
+            self._record(direction, b"", epoch, close=True)
+        self._stream.close()
+
+    def _record(self, direction: str, data: bytes, epoch: float, *, close: bool) -> None:
+        if self._stream.closed:
+            return
+        for chunk in self._sides[direction].take(data, close):
+            self._stream.write(format_record(Record(chunk, direction, epoch), Format.FIXLOG))
+        self._stream.flush()
+
+
+class _Side:
+    """One direction of a recording: the framer, and the bytes it has not reported yet."""
+
+    _LIMIT: Final = 1 << 20  # unreported garbage kept before it is written out in a piece
+
+    def __init__(self) -> None:
+        self.framer = Framer()
+        self.base = 0  # stream offset of pending[0]
+        self.pending = b""
+
+    def take(self, data: bytes, close: bool) -> list[bytes]:
+        """The frames and garbled regions ``data`` completes (all that is left on close)."""
+        pending = self.pending + data
+        items = self.framer.close_located() if close else self.framer.feed_located(data)
+        out = []
+        for offset, item in items:
+            if isinstance(item, Garbled):
+                begin = max(offset, self.base) - self.base
+                chunk = pending[begin : offset + item.length - self.base]
+                if chunk:
+                    out.append(chunk)
+            else:
+                out.append(item)
+        unreported = max(self.framer.offset, self.base)  # a piece may be written already
+        self.pending = pending[unreported - self.base :]
+        self.base = unreported
+        if self.framer.buffered == 0 and len(self.pending) > self._LIMIT:
+            keep = 16  # a BeginString may straddle the cut
+            out.append(self.pending[:-keep])
+            self.base += len(self.pending) - keep
+            self.pending = self.pending[-keep:]
+        return out
+
+
+def iter_capture_files(paths: Iterable[str | PathLike[str]]) -> Iterator[Path]:
+    """The capture files named, with folders walked (sorted) for capture extensions."""
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(
+                item for item in path.rglob("*") if item.is_file() and item.suffix in EXTENSIONS
+            )
+            yield from found
+        else:
+            yield path
