@@ -18,15 +18,17 @@ import ssl
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from fixsession import __version__, binance
+from fixsession import __version__, binance, captures
 from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, Limit
+from fixsession.captures import CaptureError, Format
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
 from fixsession.framing import Framer, Garbled, Item
 from fixsession.message import Message
+from fixsession.replay import Expectation, Verdict, check, check_findings, replay_session
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.validation import Validator
 
@@ -35,76 +37,6 @@ _READ_SIZE = 1 << 20
 
 class UsageError(Exception):
     """A mistake on the command line or in its inputs (exit status 2)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What ``check`` says about one frame (the keys of its JSON output)."""
-
-    offset: int
-    length: int
-    msg_type: str | None
-    msg_seq_num: int | None
-    valid: bool
-    code: int | None = None
-    name: str | None = None
-    reason: int | None = None
-    ref_tag: int | None = None
-    text: str | None = None
-
-    @classmethod
-    def of(cls, item: Item, offset: int, validator: Validator | None) -> Verdict:
-        if isinstance(item, Garbled):
-            error = item.error
-            return cls(
-                item.offset, item.length, item.msg_type, item.msg_seq_num, False,
-                error.code, error.name, error.session_reject_reason, error.ref_tag_id,
-                error.text,
-            )  # fmt: skip
-        if validator is None:
-            message, fault = Message.decode(item), None
-        else:
-            message, fault = validator.parse(item)
-        try:
-            seq_num = message.get_int(Tag.MSG_SEQ_NUM)
-        except ValueError:
-            seq_num = None
-        if fault is None:
-            return cls(offset, len(item), message.msg_type, seq_num, True)
-        return cls(
-            offset, len(item), message.msg_type, seq_num, False, fault.code, fault.name,
-            fault.session_reject_reason, fault.ref_tag_id, fault.text,
-        )  # fmt: skip
-
-    def as_json(self) -> str:
-        return json.dumps(
-            {
-                "offset": self.offset,
-                "length": self.length,
-                "msg_type": self.msg_type,
-                "msg_seq_num": self.msg_seq_num,
-                "valid": self.valid,
-                "code": self.code,
-                "name": self.name,
-                "reason": self.reason,
-                "ref_tag": self.ref_tag,
-                "text": self.text,
-            }
-        )
-
-    def as_text(self, source: str) -> str:
-        where = f"{source}:{self.offset} ({self.length} bytes)"
-        kind = self.msg_type if self.msg_type is not None else "?"
-        seq = f" #{self.msg_seq_num}" if self.msg_seq_num is not None else ""
-        if self.valid:
-            return f"{where} {kind}{seq} ok"
-        refs = ", ".join(
-            f"{tag}={value}"
-            for tag, value in (("373", self.reason), ("371", self.ref_tag))
-            if value is not None
-        )
-        refs = f" [{refs}]" if refs else ""
-        return f"{where} {kind}{seq} {self.code} {self.name}{refs}: {self.text}"
 
 
 def _soh_byte(text: str | None) -> bytes | None:
@@ -324,6 +256,85 @@ async def _run_server(
     return 0
 
 
+def _sidecar(path: Path) -> Path:
+    """Where a capture's expected outcome lives: NAME.expect.json beside NAME.EXT."""
+    return path.with_name(path.stem + ".expect.json")
+
+
+def _expectation(path: Path) -> Expectation | None:
+    sidecar = _sidecar(path)
+    if not sidecar.is_file():
+        return None
+    try:
+        return Expectation.from_json(sidecar.read_text(encoding="utf-8"))
+    except (ValueError, TypeError, KeyError) as error:
+        raise UsageError(f"{sidecar}: not an expectation: {error}") from None
+
+
+class _Progress:
+    """A progress line on stderr for long captures, at most once a second."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last >= 1.0:
+            self._last = now
+            print(f"  {self.label}: {done:,}/{total:,} records", file=sys.stderr, flush=True)
+
+
+def _replay_one(path: Path, args: argparse.Namespace) -> tuple[bool, str, list[str]]:
+    """Replay one capture: passed, a summary, and the findings."""
+    try:
+        records = captures.read(path, args.capture_format)
+    except CaptureError as error:
+        raise UsageError(str(error)) from None
+    expectation = _expectation(path) or Expectation()
+    if args.role is not None:
+        expectation = dataclasses.replace(expectation, role=args.role)
+    verdicts = check(records, Validator())
+    findings = [f"check: {finding}" for finding in check_findings(verdicts, expectation)]
+    summary = f"{len(verdicts)} frames checked"
+    directed = captures.with_directions(records)
+    has_session = any(_is_logon(record.data) for record in directed)
+    if args.mode in ("auto", "session") and expectation.session and has_session:
+        progress = _Progress(str(path)) if len(records) > 5_000 else None
+        result = replay_session(directed, expectation, progress)
+        findings += [f"session: {finding}" for finding in result.findings]
+        summary += f", replayed as {result.role} ({len(result.captured)} messages compared)"
+    elif args.mode == "session":
+        findings.append("session: the capture holds no Logon to replay a session from")
+    return not findings, summary, findings
+
+
+def _is_logon(data: bytes) -> bool:
+    return b"\x0135=A\x01" in data
+
+
+def _replay(args: argparse.Namespace, out: TextIO) -> int:
+    paths = list(captures.iter_capture_files(args.captures))
+    if not paths:
+        raise UsageError("no capture files found (.fix, .txt, .log, .fixlog)")
+    failed = 0
+    for path in paths:
+        passed, summary, findings = _replay_one(path, args)
+        failed += not passed
+        if args.format == "json":
+            print(json.dumps({"capture": str(path), "passed": passed, "summary": summary,
+                              "findings": findings}), file=out)  # fmt: skip
+            continue
+        if passed and args.quiet:
+            continue
+        print(f"{'PASS' if passed else 'FAIL'} {path}: {summary}", file=out)
+        for finding in findings:
+            print(f"    {finding}", file=out)
+    total = f"{len(paths)} captures: {len(paths) - failed} passed, {failed} failed"
+    print(total, file=sys.stderr if args.format == "json" else out)
+    return 1 if failed else 0
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from fixsession import demo
 
@@ -466,6 +477,45 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="log sessions and faults on stderr"
     )
     serve.set_defaults(run=_serve)
+
+    replay = commands.add_parser(
+        "replay",
+        help="replay captured sessions and compare with what was recorded",
+        description=(
+            "For each capture (folders are searched for .fix, .txt, .log and .fixlog files): "
+            "check every frame as 'fixsession check' does, then replay the session: the "
+            "captured peer's side is fed to a fresh fixsession session playing the recording "
+            "side (acceptor or initiator, inferred from who sent the first Logon), with the "
+            "capture's own times as the clock, and what it sends is compared with what was "
+            "captured, field by field (SendingTime, the signature, BodyLength, CheckSum and "
+            "the exchange's clock readings may differ). A capture's expected outcome, if any, "
+            "is read from NAME.expect.json beside it. Exit status: 0 when every capture "
+            "passes, 1 when any does not (with a diff naming the message and field), 2 on a "
+            "usage or input error."
+        ),
+    )
+    replay.add_argument("captures", nargs="+", metavar="CAPTURE", help="capture files or folders")
+    replay.add_argument(
+        "--mode",
+        choices=("auto", "check", "session"),
+        default="auto",
+        help="check frames only, or also replay the session (auto: when there is one)",
+    )
+    replay.add_argument(
+        "--role",
+        choices=("acceptor", "initiator"),
+        help="the side fixsession plays (default: the side that recorded the capture)",
+    )
+    replay.add_argument(
+        "--capture-format",
+        choices=[kind.value for kind in Format],
+        help="the captures' format (default: detected from the content)",
+    )
+    replay.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text lines or JSON objects"
+    )
+    replay.add_argument("-q", "--quiet", action="store_true", help="print only failures")
+    replay.set_defaults(run=_replay)
 
     demo = commands.add_parser(
         "demo",

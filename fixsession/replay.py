@@ -1,0 +1,603 @@
+"""Replaying captures: judge every frame, and run a session again against what was recorded.
+
+Owns comparing what fixsession does with what a capture holds. ``check`` frames and
+validates every record (the verdicts of ``fixsession check``). ``replay_session`` feeds the
+captured peer's side to a fresh ``Acceptor`` (with an ``Exchange`` behind it) or
+``Initiator``, with the capture's own times as the clock, and compares what the session sends
+with what was captured, field by field, ignoring fields that legitimately differ (SendingTime,
+the signature, BodyLength, CheckSum, the exchange's clock readings). An ``Expectation``, read
+from the capture's ``.expect.json`` sidecar, pins the outcome and says how the recording
+server was set up. Sans-I/O: records in, findings out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from fixsession import binance, errors
+from fixsession.acceptor import Exchange
+from fixsession.binance import Accounts, Limit
+from fixsession.captures import RECEIVED, SENT, Record, with_directions, with_times
+from fixsession.events import Closed, LoggedOn, MessageReceived
+from fixsession.framing import Framer, Garbled, Item
+from fixsession.message import Message, byte_sum
+from fixsession.session import Acceptor, Initiator, Session
+from fixsession.spec import MsgType, SessionType, Tag
+from fixsession.validation import Validator
+
+IGNORED: Final = frozenset(
+    {Tag.BODY_LENGTH, Tag.CHECK_SUM, Tag.SENDING_TIME, Tag.RAW_DATA, Tag.TRANSACT_TIME,
+     Tag.ORDER_CREATION_TIME}
+)  # fmt: skip
+"""Fields whose values legitimately differ between a recording and its replay."""
+
+_ADMIN: Final = frozenset({MsgType.LOGON, MsgType.HEARTBEAT, MsgType.TEST_REQUEST, MsgType.LOGOUT})
+_MAX_TICKS: Final = 100_000  # timers run between two records, at most
+
+
+# -- verdicts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What ``check`` says about one frame (the keys of its JSON output)."""
+
+    offset: int
+    length: int
+    msg_type: str | None
+    msg_seq_num: int | None
+    valid: bool
+    code: int | None = None
+    name: str | None = None
+    reason: int | None = None
+    ref_tag: int | None = None
+    text: str | None = None
+
+    @classmethod
+    def of(cls, item: Item, offset: int, validator: Validator | None) -> Verdict:
+        if isinstance(item, Garbled):
+            error = item.error
+            return cls(
+                item.offset, item.length, item.msg_type, item.msg_seq_num, False,
+                error.code, error.name, error.session_reject_reason, error.ref_tag_id,
+                error.text,
+            )  # fmt: skip
+        if validator is None:
+            message, fault = Message.decode(item), None
+        else:
+            message, fault = validator.parse(item)
+        try:
+            seq_num = message.get_int(Tag.MSG_SEQ_NUM)
+        except ValueError:
+            seq_num = None
+        if fault is None:
+            return cls(offset, len(item), message.msg_type, seq_num, True)
+        return cls(
+            offset, len(item), message.msg_type, seq_num, False, fault.code, fault.name,
+            fault.session_reject_reason, fault.ref_tag_id, fault.text,
+        )  # fmt: skip
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def as_json(self) -> str:
+        return json.dumps(self.as_dict())
+
+    def as_text(self, source: str) -> str:
+        where = f"{source}:{self.offset} ({self.length} bytes)"
+        kind = self.msg_type if self.msg_type is not None else "?"
+        seq = f" #{self.msg_seq_num}" if self.msg_seq_num is not None else ""
+        if self.valid:
+            return f"{where} {kind}{seq} ok"
+        refs = ", ".join(
+            f"{tag}={value}"
+            for tag, value in (("373", self.reason), ("371", self.ref_tag))
+            if value is not None
+        )
+        refs = f" [{refs}]" if refs else ""
+        return f"{where} {kind}{seq} {self.code} {self.name}{refs}: {self.text}"
+
+
+# -- expectations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the recording server did of its own accord, before record ``at``."""
+
+    at: int
+    do: str  # "start_maintenance" or "logout"
+    seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A capture's expected outcome and the set-up of the server that recorded it.
+
+    ``invalid`` maps the index of each frame ``check`` must find invalid to its code (every
+    other frame must be valid); ``codes`` lists the error codes the replayed side sends, in
+    order (Reject, MarketDataRequestReject, rejected reports, Logout texts). ``session`` is
+    False for captures that are not one session (e.g. a collection of samples).
+    """
+
+    description: str = ""
+    session: bool = True
+    role: str | None = None  # "acceptor" or "initiator": the side fixsession replays
+    session_type: SessionType | None = None
+    invalid: dict[int, int] = field(default_factory=dict)
+    codes: tuple[int, ...] | None = None
+    message_limit: Limit | None = None
+    order_limits: tuple[Limit, ...] | None = None
+    connection_attempts: int = 0  # from the same address, just before the capture began
+    comp_ids_in_use: tuple[str, ...] = ()  # by the same account when the capture began
+    actions: tuple[Action, ...] = ()
+
+    @classmethod
+    def from_json(cls, text: str) -> Expectation:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("an expectation is a JSON object")
+        server = data.get("server", {})
+        return cls(
+            description=str(data.get("description", "")),
+            session=bool(data.get("session", True)),
+            role=data.get("role"),
+            session_type=SessionType(data["session_type"]) if "session_type" in data else None,
+            invalid={int(index): int(code) for index, code in data.get("invalid", {}).items()},
+            codes=tuple(data["codes"]) if "codes" in data else None,
+            message_limit=Limit.parse(server["message_limit"])
+            if "message_limit" in server else None,
+            order_limits=tuple(Limit.parse(text) for text in server["order_limits"])
+            if "order_limits" in server else None,
+            connection_attempts=int(server.get("connection_attempts", 0)),
+            comp_ids_in_use=tuple(server.get("comp_ids_in_use", ())),
+            actions=tuple(Action(**action) for action in data.get("actions", ())),
+        )  # fmt: skip
+
+    def to_json(self) -> str:
+        server: dict[str, Any] = {}
+        if self.message_limit is not None:
+            server["message_limit"] = f"{self.message_limit.count}/{self.message_limit.seconds:g}"
+        if self.order_limits is not None:
+            server["order_limits"] = [f"{x.count}/{x.seconds:g}" for x in self.order_limits]
+        if self.connection_attempts:
+            server["connection_attempts"] = self.connection_attempts
+        if self.comp_ids_in_use:
+            server["comp_ids_in_use"] = list(self.comp_ids_in_use)
+        data: dict[str, Any] = {"description": self.description}
+        if not self.session:
+            data["session"] = False
+        if self.role is not None:
+            data["role"] = self.role
+        if self.session_type is not None:
+            data["session_type"] = self.session_type.value
+        if self.invalid:
+            data["invalid"] = {str(k): v for k, v in sorted(self.invalid.items())}
+        if self.codes is not None:
+            data["codes"] = list(self.codes)
+        if server:
+            data["server"] = server
+        if self.actions:
+            data["actions"] = [dataclasses.asdict(action) for action in self.actions]
+        return json.dumps(data, indent=2) + "\n"
+
+
+# -- check -------------------------------------------------------------------------------------
+
+
+def check(records: Iterable[Record], validator: Validator | None = None) -> list[Verdict]:
+    """A verdict for every frame of every record (a record may hold several, or a garbled
+    region); offsets count from the start of the capture's records laid end to end."""
+    verdicts = []
+    offset = 0
+    for record in records:
+        framer = Framer(max_frame_size=max(64, len(record.data) + 64))
+        for at, item in framer.feed_located(record.data) + framer.close_located():
+            verdicts.append(Verdict.of(item, offset + at, validator))
+        offset += len(record.data)
+    return verdicts
+
+
+def check_findings(verdicts: Sequence[Verdict], expectation: Expectation) -> list[str]:
+    """Where the verdicts differ from what the expectation says."""
+    findings = []
+    for index, verdict in enumerate(verdicts):
+        expected = expectation.invalid.get(index)
+        what = f"frame {index} ({verdict.msg_type or '?'} #{verdict.msg_seq_num or '?'})"
+        if expected is None and not verdict.valid:
+            findings.append(f"{what}: expected valid, found {verdict.code} {verdict.text}")
+        elif expected is not None and verdict.valid:
+            findings.append(f"{what}: expected {expected}, found valid")
+        elif expected is not None and verdict.code != expected:
+            findings.append(f"{what}: expected {expected}, found {verdict.code} {verdict.text}")
+    for index in sorted(expectation.invalid):
+        if index >= len(verdicts):
+            findings.append(f"frame {index}: expected {expectation.invalid[index]}, not there")
+    return findings
+
+
+# -- comparing messages ------------------------------------------------------------------------
+
+
+def _describe(data: bytes) -> str:
+    try:
+        message = Message.decode(data)
+    except ValueError:
+        return "garbled bytes"
+    return f"{message.msg_type} #{message.get(Tag.MSG_SEQ_NUM, '?')}"
+
+
+def _tag_name(tag: int) -> str:
+    try:
+        return f"{tag} ({Tag(tag).name})"
+    except ValueError:
+        return str(tag)
+
+
+def compare(captured: bytes, replayed: bytes, ignored: frozenset[int] = IGNORED) -> str | None:
+    """Where two frames differ, as one readable line naming the field; None if they agree."""
+    if captured == replayed:
+        return None
+    try:
+        mine, theirs = Message.decode(captured), Message.decode(replayed)
+    except ValueError:
+        return f"captured {captured[:80]!r}, replayed {replayed[:80]!r}"
+    if mine.msg_type != theirs.msg_type:
+        return f"MsgType: captured {mine.msg_type}, replayed {theirs.msg_type}"
+    left = [(t, v) for t, v in mine if t not in ignored]
+    right = [(t, v) for t, v in theirs if t not in ignored]
+    for (tag, value), (other_tag, other_value) in zip(left, right, strict=False):
+        if tag != other_tag:
+            return (
+                f"field {_tag_name(tag)}={value!r} captured where "
+                f"{_tag_name(other_tag)}={other_value!r} was replayed"
+            )
+        if value != other_value:
+            return f"field {_tag_name(tag)}: captured {value!r}, replayed {other_value!r}"
+    if len(left) != len(right):
+        longer, side = (left, "captured") if len(left) > len(right) else (right, "replayed")
+        tag, value = longer[min(len(left), len(right))]
+        return f"field {_tag_name(tag)}={value!r} only {side}"
+    return None
+
+
+def compare_streams(
+    captured: Sequence[Record], replayed: Sequence[bytes], side: str, limit: int = 10
+) -> list[str]:
+    """Findings for two message sequences compared in order (at most ``limit``)."""
+    findings = []
+    for index, (record, data) in enumerate(zip(captured, replayed, strict=False)):
+        difference = compare(record.data, data)
+        if difference is not None:
+            findings.append(f"{side} message {index} ({_describe(record.data)}): {difference}")
+            if len(findings) >= limit:
+                return findings
+    if len(captured) > len(replayed):
+        missing = captured[len(replayed)]
+        findings.append(
+            f"{side} message {len(replayed)} ({_describe(missing.data)}) was captured but "
+            f"not replayed ({len(captured)} captured, {len(replayed)} replayed)"
+        )
+    elif len(replayed) > len(captured):
+        extra = replayed[len(captured)]
+        findings.append(
+            f"{side} message {len(captured)} ({_describe(extra)}) was replayed but not "
+            f"captured ({len(captured)} captured, {len(replayed)} replayed)"
+        )
+    return findings
+
+
+def error_codes(frames: Iterable[bytes]) -> list[int]:
+    """The Binance error codes a side sent, in order."""
+    codes = []
+    for data in frames:
+        try:
+            error = errors.from_message(data)
+        except ValueError:
+            continue
+        if error is not None:
+            codes.append(error.code)
+    return codes
+
+
+# -- session replay ----------------------------------------------------------------------------
+
+
+@dataclass
+class SessionReplay:
+    """The outcome of ``replay_session``: what the replayed side sent, and the findings."""
+
+    role: str
+    captured: list[Record]
+    replayed: list[bytes]
+    findings: list[str]
+
+
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def infer_role(records: Sequence[Record]) -> str:
+    """Which side recorded the capture: whoever sent (``>``) the first Logon initiated."""
+    for record in records:
+        if _msg_type(record.data) == MsgType.LOGON:
+            return "initiator" if record.direction == SENT else "acceptor"
+    return "acceptor"
+
+
+Progress = Callable[[int, int], None]
+"""Told (records done, records in all) every 1,000 records of a long replay."""
+
+
+def replay_session(
+    records: Sequence[Record],
+    expectation: Expectation | None = None,
+    progress: Progress | None = None,
+) -> SessionReplay:
+    """Feed the captured peer's side to a fresh session playing the recorder's role, and
+    compare what it sends with what the recorder sent."""
+    expectation = expectation or Expectation()
+    records = with_times(with_directions(records))
+    role = expectation.role or infer_role(records)
+    own = [record for record in records if record.direction == SENT]
+    kind = _AcceptorReplay if role == "acceptor" else _InitiatorReplay
+    replayed = kind(records, expectation, progress).run()
+    findings = compare_streams(own, replayed, "sent")
+    if expectation.codes is not None:
+        for label, frames in (("captured", [r.data for r in own]), ("replayed", replayed)):
+            found = error_codes(frames)
+            if found != list(expectation.codes):
+                findings.append(f"error codes {label}: {found}, expected {list(expectation.codes)}")
+    return SessionReplay(role, own, replayed, findings)
+
+
+def _msg_type(data: bytes) -> str | None:
+    start = data.find(b"\x0135=")
+    if start < 0:
+        return None
+    end = data.find(b"\x01", start + 4)
+    return data[start + 4 : end].decode("ascii", "replace") if end > 0 else None
+
+
+def _field(data: bytes, tag: int) -> str | None:
+    marker = b"\x01%d=" % tag
+    start = data.find(marker)
+    if start < 0:
+        return None
+    start += len(marker)
+    end = data.find(b"\x01", start)
+    return data[start:end].decode("utf-8", "replace") if end > 0 else None
+
+
+def _resign(frame: bytes, key: Ed25519PrivateKey) -> bytes:
+    """A captured Logon signed again with ``key`` (the capture's signature is redacted)."""
+    fields = {tag: _field(frame, tag) for tag in (49, 56, 34, 52)}
+    if None in fields.values() or b"\x0196=" not in frame:
+        return frame
+    signature = binance.sign_logon(
+        key, fields[49] or "", fields[56] or "", int(fields[34] or 0), fields[52] or ""
+    ).encode()
+    start = frame.find(b"\x0196=") + 4
+    end = frame.find(b"\x01", start)
+    if end - start != len(signature):
+        return frame
+    trailer = frame.rfind(b"\x0110=")
+    body = frame[:start] + signature + frame[end : trailer + 1]
+    return body + b"10=%03d\x01" % (byte_sum(body) % 256)
+
+
+class _Replay:
+    """What both roles share: the clock, running timers up to a time, collecting output."""
+
+    def __init__(
+        self, records: Sequence[Record], expectation: Expectation, progress: Progress | None
+    ) -> None:
+        self.records = list(records)
+        self.expectation = expectation
+        self.progress = progress
+        start = self.records[0].timestamp if self.records else None
+        self.clock = _Clock(start or 0.0)
+        self.output: list[bytes] = []
+        self._framer = Framer()
+
+    def collect(self, session: Session) -> None:
+        data = session.data_to_send()
+        if data:
+            for item in self._framer.feed(data):
+                self.output.append(item if isinstance(item, bytes) else item.data)
+
+    def report(self, index: int) -> None:
+        if self.progress is not None and index % 1000 == 0 and index:
+            self.progress(index, len(self.records))
+
+    def deadline(self) -> float | None:
+        raise NotImplementedError
+
+    def tick(self, now: float) -> None:
+        raise NotImplementedError
+
+    def advance(self, until: float) -> None:
+        """Run every timer due by ``until``, each at its own deadline."""
+        for _ in range(_MAX_TICKS):
+            deadline = self.deadline()
+            if deadline is None or deadline > until:
+                break
+            self.clock.now = max(self.clock.now, deadline)
+            self.tick(self.clock.now)
+        self.clock.now = max(self.clock.now, until)
+        self.tick(self.clock.now)
+
+
+class _AcceptorReplay(_Replay):
+    def __init__(
+        self, records: Sequence[Record], expectation: Expectation, progress: Progress | None
+    ) -> None:
+        super().__init__(records, expectation, progress)
+        peer_logon = _first_logon(self.records, RECEIVED)
+        own_logon = _first_logon(self.records, SENT)
+        session_type = expectation.session_type or (
+            SessionType.DROP_COPY if _field(peer_logon, 9406) == "Y" else _guess_type(self.records)
+        )
+        accounts = Accounts()
+        if expectation.message_limit is not None:
+            rules = accounts.rules[session_type]
+            accounts.rules[session_type] = dataclasses.replace(
+                rules, message_limit=expectation.message_limit
+            )
+        self.key = Ed25519PrivateKey.generate()
+        username = _field(peer_logon, 553) or "replay"
+        accounts.add_key(username, self.key.public_key())
+        before = self.clock.now - 0.001
+        for _ in range(expectation.connection_attempts):
+            accounts.connect("127.0.0.1", session_type, before)
+        for comp_id in expectation.comp_ids_in_use:
+            accounts.logon(username, comp_id, session_type, before)
+        self.session = Acceptor(
+            accounts=accounts, session_type=session_type, wall_clock=self.clock,
+            now=self.clock.now, uuid=_field(own_logon, 25037),
+        )  # fmt: skip
+        options: dict[str, Any] = {"wall_clock": self.clock}
+        if expectation.order_limits is not None:
+            options["order_limits"] = expectation.order_limits
+        self.exchange = Exchange(**options)
+
+    def deadline(self) -> float | None:
+        deadlines = [d for d in (self.session.next_deadline(), self.exchange.next_deadline())
+                     if d is not None]  # fmt: skip
+        return min(deadlines) if deadlines else None
+
+    def tick(self, now: float) -> None:
+        self.session.tick(now)
+        self.exchange.tick(now)
+        self.drain(now)
+
+    def drain(self, now: float) -> None:
+        session = self.session
+        for event in session.events():
+            if isinstance(event, LoggedOn):
+                self.exchange.attach(session)
+            elif isinstance(event, MessageReceived) and event.error is None:
+                self.exchange.on_message(session, event.message, now)
+            elif isinstance(event, Closed):
+                self.exchange.detach(session)
+        self.collect(session)
+
+    def run(self) -> list[bytes]:
+        actions = {action.at: action for action in self.expectation.actions}
+        for index, record in enumerate(self.records):
+            self.report(index)
+            now = record.timestamp or self.clock.now
+            self.advance(now)
+            action = actions.get(index)
+            if action is not None:
+                if action.do == "start_maintenance":
+                    self.session.start_maintenance(now, action.seconds)
+                elif action.do == "logout":
+                    self.session.logout(now)
+                self.drain(now)
+            if record.direction != RECEIVED:
+                continue
+            data = record.data
+            if _msg_type(data) == "A" and self._accepted(index):
+                data = _resign(data, self.key)
+            self.session.receive_data(data, now)
+            self.drain(now)
+        return self.output
+
+    def _accepted(self, index: int) -> bool:
+        """Whether the capture shows the Logon at ``index`` accepted (answered with a Logon)."""
+        for record in self.records[index + 1 :]:
+            if record.direction == SENT:
+                return _msg_type(record.data) == "A"
+        return False
+
+
+class _InitiatorReplay(_Replay):
+    def __init__(
+        self, records: Sequence[Record], expectation: Expectation, progress: Progress | None
+    ) -> None:
+        super().__init__(records, expectation, progress)
+        logon = _first_logon(self.records, SENT)
+        session_type = expectation.session_type or (
+            SessionType.DROP_COPY if _field(logon, 9406) == "Y" else _guess_type(self.records)
+        )
+        response_mode = _field(logon, 25036)
+        recv_window = _field(logon, 25000)
+        self.session = Initiator(
+            api_key=_field(logon, 553) or "replay", private_key=Ed25519PrivateKey.generate(),
+            sender_comp_id=_field(logon, 49) or "replay",
+            target_comp_id=_field(logon, 56) or "SPOT",
+            session_type=session_type, wall_clock=self.clock, now=self.clock.now,
+            heart_bt_int=int(_field(logon, 108) or 30),
+            message_handling=int(_field(logon, 25035) or 2),
+            response_mode=int(response_mode) if response_mode else None,
+            recv_window_ms=float(recv_window) if recv_window else None,
+        )  # fmt: skip
+
+    def deadline(self) -> float | None:
+        return self.session.next_deadline()
+
+    def tick(self, now: float) -> None:
+        self.session.tick(now)
+        self.session.events()
+        self.collect(self.session)
+
+    def run(self) -> list[bytes]:
+        session = self.session
+        for index, record in enumerate(self.records):
+            self.report(index)
+            now = record.timestamp or self.clock.now
+            self.advance(now)
+            msg_type = _msg_type(record.data)
+            if record.direction == RECEIVED:
+                session.receive_data(record.data, now)
+            elif not _is_frame(record.data):
+                self.output.append(record.data)  # garbled bytes, sent as they were
+            elif msg_type == MsgType.LOGON:
+                session.logon(now)
+            elif msg_type == MsgType.LOGOUT:
+                sent = sum(_msg_type(data) == MsgType.LOGOUT for data in self.output)
+                captured = sum(_msg_type(r.data) == MsgType.LOGOUT for r in self.records
+                               if r.direction == SENT and r.timestamp is not None
+                               and r.timestamp <= now)  # fmt: skip
+                if sent < captured:
+                    session.logout(now, _field(record.data, Tag.TEXT))
+            elif msg_type in _ADMIN:
+                pass  # Heartbeats and TestRequests: the session's own timers and answers
+            elif _field(record.data, Tag.MSG_SEQ_NUM) == str(session.next_outbound_seq):
+                session.send(Message.decode(record.data), now, validate=False)
+            else:
+                self.output.append(record.data)  # sent raw, out of the session's numbering
+            session.events()
+            self.collect(session)
+        return self.output
+
+
+def _first_logon(records: Sequence[Record], direction: str) -> bytes:
+    for record in records:
+        if record.direction == direction and _msg_type(record.data) == MsgType.LOGON:
+            return record.data
+    return b""
+
+
+def _is_frame(data: bytes) -> bool:
+    items = Framer().feed(data)
+    return len(items) == 1 and items[0] == data
+
+
+def _guess_type(records: Sequence[Record]) -> SessionType:
+    for record in records:
+        if _msg_type(record.data) in (MsgType.MARKET_DATA_REQUEST, MsgType.INSTRUMENT_LIST_REQUEST,
+                                      MsgType.MARKET_DATA_SNAPSHOT):  # fmt: skip
+            return SessionType.MARKET_DATA
+    return SessionType.ORDER_ENTRY
