@@ -322,6 +322,22 @@ class _Side:
         return out
 
 
+def sidecar(path: str | PathLike[str]) -> Path:
+    """Where a capture's expected outcome lives: ``NAME.expect.json`` beside ``NAME.EXT``."""
+    path = Path(path)
+    return path.with_name(path.stem + ".expect.json")
+
+
+def read_sidecar(path: str | PathLike[str]) -> str | None:
+    """The text of a capture's sidecar (see ``replay.Expectation``), or None if it has none."""
+    try:
+        return sidecar(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise CaptureError(f"cannot read {sidecar(path)}: {error.strerror or error}") from None
+
+
 def iter_capture_files(paths: Iterable[str | PathLike[str]]) -> Iterator[Path]:
     """The capture files named, with folders walked (sorted) for capture extensions."""
     for name in paths:

@@ -28,7 +28,7 @@ from fixsession.captures import CaptureError, Format
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
 from fixsession.framing import Framer, Garbled, Item
 from fixsession.message import Message
-from fixsession.replay import Expectation, Verdict, check, check_findings, replay_session
+from fixsession.replay import Expectation, Outcome, Verdict, verify
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.validation import Validator
 
@@ -256,19 +256,17 @@ async def _run_server(
     return 0
 
 
-def _sidecar(path: Path) -> Path:
-    """Where a capture's expected outcome lives: NAME.expect.json beside NAME.EXT."""
-    return path.with_name(path.stem + ".expect.json")
-
-
 def _expectation(path: Path) -> Expectation | None:
-    sidecar = _sidecar(path)
-    if not sidecar.is_file():
+    try:
+        text = captures.read_sidecar(path)
+    except CaptureError as error:
+        raise UsageError(str(error)) from None
+    if text is None:
         return None
     try:
-        return Expectation.from_json(sidecar.read_text(encoding="utf-8"))
+        return Expectation.from_json(text)
     except (ValueError, TypeError, KeyError) as error:
-        raise UsageError(f"{sidecar}: not an expectation: {error}") from None
+        raise UsageError(f"{captures.sidecar(path)}: not an expectation: {error}") from None
 
 
 class _Progress:
@@ -285,8 +283,7 @@ class _Progress:
             print(f"  {self.label}: {done:,}/{total:,} records", file=sys.stderr, flush=True)
 
 
-def _replay_one(path: Path, args: argparse.Namespace) -> tuple[bool, str, list[str]]:
-    """Replay one capture: passed, a summary, and the findings."""
+def _replay_one(path: Path, args: argparse.Namespace) -> Outcome:
     try:
         records = captures.read(path, args.capture_format)
     except CaptureError as error:
@@ -294,23 +291,8 @@ def _replay_one(path: Path, args: argparse.Namespace) -> tuple[bool, str, list[s
     expectation = _expectation(path) or Expectation()
     if args.role is not None:
         expectation = dataclasses.replace(expectation, role=args.role)
-    verdicts = check(records, Validator())
-    findings = [f"check: {finding}" for finding in check_findings(verdicts, expectation)]
-    summary = f"{len(verdicts)} frames checked"
-    directed = captures.with_directions(records)
-    has_session = any(_is_logon(record.data) for record in directed)
-    if args.mode in ("auto", "session") and expectation.session and has_session:
-        progress = _Progress(str(path)) if len(records) > 5_000 else None
-        result = replay_session(directed, expectation, progress)
-        findings += [f"session: {finding}" for finding in result.findings]
-        summary += f", replayed as {result.role} ({len(result.captured)} messages compared)"
-    elif args.mode == "session":
-        findings.append("session: the capture holds no Logon to replay a session from")
-    return not findings, summary, findings
-
-
-def _is_logon(data: bytes) -> bool:
-    return b"\x0135=A\x01" in data
+    progress = _Progress(str(path)) if len(records) > 5_000 else None
+    return verify(records, expectation, mode=args.mode, progress=progress)
 
 
 def _replay(args: argparse.Namespace, out: TextIO) -> int:
@@ -319,7 +301,8 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("no capture files found (.fix, .txt, .log, .fixlog)")
     failed = 0
     for path in paths:
-        passed, summary, findings = _replay_one(path, args)
+        outcome = _replay_one(path, args)
+        passed, summary, findings = outcome.passed, outcome.summary, outcome.findings
         failed += not passed
         if args.format == "json":
             print(json.dumps({"capture": str(path), "passed": passed, "summary": summary,

@@ -5,9 +5,9 @@ validates every record (the verdicts of ``fixsession check``). ``replay_session`
 captured peer's side to a fresh ``Acceptor`` (with an ``Exchange`` behind it) or
 ``Initiator``, with the capture's own times as the clock, and compares what the session sends
 with what was captured, field by field, ignoring fields that legitimately differ (SendingTime,
-the signature, BodyLength, CheckSum, the exchange's clock readings). An ``Expectation``, read
-from the capture's ``.expect.json`` sidecar, pins the outcome and says how the recording
-server was set up. Sans-I/O: records in, findings out.
+the signature, BodyLength, CheckSum, the exchange's clock readings, the acceptor's UUID). An
+``Expectation``, read from the capture's ``.expect.json`` sidecar, pins the outcome and says
+how the recording server was set up. Sans-I/O: records in, findings out.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from fixsession.validation import Validator
 
 IGNORED: Final = frozenset(
     {Tag.BODY_LENGTH, Tag.CHECK_SUM, Tag.SENDING_TIME, Tag.RAW_DATA, Tag.TRANSACT_TIME,
-     Tag.ORDER_CREATION_TIME}
+     Tag.ORDER_CREATION_TIME, Tag.UUID}
 )  # fmt: skip
 """Fields whose values legitimately differ between a recording and its replay."""
 
@@ -249,7 +249,7 @@ def compare(captured: bytes, replayed: bytes, ignored: frozenset[int] = IGNORED)
     except ValueError:
         return f"captured {captured[:80]!r}, replayed {replayed[:80]!r}"
     if mine.msg_type != theirs.msg_type:
-        return f"MsgType: captured {mine.msg_type}, replayed {theirs.msg_type}"
+        return f"field 35 (MSG_TYPE): captured {mine.msg_type!r}, replayed {theirs.msg_type!r}"
     left = [(t, v) for t, v in mine if t not in ignored]
     right = [(t, v) for t, v in theirs if t not in ignored]
     for (tag, value), (other_tag, other_value) in zip(left, right, strict=False):
@@ -361,6 +361,39 @@ def replay_session(
     return SessionReplay(role, own, replayed, findings)
 
 
+@dataclass
+class Outcome:
+    """Whether a capture passed ``verify``, a one-line summary, and what did not match."""
+
+    passed: bool
+    summary: str
+    findings: list[str]
+
+
+def verify(
+    records: Sequence[Record],
+    expectation: Expectation | None = None,
+    *,
+    mode: str = "auto",
+    progress: Progress | None = None,
+) -> Outcome:
+    """Check every frame against the expectation, then (``mode`` "auto" or "session")
+    replay the session when the capture holds one."""
+    expectation = expectation or Expectation()
+    verdicts = check(records, Validator())
+    findings = [f"check: {finding}" for finding in check_findings(verdicts, expectation)]
+    summary = f"{len(verdicts)} frames checked"
+    directed = with_directions(records)
+    has_session = {SENT, RECEIVED} <= {record.direction for record in directed}
+    if mode in ("auto", "session") and expectation.session and has_session:
+        result = replay_session(directed, expectation, progress)
+        findings += [f"session: {finding}" for finding in result.findings]
+        summary += f", replayed as {result.role} ({len(result.captured)} messages compared)"
+    elif mode == "session":
+        findings.append("session: the capture does not hold both sides of a session")
+    return Outcome(not findings, summary, findings)
+
+
 def _msg_type(data: bytes) -> str | None:
     start = data.find(b"\x0135=")
     if start < 0:
@@ -416,6 +449,14 @@ class _Replay:
             for item in self._framer.feed(data):
                 self.output.append(item if isinstance(item, bytes) else item.data)
 
+    def same_read(self, index: int) -> bool:
+        """Whether the next record arrived in the same read as record ``index`` (received,
+        with the same time): the recording side framed them from one chunk."""
+        if index + 1 >= len(self.records):
+            return False
+        this, after = self.records[index], self.records[index + 1]
+        return after.direction == RECEIVED and after.timestamp == this.timestamp
+
     def report(self, index: int) -> None:
         if self.progress is not None and index % 1000 == 0 and index:
             self.progress(index, len(self.records))
@@ -444,7 +485,6 @@ class _AcceptorReplay(_Replay):
     ) -> None:
         super().__init__(records, expectation, progress)
         peer_logon = _first_logon(self.records, RECEIVED)
-        own_logon = _first_logon(self.records, SENT)
         session_type = expectation.session_type or (
             SessionType.DROP_COPY if _field(peer_logon, 9406) == "Y" else _guess_type(self.records)
         )
@@ -464,7 +504,7 @@ class _AcceptorReplay(_Replay):
             accounts.logon(username, comp_id, session_type, before)
         self.session = Acceptor(
             accounts=accounts, session_type=session_type, wall_clock=self.clock,
-            now=self.clock.now, uuid=_field(own_logon, 25037),
+            now=self.clock.now,
         )  # fmt: skip
         options: dict[str, Any] = {"wall_clock": self.clock}
         if expectation.order_limits is not None:
@@ -494,6 +534,7 @@ class _AcceptorReplay(_Replay):
 
     def run(self) -> list[bytes]:
         actions = {action.at: action for action in self.expectation.actions}
+        chunk = b""  # frames that arrived in one read are fed in one piece, as they were
         for index, record in enumerate(self.records):
             self.report(index)
             now = record.timestamp or self.clock.now
@@ -508,18 +549,22 @@ class _AcceptorReplay(_Replay):
             if record.direction != RECEIVED:
                 continue
             data = record.data
-            if _msg_type(data) == "A" and self._accepted(index):
+            if _msg_type(data) == "A" and self._signed(index):
                 data = _resign(data, self.key)
-            self.session.receive_data(data, now)
-            self.drain(now)
+            chunk += data
+            if not self.same_read(index) or index + 1 in actions:
+                self.session.receive_data(chunk, now)
+                chunk = b""
+                self.drain(now)
         return self.output
 
-    def _accepted(self, index: int) -> bool:
-        """Whether the capture shows the Logon at ``index`` accepted (answered with a Logon)."""
+    def _signed(self, index: int) -> bool:
+        """Whether the Logon at ``index`` had a good signature: its answer is not -1022.
+        (The capture's signature is redacted: a good one is made again for the replay.)"""
         for record in self.records[index + 1 :]:
             if record.direction == SENT:
-                return _msg_type(record.data) == "A"
-        return False
+                return _field(record.data, Tag.ERROR_CODE) != str(errors.InvalidSignature.code)
+        return True
 
 
 class _InitiatorReplay(_Replay):
@@ -554,13 +599,17 @@ class _InitiatorReplay(_Replay):
 
     def run(self) -> list[bytes]:
         session = self.session
+        chunk = b""
         for index, record in enumerate(self.records):
             self.report(index)
             now = record.timestamp or self.clock.now
             self.advance(now)
             msg_type = _msg_type(record.data)
             if record.direction == RECEIVED:
-                session.receive_data(record.data, now)
+                chunk += record.data
+                if not self.same_read(index):
+                    session.receive_data(chunk, now)
+                    chunk = b""
             elif not _is_frame(record.data):
                 self.output.append(record.data)  # garbled bytes, sent as they were
             elif msg_type == MsgType.LOGON:

@@ -1,0 +1,555 @@
+"""Record the session captures in captures/sessions/ against a real ``fixsession serve``.
+
+Each scenario starts ``fixsession serve --record`` (plain TCP on loopback), drives it with a
+raw client that sends exactly what the scenario says, stops the server, and keeps the
+recording of the connection the scenario is about, with a sidecar NAME.expect.json that says
+what the capture must show (the error codes the server sent, which frames are invalid) and
+how the server was set up. Every capture is replayed before it is written; a scenario whose
+recording does not show its declared codes fails the run.
+
+    python captures/make.py              # every scenario (about 30 s: one waits for a timeout)
+    python captures/make.py 1177 news    # the scenarios whose names contain these words
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fixsession import captures, replay  # noqa: E402
+from fixsession.binance import Limit  # noqa: E402
+from fixsession.probe import RawClient  # noqa: E402
+from fixsession.replay import Action, Expectation  # noqa: E402
+from fixsession.spec import SessionType  # noqa: E402
+from fixsession.validation import Validator  # noqa: E402
+
+OUT: Final = ROOT / "captures" / "sessions"
+API_KEY: Final = "capture-api-key"
+ORDER: Final = "11={id}|38=1|40=2|44=100|54=1|55=BTCUSDT|59=1|"
+BOOK: Final = "262={id}|263=1|264=5|146=1|55={symbol}|267=2|269=0|269=1|"
+
+
+class Context:
+    """One scenario's server and the raw clients that talk to it."""
+
+    def __init__(self, port: int, key: Ed25519PrivateKey, process: asyncio.subprocess.Process):
+        self.port = port
+        self.key = key
+        self.process = process
+
+    async def connect(self, comp_id: str = "GW1") -> RawClient:
+        return await RawClient.open(
+            "127.0.0.1", self.port, tls=None, comp_id=comp_id, api_key=API_KEY,
+            private_key=self.key,
+        )  # fmt: skip
+
+    async def logged_on(self, comp_id: str = "GW1", **logon: object) -> RawClient:
+        client = await self.connect(comp_id)
+        client.send(client.logon_frame(**logon))  # type: ignore[arg-type]
+        answer = await client.receive_message()
+        assert answer.msg_type == "A", answer
+        return client
+
+    async def expect(self, client: RawClient, msg_type: str) -> bytes:
+        while True:
+            item = await client.receive()
+            assert isinstance(item, bytes), item
+            if f"\x0135={msg_type}\x01".encode() in item:
+                return item
+
+    async def closed(self, client: RawClient, timeout: float = 20.0) -> None:
+        """Read until the server closes the connection."""
+        with_timeout = timeout
+        while True:
+            try:
+                await client.receive(with_timeout)
+            except EOFError:
+                client.close()
+                return
+
+    async def logout(self, client: RawClient) -> None:
+        client.send(client.frame("5"))
+        await self.closed(client)
+
+    def signal(self, number: int) -> None:
+        self.process.send_signal(number)
+
+
+Drive = Callable[[Context], Awaitable[None]]
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str
+    codes: list[int]
+    drive: Drive
+    session_type: SessionType = SessionType.ORDER_ENTRY
+    message_limit: str | None = None
+    order_limit: str | None = None
+    connection_attempts: int = 0
+    comp_ids_in_use: tuple[str, ...] = ()
+    keep: tuple[int, ...] = (-1,)  # which recorded connections make the captures
+    action: str | None = None  # what the server did of its own accord: "news" or "shutdown"
+    extra_codes: dict[int, list[int]] = field(default_factory=dict)  # codes of other kept ones
+
+
+SCENARIOS: list[Scenario] = []
+
+
+def scenario(
+    name: str, description: str, codes: list[int], **options: object
+) -> Callable[[Drive], Drive]:
+    def register(drive: Drive) -> Drive:
+        SCENARIOS.append(Scenario(name, description, codes, drive, **options))  # type: ignore[arg-type]
+        return drive
+
+    return register
+
+
+async def reject_after(ctx: Context, msg_type: str, body: str, answer: str = "3") -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame(msg_type, body))
+    await ctx.expect(client, answer)
+    await ctx.logout(client)
+
+
+# -- order entry -----------------------------------------------------------------------------------
+
+
+@scenario("order-entry", "Logon, an order, its cancel, a LimitQuery, Logout.", [])
+async def order_entry(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("D", ORDER.format(id="o1")))
+    await ctx.expect(client, "8")
+    client.send(client.frame("F", "11=c1|41=o1|55=BTCUSDT|"))
+    await ctx.expect(client, "8")
+    client.send(client.frame("XLQ", "6136=q1|"))
+    await ctx.expect(client, "XLR")
+    await ctx.logout(client)
+
+
+@scenario("2010-duplicate-order", "A second order with the ClOrdID of an open one.", [-2010])
+async def duplicate_order(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    for _ in range(2):
+        client.send(client.frame("D", ORDER.format(id="o1")))
+        await ctx.expect(client, "8")
+    await ctx.logout(client)
+
+
+@scenario("2011-unknown-order", "A cancel of an order that does not exist.", [-2011])
+async def unknown_order(ctx: Context) -> None:
+    await reject_after(ctx, "F", "11=c1|41=nope|55=BTCUSDT|", "9")
+
+
+@scenario("1015-too-many-orders", "A third order within 10 s, the order limit being 2.",
+          [-1015], order_limit="2/10")  # fmt: skip
+async def too_many_orders(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    for number in range(3):
+        client.send(client.frame("D", ORDER.format(id=f"o{number}")))
+        await ctx.expect(client, "8")
+    await ctx.logout(client)
+
+
+# -- dictionary faults -----------------------------------------------------------------------------
+
+
+@scenario(
+    "1169-invalid-tag-number",
+    "A NewOrderSingle with tag 9999, which no dictionary defines.",
+    [-1169],
+)
+async def invalid_tag(ctx: Context) -> None:
+    await reject_after(ctx, "D", ORDER.format(id="o1") + "9999=x|")
+
+
+@scenario("1170-tag-not-defined-in-message", "A NewOrderSingle with TestReqID(112).", [-1170])
+async def tag_not_defined(ctx: Context) -> None:
+    await reject_after(ctx, "D", ORDER.format(id="o1") + "112=x|")
+
+
+@scenario("1171-tag-appears-more-than-once", "A NewOrderSingle with Symbol twice.", [-1171])
+async def tag_twice(ctx: Context) -> None:
+    await reject_after(ctx, "D", ORDER.format(id="o1") + "55=ETHUSDT|")
+
+
+@scenario("1172-tag-out-of-order", "A header field (RecvWindow) after the body.", [-1172])
+async def tag_out_of_order(ctx: Context) -> None:
+    await reject_after(ctx, "D", ORDER.format(id="o1") + "25000=5000|")
+
+
+@scenario("1173-group-fields-out-of-order",
+          "A MarketDataRequest whose NoRelatedSym entry starts with a tag other than Symbol.",
+          [-1173], session_type=SessionType.MARKET_DATA)  # fmt: skip
+async def group_out_of_order(ctx: Context) -> None:
+    await reject_after(ctx, "V", "262=r1|263=1|264=1|146=1|267=2|269=0|55=BTCUSDT|269=1|")
+
+
+@scenario("1174-invalid-component", "A STOP_LOSS order without its trigger instructions.", [-1174])
+async def invalid_component(ctx: Context) -> None:
+    await reject_after(ctx, "D", "11=o1|38=1|40=3|54=1|55=BTCUSDT|59=1|", "3")
+
+
+@scenario("1188-incorrect-num-in-group-count",
+          "A MarketDataRequest that says 2 symbols and lists 1.", [-1188],
+          session_type=SessionType.MARKET_DATA)  # fmt: skip
+async def wrong_count(ctx: Context) -> None:
+    await reject_after(ctx, "V", "262=r1|263=1|264=1|146=2|55=BTCUSDT|267=2|269=0|269=1|")
+
+
+@scenario("1189-duplicate-entries-in-a-group",
+          "A MarketDataRequest that asks for BID twice.", [-1189],
+          session_type=SessionType.MARKET_DATA)  # fmt: skip
+async def duplicate_entries(ctx: Context) -> None:
+    await reject_after(ctx, "V", "262=r1|263=1|264=1|146=1|55=BTCUSDT|267=2|269=0|269=0|")
+
+
+# -- framing and sequence ------------------------------------------------------------------------
+
+
+@scenario("1177-garbled-message",
+          "Frames with a wrong CheckSum, a wrong BodyLength and a byte that is not printable; "
+          "the session goes on.", [-1177, -1177, -1177])  # fmt: skip
+async def garbled(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    good = client.frame("0", seq=90)
+    client.send(good[:-4] + b"%03d\x01" % ((int(good[-4:-1]) + 1) % 256))
+    await ctx.expect(client, "3")
+    body = good[good.index(b"35=") : good.rindex(b"10=")]
+    # A BodyLength that misses the trailer: the garbled region runs to the next frame.
+    client.send(b"8=FIX.4.4\x019=%d\x01" % (len(body) - 3) + body + b"10=000\x01")
+    client.send(client.frame("1", "112=a\x07b|", seq=91))
+    await ctx.expect(client, "3")
+    await ctx.expect(client, "3")
+    client.send(client.frame("1", "112=still-here|"))
+    await ctx.expect(client, "0")
+    await ctx.logout(client)
+
+
+@scenario("1178-bad-sender-compid", "A message whose SenderCompID changed.", [-1178])
+async def bad_comp_id(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("0", comp_id="OTHER"))
+    await ctx.expect(client, "3")
+    await ctx.logout(client)
+
+
+@scenario("1179-bad-seq-num", "A MsgSeqNum too high, then the right one.", [-1179])
+async def bad_seq_num(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("0", seq=7))
+    await ctx.expect(client, "3")
+    await ctx.logout(client)
+
+
+@scenario("1181-too-many-messages", "Six messages when the limit is 5 per 10 s: Logout.",
+          [-1181], message_limit="5/10")  # fmt: skip
+async def too_many_messages(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    for number in range(5):
+        client.send(client.frame("XLQ", f"6136=q{number}|"))
+    await ctx.closed(client)
+
+
+# -- Logon ---------------------------------------------------------------------------------------
+
+
+async def failed_logon(ctx: Context, **logon: object) -> None:
+    client = await ctx.connect()
+    client.send(client.logon_frame(**logon))  # type: ignore[arg-type]
+    await ctx.closed(client)
+
+
+@scenario("1175-reset-seq-num-support", "A Logon with ResetSeqNumFlag=N.", [-1175])
+async def reset_flag(ctx: Context) -> None:
+    await failed_logon(ctx, reset="N")
+
+
+@scenario("1176-already-logged-in", "A second Logon in the session.", [-1176])
+async def already_logged_in(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.logon_frame())
+    await ctx.expect(client, "3")
+    await ctx.logout(client)
+
+
+@scenario("1180-expected-logon", "A Heartbeat before the Logon.", [-1180])
+async def expected_logon(ctx: Context) -> None:
+    client = await ctx.connect()
+    client.send(client.frame("0"))
+    await ctx.closed(client)
+
+
+@scenario("1021-invalid-timestamp", "A Logon whose SendingTime is 10 s old.", [-1021])
+async def old_logon(ctx: Context) -> None:
+    import time
+
+    from fixsession import binance
+
+    await failed_logon(ctx, sending_time=binance.format_sending_time(time.time() - 10, 3))
+
+
+@scenario("1022-invalid-signature", "A Logon signed with another key.", [-1022])
+async def bad_signature(ctx: Context) -> None:
+    await failed_logon(ctx, key=Ed25519PrivateKey.generate())
+
+
+@scenario("1033-comp-id-in-use", "A Logon with the CompID of a session still logged on.",
+          [-1033], comp_ids_in_use=("GW1",))  # fmt: skip
+async def comp_id_in_use(ctx: Context) -> None:
+    first = await ctx.logged_on("GW1")
+    await failed_logon(ctx)
+    await ctx.logout(first)
+
+
+@scenario("1034-too-many-connections", "The 16th connection attempt from one address in 30 s.",
+          [-1034], connection_attempts=15)  # fmt: skip
+async def too_many_connections(ctx: Context) -> None:
+    for number in range(15):
+        client = await ctx.logged_on(f"GW{number}")
+        await ctx.logout(client)
+    await failed_logon(ctx)
+
+
+@scenario(
+    "1184-drop-copy-session-not-allowed", "A drop-copy Logon on an order-entry server.", [-1184]
+)
+async def drop_copy_not_allowed(ctx: Context) -> None:
+    await failed_logon(ctx, extra="9406=Y|")
+
+
+@scenario("1185-drop-copy-session-required", "An order-entry Logon on a drop-copy server.",
+          [-1185], session_type=SessionType.DROP_COPY)  # fmt: skip
+async def drop_copy_required(ctx: Context) -> None:
+    await failed_logon(ctx)
+
+
+# -- session types and subscriptions -------------------------------------------------------------
+
+
+@scenario("1183-not-allowed-in-drop-copy-sessions", "A NewOrderSingle on a drop-copy session.",
+          [-1183], session_type=SessionType.DROP_COPY)  # fmt: skip
+async def not_in_drop_copy(ctx: Context) -> None:
+    client = await ctx.logged_on(extra="9406=Y|")
+    client.send(client.frame("D", ORDER.format(id="o1")))
+    await ctx.expect(client, "3")
+    await ctx.logout(client)
+
+
+@scenario("1186-not-allowed-in-order-entry-sessions",
+          "A MarketDataRequest on an order-entry session.", [-1186])  # fmt: skip
+async def not_in_order_entry(ctx: Context) -> None:
+    await reject_after(ctx, "V", BOOK.format(id="r1", symbol="BTCUSDT"))
+
+
+@scenario("1187-not-allowed-in-market-data-sessions",
+          "A NewOrderSingle on a market-data session.", [-1187],
+          session_type=SessionType.MARKET_DATA)  # fmt: skip
+async def not_in_market_data(ctx: Context) -> None:
+    await reject_after(ctx, "D", ORDER.format(id="o1"))
+
+
+@scenario("1190-invalid-request-id",
+          "A subscription reusing an active MDReqID, and an unsubscription of an unknown one.",
+          [-1190, -1190], session_type=SessionType.MARKET_DATA)  # fmt: skip
+async def invalid_request_id(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("V", BOOK.format(id="book1", symbol="BTCUSDT")))
+    await ctx.expect(client, "W")
+    client.send(client.frame("V", BOOK.format(id="book1", symbol="ETHUSDT")))
+    await ctx.expect(client, "Y")
+    client.send(client.frame("V", "262=nope|263=2|"))
+    await ctx.expect(client, "Y")
+    client.send(client.frame("V", "262=book1|263=2|"))
+    await ctx.logout(client)
+
+
+@scenario("1191-too-many-subscriptions",
+          "A subscription like an active one, and one of 1,001 streams.", [-1191, -1191],
+          session_type=SessionType.MARKET_DATA)  # fmt: skip
+async def too_many_subscriptions(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("V", BOOK.format(id="book1", symbol="BTCUSDT")))
+    await ctx.expect(client, "W")
+    client.send(client.frame("V", BOOK.format(id="book2", symbol="BTCUSDT")))
+    await ctx.expect(client, "Y")
+    symbols = "".join(f"55=S{number:04}|" for number in range(1001))
+    client.send(client.frame("V", f"262=many|263=1|264=1|146=1001|{symbols}267=2|269=0|269=1|"))
+    await ctx.expect(client, "Y")
+    client.send(client.frame("V", "262=book1|263=2|"))
+    await ctx.logout(client)
+
+
+@scenario("1128-bid-without-offer", "A book subscription with BID only.", [-1128],
+          session_type=SessionType.MARKET_DATA)  # fmt: skip
+async def bid_only(ctx: Context) -> None:
+    await reject_after(ctx, "V", "262=b|263=1|264=1|146=1|55=ETHUSDT|267=1|269=0|", "Y")
+
+
+@scenario("market-data", "InstrumentList, a subscription's snapshot and updates, unsubscribe.",
+          [], session_type=SessionType.MARKET_DATA)  # fmt: skip
+async def market_data(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("x", "320=i1|559=4|"))
+    await ctx.expect(client, "y")
+    client.send(client.frame("V", BOOK.format(id="book1", symbol="ETHUSDT")))
+    await ctx.expect(client, "W")
+    for _ in range(2):
+        await ctx.expect(client, "X")
+    client.send(client.frame("V", "262=book1|263=2|"))
+    await ctx.logout(client)
+
+
+# -- heartbeats, Logout, maintenance ---------------------------------------------------------------
+
+
+@scenario("heartbeat-test-request", "A TestRequest, answered with its TestReqID.", [])
+async def test_request(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("1", "112=ping|"))
+    await ctx.expect(client, "0")
+    await ctx.logout(client)
+
+
+@scenario(
+    "heartbeat-timeout",
+    "A client that goes silent (HeartBtInt 5): TestRequest, then Logout and close.",
+    [],
+)
+async def heartbeat_timeout(ctx: Context) -> None:
+    client = await ctx.logged_on(heart_bt_int=5)
+    await ctx.closed(client, timeout=20)
+
+
+@scenario("1035-logged-out",
+          "The server shuts down (SIGTERM): a message sent before answering its Logout.",
+          [-1035], action="shutdown")  # fmt: skip
+async def logged_out(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    ctx.signal(signal.SIGTERM)
+    await ctx.expect(client, "5")
+    client.send(client.frame("XLQ", "6136=late|"))
+    await ctx.expect(client, "3")
+    client.send(client.frame("5"))
+    await ctx.closed(client)
+
+
+@scenario("news-and-reconnect",
+          "Maintenance News (SIGUSR1): the client logs on a new session first, then logs the "
+          "old one out.", [], action="news", keep=(0, 1))  # fmt: skip
+async def news(ctx: Context) -> None:
+    old = await ctx.logged_on("GW1")
+    ctx.signal(signal.SIGUSR1)
+    await ctx.expect(old, "B")
+    new = await ctx.logged_on("GW2")
+    await ctx.logout(old)
+    new.send(new.frame("D", ORDER.format(id="after-news")))
+    await ctx.expect(new, "8")
+    await ctx.logout(new)
+
+
+# -- recording ------------------------------------------------------------------------------------
+
+
+async def record(item: Scenario, key: Ed25519PrivateKey, folder: Path) -> list[Path]:
+    keys = folder / "keys.json"
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    keys.write_text(json.dumps({API_KEY: public.decode()}))
+    recordings = folder / "recordings"
+    command = [
+        sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0", "--plain",
+        "--session-type", item.session_type.value, "--keys", str(keys),
+        "--record", str(recordings),
+    ]  # fmt: skip
+    if item.message_limit:
+        command += ["--message-limit", item.message_limit]
+    if item.order_limit:
+        command += ["--order-limit", item.order_limit]
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = (await process.stdout.readline()).decode()
+    context = Context(int(line.rsplit(":", 1)[1]), key, process)
+    try:
+        await asyncio.wait_for(item.drive(context), 60)
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        await process.wait()
+    return sorted(recordings.iterdir())
+
+
+def expectation(item: Scenario, records: list[captures.Record], codes: list[int]) -> Expectation:
+    actions = []
+    if item.action is not None:
+        wanted = b"\x0135=B\x01" if item.action == "news" else b"\x0135=5\x01"
+        at = next(i for i, r in enumerate(records) if r.direction == ">" and wanted in r.data)
+        do = "start_maintenance" if item.action == "news" else "logout"
+        actions.append(Action(at, do))
+    verdicts = replay.check(records, Validator())
+    invalid = {i: v.code for i, v in enumerate(verdicts) if not v.valid and v.code is not None}
+    return Expectation(
+        description=item.description, session_type=item.session_type, invalid=invalid,
+        codes=tuple(codes),
+        message_limit=Limit.parse(item.message_limit) if item.message_limit else None,
+        order_limits=(Limit.parse(item.order_limit),) if item.order_limit else None,
+        connection_attempts=item.connection_attempts, comp_ids_in_use=item.comp_ids_in_use,
+        actions=tuple(actions),
+    )  # fmt: skip
+
+
+async def make(item: Scenario, key: Ed25519PrivateKey) -> list[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        recorded = await record(item, key, Path(folder))
+        written = []
+        for number, index in enumerate(item.keep):
+            source = recorded[index]
+            records = captures.read(source)
+            codes = item.codes if number == 0 else item.extra_codes.get(number, [])
+            expected = expectation(item, records, codes) if number == 0 else Expectation(
+                description=f"{item.description} (the new session)",
+                session_type=item.session_type, codes=tuple(codes),
+            )  # fmt: skip
+            result = replay.replay_session(records, expected)
+            if result.findings:
+                raise SystemExit(f"{item.name}: the recording does not replay:\n  "
+                                 + "\n  ".join(result.findings))  # fmt: skip
+            name = item.name if len(item.keep) == 1 else f"{item.name}-{number + 1}"
+            shutil.copyfile(source, OUT / f"{name}.fixlog")
+            (OUT / f"{name}.expect.json").write_text(expected.to_json())
+            written.append(name)
+        return written
+
+
+async def main(words: list[str]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()  # a throw-away key: captures never hold a signature
+    chosen = [s for s in SCENARIOS if not words or any(word in s.name for word in words)]
+    for item in chosen:
+        names = await make(item, key)
+        print(f"recorded {', '.join(names)}", flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
