@@ -74,10 +74,9 @@ class Context:
 
     async def closed(self, client: RawClient, timeout: float = 20.0) -> None:
         """Read until the server closes the connection."""
-        with_timeout = timeout
         while True:
             try:
-                await client.receive(with_timeout)
+                await client.receive(timeout)
             except EOFError:
                 client.close()
                 return
