@@ -1,11 +1,14 @@
-"""Hypothesis strategies for FIX messages Binance accepts, for property tests and fuzzing.
+"""Hypothesis strategies for FIX messages Binance accepts and frames it rejects, for property
+tests and fuzzing.
 
 Owns generating valid messages of any message type from a dictionary: every field's value
 fits its type, enum and range; required fields are present and optional ones come and go;
 repeating groups have a count that matches their entries, start each entry with the
 delimiter, respect the entry bounds and uniqueness rules; orders populate trigger and peg
-instructions as their order type requires. Users may import it for their own tests (it needs
-``hypothesis``). It describes values only: no I/O, no sessions.
+instructions as their order type requires. ``malformed_frames`` draws from ``malformed``'s
+catalogue of wrong frames (with the code Binance answers each with), and ``chunkings`` splits
+bytes as a socket might. Users may import it for their own tests (it needs ``hypothesis``).
+It describes values only: no I/O, no sessions.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from typing import Final
 
 from hypothesis import strategies as st
 
+from fixsession import malformed
 from fixsession.dictionary import BINANCE, Dictionary, Field, FieldType, Member, MessageDef
+from fixsession.malformed import Malformed
 from fixsession.message import Message
-from fixsession.spec import UTF8_TAGS, Tag
+from fixsession.spec import UTF8_TAGS, SessionType, Tag
 
 _PRINTABLE: Final = "".join(chr(code) for code in range(0x20, 0x7F))
 _ID_CHARS: Final = string.ascii_letters + string.digits + "-_"
@@ -194,3 +199,23 @@ def messages(
     return st.sampled_from(sorted(chosen)).flatmap(
         lambda msg_type: _message(dictionary, chosen[msg_type], header)
     )
+
+
+def malformed_frames(
+    session_type: SessionType | str = SessionType.ORDER_ENTRY, kinds: Iterable[str] | None = None
+) -> st.SearchStrategy[Malformed]:
+    """Malformed frames of every kind a session type can be sent (or of ``kinds``), each
+    with the code Binance answers it with; build the bytes with ``Malformed.frame``."""
+    kind = SessionType(session_type)
+    only = sorted(kinds) if kinds is not None else None
+    return st.randoms(use_true_random=False).map(lambda rng: malformed.generate(rng, kind, only))
+
+
+def chunkings(data: bytes) -> st.SearchStrategy[list[bytes]]:
+    """``data`` cut into consecutive chunks, as reads from a socket might deliver it."""
+    if not data:
+        return st.just([])
+    return st.lists(st.integers(1, len(data) - 1), max_size=64, unique=True).map(
+        lambda cuts: [data[a:b] for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), len(data)],
+                                                strict=True)]
+    )  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "fixsession"
 CORE = [
     "spec", "catalog", "message", "errors", "framing", "dictionary", "validation", "binance",
-    "events", "state", "session", "acceptor", "replay",
+    "events", "state", "session", "acceptor", "replay", "malformed",
 ]  # fmt: skip
 FORBIDDEN = {"asyncio", "socket", "ssl", "time", "selectors", "threading", "subprocess"}
 CLOCK_CALLS = {"now", "utcnow", "today", "monotonic", "perf_counter", "time"}
