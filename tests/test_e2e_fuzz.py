@@ -1,0 +1,104 @@
+"""``fixsession fuzz`` and ``probe.fuzz`` against real acceptors on loopback: every malformed
+frame is answered with Binance's code, and the acceptor still serves afterwards."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from e2e import API_KEY, PRIVATE_KEY, Certificate, start_endpoint
+
+from fixsession import aio, malformed, probe
+from fixsession.binance import Accounts, Limit
+from fixsession.spec import SessionType
+
+ROOT = Path(__file__).resolve().parent.parent
+ROOMY = Limit(1_000_000, 10)
+
+
+@pytest.mark.parametrize("session_type", list(SessionType))
+async def test_every_kind_gets_binances_answer_over_tls(
+    certificate: Certificate, session_type: SessionType
+) -> None:
+    accounts = Accounts({API_KEY: PRIVATE_KEY.public_key()})
+    rules = accounts.rules[session_type]
+    accounts.rules[session_type] = dataclasses.replace(rules, message_limit=ROOMY)
+    server = await aio.serve(
+        "127.0.0.1", 0, accounts=accounts, session_type=session_type, tls=certificate.server()
+    )
+    assert server.address is not None
+
+    async def open_client(comp_id: str) -> probe.RawClient:
+        assert server.address is not None
+        return await probe.RawClient.open(
+            *server.address, tls=certificate.client(), server_hostname="localhost",
+            comp_id=comp_id, api_key=API_KEY, private_key=PRIVATE_KEY,
+        )  # fmt: skip
+
+    try:
+        report = await probe.fuzz(
+            open_client, count=2000, seed=5, session_type=session_type, message_limit=ROOMY
+        )
+    finally:
+        await server.close()
+    assert report.sent == report.answered == report.as_expected == 2000
+    assert set(report.outcomes) == set(malformed.kinds(session_type))
+    assert report.still_serving and report.connections == 2
+
+
+def private_key_file(folder: Path) -> Path:
+    path = folder / "private.pem"
+    path.write_bytes(
+        PRIVATE_KEY.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+async def test_the_command_against_fixsession_serve(certificate: Certificate) -> None:
+    endpoint = await start_endpoint("cli", certificate, message_limit=ROOMY)
+    try:
+        key = private_key_file(certificate.folder)
+        command = [
+            sys.executable, "-m", "fixsession", "fuzz", f"127.0.0.1:{endpoint.port}",
+            "--count", "3000", "--seed", "11", "--api-key", API_KEY, "--private-key", str(key),
+            "--cafile", str(certificate.cert_path), "--server-hostname", "localhost",
+            "--message-limit", "1000000/10", "--strict", "--format", "json",
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        report = json.loads(result.stdout)
+        assert report["sent"] == report["answered"] == report["as_expected"] == 3000
+        assert report["still_serving"] is True
+        for kind, figures in report["kinds"].items():
+            assert set(figures["outcomes"]) == {f"reject {figures['expected']}"}, kind
+    finally:
+        assert await endpoint.stop() == 0
+
+
+def test_fuzz_mistakes_get_one_line(tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "fixsession", "fuzz", *args],
+            capture_output=True, text=True, cwd=ROOT, timeout=60,
+        )  # fmt: skip
+
+    key = private_key_file(tmp_path)
+    base = ["--api-key", "k", "--private-key", str(key), "--plain"]
+    missing = run("127.0.0.1:1", "--api-key", "k", "--private-key", str(tmp_path / "no.pem"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    kinds = run("127.0.0.1:1", *base, "--kinds", "checksum,nonsense")
+    assert kinds.returncode == 2 and "unknown kinds nonsense" in kinds.stderr
+    refused = run("127.0.0.1:1", *base, "--count", "5")
+    assert refused.returncode == 2 and "fuzzing 127.0.0.1:1 failed" in refused.stderr
+    for result in (missing, kinds, refused):
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert run("127.0.0.1:1", *base, "--count", "0").returncode == 2
