@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from fixsession import __version__, binance, captures
 from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, Limit
@@ -298,6 +300,8 @@ def _replay_one(path: Path, args: argparse.Namespace) -> Outcome:
         records = captures.read(path, args.capture_format)
     except CaptureError as error:
         raise UsageError(str(error)) from None
+    if args.live is not None:
+        return _replay_live(records, args)
     expectation = _expectation(path) or Expectation()
     if args.role is not None:
         expectation = dataclasses.replace(expectation, role=args.role)
@@ -305,7 +309,52 @@ def _replay_one(path: Path, args: argparse.Namespace) -> Outcome:
     return verify(records, expectation, mode=args.mode, progress=progress)
 
 
+def _replay_live(records: list[captures.Record], args: argparse.Namespace) -> Outcome:
+    """Send the capture's client side to the acceptor at ``--live`` and compare replies."""
+    from fixsession import probe
+
+    host, port = args.live
+    key = _private_key(args.private_key)
+    tls = _client_tls(args)
+
+    async def open_client() -> probe.RawClient:
+        return await probe.RawClient.open(
+            host, port, tls=tls, server_hostname=args.server_hostname, comp_id="",
+            api_key=args.api_key, private_key=key,
+        )  # fmt: skip
+
+    try:
+        result = asyncio.run(probe.replay_live(records, open_client, pace=not args.no_pace))
+    except (OSError, ConnectionError) as error:
+        raise UsageError(f"replaying to {host}:{port} failed: {error}") from None
+    summary = f"sent to {host}:{port}, {len(result.captured)} replies compared"
+    return Outcome(not result.findings, summary, [f"live: {f}" for f in result.findings])
+
+
+def _private_key(path: str | None) -> Ed25519PrivateKey:
+    if path is None:
+        raise UsageError("--private-key PEM is needed to sign the Logon")
+    try:
+        with open(path, "rb") as handle:
+            return binance.load_private_key(handle.read())
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UsageError(f"{path}: {error}") from None
+
+
+def _client_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    if args.plain:
+        return None
+    try:
+        return ssl.create_default_context(cafile=args.cafile)
+    except (OSError, ssl.SSLError) as error:
+        raise UsageError(f"cannot load {args.cafile}: {error}") from None
+
+
 def _replay(args: argparse.Namespace, out: TextIO) -> int:
+    if args.live is not None and args.api_key is None:
+        raise UsageError("--live needs --api-key and --private-key to log on")
     paths = list(captures.iter_capture_files(args.captures))
     if not paths:
         raise UsageError("no capture files found (.fix, .txt, .log, .fixlog)")
@@ -333,24 +382,13 @@ def _fuzz(args: argparse.Namespace, out: TextIO) -> int:
 
     host, port = args.target
     session_type = SessionType(args.session_type)
-    try:
-        with open(args.private_key, "rb") as handle:
-            key = binance.load_private_key(handle.read())
-    except OSError as error:
-        raise UsageError(f"cannot read {args.private_key}: {error.strerror or error}") from None
-    except ValueError as error:
-        raise UsageError(f"{args.private_key}: {error}") from None
+    key = _private_key(args.private_key)
     known = malformed.kinds(session_type)
     kinds = args.kinds.split(",") if args.kinds else None
     unknown = sorted(set(kinds or ()) - set(known))
     if unknown:
         raise UsageError(f"unknown kinds {', '.join(unknown)}; {session_type}: {', '.join(known)}")
-    tls: ssl.SSLContext | None = None
-    if not args.plain:
-        try:
-            tls = ssl.create_default_context(cafile=args.cafile)
-        except (OSError, ssl.SSLError) as error:
-            raise UsageError(f"cannot load {args.cafile}: {error}") from None
+    tls = _client_tls(args)
 
     async def open_client(comp_id: str) -> probe.RawClient:
         return await probe.RawClient.open(
@@ -597,6 +635,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json"), default="text", help="text lines or JSON objects"
     )
     replay.add_argument("-q", "--quiet", action="store_true", help="print only failures")
+    live = replay.add_argument_group(
+        "live mode",
+        "send each capture's client side to an acceptor and compare its replies with the "
+        "captured ones (SendingTime made current, the Logon signed again with your key)",
+    )
+    live.add_argument("--live", type=_listen_address, metavar="HOST:PORT", help="the acceptor")
+    live.add_argument("--api-key", help="the Logon's Username(553)")
+    live.add_argument("--private-key", metavar="PEM", help="the API key's Ed25519 private key")
+    live.add_argument("--plain", action="store_true", help="plain TCP instead of TLS")
+    live.add_argument("--cafile", metavar="PEM", help="trust this CA (default: the system's)")
+    live.add_argument("--server-hostname", metavar="NAME", help="TLS name to expect and send")
+    live.add_argument(
+        "--no-pace", action="store_true", help="send at once instead of at the captured pace"
+    )
     replay.set_defaults(run=_replay)
 
     fuzz = commands.add_parser(

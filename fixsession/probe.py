@@ -28,7 +28,7 @@ from fixsession.captures import RECEIVED, SENT, Record, with_directions, with_ti
 from fixsession.framing import Framer, Garbled
 from fixsession.malformed import Malformed, generate
 from fixsession.message import Message, byte_sum
-from fixsession.replay import compare_streams, infer_role
+from fixsession.replay import IGNORED, VENUE_IDS, compare, compare_streams, infer_role
 from fixsession.spec import SessionType, Tag
 
 Item = bytes | Garbled
@@ -200,12 +200,14 @@ async def replay_live(
     *,
     reply_timeout: float = 5.0,
     pace: bool = True,
+    ignored: frozenset[int] = IGNORED | VENUE_IDS,
 ) -> LiveReplay:
     """Send a capture's client side to an acceptor and compare its replies.
 
     Client frames go out at the captured pace (``pace``) with SendingTime made current and
     Logons signed again; after each, the replies the capture shows before the next client
-    frame are awaited (at most ``reply_timeout`` each) and compared field by field.
+    frame are awaited (at most ``reply_timeout`` each) and compared field by field, ignoring
+    ``ignored`` (by default what any replay ignores, and the IDs the acceptor assigns).
     """
     records = with_times(with_directions(records))
     client_side = SENT if infer_role(records) == "initiator" else RECEIVED
@@ -237,7 +239,7 @@ async def replay_live(
                 replies.append(item if isinstance(item, bytes) else b"")
     finally:
         client.close()
-    findings = compare_streams(captured_replies, replies, "reply")
+    findings = compare_streams(captured_replies, replies, "reply", ignored=ignored)
     return LiveReplay(captured_replies, replies, findings)
 
 
@@ -517,3 +519,110 @@ async def _still_serving(client: RawClient, pacer: _Pacer, timeout: float) -> bo
         return False
     finally:
         client.close()
+
+
+# -- a scripted acceptor -------------------------------------------------------------------------
+
+
+class ScriptedAcceptor:
+    """Plays the acceptor's side of a capture to whatever connects, and compares what the
+    client sends with the capture's client side: a gateway's test without an exchange.
+
+    The client's frames are compared field by field, ignoring what legitimately differs
+    (SendingTime, the signature, the API key, BodyLength, CheckSum, venue IDs); the
+    acceptor's frames go out with SendingTime made current and TargetCompID set to the
+    client's SenderCompID. Heartbeats the client sends on its own timer are skipped. The
+    Logon's signature is not verified: this is a script, not an exchange.
+    """
+
+    def __init__(
+        self,
+        records: Sequence[Record],
+        *,
+        ignored: frozenset[int] = IGNORED | VENUE_IDS | {Tag.USERNAME},
+        reply_timeout: float = 10.0,
+    ) -> None:
+        records = with_times(with_directions(records))
+        self.client_side = SENT if infer_role(records) == "initiator" else RECEIVED
+        self.records = records
+        self.ignored = ignored
+        self.reply_timeout = reply_timeout
+        self.findings: list[str] = []
+        self.received: list[bytes] = []
+        self._server: asyncio.Server | None = None
+        self._done = asyncio.Event()
+        self.address: tuple[str, int] | None = None
+
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> tuple[str, int]:
+        self._server = await asyncio.start_server(self._handle, host, port, ssl=tls)
+        bound = self._server.sockets[0].getsockname()
+        self.address = (str(bound[0]), int(bound[1]))
+        return self.address
+
+    async def finish(self, timeout: float = 10.0) -> list[str]:
+        """Wait for the script to end (the capture played out, or the client gone); the
+        findings. Stops listening."""
+        try:
+            await asyncio.wait_for(self._done.wait(), timeout)
+        except TimeoutError:
+            self.findings.append(f"the script did not finish within {timeout:g} s")
+        if self._server is not None:
+            self._server.close()
+        return self.findings
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = RawClient(reader, writer, comp_id="SPOT")
+        client_id = ""
+        expected = [r for r in self.records if r.direction == self.client_side]
+        position = 0
+        try:
+            for record in self.records:
+                if record.direction != self.client_side:
+                    writer.write(_as_acceptor(record.data, client_id, time.time()))
+                    await writer.drain()
+                    continue
+                data = await self._next_from_client(peer, record.data)
+                if data is None:
+                    self.findings.append(
+                        f"client message {position} was captured but not sent "
+                        f"({len(expected)} captured, {position} sent)"
+                    )
+                    break
+                self.received.append(data)
+                client_id = client_id or (Message.decode(data).get(Tag.SENDER_COMP_ID) or "")
+                difference = compare(record.data, data, self.ignored)
+                if difference is not None and len(self.findings) < 10:
+                    self.findings.append(f"client message {position}: {difference}")
+                position += 1
+        except (ConnectionError, ssl.SSLError, ValueError) as error:
+            self.findings.append(f"the connection failed: {error}")
+        finally:
+            writer.close()
+            self._done.set()
+
+    async def _next_from_client(self, peer: RawClient, captured: bytes) -> bytes | None:
+        heartbeat = b"\x0135=0\x01"
+        while True:
+            try:
+                item = await peer.receive(self.reply_timeout)
+            except (EOFError, TimeoutError):
+                return None
+            data = item if isinstance(item, bytes) else b""
+            if heartbeat in data and b"\x01112=" not in data and heartbeat not in captured:
+                continue  # the client's own heartbeat timer
+            return data
+
+
+def _as_acceptor(frame: bytes, client_id: str, now: float) -> bytes:
+    """A captured acceptor frame made current: SendingTime now, TargetCompID the client's."""
+    items = Framer().feed(frame)
+    if len(items) != 1 or items[0] != frame:
+        return frame
+    message = Message.decode(frame)
+    sending_time = binance.format_sending_time(now, 6)
+    return message.replace(
+        [(Tag.SENDING_TIME, sending_time)]
+        + ([(Tag.TARGET_COMP_ID, client_id)] if client_id else [])
+    ).encode()

@@ -37,6 +37,9 @@ IGNORED: Final = frozenset(
 )  # fmt: skip
 """Fields whose values legitimately differ between a recording and its replay."""
 
+VENUE_IDS: Final = frozenset({Tag.EXEC_ID, Tag.ORDER_ID, Tag.LIST_ID})
+"""IDs an acceptor assigns, which differ when a capture is replayed to a live one."""
+
 _ADMIN: Final = frozenset({MsgType.LOGON, MsgType.HEARTBEAT, MsgType.TEST_REQUEST, MsgType.LOGOUT})
 _MAX_TICKS: Final = 100_000  # timers run between two records, at most
 
@@ -268,12 +271,16 @@ def compare(captured: bytes, replayed: bytes, ignored: frozenset[int] = IGNORED)
 
 
 def compare_streams(
-    captured: Sequence[Record], replayed: Sequence[bytes], side: str, limit: int = 10
+    captured: Sequence[Record],
+    replayed: Sequence[bytes],
+    side: str,
+    limit: int = 10,
+    ignored: frozenset[int] = IGNORED,
 ) -> list[str]:
     """Findings for two message sequences compared in order (at most ``limit``)."""
     findings = []
     for index, (record, data) in enumerate(zip(captured, replayed, strict=False)):
-        difference = compare(record.data, data)
+        difference = compare(record.data, data, ignored)
         if difference is not None:
             findings.append(f"{side} message {index} ({_describe(record.data)}): {difference}")
             if len(findings) >= limit:

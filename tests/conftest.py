@@ -19,6 +19,8 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["pytester"]
+
 SHARED = Path(os.environ.get("FIXSESSION_SHARED", ROOT.parent / "shared")) / "binance"
 
 

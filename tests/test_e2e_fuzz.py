@@ -102,3 +102,33 @@ def test_fuzz_mistakes_get_one_line(tmp_path: Path) -> None:
     for result in (missing, kinds, refused):
         assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
     assert run("127.0.0.1:1", *base, "--count", "0").returncode == 2
+
+
+async def test_live_replay_of_captures_against_fixsession_serve(
+    certificate: Certificate, tmp_path: Path
+) -> None:
+    endpoint = await start_endpoint("cli", certificate)
+    key = private_key_file(tmp_path)
+    corrupted = tmp_path / "corrupted.fixlog"
+    text = (ROOT / "captures" / "sessions" / "1171-tag-appears-more-than-once.fixlog").read_text()
+    corrupted.write_text(text.replace("appears more than once", "appears more than twice"))
+
+    def replay(*captures: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "fixsession", "replay", *map(str, captures),
+             "--live", f"127.0.0.1:{endpoint.port}", "--api-key", API_KEY,
+             "--private-key", str(key), "--cafile", str(certificate.cert_path),
+             "--server-hostname", "localhost", "--no-pace"],
+            capture_output=True, text=True, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+
+    try:
+        sessions = ROOT / "captures" / "sessions"
+        good = replay(sessions / "order-entry.fixlog", sessions / "1177-garbled-message.fixlog")
+        assert good.returncode == 0, good.stdout + good.stderr
+        assert "2 captures: 2 passed, 0 failed" in good.stdout
+        bad = replay(corrupted)
+        assert bad.returncode == 1
+        assert "reply message 1 (3 #2): field 58 (TEXT): captured" in bad.stdout
+    finally:
+        assert await endpoint.stop() == 0

@@ -1,0 +1,178 @@
+"""pytest fixtures for a gateway's own tests: a Binance-compatible venue on loopback, a
+logged-on client, captures replayed against the code under test. Loaded by pytest through
+the ``pytest11`` entry point; needs ``pytest-asyncio``.
+
+- ``fix_venue``: an acceptor (``aio.Server``) listening on 127.0.0.1 for order entry, drop
+  copy and market data, over TLS with a throw-away certificate, with a fresh Ed25519 API key
+  registered. ``fix_venue.connect(...)`` logs a client on; ``host``, ``port(session_type)``,
+  ``api_key``, ``private_key``, ``private_key_pem`` and ``client_tls`` are there for a gateway
+  that connects by itself.
+- ``fix_client``: a logged-on order-entry ``aio.Client`` on ``fix_venue`` (logged out after).
+- ``fix_scripted_acceptor``: ``await fix_scripted_acceptor(CAPTURE)`` listens on loopback and
+  plays the capture's acceptor side to whatever connects; ``await acceptor.verify()`` raises
+  ``AssertionError`` with a diff if the client did not send what the capture's client sent.
+- ``assert_capture_replays(CAPTURE)``: replays a capture (check and session modes, with its
+  sidecar) and raises ``AssertionError`` with the findings.
+
+Owns wiring fixsession into pytest; nothing here is a FIX rule.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable
+from os import PathLike
+from typing import Any, TypeVar, cast
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from fixsession import aio, captures, probe, replay
+from fixsession.binance import Accounts
+from fixsession.spec import SessionType
+
+
+def _needs_pytest_asyncio(function: Any) -> Any:
+    def needs_pytest_asyncio(*args: Any, **kwargs: Any) -> Any:
+        pytest.fail("fixsession's fixtures need pytest-asyncio (pip install pytest-asyncio)")
+
+    needs_pytest_asyncio.__name__ = function.__name__
+    return pytest.fixture(needs_pytest_asyncio)
+
+
+try:
+    from pytest_asyncio import fixture as _async_fixture
+except ImportError:  # pragma: no cover -- the async fixtures then say what they need
+    _async_fixture = _needs_pytest_asyncio  # type: ignore[assignment]
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def async_fixture(function: _Function) -> _Function:
+    """pytest-asyncio's fixture decorator (in strict mode too), typed."""
+    return cast(_Function, _async_fixture(function))
+
+
+API_KEY = "fixsession-test-key"
+
+
+class Venue:
+    """The running test venue: where it listens and how to log on to it."""
+
+    def __init__(self, server: aio.Server, private_key: Ed25519PrivateKey, cert: bytes) -> None:
+        self.server = server
+        self.api_key = API_KEY
+        self.private_key = private_key
+        self.certificate_pem = cert
+        self.host = "127.0.0.1"
+
+    @property
+    def private_key_pem(self) -> bytes:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    @property
+    def client_tls(self) -> ssl.SSLContext:
+        """A client TLS context that trusts the venue's certificate (name: localhost)."""
+        return aio.client_tls(self.certificate_pem)
+
+    def port(self, session_type: SessionType | str = SessionType.ORDER_ENTRY) -> int:
+        return self.server.addresses[SessionType(session_type)][1]
+
+    def connect(
+        self,
+        session_type: SessionType | str = SessionType.ORDER_ENTRY,
+        sender_comp_id: str | None = None,
+        **options: Any,
+    ) -> Any:
+        """``aio.connect`` to this venue: await it, or use it as ``async with``."""
+        return aio.connect(
+            self.host, self.port(session_type), api_key=self.api_key,
+            private_key=self.private_key, sender_comp_id=sender_comp_id,
+            session_type=session_type, tls=self.client_tls, server_hostname="localhost",
+            **options,
+        )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def fix_certificate() -> tuple[bytes, bytes]:
+    """A throw-away TLS certificate for localhost and 127.0.0.1, and its key (PEM)."""
+    return aio.self_signed_certificate()
+
+
+@async_fixture
+async def fix_venue(fix_certificate: tuple[bytes, bytes]) -> AsyncIterator[Venue]:
+    """A Binance-compatible venue on loopback for one test (see the module docstring)."""
+    cert, key = fix_certificate
+    private_key = Ed25519PrivateKey.generate()
+    server = aio.Server(
+        accounts=Accounts({API_KEY: private_key.public_key()}), tls=aio.server_tls(cert, key)
+    )
+    for session_type in SessionType:
+        await server.start("127.0.0.1", 0, session_type)
+    try:
+        yield Venue(server, private_key, cert)
+    finally:
+        await server.close()
+
+
+@async_fixture
+async def fix_client(fix_venue: Venue) -> AsyncIterator[aio.Client]:
+    """A logged-on order-entry client of ``fix_venue``."""
+    client: aio.Client = await fix_venue.connect(sender_comp_id="TESTGW")
+    try:
+        yield client
+    finally:
+        await client.logout()
+
+
+class ScriptedAcceptor:
+    """A running ``probe.ScriptedAcceptor``: connect a gateway to ``host``/``port`` (TLS with
+    ``client_tls``), then ``await verify()``."""
+
+    def __init__(self, script: probe.ScriptedAcceptor, cert: bytes) -> None:
+        self.script = script
+        assert script.address is not None
+        self.host, self.port = script.address
+        self.client_tls = aio.client_tls(cert)
+
+    async def verify(self, timeout: float = 10.0) -> None:
+        findings = await self.script.finish(timeout)
+        if findings:
+            raise AssertionError("the client did not do what the capture did:\n  "
+                                 + "\n  ".join(findings))  # fmt: skip
+
+
+@async_fixture
+async def fix_scripted_acceptor(
+    fix_certificate: tuple[bytes, bytes],
+) -> AsyncIterator[Callable[[str | PathLike[str]], Awaitable[ScriptedAcceptor]]]:
+    """``await fix_scripted_acceptor(CAPTURE)``: the capture's acceptor side, played to the
+    gateway under test."""
+    cert, key = fix_certificate
+    started: list[probe.ScriptedAcceptor] = []
+
+    async def start(path: str | PathLike[str]) -> ScriptedAcceptor:
+        script = probe.ScriptedAcceptor(captures.read(path))
+        await script.start("127.0.0.1", 0, aio.server_tls(cert, key))
+        started.append(script)
+        return ScriptedAcceptor(script, cert)
+
+    try:
+        yield start
+    finally:
+        for script in started:
+            await script.finish(0.1)
+
+
+def assert_capture_replays(path: str | PathLike[str], mode: str = "auto") -> None:
+    """Replay a capture as ``fixsession replay`` does; ``AssertionError`` with the findings."""
+    sidecar = captures.read_sidecar(path)
+    expectation = replay.Expectation.from_json(sidecar) if sidecar else None
+    outcome = replay.verify(captures.read(path), expectation, mode=mode)
+    if not outcome.passed:
+        raise AssertionError(f"{path} does not replay:\n  " + "\n  ".join(outcome.findings))

@@ -1,0 +1,73 @@
+"""The pytest plugin as a gateway's test suite uses it: installed through the ``pytest11``
+entry point, with no set-up in the user's project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CAPTURE = ROOT / "captures" / "sessions" / "order-entry.fixlog"
+
+GATEWAY_TESTS = f"""
+import pytest
+from fixsession import Message, errors
+from fixsession.pytest_plugin import assert_capture_replays
+import fixsession
+
+CAPTURE = {str(CAPTURE)!r}
+ORDER = [(38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1")]
+
+
+@pytest.mark.asyncio
+async def test_orders_through_the_venue(fix_client):
+    report = await fix_client.request(Message("D", [(11, "o1"), *ORDER]))
+    assert report[39] == "0"
+    with pytest.raises(errors.CancelRejected):
+        await fix_client.request(Message("F", [(11, "c1"), (41, "nope"), (55, "BTCUSDT")]))
+
+
+@pytest.mark.asyncio
+async def test_market_data_on_the_same_venue(fix_venue):
+    async with fix_venue.connect("market-data", sender_comp_id="MD1") as client:
+        listed = await client.request(Message("x", [(320, "i1"), (559, "4")]))
+        assert "BTCUSDT" in listed.get_all(55)
+
+
+@pytest.mark.asyncio
+async def test_a_gateway_against_a_scripted_capture(fix_scripted_acceptor, fix_venue):
+    acceptor = await fix_scripted_acceptor(CAPTURE)
+    async with fixsession.connect(
+        acceptor.host, acceptor.port, api_key="any", private_key=fix_venue.private_key,
+        sender_comp_id="GW1", tls=acceptor.client_tls, server_hostname="localhost",
+    ) as gateway:
+        await gateway.request(Message("D", [(11, "o1"), *ORDER]))
+        await gateway.request(Message("F", [(11, "c1"), (41, "o1"), (55, "BTCUSDT")]))
+        await gateway.request(Message("XLQ", [(6136, "q1")]))
+    await acceptor.verify()
+
+
+@pytest.mark.asyncio
+async def test_a_gateway_that_strays_from_the_capture(fix_scripted_acceptor, fix_venue):
+    acceptor = await fix_scripted_acceptor(CAPTURE)
+    async with fixsession.connect(
+        acceptor.host, acceptor.port, api_key="any", private_key=fix_venue.private_key,
+        sender_comp_id="GW1", tls=acceptor.client_tls, server_hostname="localhost",
+    ) as gateway:
+        await gateway.request(Message("D", [(11, "o1"), *ORDER[:-2], (55, "ETHUSDT"), (59, "1")]))
+    wanted = "client message 1: field 55 \\(SYMBOL\\): captured 'BTCUSDT', replayed 'ETHUSDT'"
+    with pytest.raises(AssertionError, match=wanted):
+        await acceptor.verify()
+
+
+def test_a_pinned_capture_replays():
+    assert_capture_replays(CAPTURE)
+"""
+
+
+def test_the_plugin_serves_a_gateways_test_suite(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(test_gateway=GATEWAY_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=5)
