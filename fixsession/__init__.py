@@ -13,8 +13,16 @@ Modules, in import order (each imports only from those above it):
 - ``events``, ``state``: what a session reports, and its transition table
 - ``session``: the sans-I/O Initiator and Acceptor
 - ``acceptor``: the sans-I/O Exchange behind the local acceptor (orders, market data)
+- ``malformed``: malformed frames of every kind, with Binance's answer to each
+- ``replay``: checking captures and replaying their sessions (sans-I/O)
+
+The shell, which does I/O:
+
+- ``captures``: capture files in four formats, and recording
 - ``aio``: the asyncio transport: ``connect`` for gateways, ``serve`` for the acceptor
+- ``probe``: raw connections, live replay, fuzzing, a scripted acceptor
 - ``strategies``: hypothesis strategies (needs hypothesis)
+- ``pytest_plugin``: fixtures for a gateway's tests (loaded by pytest)
 - ``demo``, ``cli``: the ``fixsession`` command
 
 ``connect``, ``serve``, ``Client``, ``Server`` and ``ReconnectPolicy`` are imported from

@@ -1,4 +1,4 @@
-"""The ``fixsession`` command line: ``check`` and ``decode`` captures, ``serve``, ``demo``.
+"""The ``fixsession`` command line: check, decode, serve, replay, fuzz, keygen, demo.
 
 Owns argument parsing, reading files or stdin in chunks, printing verdicts as text or JSON,
 and running the acceptor server until a signal. Every FIX rule lives in the library; this
@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import os
 import signal
 import ssl
 import sys
@@ -455,6 +456,36 @@ def _print_fuzz(report: Any, target: str, session_type: SessionType, out: TextIO
     )
 
 
+def _keygen(args: argparse.Namespace, out: TextIO) -> int:
+    """A fresh Ed25519 key: DIR/private.pem (readable by you only) and DIR/keys.json."""
+    from cryptography.hazmat.primitives import serialization
+
+    folder = Path(args.folder)
+    private_path, keys_path = folder / "private.pem", folder / "keys.json"
+    if private_path.exists() and not args.force:
+        raise UsageError(f"{private_path} exists; --force replaces it")
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )  # fmt: skip
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        private_path.unlink(missing_ok=True)
+        descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+        keys_path.write_text(json.dumps({args.api_key: public.decode()}, indent=2) + "\n")
+    except OSError as error:
+        raise UsageError(f"cannot write in {folder}: {error.strerror or error}") from None
+    print(f"wrote {private_path} (the private key: keep it to yourself)", file=out)
+    print(f"wrote {keys_path} (API key {args.api_key!r} -> its public key, for serve)", file=out)
+    return 0
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from fixsession import demo
 
@@ -696,6 +727,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json"), default="text", help="a table or one JSON object"
     )
     fuzz.set_defaults(run=_fuzz)
+
+    keygen = commands.add_parser(
+        "keygen",
+        help="make an Ed25519 API key for serve, fuzz and replay --live",
+        description=(
+            "Write a fresh Ed25519 key pair: DIR/private.pem (PKCS#8, mode 0600, for the "
+            "client's --private-key) and DIR/keys.json (the API key mapped to its public key, "
+            "for serve --keys). The key itself is never printed."
+        ),
+    )
+    keygen.add_argument("folder", metavar="DIR", help="where to write the two files")
+    keygen.add_argument("--api-key", default="test-api-key", help="the API key's name")
+    keygen.add_argument("--force", action="store_true", help="replace an existing key")
+    keygen.set_defaults(run=_keygen)
 
     demo = commands.add_parser(
         "demo",

@@ -152,3 +152,21 @@ def test_certificate_files_work_with_serve(certificate: Certificate, keys: Path)
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
     assert process.stdout.read() == ""  # exactly one line
+
+
+def test_keygen_writes_a_private_key_only_you_can_read_and_the_keys_file(tmp_path: Path) -> None:
+    folder = tmp_path / "keys"
+    result = run("keygen", str(folder), "--api-key", "mine")
+    assert result.returncode == 0, result.stderr
+    private, keys = folder / "private.pem", folder / "keys.json"
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert "PRIVATE KEY" not in result.stdout and "PRIVATE KEY" in private.read_text()
+    from fixsession import binance
+
+    key = binance.load_private_key(private.read_bytes())
+    public = binance.load_public_key(json.loads(keys.read_text())["mine"])
+    signature = binance.sign_logon(key, "A", "SPOT", 1, "20260101-00:00:00.000")
+    assert binance.verify_logon(public, signature, "A", "SPOT", 1, "20260101-00:00:00.000")
+    again = run("keygen", str(folder))
+    assert again.returncode == 2 and "exists; --force replaces it" in again.stderr
+    assert run("keygen", str(folder), "--force").returncode == 0
