@@ -321,11 +321,7 @@ class Exchange:
         self._report(session, report, now)
 
     def _cancel_reject(self, message: Message) -> Message:
-        fields = [(Tag.CL_ORD_ID, message[Tag.CL_ORD_ID])]
-        for tag in (Tag.ORIG_CL_ORD_ID, Tag.ORDER_ID):
-            value = message.get(tag)
-            if value is not None:
-                fields.append((tag, value))
+        fields = _echoed(message)
         fields += [
             (Tag.SYMBOL, message[Tag.SYMBOL]), (Tag.CXL_REJ_RESPONSE_TO, "1"),
             (Tag.ERROR_CODE, str(errors.CancelRejected.code)), (Tag.TEXT, "Unknown order sent."),
@@ -361,11 +357,7 @@ class Exchange:
         elif quantity == Decimal(order.quantity):
             text = "The requested action would change no state; rejecting."
         if text is not None or order is None:
-            fields = [(Tag.CL_ORD_ID, message[Tag.CL_ORD_ID])]
-            for tag in (Tag.ORIG_CL_ORD_ID, Tag.ORDER_ID):
-                value = message.get(tag)
-                if value is not None:
-                    fields.append((tag, value))
+            fields = _echoed(message)
             fields += [
                 (Tag.SYMBOL, message[Tag.SYMBOL]), (Tag.ORDER_QTY, message[Tag.ORDER_QTY]),
                 (Tag.ERROR_CODE, str(errors.OrderAmendRejected.code)), (Tag.TEXT, text or ""),
@@ -567,6 +559,16 @@ def _send(session: Acceptor, message: Message, now: float) -> None:
     """Send if the session is still logged on (a closing session takes nothing more)."""
     if session.state is State.ACTIVE:
         session.send(message, now)
+
+
+def _echoed(message: Message) -> list[tuple[int, str]]:
+    """A reject's first fields: the request's ClOrdID, and OrigClOrdID and OrderID if given."""
+    fields: list[tuple[int, str]] = [(Tag.CL_ORD_ID, message[Tag.CL_ORD_ID])]
+    for tag in (Tag.ORIG_CL_ORD_ID, Tag.ORDER_ID):
+        value = message.get(tag)
+        if value is not None:
+            fields.append((tag, value))
+    return fields
 
 
 def _interval(seconds: float) -> tuple[str, str]:

@@ -492,6 +492,17 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return asyncio.run(demo.run(out))
 
 
+def _add_logon_arguments(parser: Any, *, required: bool) -> None:
+    """How a raw client reaches and logs on to an acceptor (fuzz, replay --live)."""
+    parser.add_argument("--api-key", required=required, help="the Logon's Username(553)")
+    parser.add_argument(
+        "--private-key", required=required, metavar="PEM", help="the API key's Ed25519 key"
+    )
+    parser.add_argument("--plain", action="store_true", help="plain TCP instead of TLS")
+    parser.add_argument("--cafile", metavar="PEM", help="trust this CA (default: the system's)")
+    parser.add_argument("--server-hostname", metavar="NAME", help="TLS name to expect and send")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fixsession",
@@ -672,11 +683,7 @@ def build_parser() -> argparse.ArgumentParser:
         "captured ones (SendingTime made current, the Logon signed again with your key)",
     )
     live.add_argument("--live", type=_listen_address, metavar="HOST:PORT", help="the acceptor")
-    live.add_argument("--api-key", help="the Logon's Username(553)")
-    live.add_argument("--private-key", metavar="PEM", help="the API key's Ed25519 private key")
-    live.add_argument("--plain", action="store_true", help="plain TCP instead of TLS")
-    live.add_argument("--cafile", metavar="PEM", help="trust this CA (default: the system's)")
-    live.add_argument("--server-hostname", metavar="NAME", help="TLS name to expect and send")
+    _add_logon_arguments(live, required=False)
     live.add_argument(
         "--no-pace", action="store_true", help="send at once instead of at the captured pace"
     )
@@ -700,19 +707,13 @@ def build_parser() -> argparse.ArgumentParser:
     fuzz.add_argument("target", type=_listen_address, metavar="HOST:PORT")
     fuzz.add_argument("--count", type=_positive, default=1000, help="frames to send (1000)")
     fuzz.add_argument("--seed", type=int, default=0, help="the same seed sends the same frames")
-    fuzz.add_argument("--api-key", required=True, help="the Logon's Username(553)")
-    fuzz.add_argument(
-        "--private-key", required=True, metavar="PEM", help="the API key's Ed25519 private key"
-    )
+    _add_logon_arguments(fuzz, required=True)
     fuzz.add_argument(
         "--session-type",
         choices=[kind.value for kind in SessionType],
         default=SessionType.ORDER_ENTRY.value,
         help="the acceptor's session type (order-entry)",
     )
-    fuzz.add_argument("--plain", action="store_true", help="plain TCP instead of TLS")
-    fuzz.add_argument("--cafile", metavar="PEM", help="trust this CA (default: the system's)")
-    fuzz.add_argument("--server-hostname", metavar="NAME", help="TLS name to expect and send")
     fuzz.add_argument(
         "--message-limit",
         type=_limit,

@@ -17,13 +17,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from helpers import wrap
 
 from fixsession import aio, binance
 from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, Limit
-from fixsession.framing import Framer, Garbled
 from fixsession.message import Message
+from fixsession.probe import RawClient
 from fixsession.spec import SessionType
 
 API_KEY = "e2e-api-key"
@@ -166,79 +165,40 @@ def _with_limit(rules: binance.SessionRules, limit: Limit) -> binance.SessionRul
 
 
 class Wire:
-    """A FIX client with no rules of its own: it sends exactly what a test asks for."""
+    """A FIX client with no rules of its own (``probe.RawClient``), with the test's key:
+    it sends exactly what a test asks for and reads back messages."""
 
     def __init__(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, comp_id: str
     ) -> None:
-        self.reader = reader
+        self.raw = RawClient(
+            reader, writer, comp_id=comp_id, api_key=API_KEY, private_key=PRIVATE_KEY
+        )
         self.writer = writer
-        self.comp_id = comp_id
-        self.seq = 1
-        self._framer = Framer()
-        self._items: list[bytes | Garbled] = []
 
-    def frame(
-        self,
-        msg_type: str,
-        body: str = "",
-        *,
-        seq: int | None = None,
-        comp_id: str | None = None,
-        sending_time: str | None = None,
-    ) -> bytes:
+    @property
+    def seq(self) -> int:
+        return self.raw.seq
+
+    def frame(self, msg_type: str, body: str = "", **options: object) -> bytes:
         """A frame with the header filled in ('|' in ``body`` stands for SOH); uses up a
         MsgSeqNum unless ``seq`` is given."""
-        if seq is None:
-            seq, self.seq = self.seq, self.seq + 1
-        sending_time = sending_time or binance.format_sending_time(time.time(), 3)
-        head = f"35={msg_type}|34={seq}|49={comp_id or self.comp_id}|52={sending_time}|56=SPOT|"
-        return wrap((head + body).replace("|", "\x01").encode())
+        return self.raw.frame(msg_type, body, **options)  # type: ignore[arg-type]
 
     def send(self, msg_type: str, body: str = "", **options: object) -> None:
-        self.writer.write(self.frame(msg_type, body, **options))  # type: ignore[arg-type]
+        self.raw.send(self.frame(msg_type, body, **options))
 
-    def logon_frame(
-        self,
-        *,
-        key: Ed25519PrivateKey = PRIVATE_KEY,
-        api_key: str = API_KEY,
-        sending_time: str | None = None,
-        heart_bt_int: int = 30,
-        reset: str = "Y",
-        extra: str = "",
-    ) -> bytes:
-        seq, self.seq = self.seq, self.seq + 1
-        sending_time = sending_time or binance.format_sending_time(time.time(), 3)
-        signature = binance.sign_logon(key, self.comp_id, "SPOT", seq, sending_time)
-        body = (
-            f"95={len(signature)}|96={signature}|98=0|108={heart_bt_int}|141={reset}|"
-            f"553={api_key}|25035=2|{extra}"
-        )
-        return self.frame("A", body, seq=seq, sending_time=sending_time)
+    def logon_frame(self, **options: object) -> bytes:
+        return self.raw.logon_frame(**options)  # type: ignore[arg-type]
 
     async def logon(self, **options: object) -> Message:
         """Send a signed Logon; the answer."""
-        self.writer.write(self.logon_frame(**options))  # type: ignore[arg-type]
+        self.raw.send(self.logon_frame(**options))
         return await self.receive()
 
     async def receive(self, timeout: float = 10.0) -> Message:
-        """The next message (heartbeats included); AssertionError on a garbled one."""
-        item = await self.receive_item(timeout)
-        assert isinstance(item, bytes), item
-        return Message.decode(item)
-
-    async def receive_item(self, timeout: float = 10.0) -> bytes | Garbled:
-        async with asyncio.timeout(timeout):
-            while not self._items:
-                data = await self.reader.read(65536)
-                if not data:
-                    self._items += self._framer.close()
-                    if not self._items:
-                        raise EOFError("the acceptor closed the connection")
-                    break
-                self._items += self._framer.feed(data)
-        return self._items.pop(0)
+        """The next message (heartbeats included); ValueError on a garbled one."""
+        return await self.raw.receive_message(timeout)
 
     async def expect(self, msg_type: str, timeout: float = 10.0) -> Message:
         """The next message of ``msg_type``, skipping heartbeats and market-data updates."""
@@ -259,7 +219,7 @@ class Wire:
                     return messages
 
     def close(self) -> None:
-        self.writer.close()
+        self.raw.close()
 
 
 def text(message: Message) -> str:
