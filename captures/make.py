@@ -14,6 +14,7 @@ recording does not show its declared codes fails the run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -31,8 +32,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 ROOT: Final = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixsession import captures, replay  # noqa: E402
+import fixsession  # noqa: E402
+from fixsession import captures, errors, replay  # noqa: E402
 from fixsession.binance import Limit  # noqa: E402
+from fixsession.message import Message  # noqa: E402
 from fixsession.probe import RawClient  # noqa: E402
 from fixsession.replay import Action, Expectation  # noqa: E402
 from fixsession.spec import SessionType  # noqa: E402
@@ -47,10 +50,20 @@ BOOK: Final = "262={id}|263=1|264=5|146=1|55={symbol}|267=2|269=0|269=1|"
 class Context:
     """One scenario's server and the raw clients that talk to it."""
 
-    def __init__(self, port: int, key: Ed25519PrivateKey, process: asyncio.subprocess.Process):
+    def __init__(
+        self, port: int, key: Ed25519PrivateKey, process: asyncio.subprocess.Process, folder: Path
+    ) -> None:
         self.port = port
         self.key = key
         self.process = process
+        self.client_recordings = folder / "client-recordings"
+
+    def gateway(self, comp_id: str = "GW1", **options: object) -> Any:
+        """A fixsession client (an initiator) that records its own side of the session."""
+        return fixsession.connect(
+            "127.0.0.1", self.port, api_key=API_KEY, private_key=self.key,
+            sender_comp_id=comp_id, tls=False, record=self.client_recordings, **options,
+        )  # fmt: skip
 
     async def connect(self, comp_id: str = "GW1") -> RawClient:
         return await RawClient.open(
@@ -105,6 +118,7 @@ class Scenario:
     comp_ids_in_use: tuple[str, ...] = ()
     keep: tuple[int, ...] = (-1,)  # which recorded connections make the captures
     action: str | None = None  # what the server did of its own accord: "news" or "shutdown"
+    recorded_by: str = "server"  # or "client": the gateway's own recording (initiator role)
     extra_codes: dict[int, list[int]] = field(default_factory=dict)  # codes of other kept ones
 
 
@@ -464,6 +478,21 @@ async def news(ctx: Context) -> None:
     await ctx.logout(new)
 
 
+# -- recorded by the gateway (fixsession's client: the initiator's side) -------------------------
+
+
+@scenario("client-order-entry",
+          "A fixsession gateway's own recording: an order, a cancel of an unknown order "
+          "(CancelRejected), a LimitQuery, Logout.", [], recorded_by="client")  # fmt: skip
+async def client_order_entry(ctx: Context) -> None:
+    async with ctx.gateway() as gateway:
+        await gateway.request(Message("D", [(11, "o1"), (38, "1"), (40, "2"), (44, "100"),
+                                            (54, "1"), (55, "BTCUSDT"), (59, "1")]))  # fmt: skip
+        with contextlib.suppress(errors.CancelRejected):
+            await gateway.request(Message("F", [(11, "c1"), (41, "nope"), (55, "BTCUSDT")]))
+        await gateway.request(Message("XLQ", [(6136, "q1")]))
+
+
 # -- recording ------------------------------------------------------------------------------------
 
 
@@ -489,13 +518,15 @@ async def record(item: Scenario, key: Ed25519PrivateKey, folder: Path) -> list[P
     )  # fmt: skip
     assert process.stdout is not None
     line = (await process.stdout.readline()).decode()
-    context = Context(int(line.rsplit(":", 1)[1]), key, process)
+    context = Context(int(line.rsplit(":", 1)[1]), key, process, folder)
     try:
         await asyncio.wait_for(item.drive(context), 60)
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         await process.wait()
+    if item.recorded_by == "client":
+        return sorted(context.client_recordings.iterdir())
     return sorted(recordings.iterdir())
 
 
