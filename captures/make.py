@@ -541,6 +541,7 @@ def expectation(item: Scenario, records: list[captures.Record], codes: list[int]
     invalid = {i: v.code for i, v in enumerate(verdicts) if not v.valid and v.code is not None}
     return Expectation(
         description=item.description, session_type=item.session_type, invalid=invalid,
+        both_sides=item.recorded_by == "client",
         codes=tuple(codes),
         message_limit=Limit.parse(item.message_limit) if item.message_limit else None,
         order_limits=(Limit.parse(item.order_limit),) if item.order_limit else None,

@@ -132,6 +132,7 @@ class Expectation:
     description: str = ""
     session: bool = True
     role: str | None = None  # "acceptor" or "initiator": the side fixsession replays
+    both_sides: bool = False  # replay the peer's side too (both ends were fixsession)
     session_type: SessionType | None = None
     invalid: dict[int, int] = field(default_factory=dict)
     codes: tuple[int, ...] | None = None
@@ -151,6 +152,7 @@ class Expectation:
             description=str(data.get("description", "")),
             session=bool(data.get("session", True)),
             role=data.get("role"),
+            both_sides=bool(data.get("both_sides", False)),
             session_type=SessionType(data["session_type"]) if "session_type" in data else None,
             invalid={int(index): int(code) for index, code in data.get("invalid", {}).items()},
             codes=tuple(data["codes"]) if "codes" in data else None,
@@ -178,6 +180,8 @@ class Expectation:
             data["session"] = False
         if self.role is not None:
             data["role"] = self.role
+        if self.both_sides:
+            data["both_sides"] = True
         if self.session_type is not None:
             data["session_type"] = self.session_type.value
         if self.invalid:
@@ -358,14 +362,32 @@ def replay_session(
     role = expectation.role or infer_role(records)
     own = [record for record in records if record.direction == SENT]
     kind = _AcceptorReplay if role == "acceptor" else _InitiatorReplay
-    replayed = kind(records, expectation, progress).run()
-    findings = compare_streams(own, replayed, "sent")
+    findings: list[str] = []
+    try:
+        replayed = kind(records, expectation, progress).run()
+    except ValueError as error:  # e.g. a Logon whose HeartBtInt no session would take
+        replayed = []
+        findings.append(f"no {role} can replay this capture: {error}")
+    findings += compare_streams(own, replayed, "sent")
     if expectation.codes is not None:
         for label, frames in (("captured", [r.data for r in own]), ("replayed", replayed)):
             found = error_codes(frames)
             if found != list(expectation.codes):
                 findings.append(f"error codes {label}: {found}, expected {list(expectation.codes)}")
+    if expectation.both_sides:
+        flipped = [dataclasses.replace(r, direction=_OTHER[r.direction or SENT]) for r in records]
+        peer = [record for record in flipped if record.direction == SENT]
+        other = _InitiatorReplay if role == "acceptor" else _AcceptorReplay
+        try:
+            answered = other(flipped, expectation, None).run()
+        except ValueError as error:
+            answered = []
+            findings.append(f"no peer can replay this capture: {error}")
+        findings += compare_streams(peer, answered, "received")
     return SessionReplay(role, own, replayed, findings)
+
+
+_OTHER: Final = {SENT: RECEIVED, RECEIVED: SENT}
 
 
 @dataclass
