@@ -29,6 +29,7 @@ from fixsession.framing import Framer, Garbled, Item
 from fixsession.message import Message, byte_sum
 from fixsession.session import Acceptor, Initiator, Session
 from fixsession.spec import MsgType, SessionType, Tag
+from fixsession.state import SessionStateError
 from fixsession.validation import Validator
 
 IGNORED: Final = frozenset(
@@ -364,7 +365,9 @@ def replay_session(
     kind = _AcceptorReplay if role == "acceptor" else _InitiatorReplay
     findings: list[str] = []
     try:
-        replayed = kind(records, expectation, progress).run()
+        replaying = kind(records, expectation, progress)
+        replayed = replaying.run()
+        findings += replaying.problems
     except ValueError as error:  # e.g. a Logon whose HeartBtInt no session would take
         replayed = []
         findings.append(f"no {role} can replay this capture: {error}")
@@ -470,6 +473,7 @@ class _Replay:
         start = self.records[0].timestamp if self.records else None
         self.clock = _Clock(start or 0.0)
         self.output: list[bytes] = []
+        self.problems: list[str] = []  # what the session could not do as the capture did
         self._framer = Framer()
 
     def collect(self, session: Session) -> None:
@@ -639,26 +643,35 @@ class _InitiatorReplay(_Replay):
                 if not self.same_read(index):
                     session.receive_data(chunk, now)
                     chunk = b""
-            elif not _is_frame(record.data):
-                self.output.append(record.data)  # garbled bytes, sent as they were
-            elif msg_type == MsgType.LOGON:
-                session.logon(now)
-            elif msg_type == MsgType.LOGOUT:
-                sent = sum(_msg_type(data) == MsgType.LOGOUT for data in self.output)
-                captured = sum(_msg_type(r.data) == MsgType.LOGOUT for r in self.records
-                               if r.direction == SENT and r.timestamp is not None
-                               and r.timestamp <= now)  # fmt: skip
-                if sent < captured:
-                    session.logout(now, _field(record.data, Tag.TEXT))
-            elif msg_type in _ADMIN:
-                pass  # Heartbeats and TestRequests: the session's own timers and answers
-            elif _field(record.data, Tag.MSG_SEQ_NUM) == str(session.next_outbound_seq):
-                session.send(Message.decode(record.data), now, validate=False)
             else:
-                self.output.append(record.data)  # sent raw, out of the session's numbering
+                try:
+                    self.send(index, record, msg_type, now)
+                except (SessionStateError, ValueError) as error:
+                    self.problems.append(f"record {index}: the initiator cannot send it ({error})")
+                    self.output.append(record.data)
             session.events()
             self.collect(session)
         return self.output
+
+    def send(self, index: int, record: Record, msg_type: str | None, now: float) -> None:
+        """Do what the recording initiator did to send ``record``."""
+        session = self.session
+        if not _is_frame(record.data):
+            self.output.append(record.data)  # garbled bytes, sent as they were
+        elif msg_type == MsgType.LOGON:
+            session.logon(now)
+        elif msg_type == MsgType.LOGOUT:
+            sent = sum(_msg_type(data) == MsgType.LOGOUT for data in self.output)
+            captured = sum(_msg_type(r.data) == MsgType.LOGOUT for r in self.records[: index + 1]
+                           if r.direction == SENT)  # fmt: skip
+            if sent < captured:
+                session.logout(now, _field(record.data, Tag.TEXT))
+        elif msg_type in _ADMIN:
+            pass  # Heartbeats and TestRequests: the session's own timers and answers
+        elif _field(record.data, Tag.MSG_SEQ_NUM) == str(session.next_outbound_seq):
+            session.send(Message.decode(record.data), now, validate=False)
+        else:
+            self.output.append(record.data)  # sent raw, out of the session's numbering
 
 
 def _first_logon(records: Sequence[Record], direction: str) -> bytes:

@@ -112,3 +112,22 @@ def test_sidecars_round_trip() -> None:
         assert text is not None
         expectation = Expectation.from_json(text)
         assert json.loads(expectation.to_json()) == json.loads(text)
+
+
+@settings(max_examples=300)
+@given(data=st.data())
+def test_replay_reports_instead_of_raising_on_any_capture(data: st.DataObject) -> None:
+    """Spliced, truncated and mangled captures give findings, never an exception."""
+    path = data.draw(st.sampled_from(SESSIONS), label="capture")
+    records, expectation = load(path)
+    for _ in range(data.draw(st.integers(1, 4), label="edits")):
+        index = data.draw(st.integers(0, len(records) - 1))
+        record = records[index]
+        cut = data.draw(st.integers(0, len(record.data)))
+        junk = data.draw(st.binary(max_size=12))
+        records[index] = Record(record.data[:cut] + junk + record.data[cut + len(junk) :],
+                                data.draw(st.sampled_from([">", "<", None])), record.timestamp)  # fmt: skip
+    if data.draw(st.booleans()):
+        records = records[: data.draw(st.integers(0, len(records)))]
+    outcome = replay.verify(records, expectation)
+    assert isinstance(outcome.passed, bool)
