@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -34,6 +34,9 @@ from fixsession.message import Message
 from fixsession.replay import Expectation, Outcome, Verdict, verify
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.validation import Validator
+
+if TYPE_CHECKING:
+    from fixsession.probe import FuzzReport
 
 _READ_SIZE = 1 << 20
 
@@ -431,7 +434,7 @@ def _fuzz(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed else 0
 
 
-def _print_fuzz(report: Any, target: str, session_type: SessionType, out: TextIO) -> None:
+def _print_fuzz(report: FuzzReport, target: str, session_type: SessionType, out: TextIO) -> None:
     rate = report.sent / report.elapsed if report.elapsed else 0.0
     print(
         f"fuzz {target} ({session_type}): {report.sent:,} malformed frames in "
@@ -507,8 +510,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fixsession",
         description=(
-            "Check and decode FIX 4.4 traffic the way Binance's Spot FIX API judges it: "
-            "framing, CheckSum, BodyLength, header order, printable ASCII, tags."
+            "The FIX 4.4 session layer of Binance's Spot FIX API, and every way it can fail: "
+            "check and decode traffic as Binance judges it, run a Binance-compatible acceptor, "
+            "replay captured sessions, fuzz an acceptor with malformed frames. Start with "
+            "'fixsession demo'."
         ),
     )
     parser.add_argument("--version", action="version", version=f"fixsession {__version__}")
