@@ -149,8 +149,8 @@ def with_directions(records: Iterable[Record]) -> list[Record]:
     if all(record.direction is not None for record in records):
         return records
     initiator = next(
-        (sender for record in records if _field(record.data, b"35") == b"A"
-         and (sender := _field(record.data, b"49")) is not None),
+        (sender for record in records if peek(record.data, 35) == "A"
+         and (sender := peek(record.data, 49)) is not None),
         None,
     )  # fmt: skip
     out: list[Record] = []
@@ -158,7 +158,7 @@ def with_directions(records: Iterable[Record]) -> list[Record]:
     for record in records:
         direction = record.direction
         if direction is None:
-            sender = _field(record.data, b"49")
+            sender = peek(record.data, 49)
             direction = previous if sender is None else SENT if sender == initiator else RECEIVED
         previous = direction
         out.append(replace(record, direction=direction))
@@ -173,22 +173,24 @@ def with_times(records: Iterable[Record]) -> list[Record]:
     for record in records:
         timestamp = record.timestamp
         if timestamp is None:
-            sending_time = _field(record.data, b"52")
-            parsed = binance.parse_sending_time(sending_time.decode()) if sending_time else None
+            sending_time = peek(record.data, 52)
+            parsed = binance.parse_sending_time(sending_time) if sending_time else None
             timestamp = parsed if parsed is not None else previous
         previous = timestamp
         out.append(replace(record, timestamp=timestamp))
     return out
 
 
-def _field(data: bytes, tag: bytes) -> bytes | None:
-    """A field's value read straight from a frame's bytes (the first occurrence), or None."""
-    start = data.find(SOH + tag + b"=")
+def peek(data: bytes, tag: int) -> str | None:
+    """A field's value read straight from a frame's bytes (its first occurrence), or None;
+    for frames that may be garbled, where decoding the message would fail."""
+    marker = b"\x01%d=" % tag
+    start = data.find(marker)
     if start < 0:
         return None
-    start += len(tag) + 2
+    start += len(marker)
     end = data.find(SOH, start)
-    return data[start:end] if end >= 0 else None
+    return data[start:end].decode("utf-8", "replace") if end >= 0 else None
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -197,6 +199,13 @@ def _field(data: bytes, tag: bytes) -> bytes | None:
 def redact(frame: bytes) -> bytes:
     """``frame`` with RawData(96) (the Logon's signature) replaced by ``*`` of the same
     length, and CheckSum(10) made right again; other bytes are returned as they are."""
+    return set_raw_data(frame)
+
+
+def set_raw_data(frame: bytes, value: bytes | None = None) -> bytes:
+    """``frame`` with RawData(96)'s value replaced by ``value`` of the same length (``*``s
+    when None) and CheckSum(10) made right again; ``frame`` as it is if it has no RawData or
+    ``value`` is not as long as the value it replaces."""
     start = frame.find(SOH + b"96=")
     if start < 0:
         return frame
@@ -205,7 +214,10 @@ def redact(frame: bytes) -> bytes:
     trailer = frame.rfind(SOH + b"10=")
     if end < 0 or trailer < end:
         return frame
-    body = frame[:start] + b"*" * (end - start) + frame[end : trailer + 1]
+    value = b"*" * (end - start) if value is None else value
+    if len(value) != end - start:
+        return frame
+    body = frame[:start] + value + frame[end : trailer + 1]
     if len(frame) - trailer - 1 != 7:  # not "10=NNN<SOH>": leave the region as it was
         return body + frame[trailer + 1 :]
     return body + b"10=%03d\x01" % (byte_sum(body) % 256)

@@ -394,6 +394,12 @@ def frames(data: bytes) -> list[Item]:
     return framer.feed(data) + framer.close()
 
 
+def is_frame(data: bytes) -> bool:
+    """Whether ``data`` is exactly one valid frame."""
+    items = Framer().feed(data)
+    return len(items) == 1 and items[0] == data
+
+
 # -- checks ------------------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fixsession import binance, errors
 from fixsession.binance import RULES, Limit
 from fixsession.captures import RECEIVED, SENT, Record, with_directions, with_times
-from fixsession.framing import Framer, Garbled
+from fixsession.framing import Framer, Garbled, is_frame
 from fixsession.malformed import Malformed, generate
 from fixsession.message import Message, byte_sum
 from fixsession.replay import IGNORED, VENUE_IDS, compare, compare_streams, infer_role
@@ -173,8 +173,7 @@ class LiveReplay:
 def _rewrite(frame: bytes, client: RawClient, now: float) -> bytes:
     """A captured client frame made current: SendingTime now, a Logon signed again with the
     given key and API key. Garbled frames are sent as they were."""
-    items = Framer().feed(frame)
-    if len(items) != 1 or items[0] != frame:
+    if not is_frame(frame):
         return frame
     message = Message.decode(frame)
     sending_time = binance.format_sending_time(now, 3)
@@ -617,8 +616,7 @@ class ScriptedAcceptor:
 
 def _as_acceptor(frame: bytes, client_id: str, now: float) -> bytes:
     """A captured acceptor frame made current: SendingTime now, TargetCompID the client's."""
-    items = Framer().feed(frame)
-    if len(items) != 1 or items[0] != frame:
+    if not is_frame(frame):
         return frame
     message = Message.decode(frame)
     sending_time = binance.format_sending_time(now, 6)

@@ -23,10 +23,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fixsession import binance, errors
 from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, Limit
-from fixsession.captures import RECEIVED, SENT, Record, with_directions, with_times
+from fixsession.captures import (
+    RECEIVED,
+    SENT,
+    Record,
+    peek,
+    set_raw_data,
+    with_directions,
+    with_times,
+)
 from fixsession.events import Closed, LoggedOn, MessageReceived
-from fixsession.framing import Framer, Garbled, Item
-from fixsession.message import Message, byte_sum
+from fixsession.framing import Framer, Garbled, Item, is_frame
+from fixsession.message import Message
 from fixsession.session import Acceptor, Initiator, Session
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import SessionStateError
@@ -427,38 +435,16 @@ def verify(
 
 
 def _msg_type(data: bytes) -> str | None:
-    start = data.find(b"\x0135=")
-    if start < 0:
-        return None
-    end = data.find(b"\x01", start + 4)
-    return data[start + 4 : end].decode("ascii", "replace") if end > 0 else None
-
-
-def _field(data: bytes, tag: int) -> str | None:
-    marker = b"\x01%d=" % tag
-    start = data.find(marker)
-    if start < 0:
-        return None
-    start += len(marker)
-    end = data.find(b"\x01", start)
-    return data[start:end].decode("utf-8", "replace") if end > 0 else None
+    return peek(data, Tag.MSG_TYPE)
 
 
 def _resign(frame: bytes, key: Ed25519PrivateKey) -> bytes:
     """A captured Logon signed again with ``key`` (the capture's signature is redacted)."""
-    fields = {tag: _field(frame, tag) for tag in (49, 56, 34, 52)}
-    if None in fields.values() or b"\x0196=" not in frame:
+    sender, target, seq, sending_time = (peek(frame, tag) for tag in (49, 56, 34, 52))
+    if sender is None or target is None or sending_time is None or not (seq or "").isdigit():
         return frame
-    signature = binance.sign_logon(
-        key, fields[49] or "", fields[56] or "", int(fields[34] or 0), fields[52] or ""
-    ).encode()
-    start = frame.find(b"\x0196=") + 4
-    end = frame.find(b"\x01", start)
-    if end - start != len(signature):
-        return frame
-    trailer = frame.rfind(b"\x0110=")
-    body = frame[:start] + signature + frame[end : trailer + 1]
-    return body + b"10=%03d\x01" % (byte_sum(body) % 256)
+    signature = binance.sign_logon(key, sender, target, int(seq or 0), sending_time)
+    return set_raw_data(frame, signature.encode())
 
 
 class _Replay:
@@ -519,7 +505,7 @@ class _AcceptorReplay(_Replay):
         super().__init__(records, expectation, progress)
         peer_logon = _first_logon(self.records, RECEIVED)
         session_type = expectation.session_type or (
-            SessionType.DROP_COPY if _field(peer_logon, 9406) == "Y" else _guess_type(self.records)
+            SessionType.DROP_COPY if peek(peer_logon, 9406) == "Y" else _guess_type(self.records)
         )
         accounts = Accounts()
         if expectation.message_limit is not None:
@@ -528,7 +514,7 @@ class _AcceptorReplay(_Replay):
                 rules, message_limit=expectation.message_limit
             )
         self.key = Ed25519PrivateKey.generate()
-        username = _field(peer_logon, 553) or "replay"
+        username = peek(peer_logon, 553) or "replay"
         accounts.add_key(username, self.key.public_key())
         before = self.clock.now - 0.001
         for _ in range(expectation.connection_attempts):
@@ -596,7 +582,7 @@ class _AcceptorReplay(_Replay):
         (The capture's signature is redacted: a good one is made again for the replay.)"""
         for record in self.records[index + 1 :]:
             if record.direction == SENT:
-                return _field(record.data, Tag.ERROR_CODE) != str(errors.InvalidSignature.code)
+                return peek(record.data, Tag.ERROR_CODE) != str(errors.InvalidSignature.code)
         return True
 
 
@@ -607,17 +593,17 @@ class _InitiatorReplay(_Replay):
         super().__init__(records, expectation, progress)
         logon = _first_logon(self.records, SENT)
         session_type = expectation.session_type or (
-            SessionType.DROP_COPY if _field(logon, 9406) == "Y" else _guess_type(self.records)
+            SessionType.DROP_COPY if peek(logon, 9406) == "Y" else _guess_type(self.records)
         )
-        response_mode = _field(logon, 25036)
-        recv_window = _field(logon, 25000)
+        response_mode = peek(logon, 25036)
+        recv_window = peek(logon, 25000)
         self.session = Initiator(
-            api_key=_field(logon, 553) or "replay", private_key=Ed25519PrivateKey.generate(),
-            sender_comp_id=_field(logon, 49) or "replay",
-            target_comp_id=_field(logon, 56) or "SPOT",
+            api_key=peek(logon, 553) or "replay", private_key=Ed25519PrivateKey.generate(),
+            sender_comp_id=peek(logon, 49) or "replay",
+            target_comp_id=peek(logon, 56) or "SPOT",
             session_type=session_type, wall_clock=self.clock, now=self.clock.now,
-            heart_bt_int=int(_field(logon, 108) or 30),
-            message_handling=int(_field(logon, 25035) or 2),
+            heart_bt_int=int(peek(logon, 108) or 30),
+            message_handling=int(peek(logon, 25035) or 2),
             response_mode=int(response_mode) if response_mode else None,
             recv_window_ms=float(recv_window) if recv_window else None,
         )  # fmt: skip
@@ -656,7 +642,7 @@ class _InitiatorReplay(_Replay):
     def send(self, index: int, record: Record, msg_type: str | None, now: float) -> None:
         """Do what the recording initiator did to send ``record``."""
         session = self.session
-        if not _is_frame(record.data):
+        if not is_frame(record.data):
             self.output.append(record.data)  # garbled bytes, sent as they were
         elif msg_type == MsgType.LOGON:
             session.logon(now)
@@ -665,10 +651,10 @@ class _InitiatorReplay(_Replay):
             captured = sum(_msg_type(r.data) == MsgType.LOGOUT for r in self.records[: index + 1]
                            if r.direction == SENT)  # fmt: skip
             if sent < captured:
-                session.logout(now, _field(record.data, Tag.TEXT))
+                session.logout(now, peek(record.data, Tag.TEXT))
         elif msg_type in _ADMIN:
             pass  # Heartbeats and TestRequests: the session's own timers and answers
-        elif _field(record.data, Tag.MSG_SEQ_NUM) == str(session.next_outbound_seq):
+        elif peek(record.data, Tag.MSG_SEQ_NUM) == str(session.next_outbound_seq):
             session.send(Message.decode(record.data), now, validate=False)
         else:
             self.output.append(record.data)  # sent raw, out of the session's numbering
@@ -679,11 +665,6 @@ def _first_logon(records: Sequence[Record], direction: str) -> bytes:
         if record.direction == direction and _msg_type(record.data) == MsgType.LOGON:
             return record.data
     return b""
-
-
-def _is_frame(data: bytes) -> bool:
-    items = Framer().feed(data)
-    return len(items) == 1 and items[0] == data
 
 
 def _guess_type(records: Sequence[Record]) -> SessionType:
