@@ -27,6 +27,7 @@ from typing import Final
 
 from fixsession import binance, errors
 from fixsession.errors import BinanceError
+from fixsession.events import Closed, Event, LoggedOn, MessageReceived
 from fixsession.message import Message
 from fixsession.session import Acceptor, WallClock
 from fixsession.spec import MsgType, SessionType, Tag
@@ -141,6 +142,17 @@ class Exchange:
             if session in sessions:
                 sessions.remove(session)
         self._streams = [stream for stream in self._streams if stream.session is not session]
+
+    def on_event(self, session: Acceptor, event: Event, now: float) -> None:
+        """Follow what ``session`` reports: attach it at Logon, take each message it let
+        through, detach it when it closes. (``attach``, ``on_message`` and ``detach`` one by
+        one, for an owner that drives them itself.)"""
+        if isinstance(event, LoggedOn):
+            self.attach(session)
+        elif isinstance(event, MessageReceived) and event.error is None:
+            self.on_message(session, event.message, now)
+        elif isinstance(event, Closed):
+            self.detach(session)
 
     # -- time ---------------------------------------------------------------------------------
 

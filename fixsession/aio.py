@@ -721,19 +721,14 @@ class Server:
     async def _deliver(self, link: _Link, event: Event) -> None:
         session = link.session
         assert isinstance(session, Acceptor)
-        now = asyncio.get_running_loop().time()
-        if isinstance(event, LoggedOn):
-            self.exchange.attach(session)
-        elif isinstance(event, MessageReceived) and event.error is None:
-            self.exchange.on_message(session, event.message, now)
+        self.exchange.on_event(session, event, asyncio.get_running_loop().time())
+        if isinstance(event, MessageReceived) and event.error is None:
             self._flush_all()
             deadline = self.exchange.next_deadline()
             if deadline is not None and (
                 self._exchange_deadline is None or deadline < self._exchange_deadline
             ):
                 self._wake.set()  # the exchange's timer must run earlier than planned
-        elif isinstance(event, Closed):
-            self.exchange.detach(session)
 
     def _flush_all(self) -> None:
         for link in list(self.links):

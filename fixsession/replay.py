@@ -32,7 +32,6 @@ from fixsession.captures import (
     with_directions,
     with_times,
 )
-from fixsession.events import Closed, LoggedOn, MessageReceived
 from fixsession.framing import Framer, Garbled, Item, is_frame
 from fixsession.message import Message
 from fixsession.session import Acceptor, Initiator, Session
@@ -541,15 +540,9 @@ class _AcceptorReplay(_Replay):
         self.drain(now)
 
     def drain(self, now: float) -> None:
-        session = self.session
-        for event in session.events():
-            if isinstance(event, LoggedOn):
-                self.exchange.attach(session)
-            elif isinstance(event, MessageReceived) and event.error is None:
-                self.exchange.on_message(session, event.message, now)
-            elif isinstance(event, Closed):
-                self.exchange.detach(session)
-        self.collect(session)
+        for event in self.session.events():
+            self.exchange.on_event(self.session, event, now)
+        self.collect(self.session)
 
     def run(self) -> list[bytes]:
         actions = {action.at: action for action in self.expectation.actions}

@@ -44,8 +44,7 @@ class Venue:
         pair.initiator.send(message, self.clock.now)
         pair.pump()
         for event in pair.acceptor_events[start:]:
-            if isinstance(event, MessageReceived) and event.error is None:
-                self.exchange.on_message(pair.acceptor, event.message, self.clock.now)
+            self.exchange.on_event(pair.acceptor, event, self.clock.now)
         self.flush()
         return self.received(pair)
 
