@@ -265,6 +265,37 @@ class _Window:
         return not over
 
 
+class Pacer:
+    """Keeps a sender under a message limit, for a client: how long to wait before sending.
+
+    A margin of the count (``margin`` messages, 1 % and at least 2 by default) is left for
+    the session's own Heartbeats and Logout, and a sent message leaves the window ``slack``
+    seconds late (2 % of the window, at least 0.1 s by default): the server's window starts
+    when the bytes arrive, and a burst that waited in a buffer arrives bunched up.
+    """
+
+    def __init__(self, limit: Limit, margin: int | None = None, slack: float | None = None):
+        margin = margin if margin is not None else max(2, limit.count // 100)
+        slack = slack if slack is not None else max(0.1, limit.seconds / 50)
+        self.budget = max(1, limit.count - margin)
+        self._window = _Window(Limit(limit.count, limit.seconds + slack))
+
+    def sent(self, now: float) -> None:
+        """A message went out."""
+        self._window.add(now)
+
+    def delay(self, now: float, messages: int = 1) -> float:
+        """Seconds to wait before ``messages`` more stay within the budget."""
+        messages = min(max(1, messages), self.budget)
+        window = self._window
+        count = window.count(now)
+        if count + messages <= self.budget:
+            return 0.0
+        # Wait until enough of the window's messages age out to leave room.
+        oldest = window._times[count + messages - self.budget - 1]
+        return max(0.0, oldest + window.limit.seconds - now)
+
+
 @dataclass
 class _Account:
     public_key: Ed25519PublicKey

@@ -23,7 +23,7 @@ from typing import Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fixsession import binance, errors
-from fixsession.binance import RULES, Limit
+from fixsession.binance import RULES, Limit, Pacer
 from fixsession.captures import RECEIVED, SENT, Record, with_directions, with_times
 from fixsession.framing import Framer, Garbled, is_frame
 from fixsession.malformed import Malformed, generate
@@ -304,23 +304,18 @@ class FuzzReport:
 
 
 class _Pacer:
-    """Keeps sends under a message limit, with a margin for the session's own traffic."""
+    """``binance.Pacer`` on the monotonic clock, for a sender that awaits its turn."""
 
     def __init__(self, limit: Limit) -> None:
-        self.limit = limit
-        self.budget = max(1, limit.count - max(2, limit.count // 100))
-        self.times: collections.deque[float] = collections.deque()
+        self._pacer = Pacer(limit, slack=0.05)
 
     async def wait(self, messages: int) -> None:
-        while True:
-            now = time.monotonic()
-            horizon = now - self.limit.seconds - 0.05
-            while self.times and self.times[0] <= horizon:
-                self.times.popleft()
-            if len(self.times) + messages <= self.budget:
-                self.times.extend([now] * messages)
-                return
-            await asyncio.sleep(max(0.001, self.times[0] - horizon))
+        """Return once ``messages`` more may be sent (and count them as sent)."""
+        while (delay := self._pacer.delay(time.monotonic(), messages)) > 0:
+            await asyncio.sleep(delay)
+        now = time.monotonic()
+        for _ in range(messages):
+            self._pacer.sent(now)
 
 
 async def fuzz(

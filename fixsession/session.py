@@ -107,7 +107,7 @@ class Session:
         self._test_requests_sent = 0
         self._logon_deadline: float | None = now + logon_timeout
         self._logout_deadline: float | None = None
-        self._sent_window = binance._Window(rules.message_limit)
+        self._pacer: binance.Pacer | None = None  # an initiator's: it counts what is sent
         self._received_window = binance._Window(rules.message_limit)
 
     # -- what goes in --------------------------------------------------------------------------
@@ -228,7 +228,8 @@ class Session:
         self._outbound.append(Message._trusted(msg_type, tags, values).encode())
         self.next_outbound_seq = (seq + 1) % _SEQNUM_MODULUS
         self._last_sent = now
-        self._sent_window.add(now)
+        if self._pacer is not None:
+            self._pacer.sent(now)
         return seq
 
     def _extra_header_tags(self) -> tuple[int, ...]:
@@ -367,12 +368,7 @@ class Initiator(Session):
         self.response_mode = response_mode
         self.recv_window_ms = recv_window_ms
         self._outbound_validator = Validator(dictionary, header=False) if validate else None
-        limit = rules.message_limit.count
-        self._pacing_margin = pacing_margin if pacing_margin is not None else max(2, limit // 100)
-        limit_seconds = rules.message_limit.seconds
-        slack = pacing_slack if pacing_slack is not None else max(0.1, limit_seconds / 50)
-        # The pacer counts what was sent in a window longer than the server's by the slack.
-        self._sent_window = binance._Window(binance.Limit(limit, limit_seconds + slack))
+        self._pacer = binance.Pacer(rules.message_limit, pacing_margin, pacing_slack)
         self._requests: collections.OrderedDict[int, Request] = collections.OrderedDict()
         self._requests_by_id: dict[tuple[int, str], Request] = {}
 
@@ -432,20 +428,11 @@ class Initiator(Session):
         return seq
 
     def pacing_delay(self, now: float) -> float:
-        """Seconds to wait before sending keeps the session under its message limit.
-
-        A margin of the limit (``pacing_margin`` messages, 1% by default) is left for the
-        session's own Heartbeats and Logout, and a message leaves the window ``pacing_slack``
-        seconds late (2% of the window, at least 0.1 s by default), since the server's clock
-        starts when the bytes arrive, and a burst that waited in a buffer arrives bunched up.
-        """
-        window = self._sent_window
-        budget = max(1, window.limit.count - self._pacing_margin)
-        count = window.count(now)
-        if count < budget:
-            return 0.0
-        # Wait until enough of the window's messages age out to leave room for one more.
-        return max(0.0, window._times[count - budget] + window.limit.seconds - now)
+        """Seconds to wait before sending keeps the session under its message limit (see
+        ``binance.Pacer`` for the margin and slack, set by ``pacing_margin`` and
+        ``pacing_slack``)."""
+        assert self._pacer is not None
+        return self._pacer.delay(now)
 
     def _track(self, message: Message, seq: int) -> None:
         request = Request(
