@@ -61,6 +61,7 @@ import simplefix  # noqa: E402
 from corpus import Corpus  # noqa: E402
 
 import fixsession  # noqa: E402
+from fixsession import speedups  # noqa: E402
 from fixsession.framing import Framer, Garbled  # noqa: E402
 from fixsession.message import Message, Template  # noqa: E402
 from fixsession.validation import Validator  # noqa: E402
@@ -617,6 +618,7 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "fixsession": fixsession.__version__,
+        "speedups": "C" if speedups.ENABLED else "pure Python",
         "simplefix": version("simplefix"),
         "quickfix": version("quickfix"),
     }
@@ -650,7 +652,7 @@ def print_report(
     print(f"fixsession benchmark ({config.mode} run), {date}")
     print(
         f"machine: {info['platform']}, {info['cpus']} CPUs; {info['python']}; "
-        f"fixsession {info['fixsession']}, simplefix {info['simplefix']}, "
+        f"fixsession {info['fixsession']} ({info['speedups']}), simplefix {info['simplefix']}, "
         f"quickfix {info['quickfix']}"
     )
     print(
@@ -817,6 +819,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "same bytes",
     )
     parser.add_argument(
+        "--pure-python",
+        action="store_true",
+        help="measure fixsession without its C speedups (as installed without a C compiler)",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="exit with status 2 when a ratio or the scaling check misses its target "
@@ -827,6 +834,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.pure_python:
+        with speedups.pure_python():
+            return run(args)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     config = Config.make(quick=args.quick, seed=args.seed)
     date = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     info = machine()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Final
 from zlib import adler32 as _adler32
 
+from fixsession import speedups
 from fixsession.errors import GarbledMessage, InvalidTagNumber, RequestError
 from fixsession.message import byte_sum
 from fixsession.spec import UTF8_TAGS
@@ -228,14 +229,20 @@ class Framer:
                 self._grow_garbage(buf[i:resume])
                 out.append(self._close_garbage(self._offset + resume))
                 i = resume
-            start = i
-            mark = len(out)
-            i = self._fast_run(buf, i, out)
-            if i > start and not _bulk_check(buf[start:i]):
-                self._reexamine(buf, start, out, mark)
-            if self._waiting:  # the frame at i is not complete yet
-                self._waiting = False
-                return i
+            if speedups.frame_run is not None:  # the same run in C
+                i, need = speedups.frame_run(buf, i, self.max_frame_size, out)
+                if need:  # the frame at i is not complete yet
+                    self._need = need
+                    return i
+            else:
+                start = i
+                mark = len(out)
+                i = self._fast_run(buf, i, out)
+                if i > start and not _bulk_check(buf[start:i]):
+                    self._reexamine(buf, start, out, mark)
+                if self._waiting:  # the frame at i is not complete yet
+                    self._waiting = False
+                    return i
             if i >= n:
                 break
             if self.line_breaks and buf[i] in b"\r\n":

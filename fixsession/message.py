@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
+from fixsession import speedups
 from fixsession.spec import BEGIN_STRING
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def _text(value: FieldValue) -> str:
     if kind is Decimal:
         assert isinstance(value, Decimal)
         text = str(value)
-        if "E" in text:
+        if "E" in text or "e" in text:  # exponent notation (lower case if the context says so)
             text = format(value, "f")
         return text
     if kind is float:
@@ -86,6 +87,10 @@ _TEXT_ONLY: Final = frozenset({str})
 
 def _texts(values: tuple[FieldValue, ...], tags: tuple[int, ...]) -> tuple[str, ...]:
     """Field values as wire text; ValueError for an empty one (naming its tag)."""
+    if speedups.wire_texts is not None:  # str, int and Decimal values, in C
+        texts = speedups.wire_texts(values, Decimal)
+        if texts is not None:
+            return texts
     if not _TEXT_ONLY.issuperset(map(type, values)):
         values = tuple(
             [
@@ -162,6 +167,13 @@ class Message:
     _key: str | None  # layout_key, once known
 
     def __init__(self, msg_type: str, fields: Iterable[tuple[int, FieldValue]] = ()) -> None:
+        split = speedups.split_fields
+        parts = split(msg_type, fields, Decimal) if split is not None else None
+        if parts is not None:  # the common case, in C: plain MsgType, tags and values
+            self._msg_type = msg_type
+            self._tags, self._values = parts
+            self._layout = self._key = None
+            return
         pairs = fields if type(fields) is list else list(fields)
         if pairs:
             tags, values = zip(*pairs, strict=False)
@@ -295,6 +307,10 @@ class Message:
         layout = self._layout
         if layout is None:
             layout = self._layout = _layout(self._msg_type, self._tags)
+        if speedups.encode_frame is not None:  # ASCII text without SOH, in C
+            frame = speedups.encode_frame(self._msg_type, self._tags, self._values, begin_string)
+            if frame is not None:
+                return frame
         body = (layout % self._values).encode("utf-8", "surrogateescape")
         if body.count(b"\x01") != len(self._tags) + 1 and _RAW_DATA not in self._tags:
             raise ValueError("a field value contains SOH (\\x01)")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from e2e import Certificate, Endpoint, make_certificate, start_endpoint
 from hypothesis import HealthCheck, settings
 
+from fixsession import speedups
 from fixsession.spec import SessionType
+from fixsession.speedups import pure_python
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile(
@@ -30,6 +32,21 @@ def shared_file(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"{path} is not here (Binance's published files live in ../shared)")
     return path
+
+
+# -- the C speedups and the pure-Python code they stand in for -----------------------------------
+
+
+@pytest.fixture(scope="module", params=["C speedups", "pure Python"])
+def implementation(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Runs a module's tests with fixsession's C speedups, then with its pure-Python code."""
+    if request.param == "pure Python":
+        with pure_python():
+            yield request.param
+        return
+    if not speedups.ENABLED:
+        pytest.skip("fixsession._speedups is not built (no C compiler at install)")
+    yield request.param
 
 
 # -- end-to-end: real acceptors on loopback ------------------------------------------------------

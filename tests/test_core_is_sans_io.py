@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "fixsession"
 CORE = [
-    "spec", "catalog", "message", "errors", "framing", "dictionary", "validation", "binance",
+    "spec", "speedups", "catalog", "message", "errors", "framing", "dictionary", "validation", "binance",
     "events", "state", "session", "acceptor", "replay", "malformed",
 ]  # fmt: skip
 FORBIDDEN = {"asyncio", "socket", "ssl", "time", "selectors", "threading", "subprocess"}

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from fixsession.errors import GarbledMessage, InvalidTagNumber
 from fixsession.framing import SAMPLE_SIZE, Framer, Garbled, Item, frames
 from fixsession.message import Message
+from fixsession.speedups import pure_python
 
 CHECKSUM = "CheckSum(10) contains an incorrect value."
 BEGIN_STRING = "BeginString (8) is not the first tag in a message."
@@ -21,6 +22,8 @@ NO_VALUE = "Tag specified without a value."
 INVALID_TAG = "Invalid tag number."
 
 HB = b"35=0|34=2|49=SPOT|52=20240611-09:01:46.228950|56=qNXO12fH|"
+
+pytestmark = pytest.mark.usefixtures("implementation")  # C speedups, then pure Python
 
 
 def describe(item: Item) -> tuple[object, ...]:
@@ -166,6 +169,16 @@ def test_valid_frames_of_every_shape() -> None:
     assert b"9=0000058\x01" in samples[-1]
     for sample in samples:
         assert frames(sample) == [sample]
+
+
+def test_body_length_may_have_up_to_ten_digits() -> None:
+    def padded(width: int) -> bytes:
+        wire = frame(HB).replace(b"9=%d" % len(HB), b"9=%0*d" % (width, len(HB)))
+        return wire[:-7] + b"10=%03d\x01" % (sum(wire[:-7]) % 256)
+
+    assert frames(padded(10)) == [padded(10)]
+    garbled = only_garbled(padded(11))
+    assert (garbled.error.text, garbled.length) == (BODY_LENGTH, len(padded(11)))
 
 
 def test_garbled_frame_reports_its_msg_type_and_seq_num() -> None:
@@ -335,16 +348,47 @@ def test_arbitrary_bytes_only_yield_frames_and_garbled_regions(
     assert total == len(data)
 
 
+def exact_verdicts(stream: bytes) -> list[tuple[object, ...]]:
+    """``verdicts`` with every frame examined exactly: no fast run, in C or in Python."""
+    with pure_python(), pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(Framer, "_fast_run", lambda self, buf, i, out: i)
+        return verdicts(stream)
+
+
 @given(_stream())
-def test_the_fast_path_agrees_with_the_exact_examination(stream: bytes) -> None:
-    fast = verdicts(stream)
-    original = Framer._fast_run
-    Framer._fast_run = lambda self, buf, i, out: i  # type: ignore[method-assign]
-    try:
-        exact = verdicts(stream)
-    finally:
-        Framer._fast_run = original  # type: ignore[method-assign]
-    assert fast == exact
+def test_the_fast_run_agrees_with_the_exact_examination(stream: bytes) -> None:
+    assert verdicts(stream) == exact_verdicts(stream)
+
+
+def _changed(frame: bytes, position: int, byte: int) -> bytes:
+    """``frame`` with one byte changed, and its CheckSum made to agree when it can be."""
+    changed = frame[:position] + bytes([byte]) + frame[position + 1 :]
+    if changed.endswith(b"\x01") and changed[-8:-4] == b"\x0110=":
+        changed = changed[:-4] + b"%03d\x01" % (sum(changed[:-7]) % 256)
+    return changed
+
+
+def test_every_changed_byte_gets_the_exact_verdict_even_with_its_checksum_fixed() -> None:
+    # The fast run must not pass a frame the exact examination would not, also when the
+    # fault is in a field and the CheckSum agrees: every byte of a frame, every value.
+    fields = [(11, "a=1"), (95, "3"), (96, "b=="), (38, "10.5"), (55, "BTCUSDT"), (58, "x")]
+    valid = Message("D", fields).encode()
+    streams = [
+        HEARTBEAT + _changed(valid, position, byte) + HEARTBEAT
+        for position in range(len(valid))
+        for byte in range(256)
+    ]
+    joined = b"".join(streams)
+    assert verdicts(joined) == exact_verdicts(joined)
+
+
+@given(_MESSAGES.map(Message.encode), st.data(), st.integers(0, 255))
+def test_a_changed_byte_gets_the_exact_verdict(
+    valid: bytes, data: st.DataObject, byte: int
+) -> None:
+    position = data.draw(st.integers(0, len(valid) - 1))
+    stream = HEARTBEAT + _changed(valid, position, byte) + HEARTBEAT
+    assert verdicts(stream) == exact_verdicts(stream)
 
 
 def test_frames_behind_an_over_long_body_length_are_found_at_the_end_of_the_stream() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -12,8 +14,9 @@ from helpers import ORDER
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fixsession.message import Message, byte_sum
+from fixsession.message import FieldValue, Message, Template, byte_sum
 from fixsession.spec import MsgType, Tag
+from fixsession.speedups import pure_python
 
 _TAGS = st.integers(1, 99999).filter(lambda tag: tag not in (8, 9, 10, 35, 95, 96))
 _VALUES = st.text(
@@ -21,6 +24,8 @@ _VALUES = st.text(
 )
 _MSG_TYPES = st.text(alphabet="0123456789ABCDXYZabcxyz", min_size=1, max_size=3)
 MESSAGES = st.builds(Message, _MSG_TYPES, st.lists(st.tuples(_TAGS, _VALUES), max_size=30))
+
+pytestmark = pytest.mark.usefixtures("implementation")  # C speedups, then pure Python
 
 
 @given(MESSAGES)
@@ -86,6 +91,13 @@ def test_values_are_normalised_to_wire_text() -> None:
         "20240611-09:01:46.228000",
     )
     assert message.msg_type == "D"
+
+
+def test_decimals_in_exponent_notation_are_written_out_whatever_the_context() -> None:
+    with decimal.localcontext(capitals=0):
+        assert str(Decimal("1E-7")) == "1e-7"
+        message = Message("D", [(38, Decimal("1E-7")), (44, Decimal("12E+2"))])
+    assert message.values == ("0.0000001", "1200")
 
 
 def test_reading_fields() -> None:
@@ -177,8 +189,6 @@ def test_simplefix_round_trip() -> None:
 
 
 def test_a_template_builds_the_same_message_as_the_constructor() -> None:
-    from fixsession.message import Template
-
     new_order = Template(MsgType.NEW_ORDER_SINGLE, [Tag.CL_ORD_ID, Tag.ORDER_QTY, Tag.SIDE])
     built = new_order("o-1", Decimal("1E-8"), 1)
     assert built == Message("D", [(11, "o-1"), (38, "0.00000001"), (54, "1")])
@@ -190,3 +200,58 @@ def test_a_template_builds_the_same_message_as_the_constructor() -> None:
         new_order("o-1", "", 1)
     with pytest.raises(ValueError):
         Template("D", [11, 0])
+
+
+# -- the C speedups build and encode exactly as Python does ----------------------------------
+
+_ANY_VALUES = st.one_of(
+    st.text(max_size=4),
+    st.text(alphabet="ab\x01=é", max_size=4),
+    st.integers(),
+    st.booleans(),
+    st.decimals(places=None),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.binary(max_size=4),
+    st.datetimes(),
+    st.none(),
+)
+_ANY_TAGS = st.one_of(st.integers(-2, 100), st.integers(), st.booleans(), st.just("11"))
+_ANY_MSG_TYPES = st.one_of(st.sampled_from(["D", "XLQ", "", "a=b", "\x01", "é"]), st.integers())
+
+
+def _outcome(build: Callable[[], Message]) -> tuple[object, ...]:
+    try:
+        message = build()
+    except (TypeError, ValueError) as error:
+        return ("refused", type(error), str(error))
+    try:
+        wire = message.encode()
+    except ValueError as error:
+        return ("not encoded", message.msg_type, message.fields, str(error))
+    return (message.msg_type, message.fields, wire, hash(message))
+
+
+@given(_ANY_MSG_TYPES, st.lists(st.tuples(_ANY_TAGS, _ANY_VALUES), max_size=5))
+def test_a_message_is_built_and_encoded_alike_with_and_without_c(
+    msg_type: str, fields: list[tuple[int, FieldValue]]
+) -> None:
+    def build() -> Message:
+        return Message(msg_type, fields)
+
+    with_c = _outcome(build)
+    with pure_python():
+        assert _outcome(build) == with_c
+
+
+@given(st.lists(st.tuples(_TAGS, _ANY_VALUES), min_size=1, max_size=5))
+def test_a_template_is_filled_alike_with_and_without_c(
+    fields: list[tuple[int, FieldValue]],
+) -> None:
+    template = Template("D", [tag for tag, _ in fields])
+
+    def build() -> Message:
+        return template(*[value for _, value in fields])
+
+    with_c = _outcome(build)
+    with pure_python():
+        assert _outcome(build) == with_c

@@ -1,0 +1,335 @@
+/* fixsession._speedups: the two hot loops of fixsession, in C.
+ *
+ * Optional: when this extension is not built, framing.py and message.py run their pure-Python
+ * versions of the same jobs, which stay the reference (tests run both and compare them).
+ *
+ * frame_run(buf, start, max_frame_size, out) -> (stop, need)
+ *     Appends to `out` the frames at `start` that are clean: BeginString, BodyLength digits
+ *     and MsgType in place, the trailer 10=ddd<SOH> where BodyLength puts it, CheckSum right,
+ *     and every field `tag=value<SOH>` with a tag of digits not starting with 0 and a value of
+ *     printable ASCII that is not empty. It stops at the first frame that is not clean and
+ *     returns where it stopped; framing.py then judges that frame exactly (a clean frame is
+ *     valid; one that is not clean may still be, e.g. with a RawData(96) holding SOH, or
+ *     UTF-8 in a Text(58)). `need` is 0, or the size of a frame whose head is clean but
+ *     whose end is not buffered yet.
+ *
+ * wire_texts(values, decimal_type) -> tuple[str, ...] | None
+ *     The wire text of field values that are str, int or Decimal (without an exponent); None
+ *     when any value is of another type, is a Decimal in exponent notation, or is an empty
+ *     str, so that message.py normalises them (and raises for an empty one) in Python.
+ *
+ * split_fields(msg_type, fields, decimal_type) -> (tags, texts) | None
+ *     The tags and wire texts of a list or tuple of (tag, value) pairs, with wire_texts' rules
+ *     for the values; None when MsgType is not a non-empty str without SOH and '=', when a
+ *     field is not a 2-tuple whose tag is an int from 1 to 2**63 - 1, or when wire_texts
+ *     would say None: message.py then builds the message in Python, and raises where it must.
+ *
+ * encode_frame(msg_type, tags, texts, begin_string) -> bytes | None
+ *     The frame: 8=begin_string, 9=BodyLength, 35=msg_type, tag=text for each field, then
+ *     10=CheckSum. None when MsgType or a text is not ASCII or holds SOH (a RawData may):
+ *     message.py then encodes it in Python, and raises where it must.
+ *
+ * No function does I/O or keeps state.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+#define SOH 1
+#define MAX_LENGTH_DIGITS 10 /* zero-padded BodyLength (9=0000113) is accepted */
+
+static const char HEAD[] = "8=FIX.4.4\x01" "9="; /* 12 bytes */
+
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* The end of the clean frame at buf[i], or 0 when there is none there. Sets *need when the
+ * frame's head is clean but the frame is not all in buf. */
+static Py_ssize_t
+clean_frame(const unsigned char *buf, Py_ssize_t i, Py_ssize_t n, Py_ssize_t limit,
+            Py_ssize_t *need)
+{
+    if (n - i < 12 || memcmp(buf + i, HEAD, 12) != 0)
+        return 0;
+    Py_ssize_t p = i + 12;
+    Py_ssize_t length = 0;
+    while (p < n && p < i + 12 + MAX_LENGTH_DIGITS && is_digit(buf[p]))
+        length = length * 10 + (buf[p++] - '0');
+    Py_ssize_t soh = p;
+    if (soh == i + 12 || soh + 4 > n || memcmp(buf + soh, "\x01" "35=", 4) != 0)
+        return 0;
+    Py_ssize_t body_end = soh + 1 + length;
+    Py_ssize_t end = body_end + 7;
+    if (end - i > limit)
+        return 0;
+    if (end > n) {
+        *need = end - i;
+        return 0;
+    }
+    const unsigned char *t = buf + body_end - 1; /* SOH 1 0 = d d d SOH */
+    if (t[0] != SOH || t[1] != '1' || t[2] != '0' || t[3] != '=' || !is_digit(t[4]) ||
+        !is_digit(t[5]) || !is_digit(t[6]) || t[7] != SOH)
+        return 0;
+    unsigned int checksum = (t[4] - '0') * 100 + (t[5] - '0') * 10 + (t[6] - '0');
+    unsigned int sum = 0;
+    for (Py_ssize_t k = i; k < body_end; k++)
+        sum += buf[k];
+    if (checksum > 255 || (sum & 0xFF) != checksum)
+        return 0;
+    /* The body, from 35= to the SOH before 10=, field by field; buf[body_end - 1] is SOH,
+     * so every scan below stops inside the body. */
+    Py_ssize_t q = soh + 1;
+    while (q < body_end) {
+        if (buf[q] < '1' || buf[q] > '9')
+            return 0;
+        while (is_digit(buf[q]))
+            q++;
+        if (buf[q] != '=')
+            return 0;
+        Py_ssize_t value_start = ++q;
+        while (buf[q] >= 0x20 && buf[q] <= 0x7E)
+            q++;
+        if (buf[q] != SOH || q == value_start)
+            return 0;
+        q++;
+    }
+    return end;
+}
+
+static PyObject *
+frame_run(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyBytes_CheckExact(args[0]) || !PyList_CheckExact(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "frame_run(bytes, int, int, list)");
+        return NULL;
+    }
+    Py_ssize_t i = PyLong_AsSsize_t(args[1]);
+    if (i == -1 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t limit = PyLong_AsSsize_t(args[2]);
+    if (limit == -1 && PyErr_Occurred())
+        return NULL;
+    const unsigned char *buf = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    PyObject *out = args[3];
+    Py_ssize_t need = 0;
+    if (i < 0)
+        i = n;
+    while (i < n) {
+        Py_ssize_t end = clean_frame(buf, i, n, limit, &need);
+        if (end == 0)
+            break;
+        PyObject *frame = PyBytes_FromStringAndSize((const char *)buf + i, end - i);
+        if (frame == NULL)
+            return NULL;
+        int failed = PyList_Append(out, frame);
+        Py_DECREF(frame);
+        if (failed)
+            return NULL;
+        i = end;
+    }
+    return Py_BuildValue("nn", i, need);
+}
+
+/* The wire text of a str, int or Decimal value (a new reference); NULL with no exception set
+ * when Python must normalise it (message.py's _text), NULL with an exception on failure. */
+static PyObject *
+wire_text(PyObject *value, PyObject *decimal)
+{
+    if (PyUnicode_CheckExact(value))
+        return PyUnicode_GET_LENGTH(value) ? Py_NewRef(value) : NULL;
+    if (PyLong_CheckExact(value))
+        return PyObject_Str(value);
+    if ((PyObject *)Py_TYPE(value) != decimal)
+        return NULL;
+    PyObject *text = PyObject_Str(value);
+    if (text != NULL && (PyUnicode_FindChar(text, 'E', 0, PY_SSIZE_T_MAX, 1) != -1 ||
+                         PyUnicode_FindChar(text, 'e', 0, PY_SSIZE_T_MAX, 1) != -1))
+        Py_CLEAR(text); /* exponent notation: Python writes it out */
+    return text;
+}
+
+static PyObject *
+wire_texts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyTuple_CheckExact(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "wire_texts(tuple, type)");
+        return NULL;
+    }
+    Py_ssize_t size = PyTuple_GET_SIZE(args[0]);
+    PyObject *texts = PyTuple_New(size);
+    if (texts == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < size; k++) {
+        PyObject *text = wire_text(PyTuple_GET_ITEM(args[0], k), args[1]);
+        if (text == NULL) {
+            Py_DECREF(texts);
+            if (PyErr_Occurred())
+                return NULL;
+            Py_RETURN_NONE;
+        }
+        PyTuple_SET_ITEM(texts, k, text);
+    }
+    return texts;
+}
+
+static PyObject *
+split_fields(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "split_fields(msg_type, fields, type)");
+        return NULL;
+    }
+    PyObject *msg_type = args[0], *fields = args[1];
+    if (!PyUnicode_CheckExact(msg_type) || PyUnicode_GET_LENGTH(msg_type) == 0 ||
+        PyUnicode_FindChar(msg_type, SOH, 0, PY_SSIZE_T_MAX, 1) != -1 ||
+        PyUnicode_FindChar(msg_type, '=', 0, PY_SSIZE_T_MAX, 1) != -1 ||
+        !(PyList_CheckExact(fields) || PyTuple_CheckExact(fields)))
+        Py_RETURN_NONE;
+    Py_ssize_t size = PySequence_Fast_GET_SIZE(fields);
+    PyObject **items = PySequence_Fast_ITEMS(fields);
+    PyObject *tags = PyTuple_New(size);
+    PyObject *texts = PyTuple_New(size);
+    if (tags == NULL || texts == NULL)
+        goto failed;
+    for (Py_ssize_t k = 0; k < size; k++) {
+        PyObject *pair = items[k];
+        if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2)
+            goto careful;
+        PyObject *tag = PyTuple_GET_ITEM(pair, 0);
+        if (!PyLong_CheckExact(tag) || PyLong_AsLongLong(tag) <= 0) {
+            PyErr_Clear(); /* a tag too big for 64 bits: Python says what is wrong */
+            goto careful;
+        }
+        PyObject *text = wire_text(PyTuple_GET_ITEM(pair, 1), args[2]);
+        if (text == NULL)
+            goto careful;
+        PyTuple_SET_ITEM(tags, k, Py_NewRef(tag));
+        PyTuple_SET_ITEM(texts, k, text);
+    }
+    return Py_BuildValue("(NN)", tags, texts);
+careful:
+    if (PyErr_Occurred())
+        goto failed;
+    Py_DECREF(tags);
+    Py_DECREF(texts);
+    Py_RETURN_NONE;
+failed:
+    Py_XDECREF(tags);
+    Py_XDECREF(texts);
+    return NULL;
+}
+
+/* Writes the decimal digits of value (> 0) at out; returns how many. */
+static Py_ssize_t
+write_number(char *out, unsigned long long value)
+{
+    char digits[20];
+    Py_ssize_t count = 0;
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    for (Py_ssize_t k = 0; k < count; k++)
+        out[k] = digits[count - 1 - k];
+    return count;
+}
+
+/* The text of a str that is ASCII without SOH, else NULL. */
+static const char *
+plain_text(PyObject *text, Py_ssize_t *length)
+{
+    if (!PyUnicode_CheckExact(text) || !PyUnicode_IS_ASCII(text))
+        return NULL;
+    const char *data = (const char *)PyUnicode_1BYTE_DATA(text);
+    *length = PyUnicode_GET_LENGTH(text);
+    return memchr(data, SOH, *length) == NULL ? data : NULL;
+}
+
+static PyObject *
+encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyTuple_CheckExact(args[1]) || !PyTuple_CheckExact(args[2]) ||
+        !PyBytes_CheckExact(args[3]) ||
+        PyTuple_GET_SIZE(args[1]) != PyTuple_GET_SIZE(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "encode_frame(str, tuple, tuple, bytes)");
+        return NULL;
+    }
+    PyObject *tags = args[1], *texts = args[2];
+    Py_ssize_t fields = PyTuple_GET_SIZE(tags);
+    Py_ssize_t begin_length = PyBytes_GET_SIZE(args[3]);
+    const char *begin_string = PyBytes_AS_STRING(args[3]);
+    Py_ssize_t msg_type_length, length;
+    const char *msg_type = plain_text(args[0], &msg_type_length);
+    if (msg_type == NULL || memchr(begin_string, SOH, begin_length) != NULL)
+        Py_RETURN_NONE;
+    /* BodyLength: 35=MsgType<SOH>, then tag=text<SOH> for each field (tags are < 2**63). */
+    Py_ssize_t body = 3 + msg_type_length + 1;
+    char tag_text[20];
+    for (Py_ssize_t k = 0; k < fields; k++) {
+        PyObject *tag = PyTuple_GET_ITEM(tags, k);
+        if (!PyLong_CheckExact(tag) || plain_text(PyTuple_GET_ITEM(texts, k), &length) == NULL)
+            Py_RETURN_NONE;
+        unsigned long long number = PyLong_AsUnsignedLongLong(tag);
+        if (number == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            Py_RETURN_NONE;
+        }
+        body += write_number(tag_text, number) + 1 + length + 1;
+    }
+    char head[64];
+    memcpy(head, "9=", 2);
+    Py_ssize_t head_length = 2 + write_number(head + 2, (unsigned long long)body);
+    head[head_length++] = SOH;
+    Py_ssize_t size = 2 + begin_length + 1 + head_length + body + 7;
+    PyObject *frame = PyBytes_FromStringAndSize(NULL, size);
+    if (frame == NULL)
+        return NULL;
+    char *out = PyBytes_AS_STRING(frame), *p = out;
+    memcpy(p, "8=", 2), p += 2;
+    memcpy(p, begin_string, begin_length), p += begin_length;
+    *p++ = SOH;
+    memcpy(p, head, head_length), p += head_length;
+    memcpy(p, "35=", 3), p += 3;
+    memcpy(p, msg_type, msg_type_length), p += msg_type_length;
+    *p++ = SOH;
+    for (Py_ssize_t k = 0; k < fields; k++) {
+        const char *text = plain_text(PyTuple_GET_ITEM(texts, k), &length);
+        p += write_number(p, PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(tags, k)));
+        *p++ = '=';
+        memcpy(p, text, length), p += length;
+        *p++ = SOH;
+    }
+    unsigned int sum = 0;
+    for (const unsigned char *c = (const unsigned char *)out; c < (unsigned char *)p; c++)
+        sum += *c;
+    sum &= 0xFF;
+    memcpy(p, "10=", 3), p += 3;
+    *p++ = (char)('0' + sum / 100);
+    *p++ = (char)('0' + sum / 10 % 10);
+    *p++ = (char)('0' + sum % 10);
+    *p = SOH;
+    return frame;
+}
+
+static PyMethodDef methods[] = {
+    {"frame_run", (PyCFunction)(void (*)(void))frame_run, METH_FASTCALL,
+     "frame_run(buf, start, max_frame_size, out) -> (stop, need): append the clean frames."},
+    {"wire_texts", (PyCFunction)(void (*)(void))wire_texts, METH_FASTCALL,
+     "wire_texts(values, decimal_type) -> tuple | None: str, int and Decimal as wire text."},
+    {"split_fields", (PyCFunction)(void (*)(void))split_fields, METH_FASTCALL,
+     "split_fields(msg_type, fields, decimal_type) -> (tags, texts) | None: a Message's parts."},
+    {"encode_frame", (PyCFunction)(void (*)(void))encode_frame, METH_FASTCALL,
+     "encode_frame(msg_type, tags, texts, begin_string) -> bytes | None: the whole frame."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "fixsession._speedups",
+    "The hot loops of framing and encoding, in C (optional).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,53 @@
+"""The optional C versions of fixsession's hot loops, and the switch that turns them off.
+
+Each function here is the compiled one from ``fixsession/_speedups.c`` when the extension was
+built at install (it needs a C compiler), else None; ``framing`` and ``message`` then run their
+pure-Python versions of the same jobs, which stay the reference. Either way the results are
+identical, byte for byte: the tests run both and compare them.
+
+``pure_python()`` turns the C versions off for a block (tests and ``bench/run.py
+--pure-python`` use it); ``ENABLED`` says whether they are in use. This module owns only the
+choice; what each function does is documented in the C file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fixsession.framing import Item
+    from fixsession.message import FieldValue
+
+frame_run: Callable[[bytes, int, int, list[Item]], tuple[int, int]] | None
+wire_texts: Callable[[tuple[FieldValue, ...], type], tuple[str, ...] | None] | None
+split_fields: (
+    Callable[
+        [str, Iterable[tuple[int, FieldValue]], type],
+        tuple[tuple[int, ...], tuple[str, ...]] | None,
+    ]
+    | None
+)
+encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | None] | None
+
+try:
+    from fixsession._speedups import encode_frame, frame_run, split_fields, wire_texts
+except ImportError:  # pragma: no cover - installed without a C compiler
+    frame_run = wire_texts = split_fields = encode_frame = None
+
+ENABLED = frame_run is not None
+"""Whether the C versions are in use (False without the extension, or in ``pure_python()``)."""
+
+
+@contextlib.contextmanager
+def pure_python() -> Iterator[None]:
+    """Run fixsession's pure-Python code only, within the block (not thread-safe)."""
+    global frame_run, wire_texts, split_fields, encode_frame, ENABLED
+    saved = frame_run, wire_texts, split_fields, encode_frame, ENABLED
+    frame_run = wire_texts = split_fields = encode_frame = None
+    ENABLED = False
+    try:
+        yield
+    finally:
+        frame_run, wire_texts, split_fields, encode_frame, ENABLED = saved
