@@ -1,7 +1,10 @@
-/* fixsession._speedups: the two hot loops of fixsession, in C.
+/* fixsession._speedups: the hot paths of framing and encoding, in C.
  *
- * Optional: when this extension is not built, framing.py and message.py run their pure-Python
- * versions of the same jobs, which stay the reference (tests run both and compare them).
+ * Optional: when this extension is not built (or speedups.pure_python() is in effect),
+ * framing.py and message.py run their pure-Python versions of the same jobs, which stay the
+ * reference; the tests run both and compare them byte for byte. Each function handles the
+ * common, valid case and answers None (or stops) for anything else, so that every rule and
+ * every error message lives in Python.
  *
  * frame_run(buf, start, max_frame_size, out) -> (stop, need)
  *     Appends to `out` the frames at `start` that are clean: BeginString, BodyLength digits

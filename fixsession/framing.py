@@ -16,6 +16,10 @@ frame cannot be delimited; the region runs to the next ``8=FIX.4.4<SOH>``), then
 CheckSum field (likewise), then MsgType not third, then a wrong CheckSum, then the first bad
 field in wire order (non-printable byte, invalid tag number, tag without a value). A frame
 that can be delimited is reported alone; the next frame starts right after it.
+
+Speed: runs of well-formed frames are delimited and checked in bulk (``_fast_run`` and
+``_bulk_check``, or their C version when ``speedups`` has it); any frame they do not pass is
+examined exactly, one check at a time (``_examine``), which decides every verdict above.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ them: that is ``framing`` (garbled checks) and ``validation`` (dictionary rules)
 
 Values are ``str``: what is on the wire, decoded as UTF-8 with ``surrogateescape`` so that any
 byte sequence survives a decode/encode round trip unchanged.
+
+Building a message and encoding it have C versions of their common case (plain tags; str, int
+and Decimal values; ASCII text), used when ``speedups`` has them; everything else, and every
+error, is handled here in Python.
 """
 
 from __future__ import annotations
