@@ -128,6 +128,7 @@ class Exchange:
         self._next_feed: float | None = None
         self._drop_copies: list[tuple[float, int, str, Message]] = []  # heap: due, n, key, report
         self._queued = itertools.count()
+        self._recipients: set[Acceptor] = set()  # sent to since take_recipients()
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -142,6 +143,7 @@ class Exchange:
             if session in sessions:
                 sessions.remove(session)
         self._streams = [stream for stream in self._streams if stream.session is not session]
+        self._recipients.discard(session)
 
     def on_event(self, session: Acceptor, event: Event, now: float) -> None:
         """Follow what ``session`` reports: attach it at Logon, take each message it let
@@ -153,6 +155,18 @@ class Exchange:
             self.on_message(session, event.message, now)
         elif isinstance(event, Closed):
             self.detach(session)
+
+    def take_recipients(self) -> set[Acceptor]:
+        """The sessions sent a message since the last call; their bytes wait in
+        ``data_to_send()``, so an owner with sockets need flush only these."""
+        recipients, self._recipients = self._recipients, set()
+        return recipients
+
+    def _send(self, session: Acceptor, message: Message, now: float) -> None:
+        """Send if the session is still logged on (a closing session takes nothing more)."""
+        if session.state is State.ACTIVE:
+            session.send(message, now)
+            self._recipients.add(session)
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -167,7 +181,7 @@ class Exchange:
         while self._drop_copies and self._drop_copies[0][0] <= now:
             _, _, api_key, report = heapq.heappop(self._drop_copies)
             for session in self._live(api_key, SessionType.DROP_COPY):
-                _send(session, report, now)
+                self._send(session, report, now)
         if self._streams and self._next_feed is not None and now >= self._next_feed:
             self._next_feed = now + self.feed_interval
             self._publish(now)
@@ -201,11 +215,11 @@ class Exchange:
     def _report(self, session: Acceptor, report: Message, now: float) -> None:
         """Send an ExecutionReport to its session, to the account's other order-entry
         sessions that asked for everything (ResponseMode 1), and later to drop copy."""
-        _send(session, report, now)
+        self._send(session, report, now)
         api_key = session.username or ""
         for other in self._live(api_key, SessionType.ORDER_ENTRY):
             if other is not session and other.response_mode == 1:
-                _send(other, report, now)
+                self._send(other, report, now)
         if self._live(api_key, SessionType.DROP_COPY):  # no replay for later sessions
             entry = (now + self.drop_copy_delay, next(self._queued), api_key, report)
             heapq.heappush(self._drop_copies, entry)
@@ -271,7 +285,8 @@ class Exchange:
             self._report(session, self._rejected_order(message, error), now)
             return None
         if message[Tag.SYMBOL] not in self.instruments:
-            _send(session, self._rejected_order(message, errors.BadSymbol("Invalid symbol.")), now)
+            error = errors.BadSymbol("Invalid symbol.")
+            self._send(session, self._rejected_order(message, error), now)
             return None
         if not account.order_windows:
             account.order_windows = [binance._Window(limit) for limit in self.order_limits]
@@ -280,7 +295,7 @@ class Exchange:
         if over:  # a rejected order does not count
             count, every = over[0].count, "".join(_interval(over[0].seconds))
             error = errors.TooManyOrders.from_template(count, every, template=1)
-            _send(session, self._rejected_order(message, error), now)
+            self._send(session, self._rejected_order(message, error), now)
             return None
         for window in windows:
             window.add(now)
@@ -322,11 +337,11 @@ class Exchange:
             error = errors.MandatoryParamEmptyOrMalformed.from_template(
                 37, 41, template=2, ref_tag_id=37
             )
-            _send(session, _reject(message, error), now)
+            self._send(session, _reject(message, error), now)
             return
         order = self._find(session, message)
         if order is None:
-            _send(session, self._cancel_reject(message), now)
+            self._send(session, self._cancel_reject(message), now)
             return
         self._close_order(session, order, "4")
         report = self._execution_report(order, "4", message[Tag.CL_ORD_ID], order.cl_ord_id)
@@ -356,7 +371,7 @@ class Exchange:
              (Tag.MASS_CANCEL_REQUEST_TYPE, "1"), (Tag.MASS_CANCEL_RESPONSE, "1"),
              (Tag.TOTAL_AFFECTED_ORDERS, str(len(cancelled)))],
         )  # fmt: skip
-        _send(session, report, now)
+        self._send(session, report, now)
 
     def _amend(self, session: Acceptor, message: Message, now: float) -> None:
         order = self._find(session, message)
@@ -374,7 +389,7 @@ class Exchange:
                 (Tag.SYMBOL, message[Tag.SYMBOL]), (Tag.ORDER_QTY, message[Tag.ORDER_QTY]),
                 (Tag.ERROR_CODE, str(errors.OrderAmendRejected.code)), (Tag.TEXT, text or ""),
             ]  # fmt: skip
-            _send(session, Message(MsgType.ORDER_AMEND_REJECT, fields), now)
+            self._send(session, Message(MsgType.ORDER_AMEND_REJECT, fields), now)
             return
         order.quantity = _decimal(quantity)
         self._report(session, self._execution_report(order, "5", message[Tag.CL_ORD_ID]), now)
@@ -383,7 +398,7 @@ class Exchange:
         order = self._find(session, message)
         if order is None:
             cancel = message.replace([(Tag.CL_ORD_ID, message.get(Tag.CANCEL_CL_ORD_ID) or "")])
-            _send(session, self._cancel_reject(cancel), now)
+            self._send(session, self._cancel_reject(cancel), now)
             if message.get(Tag.ORDER_CANCEL_REQUEST_AND_NEW_ORDER_SINGLE_MODE) == "1":
                 return  # STOP_ON_FAILURE
         else:
@@ -418,7 +433,7 @@ class Exchange:
                 (Tag.CL_ORD_ID, order.cl_ord_id), (Tag.SYMBOL, order.symbol),
                 (Tag.ORDER_ID, str(order.order_id)),
             ]  # fmt: skip
-        _send(session, Message(MsgType.LIST_STATUS, fields), now)
+        self._send(session, Message(MsgType.LIST_STATUS, fields), now)
         for order in orders:
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
 
@@ -450,14 +465,14 @@ class Exchange:
             if every:
                 fields += [(Tag.LIMIT_RESET_INTERVAL, every),
                            (Tag.LIMIT_RESET_INTERVAL_RESOLUTION, resolution)]  # fmt: skip
-        _send(session, Message(MsgType.LIMIT_RESPONSE, fields), now)
+        self._send(session, Message(MsgType.LIMIT_RESPONSE, fields), now)
 
     def _instrument_list(self, session: Acceptor, message: Message, now: float) -> None:
         if message.get(Tag.INSTRUMENT_LIST_REQUEST_TYPE) == "0":
             symbol = message.get(Tag.SYMBOL)
             if symbol not in self.instruments:
                 error = errors.BadSymbol.from_template(ref_tag_id=55)
-                _send(session, _reject(message, error), now)
+                self._send(session, _reject(message, error), now)
                 return
             listed = [self.instruments[symbol]]
         else:
@@ -474,7 +489,7 @@ class Exchange:
                 (Tag.MIN_QTY_INCREMENT, _decimal(instrument.step_size)),
                 (Tag.MIN_PRICE_INCREMENT, _decimal(instrument.tick_size)),
             ]  # fmt: skip
-        _send(session, Message(MsgType.INSTRUMENT_LIST, fields), now)
+        self._send(session, Message(MsgType.INSTRUMENT_LIST, fields), now)
 
     # -- market data ---------------------------------------------------------------------------
 
@@ -494,14 +509,14 @@ class Exchange:
                 [(Tag.MD_REQ_ID, md_req_id), (Tag.ERROR_CODE, str(error.code)),
                  (Tag.TEXT, error.text)],
             )  # fmt: skip
-            _send(session, reject, now)
+            self._send(session, reject, now)
             return
         depth = int(message.get(Tag.MARKET_DEPTH) or "1")
         for symbol, kind in sorted(session.subscriptions.get(md_req_id, ())):
             stream = _Stream(session, md_req_id, symbol, kind, min(depth, 10))
             self._streams.append(stream)
             if kind != "trade":
-                _send(session, self._snapshot(stream), now)
+                self._send(session, self._snapshot(stream), now)
         if self._next_feed is None or self._next_feed < now:
             self._next_feed = now + self.feed_interval
 
@@ -564,13 +579,8 @@ class Exchange:
             ]  # fmt: skip
             for entry in entries:
                 fields += entry
-            _send(stream.session, Message(MsgType.MARKET_DATA_INCREMENTAL_REFRESH, fields), now)
-
-
-def _send(session: Acceptor, message: Message, now: float) -> None:
-    """Send if the session is still logged on (a closing session takes nothing more)."""
-    if session.state is State.ACTIVE:
-        session.send(message, now)
+            update = Message(MsgType.MARKET_DATA_INCREMENTAL_REFRESH, fields)
+            self._send(stream.session, update, now)
 
 
 def _echoed(message: Message) -> list[tuple[int, str]]:

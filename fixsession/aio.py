@@ -629,7 +629,7 @@ class Server:
         self.exchange = exchange or Exchange(wall_clock=wall_clock)
         self.max_write_buffer = max_write_buffer
         self.logon_timeout = logon_timeout
-        self.links: set[_Link] = set()
+        self.links: dict[Session, _Link] = {}  # every connection, by its session
         self.addresses: dict[SessionType, tuple[str, int]] = {}
         self._listeners: list[asyncio.Server] = []
         self._exchange_task: asyncio.Task[None] | None = None
@@ -667,7 +667,7 @@ class Server:
     def start_maintenance(self, seconds: float = 30.0) -> None:
         """Start Binance's News countdown on every logged-on session."""
         now = asyncio.get_running_loop().time()
-        for link in list(self.links):
+        for link in list(self.links.values()):
             assert isinstance(link.session, Acceptor)
             link.session.start_maintenance(now, seconds)
             link.flush()
@@ -677,11 +677,11 @@ class Server:
         for listener in self._listeners:
             listener.close()
         now = asyncio.get_running_loop().time()
-        for link in list(self.links):
+        for link in list(self.links.values()):
             if not link.session.closed:
                 link.session.logout(now)
                 link.flush()
-        await _finish(list(self.links), timeout)
+        await _finish(list(self.links.values()), timeout)
         if self._exchange_task is not None:
             self._exchange_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -708,14 +708,14 @@ class Server:
             session, reader, writer, self._deliver, self.max_write_buffer, recorder,
             self.wall_clock,
         )  # fmt: skip
-        self.links.add(link)
+        self.links[session] = link
         link.start()
         assert link.task is not None
         try:
             with contextlib.suppress(asyncio.CancelledError):
                 await link.task
         finally:
-            self.links.discard(link)
+            del self.links[session]
             self.exchange.detach(session)
 
     async def _deliver(self, link: _Link, event: Event) -> None:
@@ -723,16 +723,19 @@ class Server:
         assert isinstance(session, Acceptor)
         self.exchange.on_event(session, event, asyncio.get_running_loop().time())
         if isinstance(event, MessageReceived) and event.error is None:
-            self._flush_all()
+            self._flush_recipients()
             deadline = self.exchange.next_deadline()
             if deadline is not None and (
                 self._exchange_deadline is None or deadline < self._exchange_deadline
             ):
                 self._wake.set()  # the exchange's timer must run earlier than planned
 
-    def _flush_all(self) -> None:
-        for link in list(self.links):
-            link.flush()
+    def _flush_recipients(self) -> None:
+        """Write what the exchange sent, on just the connections it sent to."""
+        for session in self.exchange.take_recipients():
+            link = self.links.get(session)
+            if link is not None:
+                link.flush()
 
     async def _run_exchange(self) -> None:
         """The exchange's timers: the market-data feed and delayed drop copies."""
@@ -744,7 +747,7 @@ class Server:
                 async with asyncio.timeout_at(deadline):
                     await self._wake.wait()
             self.exchange.tick(loop.time())
-            self._flush_all()
+            self._flush_recipients()
 
 
 async def serve(

@@ -49,8 +49,11 @@ class Venue:
         return self.received(pair)
 
     def flush(self) -> None:
+        """Carry what the exchange sent, to just the sessions it names (as ``aio.Server``)."""
+        recipients = self.exchange.take_recipients()
         for pair in self.pairs:
-            pair.pump()
+            if pair.acceptor in recipients:
+                pair.pump()
             assert not [e for e in pair.initiator_events if isinstance(e, FaultDetected)]
 
     def received(self, pair: Pair) -> list[MessageReceived]:
