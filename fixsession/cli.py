@@ -223,36 +223,44 @@ def _server_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
 
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
-    session_type = SessionType(args.session_type)
+    if len(args.session_type) != len(args.listen):
+        raise UsageError("give one --session-type for each --listen, in the same order")
+    endpoints = [
+        (SessionType(kind), address)
+        for kind, address in zip(args.session_type, args.listen, strict=True)
+    ]
+    kinds = [kind for kind, _ in endpoints]
+    if len(set(kinds)) != len(kinds):
+        raise UsageError("each session type can be served on one address only")
     accounts = _read_keys(args.keys)
     if args.message_limit is not None:
-        rules = accounts.rules[session_type]
-        accounts.rules[session_type] = dataclasses.replace(rules, message_limit=args.message_limit)
+        for kind in kinds:
+            rules = accounts.rules[kind]
+            accounts.rules[kind] = dataclasses.replace(rules, message_limit=args.message_limit)
     tls = _server_tls(args)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
-    return asyncio.run(_run_server(args, accounts, session_type, tls, out))
+    return asyncio.run(_run_server(args, accounts, endpoints, tls, out))
 
 
 async def _run_server(
     args: argparse.Namespace,
     accounts: Accounts,
-    session_type: SessionType,
+    endpoints: list[tuple[SessionType, tuple[str, int]]],
     tls: ssl.SSLContext | None,
     out: TextIO,
 ) -> int:
     from fixsession import aio  # only the server needs the transport
 
-    host, port = args.listen
     exchange = None
     if args.order_limit:
         exchange = Exchange(wall_clock=time.time, order_limits=tuple(args.order_limit))
     try:
         server = aio.Server(
-            accounts=accounts, session_type=session_type, tls=tls, exchange=exchange,
+            accounts=accounts, session_type=endpoints[0][0], tls=tls, exchange=exchange,
             record=args.record,
         )  # fmt: skip
     except OSError as error:
@@ -262,11 +270,14 @@ async def _run_server(
     loop.add_signal_handler(signal.SIGINT, stop.set)  # before anyone can know the port
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGUSR1, server.start_maintenance, args.maintenance)
-    try:
-        bound_host, bound_port = await server.start(host, port)
-    except OSError as error:
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    print(f"listening on {bound_host}:{bound_port}", file=out, flush=True)
+    for kind, (host, port) in endpoints:
+        try:
+            bound_host, bound_port = await server.start(host, port, kind)
+        except OSError as error:
+            await server.close()
+            message = f"cannot listen on {host}:{port}: {error.strerror or error}"
+            raise UsageError(message) from None
+        print(f"listening on {bound_host}:{bound_port}", file=out, flush=True)
     await stop.wait()
     await server.close()
     return 0
@@ -583,22 +594,27 @@ def build_parser() -> argparse.ArgumentParser:
             "Accept FIX sessions the way Binance's Spot FIX API does: Ed25519-signed Logon, "
             "sequence numbers, heartbeats, limits, every reject with Binance's codes and texts; "
             "behind them a small exchange (orders rest until cancelled, a synthetic market-data "
-            "feed). Prints 'listening on HOST:PORT' once ready; SIGINT or SIGTERM logs every "
-            "session out and exits 0; SIGUSR1 starts Binance's maintenance News countdown."
+            "feed). Prints 'listening on HOST:PORT' once ready (a line per --listen, in "
+            "order); SIGINT or SIGTERM logs every session out and exits 0; SIGUSR1 starts "
+            "Binance's maintenance News countdown on every session."
         ),
     )
     serve.add_argument(
         "--listen",
         required=True,
+        action="append",
         type=_listen_address,
         metavar="HOST:PORT",
-        help="address to listen on (port 0 picks a free port)",
+        help="address to listen on (port 0 picks a free port); repeat it, each with its own "
+        "--session-type, to serve several session types of one venue (drop copy then sees "
+        "the order-entry sessions' reports)",
     )
     serve.add_argument(
         "--session-type",
         required=True,
+        action="append",
         choices=[kind.value for kind in SessionType],
-        help="the kind of session this endpoint serves",
+        help="the kind of session the --listen address in the same position serves",
     )
     serve.add_argument(
         "--keys",

@@ -4,7 +4,9 @@ real sockets in test_e2e_rules.py.)"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +14,14 @@ from pathlib import Path
 
 import pytest
 from e2e import PRIVATE_KEY, Certificate, public_pem
+
+from fixsession import aio
+from fixsession.events import MessageReceived
+from fixsession.message import Message
+
+ORDER = Message(
+    "D", [(11, "cli-1"), (38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1")]
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,8 +148,6 @@ def test_serve_and_demo_explain_themselves() -> None:
 
 def test_certificate_files_work_with_serve(certificate: Certificate, keys: Path) -> None:
     """The PEM files a user passes (here the test run's) load; the rest is in test_e2e_*."""
-    import signal
-
     process = subprocess.Popen(
         [sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
          "--session-type", "market-data", "--keys", str(keys),
@@ -170,3 +178,49 @@ def test_keygen_writes_a_private_key_only_you_can_read_and_the_keys_file(tmp_pat
     again = run("keygen", str(folder))
     assert again.returncode == 2 and "exists; --force replaces it" in again.stderr
     assert run("keygen", str(folder), "--force").returncode == 0
+
+
+async def test_serve_hosts_several_session_types_of_one_venue(keys: Path) -> None:
+    """Order entry and drop copy from one process: the drop-copy session sees the order."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "fixsession", "serve", "--keys", str(keys), "--plain",
+        "--listen", "127.0.0.1:0", "--session-type", "order-entry",
+        "--listen", "127.0.0.1:0", "--session-type", "drop-copy",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    try:
+        addresses = []
+        for _ in range(2):
+            line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+            assert line.startswith("listening on 127.0.0.1:"), line
+            addresses.append(int(line.rsplit(":", 1)[1]))
+        entry, copy = addresses
+        login = {"api_key": "k1", "private_key": PRIVATE_KEY, "tls": False}
+        async with aio.connect("127.0.0.1", copy, session_type="drop-copy", **login) as dc:  # type: ignore[arg-type]
+            async with aio.connect("127.0.0.1", entry, **login) as client:  # type: ignore[arg-type]
+                report = await client.request(ORDER)
+            async with asyncio.timeout(10):
+                async for event in dc:
+                    if isinstance(event, MessageReceived):
+                        break
+            assert (event.message[11], event.message[17]) == ("cli-1", report[17])
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 15) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--listen", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--session-type", "order-entry"],
+         "one --session-type for each --listen"),
+        (["--listen", "127.0.0.1:0", "--session-type", "order-entry",
+          "--listen", "127.0.0.1:0", "--session-type", "order-entry"],
+         "each session type can be served on one address only"),
+    ],
+)  # fmt: skip
+def test_serve_endpoints_must_pair_up(keys: Path, args: list[str], message: str) -> None:
+    result = run("serve", "--keys", str(keys), "--plain", *args)
+    assert result.returncode == 2 and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
