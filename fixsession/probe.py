@@ -527,6 +527,11 @@ class ScriptedAcceptor:
     acceptor's frames go out with SendingTime made current and TargetCompID set to the
     client's SenderCompID. Heartbeats the client sends on its own timer are skipped. The
     Logon's signature is not verified: this is a script, not an exchange.
+
+    ``pace`` keeps the capture's timing: an acceptor frame goes out no sooner than its gap
+    after the record before it in the capture (divided by ``pace``: 1.0 is the capture's own
+    speed, 10.0 ten times faster), so a TestRequest or Logout that came after a silence comes
+    after one again. None (the default) plays every acceptor frame as soon as it is due.
     """
 
     def __init__(
@@ -535,8 +540,12 @@ class ScriptedAcceptor:
         *,
         ignored: frozenset[int] = IGNORED | VENUE_IDS | {Tag.USERNAME},
         reply_timeout: float = 10.0,
+        pace: float | None = None,
     ) -> None:
+        if pace is not None and pace <= 0:
+            raise ValueError("pace must be positive (1.0 plays at the capture's speed)")
         records = with_times(with_directions(records))
+        self.pace = pace
         self.client_side = SENT if infer_role(records) == "initiator" else RECEIVED
         self.records = records
         self.ignored = ignored
@@ -571,13 +580,20 @@ class ScriptedAcceptor:
         client_id = ""
         expected = [r for r in self.records if r.direction == self.client_side]
         position = 0
+        previous: Record | None = None  # the record played or received last, and when
+        played = time.monotonic()
         try:
             for record in self.records:
                 if record.direction != self.client_side:
+                    if self.pace is not None and previous is not None:
+                        gap = (record.timestamp or 0.0) - (previous.timestamp or 0.0)
+                        await asyncio.sleep(played + gap / self.pace - time.monotonic())
                     writer.write(_as_acceptor(record.data, client_id, time.time()))
                     await writer.drain()
+                    previous, played = record, time.monotonic()
                     continue
                 data = await self._next_from_client(peer, record.data)
+                previous, played = record, time.monotonic()
                 if data is None:
                     self.findings.append(
                         f"client message {position} was captured but not sent "

@@ -150,14 +150,14 @@ class ScriptedAcceptor:
 @async_fixture
 async def fix_scripted_acceptor(
     fix_certificate: tuple[bytes, bytes],
-) -> AsyncIterator[Callable[[str | PathLike[str]], Awaitable[ScriptedAcceptor]]]:
+) -> AsyncIterator[Callable[..., Awaitable[ScriptedAcceptor]]]:
     """``await fix_scripted_acceptor(CAPTURE)``: the capture's acceptor side, played to the
-    gateway under test."""
+    gateway under test (``pace=1.0`` keeps the capture's timing; see probe.ScriptedAcceptor)."""
     cert, key = fix_certificate
     started: list[probe.ScriptedAcceptor] = []
 
-    async def start(path: str | PathLike[str]) -> ScriptedAcceptor:
-        script = probe.ScriptedAcceptor(captures.read(path))
+    async def start(path: str | PathLike[str], pace: float | None = None) -> ScriptedAcceptor:
+        script = probe.ScriptedAcceptor(captures.read(path), pace=pace)
         await script.start("127.0.0.1", 0, aio.server_tls(cert, key))
         started.append(script)
         return ScriptedAcceptor(script, cert)

@@ -3,12 +3,20 @@ entry point, with no set-up in the user's project."""
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+import fixsession
+from fixsession import captures, probe
+from fixsession.message import Message
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURE = ROOT / "captures" / "sessions" / "order-entry.fixlog"
+ORDER = [(38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1")]
 
 GATEWAY_TESTS = f"""
 import pytest
@@ -71,3 +79,33 @@ def test_the_plugin_serves_a_gateways_test_suite(pytester: pytest.Pytester) -> N
     pytester.makepyfile(test_gateway=GATEWAY_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=5)
+
+
+@pytest.mark.parametrize("pace", [None, 1.0, 4.0])
+async def test_a_scripted_acceptor_keeps_the_capture_timing_when_paced(pace: float | None) -> None:
+    # The capture's ExecutionReport came 0.8 s after the order: paced, it comes as late again
+    # (at 4x speed, 0.2 s); unpaced, at once.
+    records = captures.read(CAPTURE)
+    report = next(i for i, r in enumerate(records) if b"\x0135=8\x01" in r.data)
+    delayed = [dataclasses.replace(r, timestamp=(r.timestamp or 0) + 0.8) for r in records[report:]]
+    records = records[:report] + delayed
+    script = probe.ScriptedAcceptor(records, pace=pace)
+    host, port = await script.start()
+    key = Ed25519PrivateKey.generate()
+    async with fixsession.connect(host, port, api_key="any", private_key=key, tls=False,
+                                  sender_comp_id="GW1") as gateway:  # fmt: skip
+        began = time.monotonic()
+        await gateway.request(Message("D", [(11, "o1"), *ORDER]))
+        took = time.monotonic() - began
+        await gateway.request(Message("F", [(11, "c1"), (41, "o1"), (55, "BTCUSDT")]))
+        await gateway.request(Message("XLQ", [(6136, "q1")]))
+    assert await script.finish() == []
+    if pace is None:
+        assert took < 0.3
+    else:
+        assert 0.8 / pace - 0.05 <= took < 0.8 / pace + 0.5
+
+
+def test_a_scripted_acceptor_refuses_a_pace_that_is_not_positive() -> None:
+    with pytest.raises(ValueError, match="pace must be positive"):
+        probe.ScriptedAcceptor(captures.read(CAPTURE), pace=0)
