@@ -109,8 +109,12 @@ frame_run(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (i == -1 && PyErr_Occurred())
         return NULL;
     Py_ssize_t limit = PyLong_AsSsize_t(args[2]);
-    if (limit == -1 && PyErr_Occurred())
-        return NULL;
+    if (limit == -1 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+            return NULL;
+        PyErr_Clear(); /* a limit beyond any buffer: no limit */
+        limit = PY_SSIZE_T_MAX;
+    }
     const unsigned char *buf = (const unsigned char *)PyBytes_AS_STRING(args[0]);
     Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
     PyObject *out = args[3];

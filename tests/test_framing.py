@@ -171,6 +171,11 @@ def test_valid_frames_of_every_shape() -> None:
         assert frames(sample) == [sample]
 
 
+def test_a_limit_beyond_any_buffer_is_no_limit() -> None:
+    framer = Framer(max_frame_size=10**30)
+    assert framer.feed(HEARTBEAT + ORDER) == [HEARTBEAT, ORDER]
+
+
 def test_body_length_may_have_up_to_ten_digits() -> None:
     def padded(width: int) -> bytes:
         wire = frame(HB).replace(b"9=%d" % len(HB), b"9=%0*d" % (width, len(HB)))
