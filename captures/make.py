@@ -573,14 +573,21 @@ async def make(item: Scenario, key: Ed25519PrivateKey) -> list[str]:
         return written
 
 
-async def main(words: list[str]) -> None:
+async def main(chosen: list[Scenario]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()  # a throw-away key: captures never hold a signature
-    chosen = [s for s in SCENARIOS if not words or any(word in s.name for word in words)]
     for item in chosen:
         names = await make(item, key)
         print(f"recorded {', '.join(names)}", flush=True)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1:]))
+    words = sys.argv[1:]
+    if {"-h", "--help"} & set(words):
+        print(__doc__.strip())
+        print("\nscenarios: " + ", ".join(s.name for s in SCENARIOS))
+        sys.exit(0)
+    chosen = [s for s in SCENARIOS if not words or any(word in s.name for word in words)]
+    if not chosen:
+        sys.exit(f"make.py: no scenario's name contains {' or '.join(map(repr, words))}")
+    asyncio.run(main(chosen))
