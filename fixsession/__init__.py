@@ -3,6 +3,7 @@
 Modules, in import order (each imports only from those above it):
 
 - ``spec``: wire constants (tags, message types, reject reasons, session types)
+- ``speedups``: the optional C versions of the hot paths (``_speedups.c``), and their switch
 - ``catalog``: Binance's error page as data
 - ``message``: the immutable Message, its wire codec, and Templates
 - ``errors``: one typed exception per Binance error code
