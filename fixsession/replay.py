@@ -503,9 +503,7 @@ class _AcceptorReplay(_Replay):
     ) -> None:
         super().__init__(records, expectation, progress)
         peer_logon = _first_logon(self.records, RECEIVED)
-        session_type = expectation.session_type or (
-            SessionType.DROP_COPY if peek(peer_logon, 9406) == "Y" else _guess_type(self.records)
-        )
+        session_type = expectation.session_type or _session_type(self.records, peer_logon)
         accounts = Accounts()
         if expectation.message_limit is not None:
             rules = accounts.rules[session_type]
@@ -585,9 +583,7 @@ class _InitiatorReplay(_Replay):
     ) -> None:
         super().__init__(records, expectation, progress)
         logon = _first_logon(self.records, SENT)
-        session_type = expectation.session_type or (
-            SessionType.DROP_COPY if peek(logon, 9406) == "Y" else _guess_type(self.records)
-        )
+        session_type = expectation.session_type or _session_type(self.records, logon)
         response_mode = peek(logon, 25036)
         recv_window = peek(logon, 25000)
         self.session = Initiator(
@@ -660,7 +656,11 @@ def _first_logon(records: Sequence[Record], direction: str) -> bytes:
     return b""
 
 
-def _guess_type(records: Sequence[Record]) -> SessionType:
+def _session_type(records: Sequence[Record], logon: bytes) -> SessionType:
+    """What a capture shows: drop copy if its Logon says DropCopyFlag(9406)=Y, market data if
+    it holds a market-data message, else order entry."""
+    if peek(logon, 9406) == "Y":
+        return SessionType.DROP_COPY
     for record in records:
         if _msg_type(record.data) in (MsgType.MARKET_DATA_REQUEST, MsgType.INSTRUMENT_LIST_REQUEST,
                                       MsgType.MARKET_DATA_SNAPSHOT):  # fmt: skip
