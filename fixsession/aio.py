@@ -203,9 +203,11 @@ async def _finish(links: list[_Link], timeout: float) -> None:
         task.cancel()
 
 
-async def _open(
-    host: str, port: int, tls: ssl.SSLContext | None, server_hostname: str | None
+async def open_stream(
+    host: str, port: int, tls: ssl.SSLContext | None, server_hostname: str | None = None
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A TCP connection, with TLS unless ``tls`` is None (SNI: ``server_hostname``, else
+    ``host``)."""
     if tls is None:
         return await asyncio.open_connection(host, port)
     return await asyncio.open_connection(
@@ -477,7 +479,8 @@ class _Connector:
 
     async def open_link(self, client: Client, comp_id: str) -> _Link:
         reader, writer = await asyncio.wait_for(
-            _open(self.host, self.port, self.tls, self.server_hostname), self.logon_timeout
+            open_stream(self.host, self.port, self.tls, self.server_hostname),
+            self.logon_timeout,
         )
         loop = asyncio.get_running_loop()
         session = Initiator(

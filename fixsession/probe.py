@@ -23,6 +23,7 @@ from typing import Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fixsession import binance, errors
+from fixsession.aio import open_stream
 from fixsession.binance import RULES, Limit, Pacer
 from fixsession.captures import RECEIVED, SENT, Record, with_directions, with_times
 from fixsession.framing import Framer, Garbled, is_frame
@@ -76,12 +77,7 @@ class RawClient:
         server_hostname: str | None = None,
         **options: object,
     ) -> RawClient:
-        if tls is None:
-            reader, writer = await asyncio.open_connection(host, port)
-        else:
-            reader, writer = await asyncio.open_connection(
-                host, port, ssl=tls, server_hostname=server_hostname or host
-            )
+        reader, writer = await open_stream(host, port, tls, server_hostname)
         return cls(reader, writer, **options)  # type: ignore[arg-type]
 
     def frame(
