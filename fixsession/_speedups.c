@@ -299,11 +299,12 @@ encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     memcpy(p, "35=", 3), p += 3;
     memcpy(p, msg_type, msg_type_length), p += msg_type_length;
     *p++ = SOH;
-    for (Py_ssize_t k = 0; k < fields; k++) {
-        const char *text = plain_text(PyTuple_GET_ITEM(texts, k), &length);
+    for (Py_ssize_t k = 0; k < fields; k++) { /* all checked above */
+        PyObject *text = PyTuple_GET_ITEM(texts, k);
+        length = PyUnicode_GET_LENGTH(text);
         p += write_number(p, PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(tags, k)));
         *p++ = '=';
-        memcpy(p, text, length), p += length;
+        memcpy(p, PyUnicode_1BYTE_DATA(text), length), p += length;
         *p++ = SOH;
     }
     unsigned int sum = 0;
