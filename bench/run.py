@@ -618,7 +618,7 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "fixsession": fixsession.__version__,
-        "speedups": "C" if speedups.ENABLED else "pure Python",
+        "speedups": "C" if speedups.enabled() else "pure Python",
         "simplefix": version("simplefix"),
         "quickfix": version("quickfix"),
     }

@@ -6,7 +6,7 @@ pure-Python versions of the same jobs, which stay the reference. Either way the 
 identical, byte for byte: the tests run both and compare them.
 
 ``pure_python()`` turns the C versions off for a block (tests and ``bench/run.py
---pure-python`` use it); ``ENABLED`` says whether they are in use. This module owns only the
+--pure-python`` use it); ``enabled()`` says whether they are in use. This module owns only the
 choice; what each function does is documented in the C file.
 """
 
@@ -36,18 +36,19 @@ try:
 except ImportError:  # pragma: no cover - installed without a C compiler
     frame_run = wire_texts = split_fields = encode_frame = None
 
-ENABLED = frame_run is not None
-"""Whether the C versions are in use (False without the extension, or in ``pure_python()``)."""
+
+def enabled() -> bool:
+    """Whether the C versions are in use (False without the extension, or in ``pure_python()``)."""
+    return frame_run is not None
 
 
 @contextlib.contextmanager
 def pure_python() -> Iterator[None]:
     """Run fixsession's pure-Python code only, within the block (not thread-safe)."""
-    global frame_run, wire_texts, split_fields, encode_frame, ENABLED
-    saved = frame_run, wire_texts, split_fields, encode_frame, ENABLED
+    global frame_run, wire_texts, split_fields, encode_frame
+    saved = frame_run, wire_texts, split_fields, encode_frame
     frame_run = wire_texts = split_fields = encode_frame = None
-    ENABLED = False
     try:
         yield
     finally:
-        frame_run, wire_texts, split_fields, encode_frame, ENABLED = saved
+        frame_run, wire_texts, split_fields, encode_frame = saved

@@ -44,7 +44,7 @@ def implementation(request: pytest.FixtureRequest) -> Iterator[str]:
         with pure_python():
             yield request.param
         return
-    if not speedups.ENABLED:
+    if not speedups.enabled():
         pytest.skip("fixsession._speedups is not built (no C compiler at install)")
     yield request.param
 
