@@ -576,20 +576,21 @@ class ScriptedAcceptor:
         client_id = ""
         expected = [r for r in self.records if r.direction == self.client_side]
         position = 0
-        previous: Record | None = None  # the record played or received last, and when
+        # The capture time of the record played or received last, and when that happened.
+        captured: float | None = None
         played = time.monotonic()
         try:
             for record in self.records:
                 if record.direction != self.client_side:
-                    if self.pace is not None and previous is not None:
-                        gap = (record.timestamp or 0.0) - (previous.timestamp or 0.0)
+                    if self.pace is not None and captured is not None:
+                        gap = (record.timestamp or 0.0) - captured
                         await asyncio.sleep(played + gap / self.pace - time.monotonic())
                     writer.write(_as_acceptor(record.data, client_id, time.time()))
                     await writer.drain()
-                    previous, played = record, time.monotonic()
+                    captured, played = record.timestamp or 0.0, time.monotonic()
                     continue
                 data = await self._next_from_client(peer, record.data)
-                previous, played = record, time.monotonic()
+                captured, played = record.timestamp or 0.0, time.monotonic()
                 if data is None:
                     self.findings.append(
                         f"client message {position} was captured but not sent "
