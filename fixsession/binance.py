@@ -18,7 +18,7 @@ import datetime
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from cryptography.exceptions import InvalidSignature
@@ -325,6 +325,11 @@ class Accounts:
 
     def add_key(self, api_key: str, public_key: Ed25519PublicKey) -> None:
         self._accounts[api_key] = _Account(public_key)
+
+    def set_message_limit(self, session_type: SessionType, limit: Limit) -> None:
+        """Let a client of ``session_type`` send ``limit`` messages per window instead."""
+        rules = self.rules[session_type]
+        self.rules[session_type] = replace(rules, message_limit=limit)
 
     def public_key(self, api_key: str) -> Ed25519PublicKey | None:
         account = self._accounts.get(api_key)

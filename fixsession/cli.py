@@ -235,8 +235,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     accounts = _read_keys(args.keys)
     if args.message_limit is not None:
         for kind in kinds:
-            rules = accounts.rules[kind]
-            accounts.rules[kind] = dataclasses.replace(rules, message_limit=args.message_limit)
+            accounts.set_message_limit(kind, args.message_limit)
     tls = _server_tls(args)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -506,10 +506,7 @@ class _AcceptorReplay(_Replay):
         session_type = expectation.session_type or _session_type(self.records, peer_logon)
         accounts = Accounts()
         if expectation.message_limit is not None:
-            rules = accounts.rules[session_type]
-            accounts.rules[session_type] = dataclasses.replace(
-                rules, message_limit=expectation.message_limit
-            )
+            accounts.set_message_limit(session_type, expectation.message_limit)
         self.key = Ed25519PrivateKey.generate()
         username = peek(peer_logon, 553) or "replay"
         accounts.add_key(username, self.key.public_key())

@@ -5,7 +5,6 @@ would (crafted Logons, gaps, garbled frames) and read Binance's exact answers.""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import os
 import signal
@@ -18,7 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import aio, binance
+from fixsession import aio
 from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, Limit
 from fixsession.message import Message
@@ -127,8 +126,7 @@ async def start_endpoint(
             server_options["exchange"] = Exchange(wall_clock=time.time, order_limits=(order_limit,))
         accounts = Accounts({API_KEY: PRIVATE_KEY.public_key()})
         if message_limit is not None:
-            rules = accounts.rules[session_type]
-            accounts.rules[session_type] = _with_limit(rules, message_limit)
+            accounts.set_message_limit(session_type, message_limit)
         server = await aio.serve(
             "127.0.0.1", 0, accounts=accounts, session_type=session_type,
             tls=certificate.server(), **server_options,  # type: ignore[arg-type]
@@ -158,10 +156,6 @@ async def start_endpoint(
     assert line.startswith("listening on 127.0.0.1:"), line
     port = int(line.rsplit(":", 1)[1])
     return Endpoint(kind, session_type, "127.0.0.1", port, certificate, process=process)
-
-
-def _with_limit(rules: binance.SessionRules, limit: Limit) -> binance.SessionRules:
-    return dataclasses.replace(rules, message_limit=limit)
 
 
 class Wire:

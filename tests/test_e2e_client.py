@@ -5,7 +5,6 @@ backpressure, pacing, cancellation, drop copy, and a peer that never reads."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import socket
 import ssl
 import time
@@ -31,7 +30,7 @@ def accounts(**limits: Limit) -> Accounts:
     registry = Accounts({API_KEY: PRIVATE_KEY.public_key()})
     for name, limit in limits.items():
         kind = SessionType(name.replace("_", "-"))
-        registry.rules[kind] = dataclasses.replace(registry.rules[kind], message_limit=limit)
+        registry.set_message_limit(kind, limit)
     return registry
 
 

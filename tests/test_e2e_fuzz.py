@@ -3,7 +3,6 @@ frame is answered with Binance's code, and the acceptor still serves afterwards.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
@@ -26,8 +25,7 @@ async def test_every_kind_gets_binances_answer_over_tls(
     certificate: Certificate, session_type: SessionType
 ) -> None:
     accounts = Accounts({API_KEY: PRIVATE_KEY.public_key()})
-    rules = accounts.rules[session_type]
-    accounts.rules[session_type] = dataclasses.replace(rules, message_limit=ROOMY)
+    accounts.set_message_limit(session_type, ROOMY)
     server = await aio.serve(
         "127.0.0.1", 0, accounts=accounts, session_type=session_type, tls=certificate.server()
     )

@@ -6,7 +6,6 @@ the valid frames interleaved with them all get through, whatever the chunking.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import pytest
@@ -28,8 +27,8 @@ FRAMES_PER_EXAMPLE = 100
 def roomy_accounts() -> Accounts:
     """Binance's rules with a message limit the test's bursts stay under."""
     registry = Accounts({API_KEY: PRIVATE_KEY.public_key()})
-    for kind, rules in registry.rules.items():
-        registry.rules[kind] = dataclasses.replace(rules, message_limit=Limit(10**6, 10))
+    for kind in list(registry.rules):
+        registry.set_message_limit(kind, Limit(10**6, 10))
     return registry
 
 
