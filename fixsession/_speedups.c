@@ -9,8 +9,8 @@
  * frame_run(buf, start, max_frame_size, out) -> (stop, need)
  *     Appends to `out` the frames at `start` that are clean: BeginString, BodyLength digits
  *     and MsgType in place, the trailer 10=ddd<SOH> where BodyLength puts it, CheckSum right,
- *     and every field `tag=value<SOH>` with a tag of digits not starting with 0 and a value of
- *     printable ASCII that is not empty. It stops at the first frame that is not clean and
+ *     and every field `tag=value<SOH>` with a tag of 1 to 9 digits not starting with 0 and a
+ *     value of printable ASCII that is not empty. It stops at the first frame that is not clean and
  *     returns where it stopped; framing.py then judges that frame exactly (a clean frame is
  *     valid; one that is not clean may still be, e.g. with a RawData(96) holding SOH, or
  *     UTF-8 in a Text(58)). `need` is 0, or the size of a frame whose head is clean but
@@ -40,6 +40,7 @@
 
 #define SOH 1
 #define MAX_LENGTH_DIGITS 10 /* zero-padded BodyLength (9=0000113) is accepted */
+#define MAX_TAG_DIGITS 9     /* a tag number is 1 to 999,999,999 (message.MAX_TAG_DIGITS) */
 
 static const char HEAD[] = "8=FIX.4.4\x01" "9="; /* 12 bytes */
 
@@ -84,9 +85,10 @@ clean_frame(const unsigned char *buf, Py_ssize_t i, Py_ssize_t n, Py_ssize_t lim
     while (q < body_end) {
         if (buf[q] < '1' || buf[q] > '9')
             return 0;
+        Py_ssize_t tag_start = q;
         while (is_digit(buf[q]))
             q++;
-        if (buf[q] != '=')
+        if (buf[q] != '=' || q - tag_start > MAX_TAG_DIGITS)
             return 0;
         Py_ssize_t value_start = ++q;
         while (buf[q] >= 0x20 && buf[q] <= 0x7E)

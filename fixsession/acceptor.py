@@ -121,6 +121,7 @@ class Exchange:
         self._order_ids = itertools.count(first_order_id)
         self._exec_ids = itertools.count(1)
         self._trade_ids = itertools.count(1)
+        self._cancel_ids = itertools.count(1)  # CancelClOrdIDs the exchange makes up
         self._update_ids = itertools.count(1)
         self._random = random.Random(seed)
         self._mid = {symbol: instrument.price for symbol, instrument in self.instruments.items()}
@@ -397,7 +398,10 @@ class Exchange:
     def _cancel_replace(self, session: Acceptor, message: Message, now: float) -> None:
         order = self._find(session, message)
         if order is None:
-            cancel = message.replace([(Tag.CL_ORD_ID, message.get(Tag.CANCEL_CL_ORD_ID) or "")])
+            # Without CancelClOrdID the cancel gets a generated one, as Binance's REST
+            # cancelReplace does (its cancelNewClientOrderId).
+            cancel_id = message.get(Tag.CANCEL_CL_ORD_ID) or f"cancel{next(self._cancel_ids)}"
+            cancel = message.replace([(Tag.CL_ORD_ID, cancel_id)])
             self._send(session, self._cancel_reject(cancel), now)
             if message.get(Tag.ORDER_CANCEL_REQUEST_AND_NEW_ORDER_SINGLE_MODE) == "1":
                 return  # STOP_ON_FAILURE

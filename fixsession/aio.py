@@ -11,6 +11,7 @@ FIX rule lives in ``session`` and ``acceptor``; this module only moves bytes and
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime
 import ipaddress
@@ -35,16 +36,30 @@ from cryptography.x509.oid import NameOID
 from fixsession import binance
 from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, SessionRules
-from fixsession.captures import Recorder
+from fixsession.captures import Recorder, RecordLimits
 from fixsession.errors import BinanceError
-from fixsession.events import Closed, Event, LoggedOn, LoggedOut, MessageReceived, NewsReceived
+from fixsession.events import (
+    Action,
+    Closed,
+    Event,
+    FaultDetected,
+    LoggedOn,
+    LoggedOut,
+    MessageReceived,
+    NewsReceived,
+)
 from fixsession.message import Message
-from fixsession.session import Acceptor, Initiator, Session
+from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE, Acceptor, Initiator, Session
 from fixsession.spec import SessionType, Tag
 
 log = logging.getLogger("fixsession")
 READ_SIZE: Final = 65536
 DEFAULT_MAX_WRITE_BUFFER: Final = 4 * 1024 * 1024
+DEFAULT_MAX_UNAUTHENTICATED: Final = 512
+"""Connections a server holds open before they log on (each may cost a TLS context)."""
+DEFAULT_MAX_UNAUTHENTICATED_PER_IP: Final = 64
+"""Of those, from one IP address (Binance counts 15 attempts per 30 s per IP on order entry,
+300 per 300 s on market data; a burst of reconnects after a drop fits)."""
 
 
 # -- transport events -----------------------------------------------------------------------
@@ -132,8 +147,7 @@ class _Link:
     def write(self, data: bytes) -> None:
         """Write bytes (the session's, or raw ones) and record them."""
         self.writer.write(data)
-        if self.recorder is not None:
-            self.recorder.sent(data, self._wall_clock())
+        self._record(data, sent=True)
         if self.writer.transport.get_write_buffer_size() > self._max_write_buffer:
             log.warning("%r: the peer does not read; closing the connection", self.session)
             self.writer.transport.abort()
@@ -149,6 +163,28 @@ class _Link:
             if current is None or deadline < current:
                 timeout.reschedule(deadline)
 
+    def _record(self, data: bytes, *, sent: bool) -> None:
+        """Record bytes; a recorder that fails (a full disk, …) is dropped, the session goes on."""
+        recorder = self.recorder
+        if recorder is None:
+            return
+        try:
+            if sent:
+                recorder.sent(data, self._wall_clock())
+            else:
+                recorder.received(data, self._wall_clock())
+        except Exception:
+            log.exception("%r: recording to %s failed; recording stopped", self.session,
+                          recorder.path)  # fmt: skip
+            self.recorder = None
+            with contextlib.suppress(Exception):
+                recorder.close(self._wall_clock())
+            return
+        if recorder.stopped is not None:
+            log.warning("%r: recording to %s stopped: over its limit %s", self.session,
+                        recorder.path, recorder.stopped)  # fmt: skip
+            self.recorder = None
+
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         session = self.session
@@ -162,8 +198,7 @@ class _Link:
                     session.tick(loop.time())
                 else:
                     if data:
-                        if self.recorder is not None:
-                            self.recorder.received(data, self._wall_clock())
+                        self._record(data, sent=False)
                         session.receive_data(data, loop.time())
                     else:
                         session.connection_lost(loop.time())
@@ -171,20 +206,40 @@ class _Link:
                     self._timeout = None
                 self.flush()
                 for event in session.events():
+                    if isinstance(event, LoggedOn) and self.recorder is not None:
+                        self.recorder.logged_on()
                     await self._deliver(self, event)
         except (OSError, ssl.SSLError, asyncio.IncompleteReadError) as error:
             session.connection_lost(loop.time())
             log.info("%r: connection failed: %s", session, error)
-            for event in session.events():
-                await self._deliver(self, event)
+            await self._deliver_all()
+        except Exception:
+            # The fault barrier: a bug while handling this connection ends this session
+            # through its normal path (so the venue releases its CompID and slot, and a
+            # client's callers get a typed error), and never another one.
+            log.exception("%r: internal error; closing the session", session)
+            try:
+                session.fail(loop.time())
+            except Exception:
+                log.exception("%r: the session could not end cleanly", session)
+            await self._deliver_all()
         finally:
-            with contextlib.suppress(OSError, ssl.SSLError):
+            with contextlib.suppress(Exception):
                 self.flush()
             if self.recorder is not None:
-                self.recorder.close(self._wall_clock())
+                with contextlib.suppress(Exception):
+                    self.recorder.close(self._wall_clock())
             self.writer.close()
             with contextlib.suppress(OSError, ssl.SSLError, asyncio.TimeoutError):
                 await asyncio.wait_for(self.writer.wait_closed(), 2.0)
+
+    async def _deliver_all(self) -> None:
+        """Deliver what the session still has to say after it ended, each event on its own."""
+        for event in self.session.events():
+            try:
+                await self._deliver(self, event)
+            except Exception:
+                log.exception("%r: handling %s failed", self.session, type(event).__name__)
 
 
 async def _finish(links: list[_Link], timeout: float) -> None:
@@ -218,6 +273,7 @@ async def open_stream(
 # -- the client ----------------------------------------------------------------------------------
 
 _END: Final = object()
+_ENDING: Final = frozenset({Action.LOGGED_OUT, Action.CLOSED})  # faults that end a session
 
 
 class Client:
@@ -239,6 +295,8 @@ class Client:
         self._replacing: asyncio.Task[None] | None = None
         self._seen_exec_ids: dict[str, None] = {}
         self._attempts: list[float] = []
+        self._ended = False  # the end of the events was put, or is owed to a full queue
+        self._faults: dict[_Link, BinanceError] = {}  # what ended each session, if a fault
 
     @property
     def session(self) -> Initiator:
@@ -321,16 +379,26 @@ class Client:
         return self
 
     async def __anext__(self) -> ClientEvent:
+        if self._ended and self._queue.empty():
+            raise StopAsyncIteration  # also when the end could not be queued
         item = await self._queue.get()
         if item is _END:
-            self._queue.put_nowait(_END)  # later readers end too
+            self._end()  # other readers end too
             raise StopAsyncIteration
         return item  # type: ignore[return-value]
 
     async def _put(self, item: object) -> None:
         await self._queue.put(item)
 
+    def _end(self) -> None:
+        """No more events: readers stop once they have read what is queued."""
+        self._ended = True
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(_END)  # wakes a reader waiting on an empty queue
+
     async def _deliver(self, link: _Link, event: Event) -> None:
+        if isinstance(event, FaultDetected) and event.action in _ENDING:
+            self._faults[link] = event.error
         if isinstance(event, MessageReceived):
             request = event.request
             answer = (
@@ -354,9 +422,12 @@ class Client:
             await self._link_closed(link, event)
 
     async def _link_closed(self, link: _Link, event: Closed) -> None:
+        fault = self._faults.pop(link, None)
         for (answer_link, _), answer in list(self._answers.items()):
             if answer_link is link and not answer.done():
-                answer.set_exception(ConnectionError(f"the session closed: {event.reason}"))
+                answer.set_exception(
+                    fault or ConnectionError(f"the session closed: {event.reason}")
+                )
         if link in self._retiring:
             self._retiring.discard(link)
             if not self._retiring:
@@ -364,7 +435,7 @@ class Client:
             return
         if link is not self._link or self._closing:
             if self._closing:
-                await self._put(_END)
+                self._end()
             return
         session = link.session
         error = None
@@ -374,7 +445,7 @@ class Client:
         if policy is not None and policy.on_drop and not event.clean:
             self._maybe_replace("reconnect")
         else:
-            await self._put(_END)
+            self._end()
 
     # -- replacing the session ----------------------------------------------------------------
 
@@ -402,7 +473,7 @@ class Client:
                 failures += 1
                 log.warning("reconnect as %s failed: %s", comp_id, error)
                 if failures >= policy.give_up_after:
-                    await self._put(_END)
+                    self._end()
                     return
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, policy.max_backoff)
@@ -439,8 +510,7 @@ class Client:
                 link.session.logout(loop.time())
                 link.flush()
         await _finish(links, timeout)
-        with contextlib.suppress(asyncio.QueueFull):
-            self._queue.put_nowait(_END)
+        self._end()
 
 
 class _Connector:
@@ -489,6 +559,7 @@ class _Connector:
             logon_timeout=self.logon_timeout, **self.session_options,
         )  # fmt: skip
         logged_on: asyncio.Future[Event] = loop.create_future()
+        fault: list[BinanceError] = []  # what ended the session before Logon, if a fault
 
         async def deliver(link: _Link, event: Event) -> None:
             if not logged_on.done():
@@ -496,11 +567,13 @@ class _Connector:
                     logged_on.set_result(event)
                     link._deliver = client._deliver
                     await client._deliver(link, event)
-                elif isinstance(event, (LoggedOut, Closed)):
-                    if isinstance(event, LoggedOut) and event.error is not None:
-                        logged_on.set_exception(event.error)
-                    elif isinstance(event, Closed):
-                        logged_on.set_exception(ConnectionError(f"no Logon: {event.reason}"))
+                elif isinstance(event, FaultDetected) and event.action in _ENDING:
+                    fault.append(event.error)
+                elif isinstance(event, LoggedOut) and event.error is not None:
+                    logged_on.set_exception(event.error)
+                elif isinstance(event, Closed):
+                    error = fault[-1] if fault else None
+                    logged_on.set_exception(error or ConnectionError(f"no Logon: {event.reason}"))
                 return
             await client._deliver(link, event)
 
@@ -513,7 +586,11 @@ class _Connector:
         session.logon(loop.time())
         link.flush()
         link.start()
+        assert link.task is not None
         try:
+            await asyncio.wait((logged_on, link.task), return_when=asyncio.FIRST_COMPLETED)
+            if not logged_on.done():  # the connection ended without a word
+                raise ConnectionError("no Logon: the connection ended")
             await logged_on
         except BaseException:
             if link.task is not None and not link.task.done():
@@ -607,6 +684,14 @@ class Server:
     ``start`` listens for one session type; call it again for another (Binance has a host
     per session type), so that drop copy sees the order-entry sessions' reports. See
     ``serve`` for the one-call form.
+
+    What a peer that has not logged on may hold is bounded, as a real exchange bounds it: at
+    most ``max_unauthenticated`` such connections at once (``max_unauthenticated_per_ip``
+    from one address; others are closed as they arrive, before any TLS), the TLS handshake
+    and the Logon within ``logon_timeout`` of the connection, a frame of at most
+    ``pre_logon_max_frame_size`` bytes waited for, and one Reject for garbage before the
+    connection is closed. ``record`` names a folder for a fixlog capture per connection,
+    within ``record_limits``.
     """
 
     def __init__(
@@ -620,11 +705,17 @@ class Server:
         max_write_buffer: int = DEFAULT_MAX_WRITE_BUFFER,
         logon_timeout: float = 10.0,
         record: str | PathLike[str] | None = None,
+        record_limits: RecordLimits | None = None,
+        max_unauthenticated: int = DEFAULT_MAX_UNAUTHENTICATED,
+        max_unauthenticated_per_ip: int = DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
+        pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
     ) -> None:
         self.accounts = accounts
         self.record = Path(record) if record is not None else None
         if self.record is not None:
             self.record.mkdir(parents=True, exist_ok=True)
+        self.record_limits = record_limits or RecordLimits()
+        self._records: collections.deque[Path] = collections.deque()  # oldest first
         self._connections = itertools.count(1)
         self.session_type = session_type
         self.tls = tls
@@ -632,9 +723,16 @@ class Server:
         self.exchange = exchange or Exchange(wall_clock=wall_clock)
         self.max_write_buffer = max_write_buffer
         self.logon_timeout = logon_timeout
+        self.max_unauthenticated = max_unauthenticated
+        self.max_unauthenticated_per_ip = max_unauthenticated_per_ip
+        self.pre_logon_max_frame_size = pre_logon_max_frame_size
         self.links: dict[Session, _Link] = {}  # every connection, by its session
         self.addresses: dict[SessionType, tuple[str, int]] = {}
         self._listeners: list[asyncio.Server] = []
+        self._opening: set[asyncio.Task[None]] = set()  # every connection's task
+        # Connections not logged on yet: their addresses, by connection, and counts.
+        self._unauthenticated: dict[object, str] = {}
+        self._unauthenticated_by_ip: collections.Counter[str] = collections.Counter()
         self._exchange_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._exchange_deadline: float | None = None
@@ -644,6 +742,11 @@ class Server:
         """Where the first ``start`` listens."""
         return next(iter(self.addresses.values()), None)
 
+    @property
+    def unauthenticated(self) -> int:
+        """Connections open that have not logged on (yet)."""
+        return len(self._unauthenticated)
+
     async def start(
         self, host: str = "127.0.0.1", port: int = 0, session_type: SessionType | None = None
     ) -> tuple[str, int]:
@@ -652,16 +755,13 @@ class Server:
         kind = self.session_type if session_type is None else SessionType(session_type)
         if kind in self.addresses:
             raise ValueError(f"already listening for {kind.value} sessions")
-
-        async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            await self._accept(reader, writer, kind)
-
-        listener = await asyncio.start_server(accept, host, port, ssl=self.tls)
+        loop = asyncio.get_running_loop()
+        listener = await loop.create_server(lambda: _Gate(self, kind), host, port)
         self._listeners.append(listener)
         bound = listener.sockets[0].getsockname()
         self.addresses[kind] = (str(bound[0]), int(bound[1]))
         if self._exchange_task is None:
-            self._exchange_task = asyncio.get_running_loop().create_task(self._run_exchange())
+            self._exchange_task = loop.create_task(self._run_exchange())
         return self.addresses[kind]
 
     async def serve_forever(self) -> None:
@@ -679,6 +779,9 @@ class Server:
         """Log every session out, wait for the connections to end, stop listening."""
         for listener in self._listeners:
             listener.close()
+        for connection in list(self._unauthenticated):
+            if isinstance(connection, asyncio.Transport):  # not past its TLS handshake yet
+                connection.abort()
         now = asyncio.get_running_loop().time()
         for link in list(self.links.values()):
             if not link.session.closed:
@@ -693,20 +796,92 @@ class Server:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(listener.wait_closed(), timeout)
 
-    async def _accept(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, kind: SessionType
-    ) -> None:
+    # -- connections ----------------------------------------------------------------------------
+
+    def _admit(self, transport: asyncio.Transport, kind: SessionType) -> None:
+        """A TCP connection arrived (not read from yet): open it, or close it at once if it
+        would go over the caps on connections that have not logged on."""
+        peer = transport.get_extra_info("peername")
+        address = str(peer[0]) if peer else "unknown"
+        if len(self._unauthenticated) >= self.max_unauthenticated:
+            log.info("%s: refused: %d connections are not logged on", address,
+                     len(self._unauthenticated))  # fmt: skip
+            transport.abort()
+            return
+        if self._unauthenticated_by_ip[address] >= self.max_unauthenticated_per_ip:
+            log.info("%s: refused: %d connections from it are not logged on", address,
+                     self._unauthenticated_by_ip[address])  # fmt: skip
+            transport.abort()
+            return
+        self._unauthenticated[transport] = address
+        self._unauthenticated_by_ip[address] += 1
+        task = asyncio.get_running_loop().create_task(self._open(transport, address, kind))
+        self._opening.add(task)
+        task.add_done_callback(self._opening.discard)
+
+    def _authenticated(self, connection: object) -> None:
+        """The connection logged on (or ended): it no longer counts as unauthenticated."""
+        address = self._unauthenticated.pop(connection, None)
+        if address is not None:
+            self._unauthenticated_by_ip[address] -= 1
+            if not self._unauthenticated_by_ip[address]:
+                del self._unauthenticated_by_ip[address]
+
+    async def _open(self, transport: asyncio.Transport, address: str, kind: SessionType) -> None:
+        """Start TLS (within the Logon timeout), then run the connection's session."""
         loop = asyncio.get_running_loop()
-        peer = writer.get_extra_info("peername")
+        accepted = loop.time()
+        raw = transport
+        try:
+            reader = asyncio.StreamReader(limit=READ_SIZE)
+            protocol = asyncio.StreamReaderProtocol(reader)
+            if self.tls is None:
+                transport.set_protocol(protocol)
+                protocol.connection_made(transport)
+                transport.resume_reading()
+            else:
+                started = await loop.start_tls(
+                    transport, protocol, self.tls, server_side=True,
+                    ssl_handshake_timeout=self.logon_timeout,
+                )  # fmt: skip
+                if started is None:  # the connection closed during the handshake
+                    self._authenticated(raw)
+                    return
+                transport = started
+                protocol.connection_made(transport)  # start_tls leaves that to its caller
+        except (OSError, ssl.SSLError) as error:
+            log.info("%s: TLS handshake failed: %s", address, error or type(error).__name__)
+            raw.abort()
+            self._authenticated(raw)
+            return
+        except BaseException:
+            raw.abort()
+            self._authenticated(raw)
+            raise
+        writer = asyncio.StreamWriter(transport, protocol, reader, loop)
+        await self._run_connection(reader, writer, kind, address, accepted, raw)
+
+    async def _run_connection(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        kind: SessionType,
+        address: str,
+        accepted: float,
+        raw: asyncio.Transport,
+    ) -> None:
         session = Acceptor(
             accounts=self.accounts, session_type=kind, wall_clock=self.wall_clock,
-            now=loop.time(), address=str(peer[0]) if peer else "unknown",
-            logon_timeout=self.logon_timeout,
+            now=accepted, address=address, logon_timeout=self.logon_timeout,
+            pre_logon_max_frame_size=self.pre_logon_max_frame_size,
         )  # fmt: skip
+        self._authenticated(raw)  # counted by its session from now on
+        self._unauthenticated[session] = address
+        self._unauthenticated_by_ip[address] += 1
         recorder = None
         if self.record is not None:
             name = f"{kind.value}-{next(self._connections):05d}"
-            recorder = Recorder(_capture_path(self.record, name, self.wall_clock()))
+            recorder = self._recorder(_capture_path(self.record, name, self.wall_clock()))
         link = _Link(
             session, reader, writer, self._deliver, self.max_write_buffer, recorder,
             self.wall_clock,
@@ -719,11 +894,30 @@ class Server:
                 await link.task
         finally:
             del self.links[session]
-            self.exchange.detach(session)
+            self._authenticated(session)
+            try:
+                self.exchange.detach(session)
+            except Exception:
+                log.exception("%r: the exchange could not forget the session", session)
+
+    def _recorder(self, path: Path) -> Recorder | None:
+        """A recorder for a new connection; the oldest captures past the limit are deleted."""
+        try:
+            recorder = Recorder(path, self.record_limits)
+        except OSError as error:
+            log.warning("cannot record in %s: %s", path, error.strerror or error)
+            return None
+        self._records.append(path)
+        while len(self._records) > self.record_limits.files:
+            with contextlib.suppress(OSError):
+                self._records.popleft().unlink()
+        return recorder
 
     async def _deliver(self, link: _Link, event: Event) -> None:
         session = link.session
         assert isinstance(session, Acceptor)
+        if isinstance(event, LoggedOn):
+            self._authenticated(session)
         self.exchange.on_event(session, event, asyncio.get_running_loop().time())
         if isinstance(event, MessageReceived) and event.error is None:
             self._flush_recipients()
@@ -749,8 +943,26 @@ class Server:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout_at(deadline):
                     await self._wake.wait()
-            self.exchange.tick(loop.time())
-            self._flush_recipients()
+            try:
+                self.exchange.tick(loop.time())
+                self._flush_recipients()
+            except Exception:  # a bug: keep the venue up, and do not spin on it
+                log.exception("the exchange's timers failed; trying again in a second")
+                await asyncio.sleep(1.0)
+
+
+class _Gate(asyncio.Protocol):
+    """A new TCP connection, held unread until the server lets it in (or closes it), so a
+    connection over the caps costs neither a TLS context nor a byte of buffer."""
+
+    def __init__(self, server: Server, kind: SessionType) -> None:
+        self._server = server
+        self._kind = kind
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        transport.pause_reading()  # before the first read: nothing is read until admitted
+        self._server._admit(transport, self._kind)
 
 
 async def serve(

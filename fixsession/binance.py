@@ -318,12 +318,23 @@ class Accounts:
         self,
         keys: dict[str, Ed25519PublicKey] | None = None,
         rules: dict[SessionType, SessionRules] | None = None,
+        *,
+        max_addresses: int = 100_000,
     ) -> None:
+        for api_key, key in (keys or {}).items():
+            _check_key(api_key, key)
         self.rules = dict(RULES if rules is None else rules)
         self._accounts = {api_key: _Account(key) for api_key, key in (keys or {}).items()}
-        self._ip_attempts: dict[tuple[str, SessionType], _Window] = {}
+        # Attempt windows per address, least recently used first.
+        self._ip_attempts: collections.OrderedDict[tuple[str, SessionType], _Window] = (
+            collections.OrderedDict()
+        )
+        self.max_addresses = max_addresses
 
     def add_key(self, api_key: str, public_key: Ed25519PublicKey) -> None:
+        """Let ``api_key`` log on with ``public_key`` (TypeError if it is not an Ed25519
+        public key: load a PEM with ``load_public_key``, or use ``from_pem``)."""
+        _check_key(api_key, public_key)
         self._accounts[api_key] = _Account(public_key)
 
     def set_message_limit(self, session_type: SessionType, limit: Limit) -> None:
@@ -337,14 +348,40 @@ class Accounts:
 
     def connect(self, address: str, session_type: SessionType, now: float) -> BinanceError | None:
         """A TCP connection arrives from ``address``: TOO_MANY_CONNECTIONS if the IP's
-        connection attempts are over the limit."""
+        connection attempts are over the limit.
+
+        Windows of at most ``max_addresses`` addresses are kept; past that, those whose
+        attempts have all left their window are forgotten, least recently used first. A live
+        window is never forgotten: when every one is live, a new address is refused until
+        one expires (the table fails closed rather than letting a refused address in again).
+        """
         limit = self.rules[session_type].connection_attempts
-        window = self._ip_attempts.setdefault((address, session_type), _Window(limit))
-        if len(self._ip_attempts) > 100_000:  # forget idle addresses
-            self._ip_attempts = {(address, session_type): window}
+        key = (address, session_type)
+        table = self._ip_attempts
+        window = table.get(key)
+        if window is None:
+            if len(table) >= self.max_addresses and not self._forget_idle_addresses(now):
+                return errors.TooManyConnections.from_template(
+                    limit.count, limit.interval, template=2
+                )
+            window = table[key] = _Window(limit)
+        else:
+            table.move_to_end(key)
         if not window.add(now):
             return errors.TooManyConnections.from_template(limit.count, limit.interval, template=2)
         return None
+
+    def _forget_idle_addresses(self, now: float) -> bool:
+        """Drop the least recently used addresses whose windows are empty; whether any was."""
+        table = self._ip_attempts
+        forgotten = False
+        while table:
+            key, window = next(iter(table.items()))
+            if window.count(now):
+                break  # the oldest is live, so every one after it is too
+            del table[key]
+            forgotten = True
+        return forgotten
 
     def logon(
         self, api_key: str, comp_id: str, session_type: SessionType, now: float
@@ -398,3 +435,13 @@ class Accounts:
             except ValueError as error:
                 raise ValueError(f"API key {api_key!r}: {error}") from None
         return cls(loaded)
+
+
+def _check_key(api_key: object, public_key: object) -> None:
+    if not isinstance(api_key, str) or not api_key:
+        raise TypeError(f"an API key is a non-empty str, not {api_key!r}")
+    if not isinstance(public_key, Ed25519PublicKey):
+        raise TypeError(
+            f"the key of API key {api_key!r} is a {type(public_key).__name__}, not an "
+            "Ed25519PublicKey (Accounts.from_pem takes PEM text)"
+        )

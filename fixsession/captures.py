@@ -21,7 +21,7 @@ from typing import BinaryIO, Final
 
 from fixsession import binance
 from fixsession.framing import Framer, Garbled
-from fixsession.message import byte_sum
+from fixsession.message import byte_sum, raw_data_end, raw_data_length_of
 
 SOH: Final = b"\x01"
 SENT: Final = ">"
@@ -196,31 +196,57 @@ def peek(data: bytes, tag: int) -> str | None:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def redact(frame: bytes) -> bytes:
-    """``frame`` with RawData(96) (the Logon's signature) replaced by ``*`` of the same
-    length, and CheckSum(10) made right again; other bytes are returned as they are."""
-    return set_raw_data(frame)
+def redact(data: bytes) -> bytes:
+    """``data`` (a frame, a garbled region, any bytes) with every RawData(96) value (a Logon's
+    signature) replaced by ``*``s of the same length, also where it is cut off; see
+    ``set_raw_data`` for CheckSum(10)."""
+    return set_raw_data(data)
 
 
 def set_raw_data(frame: bytes, value: bytes | None = None) -> bytes:
-    """``frame`` with RawData(96)'s value replaced by ``value`` of the same length (``*``s
-    when None) and CheckSum(10) made right again; ``frame`` as it is if it has no RawData or
-    ``value`` is not as long as the value it replaces."""
-    start = frame.find(SOH + b"96=")
+    """``frame`` with RawData(96)'s value replaced by ``value`` if it is as long (the first
+    RawData only), or, when ``value`` is None, every RawData value by ``*``s.
+
+    A value runs as far as its RawDataLength(95) says, else to the next SOH, else to the end
+    of ``frame`` (a truncated Logon). CheckSum(10), when the frame ends with one, moves by
+    what the change added to the byte sum: a right CheckSum stays right, and a wrong one
+    stays exactly as wrong (a garbled frame must not come out valid).
+    """
+    start = frame.find(_RAW_DATA_FIELD)
     if start < 0:
         return frame
-    start += 4
-    end = frame.find(SOH, start)
-    trailer = frame.rfind(SOH + b"10=")
-    if end < 0 or trailer < end:
-        return frame
-    value = b"*" * (end - start) if value is None else value
-    if len(value) != end - start:
-        return frame
-    body = frame[:start] + value + frame[end : trailer + 1]
-    if len(frame) - trailer - 1 != 7:  # not "10=NNN<SOH>": leave the region as it was
-        return body + frame[trailer + 1 :]
-    return body + b"10=%03d\x01" % (byte_sum(body) % 256)
+    trailer = _TRAILER.search(frame)
+    body_end = trailer.start() + 1 if trailer is not None else len(frame)
+    out = bytearray(frame)
+    while start >= 0:
+        value_start = start + len(_RAW_DATA_FIELD)
+        end = raw_data_end(frame, value_start, _declared_length(frame, start), body_end)
+        end = len(frame) if end < 0 else end
+        if value is None:
+            out[value_start:end] = b"*" * (end - value_start)
+        elif len(value) == end - value_start:
+            out[value_start:end] = value
+            break
+        else:
+            return frame
+        start = frame.find(_RAW_DATA_FIELD, end)
+    if trailer is not None and end <= trailer.start():
+        delta = byte_sum(bytes(out[: trailer.start()])) - byte_sum(frame[: trailer.start()])
+        checksum = (int(trailer.group(1)) + delta) % 256
+        out[trailer.start() + 4 : trailer.start() + 7] = b"%03d" % checksum
+    return bytes(out)
+
+
+_RAW_DATA_FIELD: Final = SOH + b"96="
+_TRAILER: Final = re.compile(rb"\x0110=([0-9]{3})\x01\Z")
+
+
+def _declared_length(frame: bytes, raw_data: int) -> int:
+    """The length RawDataLength(95) gives the RawData whose field starts at ``raw_data``
+    (its SOH), when 95 is the field right before it; else -1."""
+    previous = frame.rfind(SOH, 0, raw_data)
+    field = frame[previous + 1 : raw_data]
+    return raw_data_length_of(field[3:]) if field.startswith(b"95=") else -1
 
 
 def format_record(record: Record, format: Format | str = Format.FIXLOG) -> bytes:
@@ -265,19 +291,44 @@ def _escape(data: bytes) -> bytes:
     return bytes(out)
 
 
+@dataclass(frozen=True)
+class RecordLimits:
+    """How much a recording may write.
+
+    ``unauthenticated_bytes``: what a connection may have written to its file before it
+    logged on (a Logon and its answer take well under 1 KiB); past it, the recording stops.
+    ``file_bytes``: the most one file may hold; past it, the recording stops. ``files``: the
+    most capture files a server keeps in its folder; past it, the oldest it wrote are deleted.
+    """
+
+    unauthenticated_bytes: int = 16 * 1024
+    file_bytes: int = 256 * 1024 * 1024
+    files: int = 1000
+
+
 class Recorder:
     """Writes one session's traffic to a fixlog file as it happens, one line per frame.
 
     ``sent(data, epoch)`` and ``received(data, epoch)`` take bytes as they crossed the
     socket, in any chunking; each direction is framed on its own, so a line is one frame or
     one garbled region (a garbage flood is written in pieces: memory stays bounded).
-    RawData(96) is redacted. ``close()`` writes what is left.
+    RawData(96) is redacted. ``logged_on()`` says the peer logged on; until then, and
+    always, what is written stays within ``limits`` (the recording stops where it would
+    not). ``close()`` writes what is left.
     """
 
-    def __init__(self, path: str | PathLike[str]) -> None:
+    def __init__(self, path: str | PathLike[str], limits: RecordLimits | None = None) -> None:
         self.path = Path(path)
+        self.limits = limits or RecordLimits()
         self._stream: BinaryIO = open(self.path, "wb")  # noqa: SIM115 -- closed by close()
         self._sides = {SENT: _Side(), RECEIVED: _Side()}
+        self._written = 0
+        self._logged_on = False
+        self.stopped: str | None = None  # why the recording stopped early, if it did
+
+    def logged_on(self) -> None:
+        """The peer logged on: from now on only ``limits.file_bytes`` bounds the file."""
+        self._logged_on = True
 
     def sent(self, data: bytes, epoch: float) -> None:
         self._record(SENT, data, epoch, close=False)
@@ -295,8 +346,15 @@ class Recorder:
     def _record(self, direction: str, data: bytes, epoch: float, *, close: bool) -> None:
         if self._stream.closed:
             return
+        limit = self.limits.file_bytes if self._logged_on else self.limits.unauthenticated_bytes
         for chunk in self._sides[direction].take(data, close):
-            self._stream.write(format_record(Record(chunk, direction, epoch), Format.FIXLOG))
+            line = format_record(Record(chunk, direction, epoch), Format.FIXLOG)
+            if self._written + len(line) > limit:
+                self.stopped = "before Logon" if not self._logged_on else "file full"
+                self._stream.close()
+                return
+            self._stream.write(line)
+            self._written += len(line)
         self._stream.flush()
 
 

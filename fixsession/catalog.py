@@ -15,6 +15,7 @@ import enum
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from fixsession.spec import SessionRejectReason
 
@@ -416,6 +417,7 @@ def reject_reason(code: int) -> SessionRejectReason:
 Param = str | int
 
 _PLACEHOLDER = re.compile(r"%s|%d|\{param\}")
+MAX_MATCHED_TEXT: Final = 1024
 
 
 def wire_text(text: str) -> str:
@@ -460,7 +462,7 @@ def _pattern(template: str) -> tuple[re.Pattern[str], tuple[bool, ...]]:
     for match in _PLACEHOLDER.finditer(template):
         pieces.append(re.escape(template[position : match.start()]))
         is_int = match.group() == "%d"
-        pieces.append(r"(-?\d+)" if is_int else "(.*?)")
+        pieces.append(r"(-?\d{1,20})" if is_int else "(.*?)")
         ints.append(is_int)
         position = match.end()
     pieces.append(re.escape(template[position:]))
@@ -471,8 +473,12 @@ def match_template(template: str, text: str) -> tuple[Param, ...] | None:
     """The values that fill ``template`` to give ``text``, or None if it does not.
 
     The text is matched as received; if that fails, without backticks (Binance's page
-    formats field names as code, and a Text that kept them must still be recognised).
+    formats field names as code, and a Text that kept them must still be recognised). A text
+    longer than ``MAX_MATCHED_TEXT`` is no template's (Binance's are under 200 characters;
+    matching a peer's megabyte-long Text against several placeholders would take minutes).
     """
+    if len(text) > MAX_MATCHED_TEXT:
+        return None
     pattern, ints = _pattern(template)
     found = pattern.fullmatch(text)
     if found is None and "`" in text:

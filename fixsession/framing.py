@@ -3,8 +3,8 @@
 Owns the scan of the raw byte stream: the BodyLength arithmetic that delimits each frame; every
 GARBLED_MESSAGE (-1177) check Binance documents (CheckSum, BeginString first, BodyLength
 right, MsgType third, printable ASCII, no tag without a value) and tags that are not positive
-integers (-1169); resynchronisation at the next ``8=FIX.4.4<SOH>`` after garbage; and a
-bounded buffer. Valid frames come out as their exact bytes, faults as ``Garbled`` items that
+integers of at most nine digits (-1169); resynchronisation at the next ``8=FIX.4.4<SOH>``
+after garbage; and a bounded buffer. Valid frames come out as their exact bytes, faults as ``Garbled`` items that
 carry the typed error; no input makes it raise. It knows nothing of dictionaries or sessions.
 
 Every byte fed is accounted for: the items of a stream, in order, cover it exactly (a valid
@@ -24,13 +24,14 @@ examined exactly, one check at a time (``_examine``), which decides every verdic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 from zlib import adler32 as _adler32
 
 from fixsession import speedups
 from fixsession.errors import GarbledMessage, InvalidTagNumber, RequestError
-from fixsession.message import byte_sum
+from fixsession.message import MAX_TAG_DIGITS, byte_sum, raw_data_end, raw_data_length_of
 from fixsession.spec import UTF8_TAGS
 
 BEGIN: Final = b"8=FIX.4.4\x01"
@@ -66,6 +67,8 @@ _PRINTABLE: Final = bytes(range(0x20, 0x7F))
 # For the bulk check: bytes outside printable ASCII and SOH become NUL; digits are deleted.
 _BULK_MAP: Final = bytes((byte if byte == 1 or 0x20 <= byte < 0x7F else 0) for byte in range(256))
 _DIGITS: Final = b"0123456789"
+# A tag of more digits than that, at the start of a field (for the bulk check).
+_LONG_TAG: Final = re.compile(b"\x01[0-9]{%d}" % (MAX_TAG_DIGITS + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,18 @@ class Framer:
     def buffered(self) -> int:
         """Bytes held while waiting for the rest of a frame (at most ``max_frame_size``)."""
         return self._buffered
+
+    @property
+    def in_garbage(self) -> bool:
+        """A garbled region has begun and is not reported yet (it ends at the next
+        ``8=FIX.4.4<SOH>``, or at ``close()``)."""
+        return self._garbage_start >= 0
+
+    @property
+    def pending(self) -> int:
+        """The size of the frame being waited for, as far as its head says (at least the bytes
+        held for it); 0 when nothing is held."""
+        return max(self._buffered, self._need) if self._buffered else 0
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[Item]:
         """Add bytes from the stream; return the frames and garbled regions now complete."""
@@ -445,8 +460,9 @@ _HEADS: Final = _Heads()
 def _bulk_check(run: bytes) -> bool:
     """Whether a run of delimited frames is free of every field-level fault, at C speed.
 
-    True means: every byte is printable ASCII or SOH; every SOH is followed by a tag of digits
-    that does not start with 0, then '='; no '=' is directly followed by SOH. False means
+    True means: every byte is printable ASCII or SOH; every SOH is followed by a tag of 1 to
+    ``MAX_TAG_DIGITS`` digits that does not start with 0, then '='; no '=' is directly
+    followed by SOH. False means
     some frame may be faulty (or merely has a value ending in '=', like a base64 RawData), and
     each frame is then examined exactly.
 
@@ -457,6 +473,8 @@ def _bulk_check(run: bytes) -> bool:
     """
     reduced = run.translate(_BULK_MAP, _DIGITS)
     if b"\x00" in reduced or reduced.count(b"\x01") != reduced.count(b"\x01=") + 1:
+        return False
+    if _LONG_TAG.search(run) is not None:
         return False
     size = len(run)
     for pairs in (run[: size & ~1], run[1 : 1 + ((size - 1) & ~1)]):
@@ -486,13 +504,16 @@ def _field_fault(frame: bytes, start: int, stop: int) -> tuple[int, int | None] 
         tag_text = frame[position : equals if equals >= 0 else soh]
         if tag_text.translate(None, _PRINTABLE):
             return _NON_PRINTABLE, None
-        if equals < 0 or not tag_text.isdigit() or tag_text[0] == 0x30:
+        if (
+            equals < 0
+            or not tag_text.isdigit()
+            or tag_text[0] == 0x30
+            or len(tag_text) > MAX_TAG_DIGITS
+        ):
             return _INVALID_TAG, None
         tag = int(tag_text)
         if tag == _RAW_DATA and raw_data_length >= 0:
-            value_end = equals + 1 + raw_data_length
-            if value_end < stop and frame[value_end] == 1:
-                soh = value_end
+            soh = raw_data_end(frame, equals + 1, raw_data_length, stop)
             raw_data_length = -1
             if soh == equals + 1:
                 return _NO_VALUE, tag
@@ -503,7 +524,7 @@ def _field_fault(frame: bytes, start: int, stop: int) -> tuple[int, int | None] 
             return _NO_VALUE, tag
         if value.translate(None, _PRINTABLE) and not (tag in UTF8_TAGS and _is_text(value)):
             return _NON_PRINTABLE, tag
-        raw_data_length = int(value) if tag == _RAW_DATA_LENGTH and value.isdigit() else -1
+        raw_data_length = raw_data_length_of(value) if tag == _RAW_DATA_LENGTH else -1
         position = soh + 1
     return None
 

@@ -53,6 +53,32 @@ def byte_sum(data: bytes | memoryview) -> int:
     return total
 
 
+_MAX_LENGTH_DIGITS: Final = 10  # no frame is longer than 9,999,999,999 bytes
+MAX_TAG_DIGITS: Final = 9
+"""Tag numbers are 1 to 999,999,999; a longer one is not a tag (the framer says -1169)."""
+
+
+def raw_data_length_of(value: bytes) -> int:
+    """RawDataLength(95)'s value as a length, or -1 if it is not one a frame could hold (not
+    digits, or more of them than any frame's size has)."""
+    if not value.isdigit() or len(value.lstrip(b"0")) > _MAX_LENGTH_DIGITS:
+        return -1
+    return int(value)
+
+
+def raw_data_end(frame: bytes, value_start: int, length: int, body_end: int) -> int:
+    """Where the RawData(96) value that starts at ``value_start`` ends (its SOH).
+
+    RawDataLength(95) gives its length when the byte there is an SOH inside the body (which
+    ends with the SOH at ``body_end - 1``, before CheckSum); otherwise it ends at the next
+    SOH, as any value does. The framer and the decoder both read RawData this way.
+    """
+    end = value_start + length
+    if length >= 0 and end < body_end and frame[end] == 1:
+        return end
+    return frame.find(b"\x01", value_start)
+
+
 _TRAILERS: Final = tuple(b"10=%03d\x01" % value for value in range(256))
 # BeginString and BodyLength for each body length of a typical message.
 _HEADERS: Final = tuple(b"8=FIX.4.4\x019=%d\x01" % length for length in range(2048))
@@ -120,8 +146,8 @@ def _layout(msg_type: str, tags: tuple[int, ...]) -> str:
     key = (msg_type, tags)
     layout = _LAYOUTS.get(key)
     if layout is None:
-        if not isinstance(msg_type, str) or not msg_type or _SOH in msg_type or "=" in msg_type:
-            raise ValueError(f"MsgType must be a non-empty string, not {msg_type!r}")
+        if not isinstance(msg_type, str) or not msg_type or _SOH in msg_type:
+            raise ValueError(f"MsgType must be a non-empty string without SOH, not {msg_type!r}")
         for tag in tags:
             if isinstance(tag, bool) or not isinstance(tag, int) or tag <= 0:
                 raise ValueError(f"a FIX tag is a positive integer, not {tag!r}")
@@ -224,14 +250,14 @@ class Message:
 
     @property
     def layout_key(self) -> str:
-        """MsgType and the tags in wire order as one string (``"D=34=49=…"``).
+        """MsgType and the tags in wire order as one string (``"D<SOH>34=49=…"``).
 
         Messages with the same layout have equal keys; a validator caches its verdict on a
         layout's structure under it. Decoding computes it anyway, so it costs nothing then.
         """
         key = self._key
         if key is None:
-            key = self._key = self._msg_type + "=" + "=".join(map(str, self._tags))
+            key = self._key = self._msg_type + "\x01" + "=".join(map(str, self._tags))
         return key
 
     def get(self, tag: int, default: str | None = None) -> str | None:
@@ -246,13 +272,17 @@ class Message:
         return [value for t, value in zip(self._tags, self._values, strict=True) if t == tag]
 
     def get_int(self, tag: int) -> int | None:
-        """The first ``tag`` as an integer; None if absent; ValueError if it is not one."""
+        """The first ``tag`` as an integer; None if absent; ValueError if it is not one of at
+        most 20 digits (leading zeros aside: every FIX integer here fits in 64 bits)."""
         value = self.get(tag)
         if value is None:
             return None
-        if not value.isascii() or not value.lstrip("-").isdigit():
-            raise ValueError(f"tag {tag} is not an integer: {value!r}")
-        return int(value)
+        digits = value[1:] if value.startswith("-") else value
+        significant = digits.lstrip("0")
+        if not digits.isascii() or not digits.isdigit() or len(significant) > 20:
+            raise ValueError(f"tag {tag} is not a 64-bit integer: {value[:40]!r}")
+        number = int(significant or "0")
+        return -number if value.startswith("-") else number
 
     def __getitem__(self, tag: int) -> str:
         value = self.get(tag)
@@ -282,7 +312,10 @@ class Message:
         return hash((self._msg_type, self._tags, self._values))
 
     def __repr__(self) -> str:
-        shown = "|".join(f"{tag}={value}" for tag, value in self)
+        """The fields as ``tag=value|…``, RawData(96) (a Logon's signature) shown as ``***``."""
+        shown = "|".join(
+            f"{tag}=***" if tag == _RAW_DATA else f"{tag}={value}" for tag, value in self
+        )
         return f"Message({self._msg_type!r}, {shown!r})"
 
     # -- writing -------------------------------------------------------------------------
@@ -343,10 +376,12 @@ class Message:
         if len(parts) != 2 * fields.count("\x01") + 1:  # a value holds '=': field by field
             return cls._decode_fields(frame)
         tag_texts = parts[0:-1:2]
-        key = msg_type + "=" + "=".join(tag_texts)
+        key = msg_type + "\x01" + "=".join(tag_texts)
         layout = _LAYOUT_TAGS.get(key)
         if layout is None:
-            if not all(tag.isdigit() and tag.isascii() for tag in tag_texts):
+            if not all(
+                tag.isdigit() and tag.isascii() and len(tag) <= MAX_TAG_DIGITS for tag in tag_texts
+            ):
                 return cls._decode_fields(frame)  # which raises, naming the bad field
             tags = tuple(map(int, tag_texts))
             layout = (tags, _RAW_DATA_LENGTH in tags)
@@ -365,21 +400,20 @@ class Message:
         position = 0
         raw_data_length = -1
         end = len(frame)
+        body_end = frame.rfind(b"\x0110=") + 1  # CheckSum's field starts there
         while position < end:
             equals = frame.find(b"=", position)
             if equals < 0:
                 raise ValueError(f"field at byte {position} has no '='")
             tag = _tag_number(frame[position:equals])
-            if tag == _RAW_DATA and raw_data_length >= 0 and equals + 1 + raw_data_length < end:
-                stop = equals + 1 + raw_data_length
-                if frame[stop] != 1:
-                    stop = frame.find(b"\x01", equals + 1)
+            if tag == _RAW_DATA and raw_data_length >= 0:
+                stop = raw_data_end(frame, equals + 1, raw_data_length, body_end)
             else:
                 stop = frame.find(b"\x01", equals + 1)
             if stop < 0:
                 raise ValueError("a frame ends with SOH")
             value = frame[equals + 1 : stop]
-            raw_data_length = int(value) if tag == _RAW_DATA_LENGTH and value.isdigit() else -1
+            raw_data_length = raw_data_length_of(value) if tag == _RAW_DATA_LENGTH else -1
             fields.append((tag, value.decode("utf-8", "surrogateescape")))
             position = stop + 1
         if len(fields) < 4 or [t for t, _ in fields[:3]] != [8, 9, 35] or fields[-1][0] != 10:
@@ -450,6 +484,6 @@ _LAYOUT_TAGS: dict[str, tuple[tuple[int, ...], bool]] = {}  # tags, and whether 
 
 
 def _tag_number(text: bytes) -> int:
-    if not text.isdigit():
-        raise ValueError(f"tag {text!r} is not a number")
+    if not text.isdigit() or len(text) > MAX_TAG_DIGITS:
+        raise ValueError(f"tag {text[:20]!r} is not a tag number")
     return int(text)

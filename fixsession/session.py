@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fixsession import binance, errors
 from fixsession.binance import RULES, Accounts, SessionRules
 from fixsession.dictionary import MARKET_DATA, ORDER_ENTRY, Dictionary
-from fixsession.errors import BinanceError, from_message
+from fixsession.errors import BinanceError, GarbledMessage, from_message
 from fixsession.events import (
     Action,
     Closed,
@@ -47,6 +47,7 @@ WallClock = Callable[[], float]
 """Seconds since the epoch (``time.time`` in production; anything in tests and replays)."""
 
 LOGOUT_ACKNOWLEDGMENT: Final = "Logout acknowledgment."
+_PEER_LOGGED_OUT: Final = "logged out by the peer"
 # Texts Binance does not document; ours, for the Logouts it sends without an error code.
 TEST_REQUEST_TIMEOUT_TEXT: Final = "TestRequest unanswered."
 MAINTENANCE_TEXT: Final = "Disconnected for maintenance."
@@ -61,6 +62,13 @@ _SESSION_TYPES: Final = frozenset(
 )
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in (\d+) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
+PRE_LOGON_MAX_FRAME_SIZE: Final = 4096
+"""Before Logon, the largest frame a session waits for (a Logon, or its answer, is a few
+hundred bytes): a peer cannot make it hold more until it has logged on."""
+LOGOUT_LINGER_S: Final = 2.0
+"""How long an initiator reads after answering the peer's Logout, for the peer's answers to
+requests still in flight (Binance's -1035), before it closes the connection itself."""
+_BEFORE_LOGON: Final = frozenset({State.CONNECTED, State.AWAITING_LOGON, State.LOGON_SENT})
 
 
 def dictionary_for(session_type: SessionType) -> Dictionary:
@@ -86,6 +94,7 @@ class Session:
         sending_time_digits: int,
         max_frame_size: int,
         logon_timeout: float,
+        pre_logon_max_frame_size: int,
     ) -> None:
         self.state = state
         self.session_type = session_type
@@ -97,6 +106,7 @@ class Session:
         self._validator = validator
         self._sending_time_digits = sending_time_digits
         self._framer = Framer(max_frame_size=max_frame_size)
+        self._pre_logon_max_frame_size = pre_logon_max_frame_size
         self._outbound: list[bytes] = []
         self._events: list[Event] = []
         self.next_outbound_seq = 1
@@ -121,17 +131,42 @@ class Session:
             if isinstance(item, Garbled):
                 self._on_garbled(item, now)
             else:
-                try:
-                    message, fault = self._parse(item)
-                except ValueError:  # the framer only hands out frames; never here
-                    continue
+                message, fault = self._parse(item)
                 self._on_message(message, fault, now)
             if self.closed:
-                break
+                return
+        if self.state in _BEFORE_LOGON:
+            self._check_before_logon(now)
+
+    def _check_before_logon(self, now: float) -> None:
+        """Before Logon, the peer may not make the session wait for a frame larger than
+        ``pre_logon_max_frame_size``: it is refused at once (as a wrong BodyLength)."""
+        if self._framer.pending > self._pre_logon_max_frame_size:
+            error = GarbledMessage.from_template(template=3, ref_tag_id=9)
+            self._fault_before_logon(error, now)
+
+    def fail(self, now: float) -> None:
+        """End the session after an unexpected error in its owner or in this code (a bug).
+
+        The peer is told, with a Logout carrying -1001's text when logged on, and the session
+        closes as after a Logout (an acceptor's account keeps no CompID held for it), so
+        every resource the connection holds can be released.
+        """
+        if self.state is State.CLOSED:
+            return
+        error = errors.Disconnected.from_template()
+        try:
+            if self.state in (State.ACTIVE, State.LOGOUT_SENT):
+                self._send_logout(now, error.text)
+        finally:
+            self._events.append(FaultDetected(error, Action.LOGGED_OUT))
+            self._close(error.text, clean=True, now=now, event=Input.FAULT)
 
     def connection_lost(self, now: float) -> None:
         """The connection is gone (closed by the peer, or failed)."""
-        if self.state is not State.CLOSED:
+        if self.state is State.LOGOUT_RECEIVED:
+            self._close(_PEER_LOGGED_OUT, clean=True, now=now, event=Input.CONNECTION_LOST)
+        elif self.state is not State.CLOSED:
             self._close("connection lost", clean=False, now=now, event=Input.CONNECTION_LOST)
 
     def tick(self, now: float) -> None:
@@ -142,7 +177,10 @@ class Session:
             self._close("no Logon in time", clean=False, now=now, event=Input.TIMEOUT)
             return
         if self._logout_deadline is not None and now >= self._logout_deadline:
-            self._close("no Logout answer in time", clean=False, now=now, event=Input.TIMEOUT)
+            if self.state is State.LOGOUT_RECEIVED:  # the peer did not close: close now
+                self._close(_PEER_LOGGED_OUT, clean=True, now=now, event=Input.TIMEOUT)
+            else:
+                self._close("no Logout answer in time", clean=False, now=now, event=Input.TIMEOUT)
             return
         if self.state is not State.ACTIVE:
             return
@@ -201,6 +239,8 @@ class Session:
             self._send_logout(now, text)
             self.state = transition(self.state, Input.SEND_LOGOUT)
             self._logout_deadline = now + max(self.heart_bt_int, 1)
+        elif self.state is State.LOGOUT_RECEIVED:  # already answered: just close
+            self._close(_PEER_LOGGED_OUT, clean=True, now=now, event=Input.SEND_LOGOUT)
         elif self.state is not State.LOGOUT_SENT:
             self._close("logged out before logon", clean=False, now=now, event=Input.SEND_LOGOUT)
 
@@ -282,6 +322,8 @@ class Session:
             self._test_request = None
 
     def _on_test_request(self, message: Message, now: float) -> None:
+        if self.state is State.LOGOUT_RECEIVED:
+            return  # the Logout was our last word
         test_req_id = message.get(Tag.TEST_REQ_ID)
         self._send_admin(
             MsgType.HEARTBEAT, [(Tag.TEST_REQ_ID, test_req_id)] if test_req_id else [], now
@@ -290,6 +332,16 @@ class Session:
     # -- role hooks --------------------------------------------------------------------------------
 
     def _on_garbled(self, item: Garbled, now: float) -> None:
+        raise NotImplementedError
+
+    def _fault_before_logon(
+        self,
+        error: BinanceError,
+        now: float,
+        ref_seq_num: int | None = None,
+        ref_msg_type: str | None = None,
+    ) -> None:
+        """Something the peer sent before Logon that ends the session."""
         raise NotImplementedError
 
     def _on_message(self, message: Message, fault: BinanceError | None, now: float) -> None:
@@ -337,6 +389,7 @@ class Initiator(Session):
         pacing_margin: int | None = None,
         pacing_slack: float | None = None,
         max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
+        pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
     ) -> None:
         if not 5 <= heart_bt_int <= 60:
             raise ValueError("HeartBtInt must be 5 to 60 seconds")
@@ -360,6 +413,7 @@ class Initiator(Session):
             sending_time_digits=3,
             max_frame_size=max_frame_size,
             logon_timeout=logon_timeout,
+            pre_logon_max_frame_size=pre_logon_max_frame_size,
         )
         self._logon_timeout = logon_timeout  # also bounds how long it waits to be told to log on
         self.api_key = api_key
@@ -477,6 +531,16 @@ class Initiator(Session):
     def _on_garbled(self, item: Garbled, now: float) -> None:
         self._events.append(FaultDetected(item.error, Action.IGNORED))
 
+    def _fault_before_logon(
+        self,
+        error: BinanceError,
+        now: float,
+        ref_seq_num: int | None = None,
+        ref_msg_type: str | None = None,
+    ) -> None:
+        self._events.append(FaultDetected(error, Action.CLOSED))
+        self._close(error.text, clean=False, now=now, event=Input.FAULT)
+
     def _on_message(self, message: Message, fault: BinanceError | None, now: float) -> None:
         if self.state is State.CONNECTED:
             error: BinanceError = errors.ExpectedLogon.from_template()
@@ -533,9 +597,16 @@ class Initiator(Session):
         self.state = transition(self.state, Input.LOGON_ACCEPTED)
         self._logon_deadline = None
         try:
-            heart_bt_int = message.get_int(Tag.HEART_BT_INT) or self.heart_bt_int
+            heart_bt_int = message.get_int(Tag.HEART_BT_INT)
         except ValueError:
-            heart_bt_int = self.heart_bt_int
+            heart_bt_int = None
+        if heart_bt_int is not None and not 5 <= heart_bt_int <= 60:
+            fault = errors.InvalidParameter.from_template(
+                Tag.HEART_BT_INT, template=1, ref_tag_id=Tag.HEART_BT_INT
+            )
+            self._events.append(FaultDetected(fault, Action.IGNORED, message))
+            heart_bt_int = None  # out of Binance's range: keep the interval asked for
+        heart_bt_int = heart_bt_int or self.heart_bt_int
         self.heart_bt_int = heart_bt_int
         self._last_received = self._last_sent = now
         self._events.append(
@@ -567,14 +638,16 @@ class Initiator(Session):
         if self.state is State.LOGOUT_SENT:
             self._events.append(LoggedOut(text, False, from_message(message)))
             self._close("logged out", clean=True, now=now, event=Input.RECEIVE_LOGOUT)
-            return
-        by_logon = self.state is State.LOGON_SENT
-        if not by_logon:
-            self._send_logout(now, None)  # the acknowledgment
-        self._events.append(LoggedOut(text, True, from_message(message)))
-        self._close(
-            "logged out by the peer", clean=not by_logon, now=now, event=Input.RECEIVE_LOGOUT
-        )
+        elif self.state is State.LOGON_SENT:  # the Logon was refused
+            self._events.append(LoggedOut(text, True, from_message(message)))
+            self._close(_PEER_LOGGED_OUT, clean=False, now=now, event=Input.RECEIVE_LOGOUT)
+        elif self.state is State.ACTIVE:
+            # Answer, then read on until the peer closes: its answers to requests still in
+            # flight (-1035 LOGGED_OUT) reach the application instead of being cut off.
+            self._send_logout(now, None)
+            self.state = transition(self.state, Input.RECEIVE_LOGOUT)
+            self._logout_deadline = now + LOGOUT_LINGER_S
+            self._events.append(LoggedOut(text, True, from_message(message)))
 
 
 # ================================================================================================
@@ -609,6 +682,7 @@ class Acceptor(Session):
         logon_failure: str = "reject",
         logout_on_low_seq_num: bool = False,
         max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
+        pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
     ) -> None:
         if logon_failure not in ("reject", "logout"):
             raise ValueError("logon_failure is 'reject' or 'logout'")
@@ -625,6 +699,7 @@ class Acceptor(Session):
             sending_time_digits=6,
             max_frame_size=max_frame_size,
             logon_timeout=logon_timeout,
+            pre_logon_max_frame_size=pre_logon_max_frame_size,
         )
         self.accounts = accounts
         self.address = address
@@ -745,12 +820,37 @@ class Acceptor(Session):
         self._close(error.text, clean=False, now=now, event=event)
 
     def _on_garbled(self, item: Garbled, now: float) -> None:
+        if self.state is State.AWAITING_LOGON:
+            self._fault_before_logon(item.error, now, item.msg_seq_num, item.msg_type)
+            return
         if not self._count(now):
             return
-        if not self.target_comp_id:
-            self.target_comp_id = _comp_id(None)
         self._reject(item.error, None, now, item.msg_seq_num, item.msg_type)
         self._events.append(FaultDetected(item.error, Action.REJECTED))
+
+    def _check_before_logon(self, now: float) -> None:
+        if self._framer.in_garbage:  # judged now: the end of the garbage is not waited for
+            for item in self._framer.close():
+                if isinstance(item, Garbled):
+                    self._on_garbled(item, now)
+                    return
+        super()._check_before_logon(now)
+
+    def _fault_before_logon(
+        self,
+        error: BinanceError,
+        now: float,
+        ref_seq_num: int | None = None,
+        ref_msg_type: str | None = None,
+    ) -> None:
+        """Before Logon, garbage is answered once and the connection closed, so that what an
+        unauthenticated peer sends never gets more than one Reject back; a connection already
+        over its address's attempt limit gets no answer at all."""
+        if self._refused is None:
+            self.target_comp_id = self.target_comp_id or _comp_id(None)
+            self._reject(error, None, now, ref_seq_num, ref_msg_type)
+        self._events.append(FaultDetected(error, Action.CLOSED))
+        self._close(error.text, clean=False, now=now, event=Input.RECEIVE)
 
     def _count(self, now: float) -> bool:
         """Count a received message toward the limit; past it, log out and close."""
@@ -855,8 +955,12 @@ class Acceptor(Session):
         elif msg_type == MsgType.LOGOUT:
             if self.state is State.ACTIVE:
                 self._send_logout(now, LOGOUT_ACKNOWLEDGMENT)
+                self.state = transition(self.state, Input.RECEIVE_LOGOUT)
+                event = Input.SEND_LOGOUT  # the acknowledgment was the last word: close
+            else:
+                event = Input.RECEIVE_LOGOUT
             self._events.append(LoggedOut(message.get(Tag.TEXT), True))
-            self._close("logged out", clean=True, now=now, event=Input.RECEIVE_LOGOUT)
+            self._close("logged out", clean=True, now=now, event=event)
         elif msg_type == MsgType.REJECT:
             self._events.append(MessageReceived(message, from_message(message)))
         elif self.state is State.LOGOUT_SENT:

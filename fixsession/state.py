@@ -20,6 +20,7 @@ class State(enum.Enum):
     LOGON_SENT = "logon sent"  # initiator: waiting for the Logon response
     ACTIVE = "active"  # logged on
     LOGOUT_SENT = "logout sent"  # waiting for the peer's Logout
+    LOGOUT_RECEIVED = "logout received"  # the peer logged out: answered, reading until it closes
     CLOSED = "closed"  # over: nothing more is sent
 
 
@@ -85,7 +86,7 @@ TRANSITIONS: Final[dict[tuple[State, Input], State | None]] = {
     (_S.ACTIVE, _I.RECEIVE): _S.ACTIVE,
     (_S.ACTIVE, _I.SEND): _S.ACTIVE,
     (_S.ACTIVE, _I.SEND_LOGOUT): _S.LOGOUT_SENT,
-    (_S.ACTIVE, _I.RECEIVE_LOGOUT): _S.CLOSED,  # after the acknowledgment
+    (_S.ACTIVE, _I.RECEIVE_LOGOUT): _S.LOGOUT_RECEIVED,  # after the acknowledgment
     (_S.ACTIVE, _I.TIMEOUT): _S.CLOSED,  # after Logout
     (_S.ACTIVE, _I.FAULT): _S.CLOSED,  # after Logout
     (_S.ACTIVE, _I.CONNECTION_LOST): _S.CLOSED,
@@ -100,6 +101,18 @@ TRANSITIONS: Final[dict[tuple[State, Input], State | None]] = {
     (_S.LOGOUT_SENT, _I.TIMEOUT): _S.CLOSED,
     (_S.LOGOUT_SENT, _I.FAULT): _S.CLOSED,
     (_S.LOGOUT_SENT, _I.CONNECTION_LOST): _S.CLOSED,
+    # The peer logged out and was answered: what it still sends is read until it closes (an
+    # initiator's -1035 answers to orders in flight); an acceptor closes at once.
+    (_S.LOGOUT_RECEIVED, _I.SEND_LOGON): None,
+    (_S.LOGOUT_RECEIVED, _I.LOGON_ACCEPTED): None,
+    (_S.LOGOUT_RECEIVED, _I.LOGON_REJECTED): None,
+    (_S.LOGOUT_RECEIVED, _I.RECEIVE): _S.LOGOUT_RECEIVED,
+    (_S.LOGOUT_RECEIVED, _I.SEND): None,
+    (_S.LOGOUT_RECEIVED, _I.SEND_LOGOUT): _S.CLOSED,  # nothing more to say: close now
+    (_S.LOGOUT_RECEIVED, _I.RECEIVE_LOGOUT): _S.LOGOUT_RECEIVED,
+    (_S.LOGOUT_RECEIVED, _I.TIMEOUT): _S.CLOSED,
+    (_S.LOGOUT_RECEIVED, _I.FAULT): _S.CLOSED,
+    (_S.LOGOUT_RECEIVED, _I.CONNECTION_LOST): _S.CLOSED,
     # Over.
     (_S.CLOSED, _I.SEND_LOGON): None,
     (_S.CLOSED, _I.LOGON_ACCEPTED): None,

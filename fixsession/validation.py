@@ -168,9 +168,11 @@ def _value_fault(definition: Field, value: str, enums: bool) -> _Fault | None:
     integer = _INTEGER_KINDS.get(definition.type)
     if integer is not None:
         signed, maximum = integer
-        digits = value[1:] if signed and value.startswith("-") else value
+        negative = signed and value.startswith("-")
+        digits = value[1:] if negative else value
         if digits.isdigit() and digits.isascii():
-            if -maximum - 1 <= int(value) <= maximum:
+            number = _small_int(digits)
+            if number is not None and -maximum - 1 <= (-number if negative else number) <= maximum:
                 return None
             return _Fault(
                 errors.MandatoryParamEmptyOrMalformed, (tag, maximum), tag,
@@ -516,7 +518,14 @@ class Validator:
 
 
 def _count_ok(text: str, count: _Count) -> bool:
-    return text.isdigit() and text.isascii() and int(text) == count.entries
+    return text.isdigit() and text.isascii() and _small_int(text) == count.entries
+
+
+def _small_int(digits: str) -> int | None:
+    """ASCII digits as an int if they are few enough, leading zeros aside, for a 64-bit value;
+    else None: thousands of digits are never converted (which takes time, or raises)."""
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= 20 else None
 
 
 # -- components (order-type rules) ----------------------------------------------------------

@@ -55,6 +55,10 @@ class Pair:
             if incoming:
                 self.to_initiator.append(incoming)
                 self.initiator.receive_data(incoming, now)
+        # As over a socket: a side whose session closed closes the connection, and the
+        # other side sees it gone (once it has read what was sent before).
+        if self.acceptor.closed and not self.initiator.closed:
+            self.initiator.connection_lost(now)
         self.initiator_events += self.initiator.events()
         self.acceptor_events += self.acceptor.events()
 

@@ -18,9 +18,9 @@ from fixsession.events import (
     NewsReceived,
 )
 from fixsession.message import Message
-from fixsession.session import Initiator
+from fixsession.session import LOGOUT_LINGER_S, Initiator
 from fixsession.spec import SessionType
-from fixsession.state import SessionStateError
+from fixsession.state import SessionStateError, State
 
 ORDER = Message("D", [(11, "o1"), (38, "1"), (40, "2"), (44, "10"), (54, "1"), (55, "BTCUSDT"),
                       (59, "1")])  # fmt: skip
@@ -148,16 +148,37 @@ def test_logout_handshake_from_the_client() -> None:
 def test_logout_from_the_server_is_acknowledged_and_traffic_meanwhile_is_logged_out() -> None:
     pair = make_pair().logon()
     pair.acceptor.logout(pair.clock.now, "closing")
-    outgoing = pair.acceptor.data_to_send()
-    assert "|58=closing|" in fields(outgoing)
-    reply = raw(pair, "XLQ|6136=q1|")  # sent before the client read the Logout
-    assert "|25016=-1035|58=Please send Logout<5> message to close the session.|" in reply
-    pair.initiator.next_outbound_seq += 1
-    pair.initiator.receive_data(outgoing, pair.clock.now)
-    pair.pump()
-    assert pair.initiator.closed and pair.acceptor.closed
+    logout = pair.acceptor.data_to_send()
+    assert "|58=closing|" in fields(logout)
+    # The client sends a request before it reads the Logout; the server answers -1035.
+    seq = pair.initiator.send(Message("XLQ", [(6136, "q1")]), pair.clock.now)
+    pair.acceptor.receive_data(pair.initiator.data_to_send(), pair.clock.now)
+    answer = pair.acceptor.data_to_send()
+    assert "|25016=-1035|58=Please send Logout<5> message to close the session.|" in fields(answer)
+    pair.initiator.receive_data(logout, pair.clock.now)
+    assert pair.initiator.state is State.LOGOUT_RECEIVED  # answered, still reading
+    pair.initiator.receive_data(answer, pair.clock.now)  # what was in flight still arrives
+    assert not pair.initiator.closed
+    pair.pump()  # the acknowledgment reaches the server, which closes the connection
+    assert pair.acceptor.closed and pair.initiator.closed
+    (rejected,) = received(pair)
+    assert isinstance(rejected.error, errors.LoggedOut)
+    assert rejected.request is not None and rejected.request.msg_seq_num == seq
+    closed = pair.initiator_events[-1]
+    assert isinstance(closed, Closed) and closed.clean
     logged_out = next(e for e in pair.initiator_events if isinstance(e, LoggedOut))
     assert logged_out.by_peer and logged_out.text == "closing"
+
+
+def test_after_the_peers_logout_the_initiator_closes_by_itself_if_the_peer_does_not() -> None:
+    pair = make_pair().logon()
+    pair.acceptor.logout(pair.clock.now, "closing")
+    pair.initiator.receive_data(pair.acceptor.data_to_send(), pair.clock.now)
+    assert pair.initiator.next_deadline() == pair.clock.now + LOGOUT_LINGER_S
+    pair.initiator.tick(pair.clock.advance(LOGOUT_LINGER_S))
+    assert pair.initiator.closed
+    closed = pair.initiator.events()[-1]
+    assert isinstance(closed, Closed) and closed.clean
 
 
 def test_the_logout_answer_times_out() -> None:
