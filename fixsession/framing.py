@@ -4,8 +4,9 @@ Owns the scan of the raw byte stream: the BodyLength arithmetic that delimits ea
 GARBLED_MESSAGE (-1177) check Binance documents (CheckSum, BeginString first, BodyLength
 right, MsgType third, printable ASCII, no tag without a value) and tags that are not positive
 integers of at most nine digits (-1169); resynchronisation at the next ``8=FIX.4.4<SOH>``
-after garbage; and a bounded buffer. Valid frames come out as their exact bytes, faults as ``Garbled`` items that
-carry the typed error; no input makes it raise. It knows nothing of dictionaries or sessions.
+after garbage; and a bounded buffer. Valid frames come out as their exact bytes, faults as
+``Garbled`` items that carry the typed error; no input makes it raise. It knows nothing of
+dictionaries or sessions.
 
 Every byte fed is accounted for: the items of a stream, in order, cover it exactly (a valid
 frame, then a garbled region, then a frame…), whatever the chunking, so any split of a stream
