@@ -152,26 +152,27 @@ class Expectation:
 
     @classmethod
     def from_json(cls, text: str) -> Expectation:
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("an expectation is a JSON object")
-        server = data.get("server", {})
+        """An expectation from a sidecar's JSON; ValueError saying what is wrong with it."""
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise ValueError(f"not JSON: {error}") from None
+        read = _Reader(data, "the expectation")
+        server = read.section("server")
         return cls(
-            description=str(data.get("description", "")),
-            session=bool(data.get("session", True)),
-            role=data.get("role"),
-            both_sides=bool(data.get("both_sides", False)),
-            session_type=SessionType(data["session_type"]) if "session_type" in data else None,
-            invalid={int(index): int(code) for index, code in data.get("invalid", {}).items()},
-            codes=tuple(data["codes"]) if "codes" in data else None,
-            message_limit=Limit.parse(server["message_limit"])
-            if "message_limit" in server else None,
-            order_limits=tuple(Limit.parse(text) for text in server["order_limits"])
-            if "order_limits" in server else None,
-            connection_attempts=int(server.get("connection_attempts", 0)),
-            comp_ids_in_use=tuple(server.get("comp_ids_in_use", ())),
-            actions=tuple(Action(**action) for action in data.get("actions", ())),
-        )  # fmt: skip
+            description=read.text("description") or "",
+            session=read.flag("session", True),
+            role=read.one_of("role", ("acceptor", "initiator")),
+            both_sides=read.flag("both_sides", False),
+            session_type=read.session_type("session_type"),
+            invalid=read.codes_by_index("invalid"),
+            codes=read.numbers("codes"),
+            message_limit=server.limit("message_limit"),
+            order_limits=server.limits("order_limits"),
+            connection_attempts=server.number("connection_attempts", 0, MAX_PRIOR_ATTEMPTS),
+            comp_ids_in_use=server.texts("comp_ids_in_use"),
+            actions=read.actions("actions"),
+        )
 
     def to_json(self) -> str:
         server: dict[str, Any] = {}
@@ -201,6 +202,117 @@ class Expectation:
         if self.actions:
             data["actions"] = [dataclasses.asdict(action) for action in self.actions]
         return json.dumps(data, indent=2) + "\n"
+
+
+MAX_PRIOR_ATTEMPTS: Final = 10_000
+"""The most connection attempts a sidecar may say preceded its capture (Binance's largest
+attempt limit is 300)."""
+
+
+class _Reader:
+    """Reads one JSON object of a sidecar, each field checked for its type."""
+
+    def __init__(self, data: object, where: str) -> None:
+        if not isinstance(data, dict):
+            raise ValueError(f"{where} is a JSON object, not {type(data).__name__}")
+        self.data: dict[str, object] = data
+        self.where = where
+
+    def _get(self, key: str, kind: type | tuple[type, ...], what: str) -> Any:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, kind) or isinstance(value, bool) != (kind is bool):
+            raise ValueError(f"{self.where}: {key!r} is {what}, not {json.dumps(value)[:40]}")
+        return value
+
+    def text(self, key: str) -> str | None:
+        value: str | None = self._get(key, str, "a string")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value: bool | None = self._get(key, bool, "true or false")
+        return default if value is None else value
+
+    def number(self, key: str, default: int, maximum: int) -> int:
+        value: int | None = self._get(key, int, "a whole number")
+        if value is None:
+            return default
+        if not 0 <= value <= maximum:
+            raise ValueError(f"{self.where}: {key!r} is 0 to {maximum:,}, not {value:,}")
+        return value
+
+    def one_of(self, key: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(key)
+        if value is not None and value not in choices:
+            raise ValueError(f"{self.where}: {key!r} is one of {', '.join(choices)}")
+        return value
+
+    def session_type(self, key: str) -> SessionType | None:
+        value = self.one_of(key, tuple(kind.value for kind in SessionType))
+        return SessionType(value) if value is not None else None
+
+    def section(self, key: str) -> _Reader:
+        return _Reader(self._get(key, dict, "an object") or {}, f"{self.where}: {key!r}")
+
+    def _list(self, key: str, kind: type, what: str) -> list[Any] | None:
+        values: list[object] | None = self._get(key, list, f"a list of {what}")
+        if values is None:
+            return None
+        if not all(isinstance(v, kind) and not isinstance(v, bool) for v in values):
+            raise ValueError(f"{self.where}: {key!r} is a list of {what}")
+        return values
+
+    def numbers(self, key: str) -> tuple[int, ...] | None:
+        values = self._list(key, int, "whole numbers")
+        return tuple(values) if values is not None else None
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        return tuple(self._list(key, str, "strings") or ())
+
+    def limit(self, key: str) -> Limit | None:
+        text = self.text(key)
+        return _limit(text, f"{self.where}: {key!r}") if text is not None else None
+
+    def limits(self, key: str) -> tuple[Limit, ...] | None:
+        texts = self._list(key, str, "limits such as '200/10'")
+        if texts is None:
+            return None
+        return tuple(_limit(text, f"{self.where}: {key!r}") for text in texts)
+
+    def codes_by_index(self, key: str) -> dict[int, int]:
+        found = self._get(key, dict, "an object of frame index to code") or {}
+        out: dict[int, int] = {}
+        for index, code in found.items():
+            if not index.isdigit() or len(index) > 9 or not isinstance(code, int):
+                raise ValueError(f"{self.where}: {key!r} maps frame indexes to error codes")
+            out[int(index)] = code
+        return out
+
+    def actions(self, key: str) -> tuple[Action, ...]:
+        items: list[object] = self._get(key, list, "a list of actions") or []
+        actions: list[Action] = []
+        for number, item in enumerate(items):
+            action = _Reader(item, f"{self.where}: action {number}")
+            unknown = set(action.data) - {"at", "do", "seconds"}
+            if unknown:
+                raise ValueError(f"{action.where}: unknown field {sorted(unknown)[0]!r}")
+            at = action.number("at", -1, 10**9)
+            do = action.one_of("do", ("start_maintenance", "logout"))
+            seconds: float | int | None = action._get("seconds", (int, float), "a number")
+            if at < 0 or do is None:
+                raise ValueError(f"{action.where}: 'at' and 'do' are required")
+            if seconds is not None and not 0 <= seconds <= 86400:
+                raise ValueError(f"{action.where}: 'seconds' is 0 to 86400")
+            actions.append(Action(at, do, 30.0 if seconds is None else float(seconds)))
+        return tuple(actions)
+
+
+def _limit(text: str, where: str) -> Limit:
+    try:
+        return Limit.parse(text)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
 
 
 # -- check -------------------------------------------------------------------------------------
