@@ -566,6 +566,8 @@ class _Connector:
                 if isinstance(event, LoggedOn):
                     logged_on.set_result(event)
                     link._deliver = client._deliver
+                    if client._link is None:  # the first session: current from its Logon on
+                        client._link = link
                     await client._deliver(link, event)
                 elif isinstance(event, FaultDetected) and event.action in _ENDING:
                     fault.append(event.error)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import __version__, binance, captures
+from fixsession import __version__, aio, binance, captures
 from fixsession.acceptor import Exchange
 from fixsession.binance import Accounts, Limit
 from fixsession.captures import CaptureError, Format
@@ -178,6 +179,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"a positive number of seconds, not {text!r}")
+    return value
+
+
 def _limit(text: str) -> Limit:
     try:
         return Limit.parse(text)
@@ -214,12 +225,41 @@ def _server_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
         return None
     if not (args.tls_cert and args.tls_key):
         raise UsageError("give --tls-cert and --tls-key, or --plain for plain TCP")
+    _check_certificate(args.tls_cert)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+
+    def no_password() -> bytes:  # never let OpenSSL prompt on the terminal
+        raise UsageError(
+            f"the TLS key {args.tls_key} is encrypted; serve takes an unencrypted key "
+            "(e.g. openssl pkey -in KEY -out PLAIN-KEY)"
+        )
+
     try:
-        context.load_cert_chain(args.tls_cert, args.tls_key)
+        context.load_cert_chain(args.tls_cert, args.tls_key, password=no_password)
     except (OSError, ssl.SSLError) as error:
         raise UsageError(f"cannot load the TLS certificate or key: {error}") from None
     return context
+
+
+def _check_certificate(path: str) -> None:
+    """Refuse a certificate that is expired or not valid yet: clients would refuse it."""
+    from cryptography import x509
+
+    try:
+        with open(path, "rb") as handle:
+            certificate = x509.load_pem_x509_certificate(handle.read())
+    except OSError as error:
+        problem = f"{path}: {error.strerror or error}"
+        raise UsageError(f"cannot load the TLS certificate or key: {problem}") from None
+    except ValueError:
+        problem = f"{path} is not a PEM certificate"
+        raise UsageError(f"cannot load the TLS certificate or key: {problem}") from None
+    now = datetime.datetime.now(datetime.UTC)
+    after, before = certificate.not_valid_after_utc, certificate.not_valid_before_utc
+    if after < now:
+        raise UsageError(f"the TLS certificate {path} expired on {after:%Y-%m-%d %H:%M} UTC")
+    if before > now:
+        raise UsageError(f"the TLS certificate {path} is valid from {before:%Y-%m-%d %H:%M} UTC")
 
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -252,15 +292,16 @@ async def _run_server(
     tls: ssl.SSLContext | None,
     out: TextIO,
 ) -> int:
-    from fixsession import aio  # only the server needs the transport
-
     exchange = None
     if args.order_limit:
         exchange = Exchange(wall_clock=time.time, order_limits=tuple(args.order_limit))
     try:
         server = aio.Server(
             accounts=accounts, session_type=endpoints[0][0], tls=tls, exchange=exchange,
-            record=args.record,
+            record=args.record, logon_timeout=args.logon_timeout,
+            max_unauthenticated=args.max_unauthenticated,
+            max_unauthenticated_per_ip=args.max_unauthenticated_per_ip,
+            record_limits=captures.RecordLimits(files=args.record_max_files),
         )  # fmt: skip
     except OSError as error:
         raise UsageError(f"cannot record in {args.record}: {error.strerror or error}") from None
@@ -653,7 +694,43 @@ def build_parser() -> argparse.ArgumentParser:
         "--record",
         metavar="DIR",
         help="write every session's traffic to DIR as a fixlog capture (one file each; "
-        "RawData redacted), for fixsession replay",
+        "RawData redacted), for fixsession replay; a connection's capture stops at 16 KiB "
+        "before Logon and at 256 MiB",
+    )
+    serve.add_argument(
+        "--record-max-files",
+        type=_positive,
+        default=captures.RecordLimits().files,
+        metavar="N",
+        help="captures kept in DIR: past N, the oldest this server wrote are deleted "
+        "(default %(default)s)",
+    )
+    limits = serve.add_argument_group(
+        "connections before Logon",
+        "bounds on what peers that have not logged on may hold (each may cost a TLS context)",
+    )
+    limits.add_argument(
+        "--logon-timeout",
+        type=_positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="a connection must finish its TLS handshake and Logon within this "
+        "(default %(default)g)",
+    )
+    limits.add_argument(
+        "--max-unauthenticated",
+        type=_positive,
+        default=aio.DEFAULT_MAX_UNAUTHENTICATED,
+        metavar="N",
+        help="connections open at once that have not logged on; more are closed as they "
+        "arrive (default %(default)s)",
+    )
+    limits.add_argument(
+        "--max-unauthenticated-per-ip",
+        type=_positive,
+        default=aio.DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
+        metavar="N",
+        help="of those, from one IP address (default %(default)s)",
     )
     serve.add_argument(
         "-v", "--verbose", action="store_true", help="log sessions and faults on stderr"
