@@ -51,12 +51,14 @@ from fixsession.events import (
 from fixsession.message import Message
 from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE, Acceptor, Initiator, Session
 from fixsession.spec import SessionType, Tag
+from fixsession.state import State
 
 log = logging.getLogger("fixsession")
 READ_SIZE: Final = 65536
 DEFAULT_MAX_WRITE_BUFFER: Final = 4 * 1024 * 1024
-DEFAULT_MAX_UNAUTHENTICATED: Final = 512
-"""Connections a server holds open before they log on (each may cost a TLS context)."""
+DEFAULT_MAX_UNAUTHENTICATED: Final = 256
+"""Connections a server holds open before they log on (each may cost a TLS context, about
+260 KB: asyncio's TLS read buffer is 256 KiB)."""
 DEFAULT_MAX_UNAUTHENTICATED_PER_IP: Final = 64
 """Of those, from one IP address (Binance counts 15 attempts per 30 s per IP on order entry,
 300 per 300 s on market data; a burst of reconnects after a drop fits)."""
@@ -259,14 +261,18 @@ async def _finish(links: list[_Link], timeout: float) -> None:
 
 
 async def open_stream(
-    host: str, port: int, tls: ssl.SSLContext | None, server_hostname: str | None = None
+    host: str,
+    port: int,
+    tls: ssl.SSLContext | None,
+    server_hostname: str | None = None,
+    local_addr: tuple[str, int] | None = None,
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """A TCP connection, with TLS unless ``tls`` is None (SNI: ``server_hostname``, else
-    ``host``)."""
+    """A TCP connection (from ``local_addr`` if given), with TLS unless ``tls`` is None
+    (SNI: ``server_hostname``, else ``host``)."""
     if tls is None:
-        return await asyncio.open_connection(host, port)
+        return await asyncio.open_connection(host, port, local_addr=local_addr)
     return await asyncio.open_connection(
-        host, port, ssl=tls, server_hostname=server_hostname or host
+        host, port, ssl=tls, server_hostname=server_hostname or host, local_addr=local_addr
     )
 
 
@@ -371,6 +377,8 @@ class Client:
     def _current(self) -> _Link:
         if self._link is None or self._link.session.closed:
             raise ConnectionError("the session is closed")
+        if self._link.session.state is not State.ACTIVE:
+            raise ConnectionError("the session is logging out")
         return self._link
 
     # -- events ---------------------------------------------------------------------------------
@@ -528,6 +536,7 @@ class _Connector:
         self.session_type: SessionType = SessionType(options["session_type"])
         self.tls: ssl.SSLContext | None = options["tls"]
         self.server_hostname: str | None = options["server_hostname"]
+        self.local_addr: tuple[str, int] | None = options["local_addr"]
         self.queue_size: int = options["queue_size"]
         self.reconnect: ReconnectPolicy | None = options["reconnect"]
         self.logon_timeout: float = options["logon_timeout"]
@@ -549,7 +558,7 @@ class _Connector:
 
     async def open_link(self, client: Client, comp_id: str) -> _Link:
         reader, writer = await asyncio.wait_for(
-            open_stream(self.host, self.port, self.tls, self.server_hostname),
+            open_stream(self.host, self.port, self.tls, self.server_hostname, self.local_addr),
             self.logon_timeout,
         )
         loop = asyncio.get_running_loop()
@@ -640,6 +649,7 @@ def connect(
     logon_timeout: float = 10.0,
     wall_clock: Callable[[], float] = time.time,
     record: str | PathLike[str] | None = None,
+    local_addr: tuple[str, int] | None = None,
     heart_bt_int: int = 30,
     message_handling: int = 2,
     response_mode: int | None = None,
@@ -655,7 +665,8 @@ def connect(
     CA, or ``tls=False`` for plain TCP on loopback. A failed Logon raises its typed error
     (``InvalidSignature``, ``CompIdInUse``, …). ``reconnect`` fails over to a new session
     on maintenance News and after a drop, each time with a fresh SenderCompID. ``record``
-    names a folder where each session's traffic is written as a fixlog capture.
+    names a folder where each session's traffic is written as a fixlog capture;
+    ``local_addr`` the (host, port) to connect from.
     """
     context: ssl.SSLContext | None
     if tls is True:
@@ -669,7 +680,7 @@ def connect(
         sender_comp_id=sender_comp_id, session_type=session_type, tls=context,
         server_hostname=server_hostname, queue_size=queue_size, reconnect=reconnect,
         logon_timeout=logon_timeout, wall_clock=wall_clock, record=record,
-        session_options={
+        local_addr=local_addr, session_options={
             "heart_bt_int": heart_bt_int, "message_handling": message_handling,
             "response_mode": response_mode, "recv_window_ms": recv_window_ms, "rules": rules,
         },
@@ -733,7 +744,7 @@ class Server:
         self._listeners: list[asyncio.Server] = []
         self._opening: set[asyncio.Task[None]] = set()  # every connection's task
         # Connections not logged on yet: their addresses, by connection, and counts.
-        self._unauthenticated: dict[object, str] = {}
+        self._unauthenticated: dict[asyncio.Transport | Session, str] = {}
         self._unauthenticated_by_ip: collections.Counter[str] = collections.Counter()
         self._exchange_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -801,27 +812,41 @@ class Server:
     # -- connections ----------------------------------------------------------------------------
 
     def _admit(self, transport: asyncio.Transport, kind: SessionType) -> None:
-        """A TCP connection arrived (not read from yet): open it, or close it at once if it
-        would go over the caps on connections that have not logged on."""
+        """A TCP connection arrived (not read from yet): open it. At a cap on connections
+        that have not logged on, the oldest such connection (from the same address, for the
+        per-address cap) is closed to make room: a flood of new connections cycles through
+        the attacker's own, and a client that logs on promptly gets in."""
         peer = transport.get_extra_info("peername")
         address = str(peer[0]) if peer else "unknown"
-        if len(self._unauthenticated) >= self.max_unauthenticated:
-            log.info("%s: refused: %d connections are not logged on", address,
-                     len(self._unauthenticated))  # fmt: skip
-            transport.abort()
-            return
         if self._unauthenticated_by_ip[address] >= self.max_unauthenticated_per_ip:
-            log.info("%s: refused: %d connections from it are not logged on", address,
-                     self._unauthenticated_by_ip[address])  # fmt: skip
-            transport.abort()
-            return
+            self._evict(address)
+        if len(self._unauthenticated) >= self.max_unauthenticated:
+            self._evict(None)
         self._unauthenticated[transport] = address
         self._unauthenticated_by_ip[address] += 1
         task = asyncio.get_running_loop().create_task(self._open(transport, address, kind))
         self._opening.add(task)
         task.add_done_callback(self._opening.discard)
 
-    def _authenticated(self, connection: object) -> None:
+    def _evict(self, address: str | None) -> None:
+        """Close the oldest connection not logged on (from ``address``, if given)."""
+        oldest = next(
+            (key for key, held in self._unauthenticated.items() if address in (None, held)),
+            None,
+        )
+        if oldest is None:
+            return
+        held = self._unauthenticated[oldest]
+        log.info("%s: a connection that had not logged on was closed to make room", held)
+        self._authenticated(oldest)
+        if isinstance(oldest, asyncio.Transport):  # not past its TLS handshake yet
+            oldest.abort()
+        else:
+            link = self.links.get(oldest)
+            if link is not None:
+                link.writer.transport.abort()
+
+    def _authenticated(self, connection: asyncio.Transport | Session) -> None:
         """The connection logged on (or ended): it no longer counts as unauthenticated."""
         address = self._unauthenticated.pop(connection, None)
         if address is not None:

@@ -106,6 +106,7 @@ class Session:
         self._validator = validator
         self._sending_time_digits = sending_time_digits
         self._framer = Framer(max_frame_size=max_frame_size)
+        self._received_bytes = 0
         self._pre_logon_max_frame_size = pre_logon_max_frame_size
         self._outbound: list[bytes] = []
         self._events: list[Event] = []
@@ -126,6 +127,7 @@ class Session:
         """Bytes from the peer."""
         if self.state is State.CLOSED or not data:
             return
+        self._received_bytes += len(data)
         for item in self._framer.feed(data):
             self._last_received = now
             if isinstance(item, Garbled):
@@ -252,6 +254,12 @@ class Session:
         sending_time: str | None = None,
     ) -> int:
         """Frame and queue a message with this session's header; its MsgSeqNum."""
+        return self._queue(self._frame(msg_type, body, sending_time), now)
+
+    def _frame(
+        self, msg_type: str, body: Message | Sequence[tuple[int, str]], sending_time: str | None
+    ) -> bytes:
+        """A message with this session's header and its next MsgSeqNum (not queued yet)."""
         seq = self.next_outbound_seq
         if sending_time is None:
             sending_time = binance.format_sending_time(
@@ -265,7 +273,12 @@ class Session:
             pairs = body
         tags = (*_HEADER, *self._extra_header_tags(), *(tag for tag, _ in pairs))
         values = (*header, *self._extra_header_values(), *(value for _, value in pairs))
-        self._outbound.append(Message._trusted(msg_type, tags, values).encode())
+        return Message._trusted(msg_type, tags, values).encode()
+
+    def _queue(self, frame: bytes, now: float) -> int:
+        """Queue a frame made by ``_frame``; its MsgSeqNum, now used up."""
+        seq = self.next_outbound_seq
+        self._outbound.append(frame)
         self.next_outbound_seq = (seq + 1) % _SEQNUM_MODULUS
         self._last_sent = now
         if self._pacer is not None:
@@ -789,14 +802,26 @@ class Acceptor(Session):
         ref_seq_num: int | None = None,
         ref_msg_type: str | None = None,
     ) -> None:
-        """Answer with Reject<3>: RefSeqNum, RefTagID, RefMsgType, reason, ErrorCode, Text."""
+        """Answer with Reject<3>."""
+        self._send_admin(
+            MsgType.REJECT, self._reject_fields(error, message, ref_seq_num, ref_msg_type), now
+        )
+
+    def _reject_fields(
+        self,
+        error: BinanceError,
+        message: Message | None,
+        ref_seq_num: int | None = None,
+        ref_msg_type: str | None = None,
+    ) -> list[tuple[int, str]]:
+        """A Reject's fields: RefSeqNum, RefTagID, RefMsgType, reason, ErrorCode, Text."""
         if message is not None:
             try:
                 ref_seq_num = message.get_int(Tag.MSG_SEQ_NUM)
             except ValueError:
                 ref_seq_num = None
             ref_msg_type = message.msg_type
-        fields = []
+        fields: list[tuple[int, str]] = []
         if ref_seq_num is not None:
             fields.append((Tag.REF_SEQ_NUM, str(ref_seq_num)))
         if error.ref_tag_id is not None:
@@ -807,7 +832,7 @@ class Acceptor(Session):
         fields.append((Tag.SESSION_REJECT_REASON, str(reason if reason is not None else 99)))
         fields.append((Tag.ERROR_CODE, str(error.code)))
         fields.append((Tag.TEXT, error.text))
-        self._send_admin(MsgType.REJECT, fields, now)
+        return fields
 
     def _reject_and_close(
         self, error: BinanceError, message: Message | None, now: float, event: Input
@@ -843,12 +868,15 @@ class Acceptor(Session):
         ref_seq_num: int | None = None,
         ref_msg_type: str | None = None,
     ) -> None:
-        """Before Logon, garbage is answered once and the connection closed, so that what an
-        unauthenticated peer sends never gets more than one Reject back; a connection already
-        over its address's attempt limit gets no answer at all."""
+        """Before Logon, garbage is answered once and the connection closed, and the answer
+        is never longer than what the peer sent (no amplification: a peer that sent a few
+        bytes gets none); a connection over its address's attempt limit gets no answer."""
         if self._refused is None:
             self.target_comp_id = self.target_comp_id or _comp_id(None)
-            self._reject(error, None, now, ref_seq_num, ref_msg_type)
+            fields = self._reject_fields(error, None, ref_seq_num, ref_msg_type)
+            reject = self._frame(MsgType.REJECT, fields, None)
+            if len(reject) <= self._received_bytes:
+                self._queue(reject, now)
         self._events.append(FaultDetected(error, Action.CLOSED))
         self._close(error.text, clean=False, now=now, event=Input.RECEIVE)
 

@@ -253,19 +253,24 @@ async def closed_at_once(peer: Wire) -> bool:
     return False
 
 
-async def test_connections_past_the_caps_are_closed_as_they_arrive() -> None:
+async def test_at_a_cap_the_oldest_connection_not_logged_on_makes_room() -> None:
     venue = await server(None, max_unauthenticated=4, max_unauthenticated_per_ip=2)
     try:
-        first = [await wire(venue, f"A{n}", "127.0.0.2") for n in range(2)]
-        third = await wire(venue, "A3", "127.0.0.2")
-        assert await closed_at_once(third)  # per-IP cap
-        others = [await wire(venue, f"B{n}", "127.0.0.3") for n in range(2)]
+        a0, a1 = [await wire(venue, f"A{n}", "127.0.0.2") for n in range(2)]
+        a2 = await wire(venue, "A2", "127.0.0.2")
+        assert await closed_at_once(a0)  # the per-address cap: its oldest made room
+        b0, b1 = [await wire(venue, f"B{n}", "127.0.0.3") for n in range(2)]
         assert venue.unauthenticated == 4
-        assert await closed_at_once(await wire(venue, "C1", "127.0.0.4"))  # global cap
-        await logged_on(first[0])  # logged on: no longer counts
+        c0 = await wire(venue, "C0", "127.0.0.4")
+        assert await closed_at_once(a1)  # the global cap: the oldest of all made room
+        await logged_on(a2)  # logged on: no longer counts, and never made to make room
         assert venue.unauthenticated == 3
-        assert not await closed_at_once(await wire(venue, "A4", "127.0.0.2"))
-        for peer in (*first, *others):
+        for n in range(8):
+            await wire(venue, f"D{n}", "127.0.0.5")
+        assert not await closed_at_once(a2)
+        a2.send("XLQ", "6136=q1|")
+        assert (await a2.expect("XLR")).get(6136) == "q1"
+        for peer in (a2, b0, b1, c0):
             peer.close()
     finally:
         await venue.close()

@@ -133,11 +133,20 @@ def test_a_long_tag_flood_before_logon_gets_one_answer() -> None:
 
 def test_a_frame_larger_than_a_logon_is_refused_before_it_is_buffered() -> None:
     pair = make_pair()
-    head = b"8=FIX.4.4\x019=4000000\x0135=A\x0134=1\x01"
+    head = b"8=FIX.4.4\x019=4000000\x0135=A\x0134=1\x01" + b"x" * 500
     pair.acceptor.receive_data(head, pair.clock.now)
     reply = pair.acceptor.data_to_send()
     assert b"25016=-1177" in reply and b"BodyLength (9) does not contain" in reply
     assert pair.acceptor.closed
+
+
+@pytest.mark.parametrize("garbage", [b"x", b"\x16\x03\x01", b"8=FIX.4.4\x019=4000000\x01"])
+def test_a_few_bytes_of_garbage_get_no_answer_longer_than_themselves(garbage: bytes) -> None:
+    pair = make_pair()
+    pair.acceptor.receive_data(garbage, pair.clock.now)
+    pair.acceptor.receive_data(b"8=FIX.4.4\x01", pair.clock.now)  # ends the garbled region
+    assert pair.acceptor.closed
+    assert len(pair.acceptor.data_to_send()) <= len(garbage) + len(b"8=FIX.4.4\x01")
 
 
 def test_a_large_frame_is_fine_once_logged_on() -> None:
