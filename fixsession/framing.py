@@ -564,8 +564,9 @@ def _peek_header(data: bytes) -> tuple[str | None, int | None]:
     found = data.find(b"\x0135=")
     if found >= 0:
         end = data.find(b"\x01", found + 4, found + 20)
-        if end > found + 4:
-            msg_type = data[found + 4 : end].decode("ascii", "replace")
+        text = data[found + 4 : end] if end > found + 4 else b""
+        if text and not text.translate(None, _PRINTABLE):  # a MsgType fit to echo back
+            msg_type = text.decode("ascii")
     found = data.find(b"\x0134=")
     if found >= 0:
         end = data.find(b"\x01", found + 4, found + 15)

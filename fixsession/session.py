@@ -60,7 +60,7 @@ _HEADER_TAGS: Final = frozenset({*_HEADER, Tag.RECV_WINDOW, 8, 9, 10})
 _SESSION_TYPES: Final = frozenset(
     {MsgType.HEARTBEAT, MsgType.TEST_REQUEST, MsgType.LOGON, MsgType.LOGOUT}
 )
-_COUNTDOWN: Final = re.compile(r"You'll be disconnected in (\d+) seconds")
+_COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
 PRE_LOGON_MAX_FRAME_SIZE: Final = 4096
 """Before Logon, the largest frame a session waits for (a Logon, or its answer, is a few

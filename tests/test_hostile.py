@@ -324,3 +324,21 @@ def test_framer_pending_and_garbage_state() -> None:
     framer = Framer()
     framer.feed(b"hello")
     assert framer.in_garbage and framer.pending < len(framing.BEGIN)
+
+
+def test_a_garbled_frames_unprintable_msg_type_is_not_echoed_in_the_reject() -> None:
+    pair = make_pair().logon()
+    bad = frame(b"35=\x07|" + HEADER, checksum=0)
+    pair.acceptor.receive_data(bad, pair.clock.now)
+    reply = pair.acceptor.data_to_send()
+    assert framing.frames(reply) == [reply]  # the Reject itself is a valid frame
+    assert b"372=" not in reply and b"25016=-1177" in reply
+
+
+def test_a_news_countdown_of_thousands_of_digits_is_news_without_seconds() -> None:
+    pair = make_pair().logon()
+    news = frame(b"35=B|34=2|49=SPOT|52=20250615-15:06:40.000000|56=client1|148=You'll be "
+                 b"disconnected in " + DIGITS + b" seconds. Please reconnect.|")  # fmt: skip
+    pair.initiator.receive_data(news, pair.clock.now)
+    (event,) = pair.initiator.events()
+    assert event.seconds_left is None  # type: ignore[union-attr]
