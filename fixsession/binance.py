@@ -160,6 +160,10 @@ def sending_time_fault(
 # -- session types -----------------------------------------------------------------------------
 
 
+MAX_LIMIT_COUNT: Final = 10**9
+MAX_LIMIT_SECONDS: Final = 366 * 86400
+
+
 @dataclass(frozen=True, slots=True)
 class Limit:
     """At most ``count`` in any ``seconds``-long window."""
@@ -179,15 +183,24 @@ class Limit:
 
     @classmethod
     def parse(cls, text: str) -> Limit:
-        """``COUNT/SECONDS`` (``10000/10``); ValueError otherwise."""
+        """``COUNT/SECONDS`` (``10000/10``), as ``str()`` writes it; ValueError otherwise."""
         count, _, seconds = text.partition("/")
         try:
             limit = cls(int(count), float(seconds))
         except ValueError:
-            raise ValueError(f"a limit is COUNT/SECONDS, e.g. 10000/10, not {text!r}") from None
-        if limit.count < 1 or not limit.seconds > 0:
-            raise ValueError(f"a limit needs a positive count and window, not {text!r}")
+            raise ValueError(
+                f"a limit is COUNT/SECONDS, e.g. 10000/10, not {text[:40]!r}"
+            ) from None
+        if not 1 <= limit.count <= MAX_LIMIT_COUNT or not 0 < limit.seconds <= MAX_LIMIT_SECONDS:
+            raise ValueError(
+                f"a limit is 1 to {MAX_LIMIT_COUNT:,} per more than 0 and at most "
+                f"{MAX_LIMIT_SECONDS:,} seconds, not {text[:40]!r}"
+            )
         return limit
+
+    def __str__(self) -> str:
+        seconds = float(self.seconds)
+        return f"{self.count}/{int(seconds) if seconds.is_integer() else repr(seconds)}"
 
 
 _ORDER_MESSAGES: Final = frozenset(

@@ -157,6 +157,8 @@ class Expectation:
             data = json.loads(text)
         except ValueError as error:
             raise ValueError(f"not JSON: {error}") from None
+        except RecursionError:
+            raise ValueError("not JSON fixsession reads: nested too deeply") from None
         read = _Reader(data, "the expectation")
         server = read.section("server")
         return cls(
@@ -177,9 +179,9 @@ class Expectation:
     def to_json(self) -> str:
         server: dict[str, Any] = {}
         if self.message_limit is not None:
-            server["message_limit"] = f"{self.message_limit.count}/{self.message_limit.seconds:g}"
+            server["message_limit"] = str(self.message_limit)
         if self.order_limits is not None:
-            server["order_limits"] = [f"{x.count}/{x.seconds:g}" for x in self.order_limits]
+            server["order_limits"] = [str(limit) for limit in self.order_limits]
         if self.connection_attempts:
             server["connection_attempts"] = self.connection_attempts
         if self.comp_ids_in_use:

@@ -299,6 +299,9 @@ def test_the_recorder_stops_before_logon_past_its_cap(tmp_path: object) -> None:
         '{"actions": [1]}',
         '{"session_type": "nonsense"}',
         '{"role": 5}',
+        '{"server": {"order_limits": ["1/inf"]}}',
+        '{"server": {"message_limit": "1/nan"}}',
+        "[" * 5000 + "]" * 5000,
         "[]",
         "{",
     ],
@@ -311,8 +314,9 @@ def test_a_malformed_sidecar_is_a_value_error_naming_what_is_wrong(text: str) ->
 
 def test_a_well_formed_sidecar_round_trips() -> None:
     expectation = Expectation(
-        description="x", codes=(-1177,), message_limit=Limit(5, 10), connection_attempts=3
-    )
+        description="x", codes=(-1177,), message_limit=Limit(5, 10), connection_attempts=3,
+        order_limits=(Limit(10, 1.2345678), Limit(7, 0.1)),
+    )  # fmt: skip
     assert Expectation.from_json(expectation.to_json()) == expectation
     assert json.loads(expectation.to_json())["server"]["connection_attempts"] == 3
 
