@@ -48,14 +48,14 @@ ROOT: Final = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cryptography.hazmat.primitives import serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-import fixsession  # noqa: E402
-from fixsession import aio  # noqa: E402
-from fixsession.binance import RULES, Limit  # noqa: E402
-from fixsession.message import Message  # noqa: E402
-from fixsession.spec import SessionType  # noqa: E402
+import fixsession
+from fixsession import transport
+from fixsession.binance import RULES, Limit
+from fixsession.message import Message
+from fixsession.spec import SessionType
 
 API_KEY: Final = "bench-api-key"
 UNLIMITED: Final = "100000000/10"
@@ -140,7 +140,7 @@ class Material:
     @classmethod
     def make(cls, folder: Path) -> Material:
         key = Ed25519PrivateKey.generate()
-        cert, cert_key = aio.self_signed_certificate()
+        cert, cert_key = transport.self_signed_certificate()
         (folder / "cert.pem").write_bytes(cert)
         (folder / "key.pem").write_bytes(cert_key)
         public = key.public_key().public_bytes(
@@ -175,7 +175,7 @@ async def fixsession_subject(material: Material, tls: bool, config: Config) -> R
     try:
         async with fixsession.connect(
             "127.0.0.1", child.port, api_key=API_KEY, private_key=material.key,
-            sender_comp_id="BENCH", tls=aio.client_tls(material.cert) if tls else False,
+            sender_comp_id="BENCH", tls=transport.client_tls(material.cert) if tls else False,
             server_hostname="localhost", rules=rules,
         ) as client:  # fmt: skip
             numbers = iter(range(10**9))
@@ -230,7 +230,7 @@ async def floor_server(tls: bool, folder: Path) -> None:
     """Answer every NewOrderSingle-sized chunk with the canned report (for a child process)."""
     context = None
     if tls:
-        context = aio.server_tls(
+        context = transport.server_tls(
             (folder / "cert.pem").read_bytes(), (folder / "key.pem").read_bytes()
         )
 
@@ -254,7 +254,7 @@ async def floor_subject(material: Material, tls: bool, config: Config) -> Result
     child = start_child([*command, "--tls"] if tls else command)
     try:
         reader, writer = await asyncio.open_connection(
-            "127.0.0.1", child.port, ssl=aio.client_tls(material.cert) if tls else None,
+            "127.0.0.1", child.port, ssl=transport.client_tls(material.cert) if tls else None,
             server_hostname="localhost" if tls else None,
         )  # fmt: skip
         size = len(CANNED_REPORT)

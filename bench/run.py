@@ -56,15 +56,15 @@ for _path in (_BENCH_DIR, _BENCH_DIR.parent):  # corpus.py, and fixsession from 
 SHARED: Final = Path(os.environ.get("FIXSESSION_SHARED", _BENCH_DIR.parent.parent / "shared"))
 """Where Binance's published files are (for QuickFIX's dictionaries): ../shared by default."""
 
-import corpus  # noqa: E402
-import simplefix  # noqa: E402
-from corpus import Corpus  # noqa: E402
+import corpus
+import simplefix
+from corpus import Corpus
 
-import fixsession  # noqa: E402
-from fixsession import speedups  # noqa: E402
-from fixsession.framing import Framer, Garbled  # noqa: E402
-from fixsession.message import Message, Template  # noqa: E402
-from fixsession.validation import Validator  # noqa: E402
+import fixsession
+from fixsession import speedups
+from fixsession.framing import Framer, Garbled
+from fixsession.message import Message, Template
+from fixsession.validation import Validator
 
 # -- configuration --------------------------------------------------------------------------
 

@@ -81,14 +81,14 @@ ROOT: Final = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cryptography.hazmat.primitives import serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-import fixsession  # noqa: E402
-from fixsession import aio, binance, errors  # noqa: E402
-from fixsession.events import LoggedOut  # noqa: E402
-from fixsession.framing import Framer, Garbled  # noqa: E402
-from fixsession.message import Message  # noqa: E402
+import fixsession
+from fixsession import binance, errors, transport
+from fixsession.events import LoggedOut
+from fixsession.framing import Framer, Garbled
+from fixsession.message import Message
 
 HOST: Final = "127.0.0.1"
 LEGIT_SOURCE: Final = "127.0.0.1"
@@ -267,7 +267,7 @@ class Material:
     def make(cls, folder: Path) -> Material:
         names = [LEGIT_KEY, VICTIM_KEY, *(f"stress-load-{i}" for i in range(LOAD_ACCOUNTS))]
         keys = {name: Ed25519PrivateKey.generate() for name in names}
-        cert, cert_key = aio.self_signed_certificate()
+        cert, cert_key = transport.self_signed_certificate()
         (folder / "cert.pem").write_bytes(cert)
         (folder / "key.pem").write_bytes(cert_key)
         public = {
@@ -288,7 +288,7 @@ class Material:
         return cls(folder, cert, keys)
 
     def client_tls(self) -> ssl.SSLContext:
-        return aio.client_tls(self.cert)
+        return transport.client_tls(self.cert)
 
     def server_args(self, tls: bool) -> list[str]:
         if not tls:
@@ -563,7 +563,7 @@ async def legit_service(folder: Path, interval: float, orders: int) -> None:
                     return False
             logons.popleft()
         logons.append(time.monotonic())
-        context: ssl.SSLContext | bool = aio.client_tls(cert) if tls else False
+        context: ssl.SSLContext | bool = transport.client_tls(cert) if tls else False
         await probe_once(port, context, key, orders, f"LG{next(numbers) % 10**6:06d}", probes)
         return True
 
@@ -1033,7 +1033,7 @@ async def shape_sigterm(phase: Phase) -> None:
     round_trips: list[float] = []
     stopped = asyncio.Event()
 
-    async def log_on(number: int) -> aio.Client:
+    async def log_on(number: int) -> fixsession.Client:
         source = nth_address(LOAD_FIRST, number // PER_LOAD_SOURCE)
         account = f"stress-load-{number % LOAD_ACCOUNTS}"
         return await fixsession.connect(
@@ -1045,15 +1045,15 @@ async def shape_sigterm(phase: Phase) -> None:
     logged_on = await asyncio.gather(
         *(log_on(n) for n in range(config.clients)), return_exceptions=True
     )
-    clients = [(n, c) for n, c in enumerate(logged_on) if isinstance(c, aio.Client)]
-    failed = [c for c in logged_on if not isinstance(c, aio.Client)]
+    clients = [(n, c) for n, c in enumerate(logged_on) if isinstance(c, fixsession.Client)]
+    failed = [c for c in logged_on if not isinstance(c, fixsession.Client)]
     phase.attack.notes["clients logged on"] = f"{len(clients)} of {config.clients}"
     if failed:
         phase.attack.notes["Logon failures"] = ", ".join(
             sorted({f"{type(e).__name__}: {e}" for e in failed})
         )
 
-    async def send_orders(client: aio.Client, state: LoadClient) -> None:
+    async def send_orders(client: fixsession.Client, state: LoadClient) -> None:
         try:
             for number in itertools.count():
                 message = Message("D", [(11, f"ld{state.number}o{number}"), *ORDER_FIELDS])
@@ -1066,7 +1066,7 @@ async def shape_sigterm(phase: Phase) -> None:
             state.ended = type(error).__name__
             state.ended_at = time.monotonic()
 
-    async def read_events(client: aio.Client, state: LoadClient) -> None:
+    async def read_events(client: fixsession.Client, state: LoadClient) -> None:
         async for event in client:
             if isinstance(event, LoggedOut) and event.by_peer:
                 state.logout_received = True

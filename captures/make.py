@@ -32,14 +32,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 ROOT: Final = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import fixsession  # noqa: E402
-from fixsession import captures, errors, replay  # noqa: E402
-from fixsession.binance import Limit  # noqa: E402
-from fixsession.message import Message  # noqa: E402
-from fixsession.probe import RawClient  # noqa: E402
-from fixsession.replay import Action, Expectation  # noqa: E402
-from fixsession.spec import SessionType  # noqa: E402
-from fixsession.validation import Validator  # noqa: E402
+import fixsession
+from fixsession import captures, errors, recording
+from fixsession.binance import Limit
+from fixsession.message import Message
+from fixsession.spec import SessionType
+from fixsession.tools import replay
+from fixsession.tools.probe import RawClient
+from fixsession.tools.replay import Action, Expectation
+from fixsession.validation import Validator
 
 OUT: Final = ROOT / "captures" / "sessions"
 API_KEY: Final = "capture-api-key"
@@ -556,7 +557,7 @@ async def make(item: Scenario, key: Ed25519PrivateKey) -> list[str]:
         written = []
         for number, index in enumerate(item.keep):
             source = recorded[index]
-            records = captures.read(source)
+            records = recording.read(source)
             codes = item.codes if number == 0 else item.extra_codes.get(number, [])
             expected = expectation(item, records, codes) if number == 0 else Expectation(
                 description=f"{item.description} (the new session)",

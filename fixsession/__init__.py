@@ -1,57 +1,59 @@
 """fixsession: the FIX session layer of the Binance Spot FIX API, and every way it can fail.
 
-Modules, in import order (each imports only from those above it):
+Three places, each importing only from those before it (ARCHITECTURE.md draws them):
 
-- ``spec``: wire constants (tags, message types, reject reasons, session types)
-- ``speedups``: the optional C versions of the hot paths (``_speedups.c``), and their switch
-- ``catalog``: Binance's error page as data
-- ``message``: the immutable Message, its wire codec, and Templates
-- ``errors``: one typed exception per Binance error code
-- ``framing``: frames and garbled checks on a byte stream
-- ``dictionary``: Binance's FIX dictionaries, and QuickFIX XML ones
-- ``validation``: dictionary rules on a message
-- ``binance``: Logon signing, each session type's rules, the venue's bookkeeping
-- ``events``, ``state``: what a session reports, and its transition table
-- ``session``: the sans-I/O Initiator and Acceptor
-- ``acceptor``: the sans-I/O Exchange behind the local acceptor (orders, market data)
-- ``malformed``: malformed frames of every kind, with Binance's answer to each
-- ``replay``: checking captures and replaying their sessions (sans-I/O)
+- ``fixsession``: the gateway's side. The wire (``spec``, ``speedups``, ``message``,
+  ``framing``, ``captures``), Binance's rules (``catalog``, ``errors``, ``dictionary``,
+  ``validation``, ``binance``), the sans-I/O session (``events``, ``state``, ``session``,
+  ``initiator``, ``failover``), and the asyncio shell (``transport``, ``recording``,
+  ``client``).
+- ``fixsession.venue``: the local Binance-compatible venue: ``acceptor`` (Binance's side of a
+  session), ``accounts``, ``exchange``, and ``server``.
+- ``fixsession.tools``: what works on captures and peers: ``replay``, ``malformed``,
+  ``probe``, ``strategies``, ``pytest_plugin``, ``demo`` and the ``cli``.
 
-The shell, which does I/O:
-
-- ``captures``: capture files in four formats, and recording
-- ``aio``: the asyncio transport: ``connect`` for gateways, ``serve`` for the acceptor
-- ``probe``: raw connections, live replay, fuzzing, a scripted acceptor
-- ``strategies``: hypothesis strategies (needs hypothesis)
-- ``pytest_plugin``: fixtures for a gateway's tests (loaded by pytest)
-- ``demo``, ``cli``: the ``fixsession`` command
-
-``connect``, ``serve``, ``Client``, ``Server`` and ``ReconnectPolicy`` are imported from
-``aio`` on first use, so that the sans-I/O core never loads asyncio, ssl or sockets.
+The names below are the public API. ``connect``, ``Client`` and ``ReconnectPolicy`` load the
+client on first use, and ``serve``, ``Server``, ``Acceptor``, ``Accounts`` and ``Exchange``
+the venue, so that ``import fixsession`` loads neither asyncio nor the venue.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from fixsession.binance import Accounts
+from fixsession import _moved
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
-from fixsession.errors import BinanceError, error_class, from_message
+from fixsession.errors import BinanceError, FixSessionError, error_class, from_message
 from fixsession.framing import Framer, Garbled
+from fixsession.initiator import Initiator
 from fixsession.message import Message, Template
-from fixsession.session import Acceptor, Initiator
 from fixsession.spec import MsgType, SessionRejectReason, SessionType, Tag
 from fixsession.validation import Validator
 
 if TYPE_CHECKING:
-    from fixsession.aio import Client, ReconnectPolicy, Server, connect, serve
+    from fixsession.client import Client, connect
+    from fixsession.failover import ReconnectPolicy
+    from fixsession.venue.acceptor import Acceptor
+    from fixsession.venue.accounts import Accounts
+    from fixsession.venue.exchange import Exchange
+    from fixsession.venue.server import Server, serve
 
-_FROM_AIO = frozenset({"Client", "ReconnectPolicy", "Server", "connect", "serve"})
+_LAZY = {
+    "Client": "fixsession.client",
+    "connect": "fixsession.client",
+    "ReconnectPolicy": "fixsession.failover",
+    "Acceptor": "fixsession.venue.acceptor",
+    "Accounts": "fixsession.venue.accounts",
+    "Exchange": "fixsession.venue.exchange",
+    "Server": "fixsession.venue.server",
+    "serve": "fixsession.venue.server",
+}
+
+_moved.install()
 
 
 def __getattr__(name: str) -> Any:
-    if name in _FROM_AIO:
-        from fixsession import aio
-
-        return getattr(aio, name)
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'fixsession' has no attribute {name!r}")
 
 
@@ -64,6 +66,8 @@ __all__ = [
     "BinanceError",
     "Client",
     "Dictionary",
+    "Exchange",
+    "FixSessionError",
     "Framer",
     "Garbled",
     "Initiator",

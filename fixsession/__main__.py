@@ -2,6 +2,6 @@
 
 import sys
 
-from fixsession.cli import main
+from fixsession.tools.cli import main
 
 sys.exit(main())

@@ -1,11 +1,25 @@
-"""Typed Python errors for every Binance error code, and reading them out of FIX messages.
+"""Everything fixsession raises on purpose, and reading Binance's errors out of FIX messages.
 
-Owns the exception tree: ``BinanceError``; five parents that say what the caller should do
-(``RequestError``, ``OrderRejected``, ``RetryLaterError``, ``SessionError``,
-``UnknownOutcomeError``); one class per code of the catalog, named after its NAME
-(``-1177 GARBLED_MESSAGE`` is ``GarbledMessage``); ``error_class(code)``; and
-``from_message(msg)``, which turns any reject-bearing message into its typed error. Codes,
-names, texts and categories all come from ``catalog``; nothing here does I/O.
+Owns the exception tree, rooted in ``FixSessionError``; one class per code of Binance's error
+page, named after its NAME (``-1177 GARBLED_MESSAGE`` is ``GarbledMessage``), under five
+parents that say what the caller should do; ``error_class(code)``; and ``from_message(msg)``,
+which turns any reject-bearing message into its typed error. Codes, names, texts and
+categories all come from ``catalog``; nothing here does I/O. ::
+
+    FixSessionError                 anything fixsession raises on purpose
+    ├── BinanceError                an error Binance reports, or one fixsession detects as
+    │   │                           Binance would (``code``, ``text``, ``ref_tag_id``…)
+    │   ├── RequestError            fix the request: -1102, -1169…-1174, -1177, -1186…
+    │   ├── OrderRejected           the matching engine refused it: -2010, -2011…
+    │   ├── RetryLaterError         back off, then retry: -1003, -1015, -1034, -1181…
+    │   ├── SessionError            log on again: -1022, -1033, -1035, -1179, -1180…
+    │   └── UnknownOutcomeError     it may or may not have executed: -1000, -1006, -1007
+    ├── SessionStateError           a session used in a state that does not allow it
+    └── CaptureError                a capture or sidecar that cannot be read (a ValueError)
+
+Outside the tree only what Python itself means: ``TimeoutError`` and ``ConnectionError``
+from the client when an answer does not come or the connection is gone, ``ValueError`` and
+``TypeError`` for arguments that are not what a function takes.
 """
 
 from __future__ import annotations
@@ -24,7 +38,20 @@ if TYPE_CHECKING:
 _E = TypeVar("_E", bound="BinanceError")
 
 
-class BinanceError(Exception):
+class FixSessionError(Exception):
+    """The root of everything fixsession raises on purpose (see the tree above)."""
+
+
+class SessionStateError(FixSessionError):
+    """The caller used the session in a state that does not allow it (e.g. sent when closed)."""
+
+
+class CaptureError(FixSessionError, ValueError):
+    """A capture that cannot be read (not a format fixsession knows, or a bad line), or a
+    sidecar that does not say what a sidecar says."""
+
+
+class BinanceError(FixSessionError):
     """An error Binance reports (or that fixsession detects the way Binance would).
 
     Class attributes: ``code`` (Binance ErrorCode(25016)), ``name`` (its NAME on the error

@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from typing import Final
 
+from fixsession.errors import SessionStateError
+
 
 class State(enum.Enum):
     """Where a session is in its life."""
@@ -37,10 +39,6 @@ class Input(enum.Enum):
     TIMEOUT = "timeout"  # no Logon in time, TestRequest unanswered, no Logout answer
     FAULT = "fault"  # the peer did something that ends the session
     CONNECTION_LOST = "connection lost"
-
-
-class SessionStateError(Exception):
-    """The caller used the session in a state that does not allow it (e.g. sent when closed)."""
 
 
 _S = State

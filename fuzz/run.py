@@ -158,7 +158,6 @@ def fuzz(target: str, args: argparse.Namespace, extra: list[str]) -> int:
     # Instrument fixsession (and only it) so that its Python coverage guides the fuzzer.
     with atheris.instrument_imports(include=["fixsession"]):
         import fixsession  # every module, instrumented
-        from fixsession import acceptor, aio, captures, cli, probe, replay  # noqa: F401
         from fuzz import targets  # not instrumented itself (include= names fixsession only)
     # Hooks that let comparisons in regular expressions and str.startswith/endswith guide the
     # fuzzer. After every import: atheris's regex hook fails on some bytes patterns, and every

@@ -40,9 +40,8 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance, captures, errors, replay, speedups
-from fixsession.acceptor import Exchange
-from fixsession.binance import Accounts, Limit
+from fixsession import binance, captures, errors, recording, speedups
+from fixsession.binance import Limit
 from fixsession.captures import CaptureError, Format, Record
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
 from fixsession.errors import BinanceError
@@ -55,11 +54,16 @@ from fixsession.events import (
     NewsReceived,
 )
 from fixsession.framing import SAMPLE_SIZE, Framer, Garbled, Item, is_frame
+from fixsession.initiator import Initiator
 from fixsession.message import Message, byte_sum
-from fixsession.session import Acceptor, Initiator, Session
+from fixsession.session import Session
 from fixsession.spec import SessionType
 from fixsession.state import State
+from fixsession.tools import replay
 from fixsession.validation import Validator
+from fixsession.venue.acceptor import Acceptor
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 CAPTURES: Final = ROOT / "captures"
@@ -907,7 +911,7 @@ def captures_(data: bytes) -> None:
 
 @cache
 def _sidecar_capture() -> list[Record]:
-    return captures.read(CAPTURES / "sessions" / "order-entry.fixlog")
+    return recording.read(CAPTURES / "sessions" / "order-entry.fixlog")
 
 
 def sidecar(data: bytes) -> None:
@@ -968,26 +972,26 @@ _WINDOWS: Final = tuple(SECRET[i : i + 12] for i in range(len(SECRET) - 11))
 
 
 def recorder(data: bytes) -> None:
-    """``captures.Recorder`` writing a session's bytes (both directions, any chunking) to a
-    file, then ``captures.read``: nothing raises; each direction reads back whole (RawData
+    """``recording.Recorder`` writing a session's bytes (both directions, any chunking) to a
+    file, then ``recording.read``: nothing raises; each direction reads back whole (RawData
     redacted); no part of a Logon's signature (``SECRET``) is in the file. Flags: none yet.
     """
     controls = Controls.of(data)
     sent, received, mixed = _directions(controls.payload, controls.seed)
     with tempfile.TemporaryDirectory(prefix="fuzz-recorder-") as folder:
         path = Path(folder) / "session.fixlog"
-        recording = captures.Recorder(path)
+        recorder = recording.Recorder(path)
         epoch = START
         for direction, piece in mixed:
             epoch += 0.001
             if direction == captures.SENT:
-                recording.sent(piece, epoch)
+                recorder.sent(piece, epoch)
             else:
-                recording.received(piece, epoch)
-        recording.close(epoch)
+                recorder.received(piece, epoch)
+        recorder.close(epoch)
         written = path.read_bytes()
         try:
-            records = captures.read(path)
+            records = recording.read(path)
         except CaptureError as error:
             raise Broken(f"a Recorder's file cannot be read back: {error}") from error
     leaked = [window for window in _WINDOWS if window in written]
@@ -1010,7 +1014,7 @@ def capture_files(root: Path = CAPTURES) -> list[Path]:
 
 
 def _session_type_of(path: Path) -> SessionType:
-    text = captures.read_sidecar(path)
+    text = recording.read_sidecar(path)
     if text is not None:
         found = json.loads(text).get("session_type")
         if found is not None:
@@ -1067,7 +1071,7 @@ def seeds(name: str, root: Path = CAPTURES) -> list[bytes]:
     if name == "sidecar":
         return [p.read_bytes() for p in sorted(root.rglob("*.expect.json"))]
     for path in capture_files(root):
-        records = captures.read(path)
+        records = recording.read(path)
         frames = [r.data for r in records]
         stream = b"".join(frames)
         kind = _session_type_of(path)
@@ -1122,7 +1126,7 @@ def _malformed_seeds() -> list[bytes]:
     """fixsession's own malformed frames of every kind, after a prepended Logon."""
     import random
 
-    from fixsession import malformed
+    from fixsession.tools import malformed
 
     out = []
     for session_type in (SessionType.ORDER_ENTRY, SessionType.MARKET_DATA):

@@ -17,12 +17,15 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import aio
-from fixsession.acceptor import Exchange
-from fixsession.binance import Accounts, Limit
+from fixsession import client as fix_client
+from fixsession import transport
+from fixsession.binance import Limit
 from fixsession.message import Message
-from fixsession.probe import RawClient
 from fixsession.spec import SessionType
+from fixsession.tools.probe import RawClient
+from fixsession.venue import server as venue_server
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
 
 API_KEY = "e2e-api-key"
 PRIVATE_KEY = Ed25519PrivateKey.generate()  # a real key, fresh for every test run
@@ -44,14 +47,14 @@ class Certificate:
         return self.folder / "key.pem"
 
     def client(self) -> ssl.SSLContext:
-        return aio.client_tls(self.cert)
+        return transport.client_tls(self.cert)
 
     def server(self) -> ssl.SSLContext:
-        return aio.server_tls(self.cert, self.key)
+        return transport.server_tls(self.cert, self.key)
 
 
 def make_certificate(folder: Path) -> Certificate:
-    cert, key = aio.self_signed_certificate()
+    cert, key = transport.self_signed_certificate()
     (folder / "cert.pem").write_bytes(cert)
     (folder / "key.pem").write_bytes(key)
     return Certificate(cert, key, folder)
@@ -67,7 +70,7 @@ def public_pem(key: Ed25519PrivateKey) -> str:
 
 @dataclass
 class Endpoint:
-    """A running acceptor: ``library`` (an ``aio.Server`` in this process) or ``cli``
+    """A running acceptor: ``library`` (an ``venue_server.Server`` in this process) or ``cli``
     (``fixsession serve`` in a child process)."""
 
     kind: str
@@ -75,7 +78,7 @@ class Endpoint:
     host: str
     port: int
     certificate: Certificate
-    server: aio.Server | None = None
+    server: venue_server.Server | None = None
     process: asyncio.subprocess.Process | None = None
     stderr: list[bytes] = field(default_factory=list)
 
@@ -97,13 +100,13 @@ class Endpoint:
             assert self.process is not None
             self.process.send_signal(signal.SIGUSR1)
 
-    async def connect(self, **options: object) -> aio.Client:
+    async def connect(self, **options: object) -> fix_client.Client:
         """A library client, logged on."""
         defaults: dict[str, object] = {
             "api_key": API_KEY, "private_key": PRIVATE_KEY, "session_type": self.session_type,
             "tls": self.certificate.client(), "server_hostname": "localhost",
         }  # fmt: skip
-        return await aio.connect(self.host, self.port, **{**defaults, **options})  # type: ignore[arg-type]
+        return await fix_client.connect(self.host, self.port, **{**defaults, **options})  # type: ignore[arg-type]
 
     async def wire(self, comp_id: str = "GW1") -> Wire:
         """A raw client, connected but not logged on."""
@@ -127,7 +130,7 @@ async def start_endpoint(
         accounts = Accounts({API_KEY: PRIVATE_KEY.public_key()})
         if message_limit is not None:
             accounts.set_message_limit(session_type, message_limit)
-        server = await aio.serve(
+        server = await venue_server.serve(
             "127.0.0.1", 0, accounts=accounts, session_type=session_type,
             tls=certificate.server(), **server_options,  # type: ignore[arg-type]
         )  # fmt: skip

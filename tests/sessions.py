@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession.binance import Accounts
 from fixsession.events import Event
-from fixsession.session import Acceptor, Initiator, Session
+from fixsession.initiator import Initiator
+from fixsession.session import Session
 from fixsession.spec import SessionType
+from fixsession.venue.acceptor import Acceptor
+from fixsession.venue.accounts import Accounts
 
 API_KEY = "test-api-key"
 PRIVATE_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))

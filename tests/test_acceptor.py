@@ -8,11 +8,11 @@ import pytest
 from sessions import Clock, Pair, make_pair
 
 from fixsession import errors
-from fixsession.acceptor import Exchange
 from fixsession.binance import Limit
 from fixsession.events import FaultDetected, MessageReceived
 from fixsession.message import Message
 from fixsession.spec import SessionType
+from fixsession.venue.exchange import Exchange
 
 
 class Venue:

@@ -10,7 +10,7 @@ from helpers import frame, wrap
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fixsession import captures
+from fixsession import captures, recording
 from fixsession.captures import CaptureError, Format, Record
 from fixsession.framing import Framer
 
@@ -40,8 +40,8 @@ def test_each_format_round_trips(tmp_path: Path, format: Format) -> None:
     path = tmp_path / f"capture.{format.value}"
     # A line cannot hold a line break, and '|' text cannot hold a '|' inside a value.
     original = {Format.TEXT: records()[:2], Format.QUICKFIX: records()[:3]}.get(format, records())
-    captures.write(original, path, format)
-    back = captures.read(path)
+    recording.write(original, path, format)
+    back = recording.read(path)
     assert captures.detect(path.read_bytes()) is format
     expected = [r.data if r.data is not LOGON else captures.redact(LOGON) for r in original]
     if format in (Format.RAW, Format.TEXT, Format.QUICKFIX):
@@ -81,22 +81,22 @@ def test_directions_and_times_are_inferred_when_the_format_has_none() -> None:
 
 def test_unreadable_captures_say_why(tmp_path: Path) -> None:
     with pytest.raises(CaptureError, match="cannot read"):
-        captures.read(tmp_path / "missing.fixlog")
+        recording.read(tmp_path / "missing.fixlog")
     bad = tmp_path / "bad.fixlog"
     bad.write_bytes(b"hello world\n")
     with pytest.raises(CaptureError, match="not a FIX capture"):
-        captures.read(bad)
+        recording.read(bad)
     broken = tmp_path / "broken.fixlog"
     broken.write_bytes(captures.format_record(records()[0]) + b"not a line\n")
     with pytest.raises(CaptureError, match="line 2 is not a fixlog line"):
-        captures.read(broken)
+        recording.read(broken)
 
 
 def test_capture_files_are_found_in_folders(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     for name in ("a/one.fixlog", "two.fix", "notes.md", "two.expect.json"):
         (tmp_path / name).write_bytes(b"")
-    found = [p.relative_to(tmp_path).as_posix() for p in captures.iter_capture_files([tmp_path])]
+    found = [p.relative_to(tmp_path).as_posix() for p in recording.iter_capture_files([tmp_path])]
     assert found == ["a/one.fixlog", "two.fix"]
 
 
@@ -109,7 +109,7 @@ def test_the_recorder_writes_every_byte_once_whatever_the_chunking(
 ) -> None:
     stream = LOGON + garbage + ORDER + ANSWER[:30] + ORDER
     path = tmp_path_factory.mktemp("rec") / "session.fixlog"
-    recorder = captures.Recorder(path)
+    recorder = recording.Recorder(path)
     position = 0
     for cut in cuts * 20:
         if position >= len(stream):
@@ -118,6 +118,6 @@ def test_the_recorder_writes_every_byte_once_whatever_the_chunking(
         position += cut
     recorder.received(stream[position:], 5.0)
     recorder.close(6.0)
-    back = captures.read(path)
+    back = recording.read(path)
     assert b"".join(r.data for r in back) == captures.redact(LOGON) + stream[len(LOGON) :]
     assert {r.direction for r in back} == {"<"}

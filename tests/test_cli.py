@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import HEARTBEAT, ORDER, frame
 
-from fixsession.cli import main
+from fixsession.tools.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_SAMPLES = ROOT / "captures" / "binance-doc-samples.fix"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from e2e import PRIVATE_KEY, Certificate, public_pem
 
-from fixsession import aio
+from fixsession import client as fix_client
 from fixsession.events import MessageReceived
 from fixsession.message import Message
 
@@ -197,8 +197,8 @@ async def test_serve_hosts_several_session_types_of_one_venue(keys: Path) -> Non
             addresses.append(int(line.rsplit(":", 1)[1]))
         entry, copy = addresses
         login = {"api_key": "k1", "private_key": PRIVATE_KEY, "tls": False}
-        async with aio.connect("127.0.0.1", copy, session_type="drop-copy", **login) as dc:  # type: ignore[arg-type]
-            async with aio.connect("127.0.0.1", entry, **login) as client:  # type: ignore[arg-type]
+        async with fix_client.connect("127.0.0.1", copy, session_type="drop-copy", **login) as dc:  # type: ignore[arg-type]
+            async with fix_client.connect("127.0.0.1", entry, **login) as client:  # type: ignore[arg-type]
                 report = await client.request(ORDER)
             async with asyncio.timeout(10):
                 async for event in dc:

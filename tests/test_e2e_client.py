@@ -13,12 +13,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from e2e import API_KEY, PRIVATE_KEY, Certificate, CuttingProxy, Wire
 
-from fixsession import aio, errors
-from fixsession.acceptor import Exchange
-from fixsession.binance import Accounts, Limit
+from fixsession import client as fix_client
+from fixsession import errors, failover
+from fixsession.binance import Limit
 from fixsession.events import LoggedOut, MessageReceived
 from fixsession.message import Message
 from fixsession.spec import SessionType
+from fixsession.venue import server as venue_server
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
 
 
 def order(cl_ord_id: str, symbol: str = "BTCUSDT") -> Message:
@@ -39,26 +42,26 @@ async def server(
     session_type: SessionType = SessionType.ORDER_ENTRY,
     registry: Accounts | None = None,
     **options: object,
-) -> aio.Server:
+) -> venue_server.Server:
     options.setdefault("tls", certificate.server() if certificate else None)
-    return await aio.serve(
+    return await venue_server.serve(
         "127.0.0.1", 0, accounts=registry or accounts(), session_type=session_type,
         **options,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
 def connect(
-    where: aio.Server | tuple[str, int], certificate: Certificate | None, **options: object
-) -> aio._Connector:
-    host, port = where.address if isinstance(where, aio.Server) else where  # type: ignore[misc]
+    where: venue_server.Server | tuple[str, int], certificate: Certificate | None, **options: object
+) -> fix_client.Connector:
+    host, port = where.address if isinstance(where, venue_server.Server) else where  # type: ignore[misc]
     defaults: dict[str, object] = {
         "api_key": API_KEY, "private_key": PRIVATE_KEY, "sender_comp_id": "GW1",
         "tls": certificate.client() if certificate else False, "server_hostname": "localhost",
     }  # fmt: skip
-    return aio.connect(host, port, **{**defaults, **options})  # type: ignore[arg-type]
+    return fix_client.connect(host, port, **{**defaults, **options})  # type: ignore[arg-type]
 
 
-async def next_event(client: aio.Client, kind: type, timeout: float = 10.0) -> object:
+async def next_event(client: fix_client.Client, kind: type, timeout: float = 10.0) -> object:
     async with asyncio.timeout(timeout):
         async for event in client:
             if isinstance(event, kind):
@@ -177,7 +180,7 @@ async def test_news_fails_over_to_a_new_session_without_losing_or_repeating_even
 ) -> None:
     acceptor = await server(certificate)
     try:
-        async with connect(acceptor, certificate, reconnect=aio.ReconnectPolicy()) as client:
+        async with connect(acceptor, certificate, reconnect=failover.ReconnectPolicy()) as client:
             for number in range(50):  # answers the application has not read yet
                 await client.send(order(f"before-{number}"))
             acceptor.start_maintenance(30.0)
@@ -206,16 +209,16 @@ async def test_a_drop_mid_message_is_reported_and_the_client_reconnects() -> Non
     acceptor = await server(None)
     assert acceptor.address is not None
     proxy = await CuttingProxy(*acceptor.address).start()
-    policy = aio.ReconnectPolicy(backoff=0.05)
+    policy = failover.ReconnectPolicy(backoff=0.05)
     try:
         async with connect(("127.0.0.1", proxy.port), None, reconnect=policy) as client:
             await client.request(order("o1"))
             proxy.cut()
             await client.send(order("o2"))  # its ExecutionReport is cut in half
-            dropped = await next_event(client, aio.Disconnected)
-            assert isinstance(dropped, aio.Disconnected) and dropped.sender_comp_id == "GW1"
-            back = await next_event(client, aio.Reconnected)
-            assert isinstance(back, aio.Reconnected) and back.reason == "reconnect"
+            dropped = await next_event(client, fix_client.Dropped)
+            assert isinstance(dropped, fix_client.Dropped) and dropped.sender_comp_id == "GW1"
+            back = await next_event(client, fix_client.Reconnected)
+            assert isinstance(back, fix_client.Reconnected) and back.reason == "reconnect"
             assert back.previous_comp_id == "GW1" and back.sender_comp_id != "GW1"
             report = await client.request(order("o3"))
             assert report[11] == "o3" and proxy.connections == 2
@@ -235,7 +238,7 @@ async def test_without_a_reconnect_policy_a_drop_ends_the_events() -> None:
         events = []
         async with asyncio.timeout(10):
             events = [type(event).__name__ async for event in client]
-        assert events[-1] == "Disconnected"
+        assert events[-1] == "Dropped"
         with pytest.raises(ConnectionError):
             await client.send(order("o2"))
         await client.logout()

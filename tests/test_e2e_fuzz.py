@@ -12,9 +12,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from e2e import API_KEY, PRIVATE_KEY, Certificate, start_endpoint
 
-from fixsession import aio, malformed, probe
-from fixsession.binance import Accounts, Limit
+from fixsession.binance import Limit
 from fixsession.spec import SessionType
+from fixsession.tools import malformed, probe
+from fixsession.venue import server as venue_server
+from fixsession.venue.accounts import Accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOMY = Limit(1_000_000, 10)
@@ -26,7 +28,7 @@ async def test_every_kind_gets_binances_answer_over_tls(
 ) -> None:
     accounts = Accounts({API_KEY: PRIVATE_KEY.public_key()})
     accounts.set_message_limit(session_type, ROOMY)
-    server = await aio.serve(
+    server = await venue_server.serve(
         "127.0.0.1", 0, accounts=accounts, session_type=session_type, tls=certificate.server()
     )
     assert server.address is not None

@@ -19,21 +19,24 @@ from e2e import API_KEY, PRIVATE_KEY, ROOT, Certificate, Wire, public_pem
 from helpers import frame
 from test_e2e_client import connect, order, server
 
-from fixsession import aio, errors
-from fixsession.acceptor import Exchange
-from fixsession.captures import Recorder, RecordLimits
+from fixsession import client as fix_client
+from fixsession import errors, transport
 from fixsession.events import FaultDetected
 from fixsession.framing import Framer
+from fixsession.initiator import Initiator
 from fixsession.message import Message
-from fixsession.probe import RawClient
-from fixsession.session import Acceptor, Initiator
+from fixsession.recording import Recorder, RecordLimits
+from fixsession.tools.probe import RawClient
 from fixsession.validation import Validator
+from fixsession.venue import server as venue_server
+from fixsession.venue.acceptor import Acceptor
+from fixsession.venue.exchange import Exchange
 
 LONG_TAG = b"1" * 5000
 MARKER = "BOOM"
 
 
-async def wire(where: aio.Server, comp_id: str = "GW1", source: str = "127.0.0.1") -> Wire:
+async def wire(where: venue_server.Server, comp_id: str = "GW1", source: str = "127.0.0.1") -> Wire:
     host, port = where.address  # type: ignore[misc]
     reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
     return Wire(reader, writer, comp_id)
@@ -45,7 +48,7 @@ async def logged_on(peer: Wire) -> Wire:
     return peer
 
 
-async def released(venue: aio.Server) -> None:
+async def released(venue: venue_server.Server) -> None:
     """Wait until the venue holds nothing of any connection (as a real client would see)."""
     async with asyncio.timeout(5):
         while venue.links or venue.unauthenticated or venue.accounts.sessions(API_KEY):
@@ -362,7 +365,7 @@ async def test_a_long_tag_right_after_the_logon_answer_is_ignored_by_the_client(
 
     async with acceptor(script) as (host, port):
         async with asyncio.timeout(5):
-            client = await aio.connect(host, port, api_key=API_KEY, private_key=PRIVATE_KEY,
+            client = await fix_client.connect(host, port, api_key=API_KEY, private_key=PRIVATE_KEY,
                                        sender_comp_id="GW1", tls=False)  # fmt: skip
             events = [event async for event in client]
     faults = [e for e in events if isinstance(e, FaultDetected)]
@@ -376,7 +379,7 @@ async def test_a_logon_answer_out_of_sequence_fails_connect_with_its_typed_error
     async with acceptor(script) as (host, port):
         with pytest.raises(errors.BadSeqNum):
             async with asyncio.timeout(5):
-                await aio.connect(host, port, api_key=API_KEY, private_key=PRIVATE_KEY,
+                await fix_client.connect(host, port, api_key=API_KEY, private_key=PRIVATE_KEY,
                                   sender_comp_id="GW1", tls=False)  # fmt: skip
 
 
@@ -387,7 +390,7 @@ async def test_a_huge_frame_instead_of_a_logon_answer_fails_connect_at_once() ->
     async with acceptor(script) as (host, port):
         with pytest.raises(errors.GarbledMessage):
             async with asyncio.timeout(3):
-                await aio.connect(host, port, api_key=API_KEY, private_key=PRIVATE_KEY,
+                await fix_client.connect(host, port, api_key=API_KEY, private_key=PRIVATE_KEY,
                                   sender_comp_id="GW1", tls=False)  # fmt: skip
 
 
@@ -403,7 +406,7 @@ async def test_answers_in_flight_after_the_peers_logout_reach_their_requests() -
         peer.close()
 
     async with acceptor(script) as (host, port):
-        client = await aio.connect(host, port, api_key=API_KEY, private_key=PRIVATE_KEY,
+        client = await fix_client.connect(host, port, api_key=API_KEY, private_key=PRIVATE_KEY,
                                    sender_comp_id="GW1", tls=False)  # fmt: skip
         with pytest.raises(errors.LoggedOut):
             await client.request(order("o1"), timeout=5)
@@ -469,7 +472,7 @@ def test_serve_refuses_an_expired_certificate_and_an_encrypted_key(tmp_path: Pat
     (tmp_path / "locked.pem").write_bytes(key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(b"secret")))  # fmt: skip
-    cert, _ = aio.self_signed_certificate()
+    cert, _ = transport.self_signed_certificate()
     (tmp_path / "cert.pem").write_bytes(cert)
     (tmp_path / "keys.json").write_text(json.dumps({"k": public_pem(PRIVATE_KEY)}))
     base = ["serve", "--listen", "127.0.0.1:0", "--session-type", "order-entry",

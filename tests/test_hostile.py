@@ -9,16 +9,17 @@ import pytest
 from helpers import frame
 from sessions import make_pair
 
-from fixsession import captures, errors, framing
-from fixsession.acceptor import Exchange
-from fixsession.binance import Accounts, Limit
+from fixsession import captures, errors, framing, recording
+from fixsession.binance import Limit
 from fixsession.events import Action, Closed, FaultDetected, LoggedOn, MessageReceived
 from fixsession.framing import Framer, Garbled
 from fixsession.message import Message
-from fixsession.replay import Expectation
 from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE
 from fixsession.spec import SessionType
+from fixsession.tools.replay import Expectation
 from fixsession.validation import Validator
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
 
 HEADER = b"34=2|49=client1|52=20250615-15:06:40.000|56=SPOT|"
 DIGITS = b"1" * 5000  # past CPython's 4,300-digit limit on int(str)
@@ -251,7 +252,7 @@ def test_a_cut_off_logon_is_recorded_without_its_signature(tmp_path: object) -> 
 
     path = Path(str(tmp_path)) / "cut.fixlog"
     logon = frame(b"35=A|" + HEADER + b"95=%d|96=" % len(SIGNATURE) + SIGNATURE + b"|98=0|")
-    recorder = captures.Recorder(path)
+    recorder = recording.Recorder(path)
     recorder.received(logon[: logon.index(SIGNATURE) + 20], 0.0)  # then the peer goes away
     recorder.close()
     written = path.read_bytes()
@@ -277,7 +278,7 @@ def test_the_recorder_stops_before_logon_past_its_cap(tmp_path: object) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "flood.fixlog"
-    recorder = captures.Recorder(path, captures.RecordLimits(unauthenticated_bytes=1000))
+    recorder = recording.Recorder(path, recording.RecordLimits(unauthenticated_bytes=1000))
     for _ in range(100):
         recorder.received(b"garbage " * 1000 + b"8=FIX.4.4\x01", 0.0)
     recorder.close()

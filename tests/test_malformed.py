@@ -13,13 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sessions import API_KEY, PRIVATE_KEY, make_pair
 
-from fixsession import binance, malformed, strategies
-from fixsession.binance import Accounts, Limit
+from fixsession import binance
+from fixsession.binance import Limit
 from fixsession.events import MessageReceived
 from fixsession.framing import Framer
-from fixsession.malformed import Malformed
 from fixsession.message import Message
 from fixsession.spec import SessionType
+from fixsession.tools import malformed, strategies
+from fixsession.tools.malformed import Malformed
+from fixsession.venue.accounts import Accounts
 
 FRAMES_PER_EXAMPLE = 100
 

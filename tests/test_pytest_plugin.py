@@ -11,8 +11,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import fixsession
-from fixsession import captures, probe
+from fixsession import recording
 from fixsession.message import Message
+from fixsession.tools import probe
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURE = ROOT / "captures" / "sessions" / "order-entry.fixlog"
@@ -21,7 +22,7 @@ ORDER = [(38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1"
 GATEWAY_TESTS = f"""
 import pytest
 from fixsession import Message, errors
-from fixsession.pytest_plugin import assert_capture_replays
+from fixsession.tools.pytest_plugin import assert_capture_replays
 import fixsession
 
 CAPTURE = {str(CAPTURE)!r}
@@ -85,7 +86,7 @@ def test_the_plugin_serves_a_gateways_test_suite(pytester: pytest.Pytester) -> N
 async def test_a_scripted_acceptor_keeps_the_capture_timing_when_paced(pace: float | None) -> None:
     # The capture's ExecutionReport came 0.8 s after the order: paced, it comes as late again
     # (at 4x speed, 0.2 s); unpaced, at once.
-    records = captures.read(CAPTURE)
+    records = recording.read(CAPTURE)
     report = next(i for i, r in enumerate(records) if b"\x0135=8\x01" in r.data)
     delayed = [dataclasses.replace(r, timestamp=(r.timestamp or 0) + 0.8) for r in records[report:]]
     records = records[:report] + delayed
@@ -108,4 +109,4 @@ async def test_a_scripted_acceptor_keeps_the_capture_timing_when_paced(pace: flo
 
 def test_a_scripted_acceptor_refuses_a_pace_that_is_not_positive() -> None:
     with pytest.raises(ValueError, match="pace must be positive"):
-        probe.ScriptedAcceptor(captures.read(CAPTURE), pace=0)
+        probe.ScriptedAcceptor(recording.read(CAPTURE), pace=0)

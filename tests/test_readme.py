@@ -6,7 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-from fixsession.cli import build_parser
+from fixsession.tools.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

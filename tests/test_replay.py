@@ -12,20 +12,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixsession import captures, replay
+from fixsession import recording
 from fixsession.captures import Record
 from fixsession.message import Message
-from fixsession.replay import Expectation
+from fixsession.tools import replay
+from fixsession.tools.replay import Expectation
 
 ROOT = Path(__file__).resolve().parent.parent
-CAPTURES = sorted(captures.iter_capture_files([ROOT / "captures"]))
+CAPTURES = sorted(recording.iter_capture_files([ROOT / "captures"]))
 SESSIONS = [path for path in CAPTURES if path.suffix == ".fixlog"]
 
 
 def load(path: Path) -> tuple[list[Record], Expectation]:
-    text = captures.read_sidecar(path)
+    text = recording.read_sidecar(path)
     assert text is not None, f"{path} has no sidecar"
-    return captures.read(path), Expectation.from_json(text)
+    return recording.read(path), Expectation.from_json(text)
 
 
 @pytest.mark.parametrize("path", CAPTURES, ids=[path.stem for path in CAPTURES])
@@ -95,7 +96,7 @@ def test_a_flipped_byte_fails_the_frame_check(tmp_path: Path) -> None:
     lines[2] = lines[2].replace(b"|55=BTCUSDT|", b"|55=BTCUSDX|")
     copy = tmp_path / "order-entry.fixlog"
     copy.write_bytes(b"\n".join(lines))
-    (tmp_path / "order-entry.expect.json").write_text(captures.read_sidecar(source) or "")
+    (tmp_path / "order-entry.expect.json").write_text(recording.read_sidecar(source) or "")
     result = subprocess.run(
         [sys.executable, "-m", "fixsession", "replay", str(copy)],
         capture_output=True, text=True, cwd=ROOT, timeout=60,
@@ -108,7 +109,7 @@ def test_a_flipped_byte_fails_the_frame_check(tmp_path: Path) -> None:
 
 def test_sidecars_round_trip() -> None:
     for path in CAPTURES:
-        text = captures.read_sidecar(path)
+        text = recording.read_sidecar(path)
         assert text is not None
         expectation = Expectation.from_json(text)
         assert json.loads(expectation.to_json()) == json.loads(text)

@@ -8,7 +8,8 @@ from helpers import frame
 from sessions import API_KEY, PRIVATE_KEY, Pair, accounts, fields, kinds, make_pair
 
 from fixsession import errors
-from fixsession.binance import Accounts, Limit, SessionRules
+from fixsession.binance import Limit, SessionRules
+from fixsession.errors import SessionStateError
 from fixsession.events import (
     Action,
     Closed,
@@ -17,10 +18,12 @@ from fixsession.events import (
     MessageReceived,
     NewsReceived,
 )
+from fixsession.initiator import Initiator
 from fixsession.message import Message
-from fixsession.session import LOGOUT_LINGER_S, Initiator
+from fixsession.session import LOGOUT_LINGER_S
 from fixsession.spec import SessionType
-from fixsession.state import SessionStateError, State
+from fixsession.state import State
+from fixsession.venue.accounts import Accounts
 
 ORDER = Message("D", [(11, "o1"), (38, "1"), (40, "2"), (44, "10"), (54, "1"), (55, "BTCUSDT"),
                       (59, "1")])  # fmt: skip

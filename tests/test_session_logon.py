@@ -8,11 +8,13 @@ from helpers import frame
 from sessions import API_KEY, PRIVATE_KEY, Clock, accounts, fields, kinds, make_pair
 
 from fixsession import binance, errors
-from fixsession.binance import Accounts, Limit, SessionRules
+from fixsession.binance import Limit, SessionRules
 from fixsession.events import Closed, LoggedOn, LoggedOut
+from fixsession.initiator import Initiator
 from fixsession.message import Message
-from fixsession.session import Acceptor, Initiator
 from fixsession.spec import SessionType
+from fixsession.venue.acceptor import Acceptor
+from fixsession.venue.accounts import Accounts
 
 DOC_KEY = (
     "-----BEGIN PRIVATE KEY-----\n"

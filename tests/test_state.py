@@ -7,9 +7,11 @@ from collections.abc import Callable
 import pytest
 from sessions import Pair, make_pair
 
+from fixsession.initiator import Initiator
 from fixsession.message import Message
-from fixsession.session import Acceptor, Initiator, Session
+from fixsession.session import Session
 from fixsession.state import TRANSITIONS, Input, SessionStateError, State, transition
+from fixsession.venue.acceptor import Acceptor
 
 
 def test_the_table_has_every_pair() -> None:

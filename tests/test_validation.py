@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from fixsession import errors
 from fixsession.dictionary import MARKET_DATA, ORDER_ENTRY
 from fixsession.message import Message
-from fixsession.strategies import messages
+from fixsession.tools.strategies import messages
 from fixsession.validation import Validator
 
 HEADER = "49=client1|56=SPOT|34=7|52=20240611-09:01:46.228|"

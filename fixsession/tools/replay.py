@@ -21,8 +21,7 @@ from typing import Any, Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fixsession import binance, errors
-from fixsession.acceptor import Exchange
-from fixsession.binance import Accounts, Limit
+from fixsession.binance import Limit
 from fixsession.captures import (
     RECEIVED,
     SENT,
@@ -32,12 +31,16 @@ from fixsession.captures import (
     with_directions,
     with_times,
 )
+from fixsession.errors import SessionStateError
 from fixsession.framing import Framer, Garbled, Item, is_frame
+from fixsession.initiator import Initiator
 from fixsession.message import Message
-from fixsession.session import Acceptor, Initiator, Session
+from fixsession.session import Session
 from fixsession.spec import MsgType, SessionType, Tag
-from fixsession.state import SessionStateError
 from fixsession.validation import Validator
+from fixsession.venue.acceptor import Acceptor
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
 
 IGNORED: Final = frozenset(
     {Tag.BODY_LENGTH, Tag.CHECK_SUM, Tag.SENDING_TIME, Tag.RAW_DATA, Tag.TRANSACT_TIME,

@@ -15,12 +15,16 @@ from typing import TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import aio
-from fixsession.binance import Accounts
+from fixsession.client import Client, Reconnected, connect
 from fixsession.errors import BinanceError
 from fixsession.events import LoggedOut, MessageReceived, NewsReceived
+from fixsession.failover import ReconnectPolicy
 from fixsession.message import Message
 from fixsession.spec import MsgType, SessionType, Tag
+from fixsession.transport import client_tls as transport_client_tls
+from fixsession.transport import self_signed_certificate, server_tls
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.server import Server
 
 API_KEY = "demo-api-key"
 
@@ -31,9 +35,7 @@ def _error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-async def _next(
-    client: aio.Client, wanted: Callable[[object], bool], timeout: float = 5.0
-) -> object:
+async def _next(client: Client, wanted: Callable[[object], bool], timeout: float = 5.0) -> object:
     """The next event from ``client`` that ``wanted`` accepts (others are skipped)."""
     async with asyncio.timeout(timeout):
         async for event in client:
@@ -54,8 +56,8 @@ async def run(out: TextIO) -> int:
 
     key = Ed25519PrivateKey.generate()
     accounts = Accounts({API_KEY: key.public_key()})
-    cert, cert_key = aio.self_signed_certificate()
-    venue = aio.Server(accounts=accounts, tls=aio.server_tls(cert, cert_key))
+    cert, cert_key = self_signed_certificate()
+    venue = Server(accounts=accounts, tls=server_tls(cert, cert_key))
     order_entry = await venue.start("127.0.0.1", 0, SessionType.ORDER_ENTRY)
     market_data = await venue.start("127.0.0.1", 0, SessionType.MARKET_DATA)
     print(
@@ -64,11 +66,11 @@ async def run(out: TextIO) -> int:
         "self-signed certificate, a fresh Ed25519 API key.",
         file=out,
     )
-    client_tls = aio.client_tls(cert)
+    client_tls = transport_client_tls(cert)
     try:
-        async with aio.connect(
+        async with connect(
             *order_entry, api_key=API_KEY, private_key=key, sender_comp_id="DEMOGW",
-            tls=client_tls, server_hostname="localhost", reconnect=aio.ReconnectPolicy(),
+            tls=client_tls, server_hostname="localhost", reconnect=ReconnectPolicy(),
         ) as client:  # fmt: skip
             session = client.session
             say("logon", f"{session.sender_comp_id} -> {session.target_comp_id}: order entry, "
@@ -110,7 +112,7 @@ async def run(out: TextIO) -> int:
             assert isinstance(event, MessageReceived) and event.error is not None
             detail(f"Reject<3>: {_error(event.error)}")
 
-            async with aio.connect(
+            async with connect(
                 *market_data, api_key=API_KEY, private_key=key,
                 sender_comp_id="DEMOMD", session_type=SessionType.MARKET_DATA, tls=client_tls,
                 server_hostname="localhost",
@@ -139,8 +141,8 @@ async def run(out: TextIO) -> int:
             news = await _next(client, lambda e: isinstance(e, NewsReceived))
             assert isinstance(news, NewsReceived)
             detail(f'News<B>: "{news.headline}"')
-            reconnected = await _next(client, lambda e: isinstance(e, aio.Reconnected))
-            assert isinstance(reconnected, aio.Reconnected)
+            reconnected = await _next(client, lambda e: isinstance(e, Reconnected))
+            assert isinstance(reconnected, Reconnected)
             detail(f"logged on as {reconnected.sender_comp_id} first, then logged "
                    f"{reconnected.previous_comp_id} out")  # fmt: skip
             await _next(client, lambda e: isinstance(e, LoggedOut))

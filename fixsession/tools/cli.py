@@ -25,19 +25,26 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import __version__, aio, binance, captures
-from fixsession.acceptor import Exchange
-from fixsession.binance import Accounts, Limit
-from fixsession.captures import CaptureError, Format
+from fixsession import __version__, binance, captures, recording
+from fixsession.binance import Limit
+from fixsession.captures import Format
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
+from fixsession.errors import CaptureError
 from fixsession.framing import Framer, Garbled, Item
 from fixsession.message import Message
-from fixsession.replay import Expectation, Outcome, Verdict, verify
 from fixsession.spec import MsgType, SessionType, Tag
+from fixsession.tools.replay import Expectation, Outcome, Verdict, verify
 from fixsession.validation import Validator
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
+from fixsession.venue.server import (
+    DEFAULT_MAX_UNAUTHENTICATED,
+    DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
+    Server,
+)
 
 if TYPE_CHECKING:
-    from fixsession.probe import FuzzReport
+    from fixsession.tools.probe import FuzzReport
 
 _READ_SIZE = 1 << 20
 
@@ -296,12 +303,12 @@ async def _run_server(
     if args.order_limit:
         exchange = Exchange(wall_clock=time.time, order_limits=tuple(args.order_limit))
     try:
-        server = aio.Server(
+        server = Server(
             accounts=accounts, session_type=endpoints[0][0], tls=tls, exchange=exchange,
             record=args.record, logon_timeout=args.logon_timeout,
             max_unauthenticated=args.max_unauthenticated,
             max_unauthenticated_per_ip=args.max_unauthenticated_per_ip,
-            record_limits=captures.RecordLimits(files=args.record_max_files),
+            record_limits=recording.RecordLimits(files=args.record_max_files),
         )  # fmt: skip
     except OSError as error:
         raise UsageError(f"cannot record in {args.record}: {error.strerror or error}") from None
@@ -325,7 +332,7 @@ async def _run_server(
 
 def _expectation(path: Path) -> Expectation | None:
     try:
-        text = captures.read_sidecar(path)
+        text = recording.read_sidecar(path)
     except CaptureError as error:
         raise UsageError(str(error)) from None
     if text is None:
@@ -333,7 +340,7 @@ def _expectation(path: Path) -> Expectation | None:
     try:
         return Expectation.from_json(text)
     except (ValueError, TypeError, KeyError) as error:
-        raise UsageError(f"{captures.sidecar(path)}: not an expectation: {error}") from None
+        raise UsageError(f"{recording.sidecar(path)}: not an expectation: {error}") from None
 
 
 class _Progress:
@@ -352,7 +359,7 @@ class _Progress:
 
 def _replay_one(path: Path, args: argparse.Namespace) -> Outcome:
     try:
-        records = captures.read(path, args.capture_format)
+        records = recording.read(path, args.capture_format)
     except CaptureError as error:
         raise UsageError(str(error)) from None
     if args.live is not None:
@@ -366,7 +373,7 @@ def _replay_one(path: Path, args: argparse.Namespace) -> Outcome:
 
 def _replay_live(records: list[captures.Record], args: argparse.Namespace) -> Outcome:
     """Send the capture's client side to the acceptor at ``--live`` and compare replies."""
-    from fixsession import probe
+    from fixsession.tools import probe
 
     host, port = args.live
     key = _private_key(args.private_key)
@@ -410,7 +417,7 @@ def _client_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
 def _replay(args: argparse.Namespace, out: TextIO) -> int:
     if args.live is not None and args.api_key is None:
         raise UsageError("--live needs --api-key and --private-key to log on")
-    paths = list(captures.iter_capture_files(args.captures))
+    paths = list(recording.iter_capture_files(args.captures))
     if not paths:
         raise UsageError("no capture files found (.fix, .txt, .log, .fixlog)")
     failed = 0
@@ -433,7 +440,7 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _fuzz(args: argparse.Namespace, out: TextIO) -> int:
-    from fixsession import malformed, probe
+    from fixsession.tools import malformed, probe
 
     host, port = args.target
     session_type = SessionType(args.session_type)
@@ -541,7 +548,7 @@ def _keygen(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    from fixsession import demo
+    from fixsession.tools import demo
 
     return asyncio.run(demo.run(out))
 
@@ -700,7 +707,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--record-max-files",
         type=_positive,
-        default=captures.RecordLimits().files,
+        default=recording.RecordLimits().files,
         metavar="N",
         help="captures kept in DIR: past N, the oldest this server wrote are deleted "
         "(default %(default)s)",
@@ -720,7 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
     limits.add_argument(
         "--max-unauthenticated",
         type=_positive,
-        default=aio.DEFAULT_MAX_UNAUTHENTICATED,
+        default=DEFAULT_MAX_UNAUTHENTICATED,
         metavar="N",
         help="connections open at once that have not logged on; more are closed as they "
         "arrive (default %(default)s)",
@@ -728,7 +735,7 @@ def build_parser() -> argparse.ArgumentParser:
     limits.add_argument(
         "--max-unauthenticated-per-ip",
         type=_positive,
-        default=aio.DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
+        default=DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
         metavar="N",
         help="of those, from one IP address (default %(default)s)",
     )

@@ -23,14 +23,14 @@ from typing import Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fixsession import binance, errors
-from fixsession.aio import open_stream
 from fixsession.binance import RULES, Limit, Pacer
 from fixsession.captures import RECEIVED, SENT, Record, with_directions, with_times
 from fixsession.framing import Framer, Garbled, is_frame
-from fixsession.malformed import Malformed, generate
 from fixsession.message import Message, byte_sum
-from fixsession.replay import IGNORED, VENUE_IDS, compare, compare_streams, infer_role
 from fixsession.spec import SessionType, Tag
+from fixsession.tools.malformed import Malformed, generate
+from fixsession.tools.replay import IGNORED, VENUE_IDS, compare, compare_streams, infer_role
+from fixsession.transport import open_stream
 
 Item = bytes | Garbled
 

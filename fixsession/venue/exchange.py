@@ -29,9 +29,10 @@ from fixsession import binance, errors
 from fixsession.errors import BinanceError
 from fixsession.events import Closed, Event, LoggedOn, MessageReceived
 from fixsession.message import Message
-from fixsession.session import Acceptor, WallClock
+from fixsession.session import WallClock
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import State
+from fixsession.venue.acceptor import Acceptor
 
 _ZERO: Final = "0.00000000"
 ORDER_LIMITS: Final = (binance.Limit(200, 10), binance.Limit(200_000, 86400))
@@ -81,7 +82,7 @@ class _Order:
 class _Account:
     orders: dict[str, _Order] = field(default_factory=dict)  # open orders by ClOrdID
     by_id: dict[int, _Order] = field(default_factory=dict)
-    order_windows: list[binance._Window] = field(default_factory=list)
+    order_windows: list[binance.Window] = field(default_factory=list)
 
 
 @dataclass
@@ -290,7 +291,7 @@ class Exchange:
             self._send(session, self._rejected_order(message, error), now)
             return None
         if not account.order_windows:
-            account.order_windows = [binance._Window(limit) for limit in self.order_limits]
+            account.order_windows = [binance.Window(limit) for limit in self.order_limits]
         windows = account.order_windows
         over = [w.limit for w in windows if w.count(now) >= w.limit.count]
         if over:  # a rejected order does not count

@@ -2,12 +2,12 @@
 logged-on client, captures replayed against the code under test. Loaded by pytest through
 the ``pytest11`` entry point; needs ``pytest-asyncio``.
 
-- ``fix_venue``: an acceptor (``aio.Server``) listening on 127.0.0.1 for order entry, drop
+- ``fix_venue``: an acceptor (``Server``) listening on 127.0.0.1 for order entry, drop
   copy and market data, over TLS with a throw-away certificate, with a fresh Ed25519 API key
   registered. ``fix_venue.connect(...)`` logs a client on; ``host``, ``port(session_type)``,
   ``api_key``, ``private_key``, ``private_key_pem`` and ``client_tls`` are there for a gateway
   that connects by itself.
-- ``fix_client``: a logged-on order-entry ``aio.Client`` on ``fix_venue`` (logged out after).
+- ``fix_client``: a logged-on order-entry ``Client`` on ``fix_venue`` (logged out after).
 - ``fix_scripted_acceptor``: ``await fix_scripted_acceptor(CAPTURE)`` listens on loopback and
   plays the capture's acceptor side to whatever connects; ``await acceptor.verify()`` raises
   ``AssertionError`` with a diff if the client did not send what the capture's client sent.
@@ -28,9 +28,13 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import aio, captures, probe, replay
-from fixsession.binance import Accounts
+from fixsession import recording
+from fixsession.client import Client, connect
 from fixsession.spec import SessionType
+from fixsession.tools import probe, replay
+from fixsession.transport import client_tls, self_signed_certificate, server_tls
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.server import Server
 
 
 def _needs_pytest_asyncio(function: Any) -> Any:
@@ -60,7 +64,7 @@ API_KEY = "fixsession-test-key"
 class Venue:
     """The running test venue: where it listens and how to log on to it."""
 
-    def __init__(self, server: aio.Server, private_key: Ed25519PrivateKey, cert: bytes) -> None:
+    def __init__(self, server: Server, private_key: Ed25519PrivateKey, cert: bytes) -> None:
         self.server = server
         self.api_key = API_KEY
         self.private_key = private_key
@@ -78,7 +82,7 @@ class Venue:
     @property
     def client_tls(self) -> ssl.SSLContext:
         """A client TLS context that trusts the venue's certificate (name: localhost)."""
-        return aio.client_tls(self.certificate_pem)
+        return client_tls(self.certificate_pem)
 
     def port(self, session_type: SessionType | str = SessionType.ORDER_ENTRY) -> int:
         return self.server.addresses[SessionType(session_type)][1]
@@ -89,8 +93,8 @@ class Venue:
         sender_comp_id: str | None = None,
         **options: Any,
     ) -> Any:
-        """``aio.connect`` to this venue: await it, or use it as ``async with``."""
-        return aio.connect(
+        """``connect`` to this venue: await it, or use it as ``async with``."""
+        return connect(
             self.host, self.port(session_type), api_key=self.api_key,
             private_key=self.private_key, sender_comp_id=sender_comp_id,
             session_type=session_type, tls=self.client_tls, server_hostname="localhost",
@@ -101,7 +105,7 @@ class Venue:
 @pytest.fixture(scope="session")
 def fix_certificate() -> tuple[bytes, bytes]:
     """A throw-away TLS certificate for localhost and 127.0.0.1, and its key (PEM)."""
-    return aio.self_signed_certificate()
+    return self_signed_certificate()
 
 
 @async_fixture
@@ -109,8 +113,8 @@ async def fix_venue(fix_certificate: tuple[bytes, bytes]) -> AsyncIterator[Venue
     """A Binance-compatible venue on loopback for one test (see the module docstring)."""
     cert, key = fix_certificate
     private_key = Ed25519PrivateKey.generate()
-    server = aio.Server(
-        accounts=Accounts({API_KEY: private_key.public_key()}), tls=aio.server_tls(cert, key)
+    server = Server(
+        accounts=Accounts({API_KEY: private_key.public_key()}), tls=server_tls(cert, key)
     )
     for session_type in SessionType:
         await server.start("127.0.0.1", 0, session_type)
@@ -121,9 +125,9 @@ async def fix_venue(fix_certificate: tuple[bytes, bytes]) -> AsyncIterator[Venue
 
 
 @async_fixture
-async def fix_client(fix_venue: Venue) -> AsyncIterator[aio.Client]:
+async def fix_client(fix_venue: Venue) -> AsyncIterator[Client]:
     """A logged-on order-entry client of ``fix_venue``."""
-    client: aio.Client = await fix_venue.connect(sender_comp_id="TESTGW")
+    client: Client = await fix_venue.connect(sender_comp_id="TESTGW")
     try:
         yield client
     finally:
@@ -138,7 +142,7 @@ class ScriptedAcceptor:
         self.script = script
         assert script.address is not None
         self.host, self.port = script.address
-        self.client_tls = aio.client_tls(cert)
+        self.client_tls = client_tls(cert)
 
     async def verify(self, timeout: float = 10.0) -> None:
         findings = await self.script.finish(timeout)
@@ -157,8 +161,8 @@ async def fix_scripted_acceptor(
     started: list[probe.ScriptedAcceptor] = []
 
     async def start(path: str | PathLike[str], pace: float | None = None) -> ScriptedAcceptor:
-        script = probe.ScriptedAcceptor(captures.read(path), pace=pace)
-        await script.start("127.0.0.1", 0, aio.server_tls(cert, key))
+        script = probe.ScriptedAcceptor(recording.read(path), pace=pace)
+        await script.start("127.0.0.1", 0, server_tls(cert, key))
         started.append(script)
         return ScriptedAcceptor(script, cert)
 
@@ -171,8 +175,8 @@ async def fix_scripted_acceptor(
 
 def assert_capture_replays(path: str | PathLike[str], mode: str = "auto") -> None:
     """Replay a capture as ``fixsession replay`` does; ``AssertionError`` with the findings."""
-    sidecar = captures.read_sidecar(path)
+    sidecar = recording.read_sidecar(path)
     expectation = replay.Expectation.from_json(sidecar) if sidecar else None
-    outcome = replay.verify(captures.read(path), expectation, mode=mode)
+    outcome = replay.verify(recording.read(path), expectation, mode=mode)
     if not outcome.passed:
         raise AssertionError(f"{path} does not replay:\n  " + "\n  ".join(outcome.findings))

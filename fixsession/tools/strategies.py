@@ -20,11 +20,11 @@ from typing import Final
 
 from hypothesis import strategies as st
 
-from fixsession import malformed
 from fixsession.dictionary import BINANCE, Dictionary, Field, FieldType, Member, MessageDef
-from fixsession.malformed import Malformed
 from fixsession.message import Message
 from fixsession.spec import UTF8_TAGS, SessionType, Tag
+from fixsession.tools import malformed
+from fixsession.tools.malformed import Malformed
 
 _PRINTABLE: Final = "".join(chr(code) for code in range(0x20, 0x7F))
 _ID_CHARS: Final = string.ascii_letters + string.digits + "-_"

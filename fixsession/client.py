@@ -1,0 +1,449 @@
+"""A gateway's client: ``connect`` to Binance (or the local venue) and a logged-on ``Client``.
+
+Owns the asyncio side of a gateway's sessions: opening the connection and logging on,
+``send``/``request``/``async for`` over a bounded event queue (backpressure: reading stops
+while it is full), handing each request its answer (the session decides which message answers
+which request), and carrying out the replacements ``failover`` decides on (News, drops) with
+the connections they need. FIX rules live in ``initiator`` and ``failover``; this module
+moves messages and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable, Generator
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from fixsession import binance
+from fixsession.binance import SessionRules
+from fixsession.errors import BinanceError
+from fixsession.events import (
+    Action,
+    Closed,
+    Event,
+    FaultDetected,
+    LoggedOn,
+    LoggedOut,
+    MessageReceived,
+)
+from fixsession.failover import Failover, ReconnectPolicy
+from fixsession.initiator import Initiator
+from fixsession.message import Message
+from fixsession.recording import Recorder
+from fixsession.spec import SessionType
+from fixsession.state import State
+from fixsession.transport import Connection, capture_path, finish, log, open_stream
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """The session ended without a Logout handshake (a drop, a fault, a timeout); ``error``
+    is the typed error that ended it, when there was one."""
+
+    sender_comp_id: str
+    reason: str
+    error: BinanceError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnected:
+    """A new session is logged on in place of the one that dropped or is being retired."""
+
+    sender_comp_id: str
+    previous_comp_id: str
+    reason: str  # "maintenance" or "reconnect"
+
+
+ClientEvent = Event | Dropped | Reconnected
+
+
+_END: Final = object()
+_ENDING: Final = frozenset({Action.LOGGED_OUT, Action.CLOSED})  # faults that end a session
+
+
+class Client:
+    """A logged-on FIX session with Binance, for a gateway. Get one from ``connect``.
+
+    ``await send(message)`` sends (after pacing under the message limit) and returns the
+    MsgSeqNum; ``await request(message)`` returns the first answer and raises its typed error
+    if it is a reject; ``async for event in client`` yields everything else in order. The
+    event queue is bounded: while it is full the client stops reading (backpressure).
+    """
+
+    def __init__(self, connector: Connector) -> None:
+        self._connector = connector
+        self._queue: asyncio.Queue[object] = asyncio.Queue(connector.queue_size)
+        self._answers: dict[tuple[Connection, int], asyncio.Future[MessageReceived]] = {}
+        self._link: Connection | None = None
+        self._retiring: set[Connection] = set()
+        self._closing = False
+        self._replacing: asyncio.Task[None] | None = None
+        self._failover = connector.failover
+        self._ended = False  # the end of the events was put, or is owed to a full queue
+        self._faults: dict[Connection, BinanceError] = {}  # what ended each session, if a fault
+
+    @property
+    def session(self) -> Initiator:
+        """The current session (it changes when the client fails over or reconnects)."""
+        if self._link is None:
+            raise ConnectionError("the client is not connected")
+        session = self._link.session
+        assert isinstance(session, Initiator)
+        return session
+
+    @property
+    def sender_comp_id(self) -> str:
+        return self.session.sender_comp_id
+
+    # -- sending --------------------------------------------------------------------------------
+
+    async def send(self, message: Message, *, validate: bool = True) -> int:
+        """Send an application message on the current session; its MsgSeqNum.
+
+        Waits as long as the pacer says to stay under the session type's message limit.
+        Raises the typed error Binance would answer with if the message breaks its
+        dictionary (unless ``validate=False``), and ``SessionStateError`` if the session is
+        not logged on.
+        """
+        link, seq = await self._send(message, validate)
+        link.flush()
+        return seq
+
+    async def request(
+        self, message: Message, timeout: float = 10.0, *, validate: bool = True
+    ) -> Message:
+        """Send ``message`` and return the first answer to it (matched by RefSeqNum, ClOrdID,
+        MDReqID or ReqID); raise the answer's typed error if it is a reject.
+
+        The answer is not also yielded by ``async for``; later messages about the same
+        request (fills, cancels) are. ``TimeoutError`` if no answer comes in ``timeout``
+        seconds, ``ConnectionError`` if the session ends first.
+        """
+        link, seq = await self._send(message, validate)
+        key = (link, seq)
+        answer: asyncio.Future[MessageReceived] = asyncio.get_running_loop().create_future()
+        self._answers[key] = answer
+        link.flush()
+        try:
+            async with asyncio.timeout(timeout):
+                received = await answer
+        finally:
+            self._answers.pop(key, None)
+        if received.error is not None:
+            raise received.error
+        return received.message
+
+    def send_raw(self, data: bytes) -> None:
+        """Write ``data`` on the current connection as it is, to see how the peer treats a
+        malformed frame. No MsgSeqNum is used up; the answer comes through ``async for``."""
+        link = self._current()
+        link.flush()
+        link.write(data)
+
+    async def _send(self, message: Message, validate: bool) -> tuple[Connection, int]:
+        """Pace, then encode ``message`` on the current session (not yet written)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            link = self._current()
+            session = link.session
+            assert isinstance(session, Initiator)
+            delay = session.pacing_delay(loop.time())
+            if delay <= 0:
+                return link, session.send(message, loop.time(), validate=validate)
+            await asyncio.sleep(delay)
+
+    def _current(self) -> Connection:
+        if self._link is None or self._link.session.closed:
+            raise ConnectionError("the session is closed")
+        if self._link.session.state is not State.ACTIVE:
+            raise ConnectionError("the session is logging out")
+        return self._link
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def __aiter__(self) -> AsyncIterator[ClientEvent]:
+        return self
+
+    async def __anext__(self) -> ClientEvent:
+        if self._ended and self._queue.empty():
+            raise StopAsyncIteration  # also when the end could not be queued
+        item = await self._queue.get()
+        if item is _END:
+            self._end()  # other readers end too
+            raise StopAsyncIteration
+        return item  # type: ignore[return-value]
+
+    async def _put(self, item: object) -> None:
+        await self._queue.put(item)
+
+    def _end(self) -> None:
+        """No more events: readers stop once they have read what is queued."""
+        self._ended = True
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(_END)  # wakes a reader waiting on an empty queue
+
+    async def _deliver(self, link: Connection, event: Event) -> None:
+        if isinstance(event, FaultDetected) and event.action in _ENDING:
+            self._faults[link] = event.error
+        if isinstance(event, MessageReceived):
+            request = event.request  # the session matched it to what it answers
+            answer = (
+                None if request is None else self._answers.pop((link, request.msg_seq_num), None)
+            )
+            if answer is not None and not answer.done():
+                answer.set_result(event)
+                return
+            if not self._failover.first_delivery(event.message):
+                return
+        await self._put(event)
+        if isinstance(event, Closed):
+            await self._link_closed(link, event)
+        elif link is self._link:
+            reason = self._failover.replace_on(event)
+            if reason is not None:
+                self._replace_soon(reason)
+
+    async def _link_closed(self, link: Connection, event: Closed) -> None:
+        fault = self._faults.pop(link, None)
+        for (answer_link, _), answer in list(self._answers.items()):
+            if answer_link is link and not answer.done():
+                answer.set_exception(
+                    fault or ConnectionError(f"the session closed: {event.reason}")
+                )
+        if link in self._retiring:
+            self._retiring.discard(link)
+            self._failover.retired()
+            return
+        if link is not self._link or self._closing:
+            if self._closing:
+                self._end()
+            return
+        if not event.clean:
+            await self._put(Dropped(link.session.sender_comp_id, event.reason, fault))
+        reason = self._failover.replace_on(event)
+        if reason is not None:
+            self._replace_soon(reason)
+        else:
+            self._end()
+
+    # -- replacing the session ----------------------------------------------------------------
+
+    def _replace_soon(self, reason: str) -> None:
+        if self._closing or (self._replacing is not None and not self._replacing.done()):
+            return
+        self._replacing = asyncio.get_running_loop().create_task(self._replace(reason))
+
+    async def _replace(self, reason: str) -> None:
+        """Log on a new session (as ``failover`` says), switch to it, retire the old one."""
+        loop = asyncio.get_running_loop()
+        failover = self._failover
+        old = self._link
+        while not self._closing:
+            await asyncio.sleep(failover.attempt_delay(loop.time()))
+            failover.attempted(loop.time())
+            comp_id = failover.next_comp_id()
+            try:
+                new = await self._connector.open_link(self, comp_id)
+            except (OSError, ssl.SSLError, TimeoutError, BinanceError, ConnectionError) as error:
+                log.warning("reconnect as %s failed: %s", comp_id, error)
+                delay = failover.failed()
+                if delay is None:
+                    self._end()
+                    return
+                await asyncio.sleep(delay)
+                continue
+            failover.succeeded()
+            self._link = new
+            await self._put(Reconnected(comp_id, old.session.sender_comp_id if old else "", reason))
+            if old is not None and not old.session.closed:
+                self._retiring.add(old)
+                failover.retiring()
+                old.session.logout(loop.time())
+                old.flush()
+            return
+
+    # -- closing --------------------------------------------------------------------------------
+
+    async def logout(self, timeout: float = 5.0) -> None:
+        """Log out every session of the client and wait for the connections to close."""
+        self._closing = True
+        if self._replacing is not None and not self._replacing.done():
+            self._replacing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._replacing
+        links = [link for link in (self._link, *self._retiring) if link is not None]
+        loop = asyncio.get_running_loop()
+        for link in links:
+            if not link.session.closed:
+                link.session.logout(loop.time())
+                link.flush()
+        await finish(links, timeout)
+        self._end()
+
+
+class Connector:
+    """What ``connect`` was asked for: opens links, and is the async context manager."""
+
+    def __init__(self, **options: Any) -> None:
+        self.host: str = options["host"]
+        self.port: int = options["port"]
+        self.api_key: str = options["api_key"]
+        key = options["private_key"]
+        self.private_key: Ed25519PrivateKey = (
+            key if isinstance(key, Ed25519PrivateKey) else binance.load_private_key(key)
+        )
+        self.sender_comp_id: str | None = options["sender_comp_id"]
+        self.session_type: SessionType = SessionType(options["session_type"])
+        self.tls: ssl.SSLContext | None = options["tls"]
+        self.server_hostname: str | None = options["server_hostname"]
+        self.local_addr: tuple[str, int] | None = options["local_addr"]
+        self.queue_size: int = options["queue_size"]
+        self.reconnect: ReconnectPolicy | None = options["reconnect"]
+        self.logon_timeout: float = options["logon_timeout"]
+        self.session_options: dict[str, Any] = options["session_options"]
+        self.failover = Failover(self.reconnect, self.sender_comp_id)
+        self.wall_clock: Callable[[], float] = options["wall_clock"]
+        self.record: Path | None = Path(options["record"]) if options["record"] else None
+        if self.record is not None:
+            self.record.mkdir(parents=True, exist_ok=True)
+        self.client: Client | None = None
+        self._comp_ids = 0
+
+    async def open_link(self, client: Client, comp_id: str) -> Connection:
+        reader, writer = await asyncio.wait_for(
+            open_stream(self.host, self.port, self.tls, self.server_hostname, self.local_addr),
+            self.logon_timeout,
+        )
+        loop = asyncio.get_running_loop()
+        session = Initiator(
+            api_key=self.api_key, private_key=self.private_key, sender_comp_id=comp_id,
+            session_type=self.session_type, wall_clock=self.wall_clock, now=loop.time(),
+            logon_timeout=self.logon_timeout, **self.session_options,
+        )  # fmt: skip
+        logged_on: asyncio.Future[Event] = loop.create_future()
+        fault: list[BinanceError] = []  # what ended the session before Logon, if a fault
+
+        async def deliver(link: Connection, event: Event) -> None:
+            if not logged_on.done():
+                if isinstance(event, LoggedOn):
+                    logged_on.set_result(event)
+                    link._deliver = client._deliver
+                    if client._link is None:  # the first session: current from its Logon on
+                        client._link = link
+                    await client._deliver(link, event)
+                elif isinstance(event, FaultDetected) and event.action in _ENDING:
+                    fault.append(event.error)
+                elif isinstance(event, LoggedOut) and event.error is not None:
+                    logged_on.set_exception(event.error)
+                elif isinstance(event, Closed):
+                    error = fault[-1] if fault else None
+                    logged_on.set_exception(error or ConnectionError(f"no Logon: {event.reason}"))
+                return
+            await client._deliver(link, event)
+
+        recorder = None
+        if self.record is not None:
+            recorder = Recorder(capture_path(self.record, comp_id, self.wall_clock()))
+        link = Connection(
+            session, reader, writer, deliver, recorder=recorder, wall_clock=self.wall_clock
+        )
+        session.logon(loop.time())
+        link.flush()
+        link.start()
+        assert link.task is not None
+        try:
+            await asyncio.wait((logged_on, link.task), return_when=asyncio.FIRST_COMPLETED)
+            if not logged_on.done():  # the connection ended without a word
+                raise ConnectionError("no Logon: the connection ended")
+            await logged_on
+        except BaseException:
+            if link.task is not None and not link.task.done():
+                link.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await link.task
+            raise
+        return link
+
+    async def start(self) -> Client:
+        client = Client(self)
+        client._link = await self.open_link(client, self.failover.next_comp_id())
+        self.client = client
+        return client
+
+    def __await__(self) -> Generator[Any, None, Client]:
+        return self.start().__await__()
+
+    async def __aenter__(self) -> Client:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.client is not None:
+            # Log out even when the block was cancelled.
+            await asyncio.shield(self.client.logout())
+
+
+def connect(
+    host: str,
+    port: int,
+    *,
+    api_key: str,
+    private_key: Ed25519PrivateKey | bytes | str,
+    sender_comp_id: str | None = None,
+    session_type: SessionType | str = SessionType.ORDER_ENTRY,
+    tls: ssl.SSLContext | bool = True,
+    server_hostname: str | None = None,
+    reconnect: ReconnectPolicy | None = None,
+    queue_size: int = 10_000,
+    logon_timeout: float = 10.0,
+    wall_clock: Callable[[], float] = time.time,
+    record: str | PathLike[str] | None = None,
+    local_addr: tuple[str, int] | None = None,
+    heart_bt_int: int = 30,
+    message_handling: int = 2,
+    response_mode: int | None = None,
+    recv_window_ms: float | None = None,
+    rules: SessionRules | None = None,
+) -> Connector:
+    """Open a FIX session with Binance (or ``fixsession serve``) and log on.
+
+    ``async with connect(host, port, api_key=..., private_key=pem) as client:`` logs on,
+    and logs out when the block ends (also when it is cancelled); ``client = await
+    connect(...)`` does the same without the block (call ``client.logout()``). TLS verifies
+    the certificate and sends SNI by default; pass an ``ssl.SSLContext`` to trust another
+    CA, or ``tls=False`` for plain TCP on loopback. A failed Logon raises its typed error
+    (``InvalidSignature``, ``CompIdInUse``, …). ``reconnect`` fails over to a new session
+    on maintenance News and after a drop, each time with a fresh SenderCompID. ``record``
+    names a folder where each session's traffic is written as a fixlog capture;
+    ``local_addr`` the (host, port) to connect from.
+    """
+    context: ssl.SSLContext | None
+    if tls is True:
+        context = ssl.create_default_context()
+    elif tls is False:
+        context = None
+    else:
+        context = tls
+    return Connector(
+        host=host, port=port, api_key=api_key, private_key=private_key,
+        sender_comp_id=sender_comp_id, session_type=session_type, tls=context,
+        server_hostname=server_hostname, queue_size=queue_size, reconnect=reconnect,
+        logon_timeout=logon_timeout, wall_clock=wall_clock, record=record,
+        local_addr=local_addr, session_options={
+            "heart_bt_int": heart_bt_int, "message_handling": message_handling,
+            "response_mode": response_mode, "recv_window_ms": recv_window_ms, "rules": rules,
+        },
+    )  # fmt: skip

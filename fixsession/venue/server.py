@@ -1,0 +1,362 @@
+"""The Binance-compatible venue on sockets: ``Server`` and ``serve``.
+
+Owns the venue's connections: listening for each session type, the caps on connections that
+have not logged on (before any TLS is started: the oldest makes room), TLS within the Logon
+timeout, an ``Acceptor`` and a transport ``Connection`` per connection, one ``Exchange`` and
+one ``Accounts`` for all of them, the exchange's timers, flushing what the exchange sent to
+just the sessions it sent to, recording captures within their limits, and closing everything
+with a Logout. FIX rules live in ``acceptor`` and ``exchange``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import itertools
+import ssl
+import time
+from collections.abc import Callable
+from os import PathLike
+from pathlib import Path
+from typing import Any, Final
+
+from fixsession.events import Event, LoggedOn, MessageReceived
+from fixsession.recording import Recorder, RecordLimits
+from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE, Session
+from fixsession.spec import SessionType
+from fixsession.transport import (
+    DEFAULT_MAX_WRITE_BUFFER,
+    READ_SIZE,
+    Connection,
+    capture_path,
+    finish,
+    log,
+)
+from fixsession.venue.acceptor import Acceptor
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
+
+DEFAULT_MAX_UNAUTHENTICATED: Final = 256
+"""Connections a server holds open before they log on (each may cost a TLS context, about
+260 KB: asyncio's TLS read buffer is 256 KiB)."""
+DEFAULT_MAX_UNAUTHENTICATED_PER_IP: Final = 64
+"""Of those, from one IP address (Binance counts 15 attempts per 30 s per IP on order entry,
+300 per 300 s on market data; a burst of reconnects after a drop fits)."""
+
+
+class Server:
+    """A Binance-compatible venue on sockets: every connection gets an ``Acceptor`` session,
+    and all of them share one ``Exchange`` and one ``Accounts``.
+
+    ``start`` listens for one session type; call it again for another (Binance has a host
+    per session type), so that drop copy sees the order-entry sessions' reports. See
+    ``serve`` for the one-call form.
+
+    What a peer that has not logged on may hold is bounded, as a real exchange bounds it: at
+    most ``max_unauthenticated`` such connections at once (``max_unauthenticated_per_ip``
+    from one address; others are closed as they arrive, before any TLS), the TLS handshake
+    and the Logon within ``logon_timeout`` of the connection, a frame of at most
+    ``pre_logon_max_frame_size`` bytes waited for, and one Reject for garbage before the
+    connection is closed. ``record`` names a folder for a fixlog capture per connection,
+    within ``record_limits``.
+    """
+
+    def __init__(
+        self,
+        *,
+        accounts: Accounts,
+        session_type: SessionType = SessionType.ORDER_ENTRY,
+        tls: ssl.SSLContext | None = None,
+        exchange: Exchange | None = None,
+        wall_clock: Callable[[], float] = time.time,
+        max_write_buffer: int = DEFAULT_MAX_WRITE_BUFFER,
+        logon_timeout: float = 10.0,
+        record: str | PathLike[str] | None = None,
+        record_limits: RecordLimits | None = None,
+        max_unauthenticated: int = DEFAULT_MAX_UNAUTHENTICATED,
+        max_unauthenticated_per_ip: int = DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
+        pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
+    ) -> None:
+        self.accounts = accounts
+        self.record = Path(record) if record is not None else None
+        if self.record is not None:
+            self.record.mkdir(parents=True, exist_ok=True)
+        self.record_limits = record_limits or RecordLimits()
+        self._records: collections.deque[Path] = collections.deque()  # oldest first
+        self._connections = itertools.count(1)
+        self.session_type = session_type
+        self.tls = tls
+        self.wall_clock = wall_clock
+        self.exchange = exchange or Exchange(wall_clock=wall_clock)
+        self.max_write_buffer = max_write_buffer
+        self.logon_timeout = logon_timeout
+        self.max_unauthenticated = max_unauthenticated
+        self.max_unauthenticated_per_ip = max_unauthenticated_per_ip
+        self.pre_logon_max_frame_size = pre_logon_max_frame_size
+        self.links: dict[Session, Connection] = {}  # every connection, by its session
+        self.addresses: dict[SessionType, tuple[str, int]] = {}
+        self._listeners: list[asyncio.Server] = []
+        self._opening: set[asyncio.Task[None]] = set()  # every connection's task
+        # Connections not logged on yet: their addresses, by connection, and counts.
+        self._unauthenticated: dict[asyncio.Transport | Session, str] = {}
+        self._unauthenticated_by_ip: collections.Counter[str] = collections.Counter()
+        self._exchange_task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._exchange_deadline: float | None = None
+
+    @property
+    def address(self) -> tuple[str, int] | None:
+        """Where the first ``start`` listens."""
+        return next(iter(self.addresses.values()), None)
+
+    @property
+    def unauthenticated(self) -> int:
+        """Connections open that have not logged on (yet)."""
+        return len(self._unauthenticated)
+
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, session_type: SessionType | None = None
+    ) -> tuple[str, int]:
+        """Listen for ``session_type`` (default: the server's); the address actually bound
+        (port 0 picks a free port)."""
+        kind = self.session_type if session_type is None else SessionType(session_type)
+        if kind in self.addresses:
+            raise ValueError(f"already listening for {kind.value} sessions")
+        loop = asyncio.get_running_loop()
+        listener = await loop.create_server(lambda: _Gate(self, kind), host, port)
+        self._listeners.append(listener)
+        bound = listener.sockets[0].getsockname()
+        self.addresses[kind] = (str(bound[0]), int(bound[1]))
+        if self._exchange_task is None:
+            self._exchange_task = loop.create_task(self._run_exchange())
+        return self.addresses[kind]
+
+    async def serve_forever(self) -> None:
+        await asyncio.gather(*(listener.serve_forever() for listener in self._listeners))
+
+    def start_maintenance(self, seconds: float = 30.0) -> None:
+        """Start Binance's News countdown on every logged-on session."""
+        now = asyncio.get_running_loop().time()
+        for link in list(self.links.values()):
+            assert isinstance(link.session, Acceptor)
+            link.session.start_maintenance(now, seconds)
+            link.flush()
+
+    async def close(self, timeout: float = 5.0) -> None:
+        """Log every session out, wait for the connections to end, stop listening."""
+        for listener in self._listeners:
+            listener.close()
+        for connection in list(self._unauthenticated):
+            if isinstance(connection, asyncio.Transport):  # not past its TLS handshake yet
+                connection.abort()
+        now = asyncio.get_running_loop().time()
+        for link in list(self.links.values()):
+            if not link.session.closed:
+                link.session.logout(now)
+                link.flush()
+        await finish(list(self.links.values()), timeout)
+        if self._exchange_task is not None:
+            self._exchange_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._exchange_task
+        for listener in self._listeners:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(listener.wait_closed(), timeout)
+
+    # -- connections ----------------------------------------------------------------------------
+
+    def _admit(self, transport: asyncio.Transport, kind: SessionType) -> None:
+        """A TCP connection arrived (not read from yet): open it. At a cap on connections
+        that have not logged on, the oldest such connection (from the same address, for the
+        per-address cap) is closed to make room: a flood of new connections cycles through
+        the attacker's own, and a client that logs on promptly gets in."""
+        peer = transport.get_extra_info("peername")
+        address = str(peer[0]) if peer else "unknown"
+        if self._unauthenticated_by_ip[address] >= self.max_unauthenticated_per_ip:
+            self._evict(address)
+        if len(self._unauthenticated) >= self.max_unauthenticated:
+            self._evict(None)
+        self._unauthenticated[transport] = address
+        self._unauthenticated_by_ip[address] += 1
+        task = asyncio.get_running_loop().create_task(self._open(transport, address, kind))
+        self._opening.add(task)
+        task.add_done_callback(self._opening.discard)
+
+    def _evict(self, address: str | None) -> None:
+        """Close the oldest connection not logged on (from ``address``, if given)."""
+        oldest = next(
+            (key for key, held in self._unauthenticated.items() if address in (None, held)),
+            None,
+        )
+        if oldest is None:
+            return
+        held = self._unauthenticated[oldest]
+        log.info("%s: a connection that had not logged on was closed to make room", held)
+        self._authenticated(oldest)
+        if isinstance(oldest, asyncio.Transport):  # not past its TLS handshake yet
+            oldest.abort()
+        else:
+            link = self.links.get(oldest)
+            if link is not None:
+                link.writer.transport.abort()
+
+    def _authenticated(self, connection: asyncio.Transport | Session) -> None:
+        """The connection logged on (or ended): it no longer counts as unauthenticated."""
+        address = self._unauthenticated.pop(connection, None)
+        if address is not None:
+            self._unauthenticated_by_ip[address] -= 1
+            if not self._unauthenticated_by_ip[address]:
+                del self._unauthenticated_by_ip[address]
+
+    async def _open(self, transport: asyncio.Transport, address: str, kind: SessionType) -> None:
+        """Start TLS (within the Logon timeout), then run the connection's session."""
+        loop = asyncio.get_running_loop()
+        accepted = loop.time()
+        raw = transport
+        try:
+            reader = asyncio.StreamReader(limit=READ_SIZE)
+            protocol = asyncio.StreamReaderProtocol(reader)
+            if self.tls is None:
+                transport.set_protocol(protocol)
+                protocol.connection_made(transport)
+                transport.resume_reading()
+            else:
+                started = await loop.start_tls(
+                    transport, protocol, self.tls, server_side=True,
+                    ssl_handshake_timeout=self.logon_timeout,
+                )  # fmt: skip
+                if started is None:  # the connection closed during the handshake
+                    self._authenticated(raw)
+                    return
+                transport = started
+                protocol.connection_made(transport)  # start_tls leaves that to its caller
+        except (OSError, ssl.SSLError) as error:
+            log.info("%s: TLS handshake failed: %s", address, error or type(error).__name__)
+            raw.abort()
+            self._authenticated(raw)
+            return
+        except BaseException:
+            raw.abort()
+            self._authenticated(raw)
+            raise
+        writer = asyncio.StreamWriter(transport, protocol, reader, loop)
+        await self._run_connection(reader, writer, kind, address, accepted, raw)
+
+    async def _run_connection(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        kind: SessionType,
+        address: str,
+        accepted: float,
+        raw: asyncio.Transport,
+    ) -> None:
+        session = Acceptor(
+            accounts=self.accounts, session_type=kind, wall_clock=self.wall_clock,
+            now=accepted, address=address, logon_timeout=self.logon_timeout,
+            pre_logon_max_frame_size=self.pre_logon_max_frame_size,
+        )  # fmt: skip
+        self._authenticated(raw)  # counted by its session from now on
+        self._unauthenticated[session] = address
+        self._unauthenticated_by_ip[address] += 1
+        recorder = None
+        if self.record is not None:
+            name = f"{kind.value}-{next(self._connections):05d}"
+            recorder = self._recorder(capture_path(self.record, name, self.wall_clock()))
+        link = Connection(
+            session, reader, writer, self._deliver, self.max_write_buffer, recorder,
+            self.wall_clock,
+        )  # fmt: skip
+        self.links[session] = link
+        link.start()
+        assert link.task is not None
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await link.task
+        finally:
+            del self.links[session]
+            self._authenticated(session)
+            try:
+                self.exchange.detach(session)
+            except Exception:
+                log.exception("%r: the exchange could not forget the session", session)
+
+    def _recorder(self, path: Path) -> Recorder | None:
+        """A recorder for a new connection; the oldest captures past the limit are deleted."""
+        try:
+            recorder = Recorder(path, self.record_limits)
+        except OSError as error:
+            log.warning("cannot record in %s: %s", path, error.strerror or error)
+            return None
+        self._records.append(path)
+        while len(self._records) > self.record_limits.files:
+            with contextlib.suppress(OSError):
+                self._records.popleft().unlink()
+        return recorder
+
+    async def _deliver(self, link: Connection, event: Event) -> None:
+        session = link.session
+        assert isinstance(session, Acceptor)
+        if isinstance(event, LoggedOn):
+            self._authenticated(session)
+        self.exchange.on_event(session, event, asyncio.get_running_loop().time())
+        if isinstance(event, MessageReceived) and event.error is None:
+            self._flush_recipients()
+            deadline = self.exchange.next_deadline()
+            if deadline is not None and (
+                self._exchange_deadline is None or deadline < self._exchange_deadline
+            ):
+                self._wake.set()  # the exchange's timer must run earlier than planned
+
+    def _flush_recipients(self) -> None:
+        """Write what the exchange sent, on just the connections it sent to."""
+        for session in self.exchange.take_recipients():
+            link = self.links.get(session)
+            if link is not None:
+                link.flush()
+
+    async def _run_exchange(self) -> None:
+        """The exchange's timers: the market-data feed and delayed drop copies."""
+        loop = asyncio.get_running_loop()
+        while True:
+            self._exchange_deadline = deadline = self.exchange.next_deadline()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout_at(deadline):
+                    await self._wake.wait()
+            try:
+                self.exchange.tick(loop.time())
+                self._flush_recipients()
+            except Exception:  # a bug: keep the venue up, and do not spin on it
+                log.exception("the exchange's timers failed; trying again in a second")
+                await asyncio.sleep(1.0)
+
+
+class _Gate(asyncio.Protocol):
+    """A new TCP connection, held unread until the server lets it in (or closes it), so a
+    connection over the caps costs neither a TLS context nor a byte of buffer."""
+
+    def __init__(self, server: Server, kind: SessionType) -> None:
+        self._server = server
+        self._kind = kind
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        transport.pause_reading()  # before the first read: nothing is read until admitted
+        self._server._admit(transport, self._kind)
+
+
+async def serve(
+    host: str,
+    port: int,
+    *,
+    accounts: Accounts,
+    session_type: SessionType = SessionType.ORDER_ENTRY,
+    tls: ssl.SSLContext | None = None,
+    **options: Any,
+) -> Server:
+    """Start a Binance-compatible acceptor on ``host:port``; the running ``Server``."""
+    server = Server(accounts=accounts, session_type=session_type, tls=tls, **options)
+    await server.start(host, port)
+    return server
