@@ -38,8 +38,8 @@ from fixsession.binance import Limit
 from fixsession.message import Message
 from fixsession.spec import SessionType
 from fixsession.tools import replay
+from fixsession.tools.expectations import Action, Expectation
 from fixsession.tools.probe import RawClient
-from fixsession.tools.replay import Action, Expectation
 from fixsession.validation import Validator
 
 OUT: Final = ROOT / "captures" / "sessions"

@@ -156,7 +156,7 @@ def sidecar(path: str | PathLike[str]) -> Path:
 
 
 def read_sidecar(path: str | PathLike[str]) -> str | None:
-    """The text of a capture's sidecar (see ``replay.Expectation``), or None if it has none."""
+    """The text of a capture's sidecar (see ``tools.expectations``), or None if it has none."""
     try:
         return sidecar(path).read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -60,6 +60,7 @@ from fixsession.session import Session
 from fixsession.spec import SessionType
 from fixsession.state import State
 from fixsession.tools import replay
+from fixsession.tools.expectations import Expectation
 from fixsession.validation import Validator
 from fixsession.venue.acceptor import Acceptor
 from fixsession.venue.accounts import Accounts
@@ -894,7 +895,7 @@ def captures_(data: bytes) -> None:
         replay.check(records)
         replay.check(records, Validator())
         role = ("acceptor", "initiator")[controls.flags >> 4 & 1] if controls.flag(3) else None
-        expectation = replay.Expectation(role=role, both_sides=controls.flag(5))
+        expectation = Expectation(role=role, both_sides=controls.flag(5))
         result = replay.replay_session(records, expectation)
         check(all(isinstance(f, str) for f in result.findings), "findings")
     written = b"".join(captures.format_record(record, Format.FIXLOG) for record in records)
@@ -915,7 +916,7 @@ def _sidecar_capture() -> list[Record]:
 
 
 def sidecar(data: bytes) -> None:
-    """``replay.Expectation.from_json`` on the whole input as text: ValueError only (its
+    """``Expectation.from_json`` on the whole input as text: ValueError only (its
     docstring; the CLI also catches TypeError and KeyError); an expectation it accepts
     survives ``to_json``, and replaying a small capture with it neither raises nor takes
     long (the watchdog).
@@ -923,10 +924,10 @@ def sidecar(data: bytes) -> None:
     text = data.decode("utf-8", "surrogateescape")
     with watchdog():
         try:
-            expectation = replay.Expectation.from_json(text)
+            expectation = Expectation.from_json(text)
         except ValueError:
             return
-        again = replay.Expectation.from_json(expectation.to_json())
+        again = Expectation.from_json(expectation.to_json())
         check(again == expectation, f"to_json round trip: {again!r}")
         replay.verify(_sidecar_capture(), expectation)
 

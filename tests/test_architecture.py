@@ -26,12 +26,15 @@ CORE = {
     "spec", "speedups", "catalog", "message", "errors", "framing", "captures", "dictionary",
     "validation", "binance", "events", "state", "session", "initiator", "failover", "_moved",
     "venue.acceptor", "venue.accounts", "venue.exchange", "tools.replay", "tools.malformed",
+    "tools.expectations",
 }  # fmt: skip
 SHELL = {
-    "transport", "recording", "client", "venue.server", "tools.probe", "tools.strategies",
-    "tools.pytest_plugin", "tools.demo", "tools.cli",
+    "transport", "recording", "client", "venue.server", "tools.probe", "tools.fuzzer",
+    "tools.strategies",
+    "tools.pytest_plugin", "tools.demo", "tools.cli.common", "tools.cli.check",
+    "tools.cli.serve", "tools.cli.replay", "tools.cli.fuzz", "tools.cli.keygen",
 }  # fmt: skip
-PACKAGES = {"__init__", "__main__", "venue.__init__", "tools.__init__"}
+PACKAGES = {"__init__", "__main__", "venue.__init__", "tools.__init__", "tools.cli.__init__"}
 FORBIDDEN = {"asyncio", "socket", "ssl", "time", "selectors", "threading", "subprocess"}
 CLOCK_CALLS = {"now", "utcnow", "today", "monotonic", "perf_counter", "time"}
 FILE_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "unlink"}

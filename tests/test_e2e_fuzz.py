@@ -1,4 +1,4 @@
-"""``fixsession fuzz`` and ``probe.fuzz`` against real acceptors on loopback: every malformed
+"""``fixsession fuzz`` and ``fuzzer.fuzz`` against real acceptors on loopback: every malformed
 frame is answered with Binance's code, and the acceptor still serves afterwards."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from e2e import API_KEY, PRIVATE_KEY, Certificate, start_endpoint
 
 from fixsession.binance import Limit
 from fixsession.spec import SessionType
-from fixsession.tools import malformed, probe
+from fixsession.tools import fuzzer, malformed, probe
 from fixsession.venue import server as venue_server
 from fixsession.venue.accounts import Accounts
 
@@ -41,7 +41,7 @@ async def test_every_kind_gets_binances_answer_over_tls(
         )  # fmt: skip
 
     try:
-        report = await probe.fuzz(
+        report = await fuzzer.fuzz(
             open_client, count=2000, seed=5, session_type=session_type, message_limit=ROOMY
         )
     finally:

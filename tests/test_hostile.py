@@ -16,7 +16,7 @@ from fixsession.framing import Framer, Garbled
 from fixsession.message import Message
 from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE
 from fixsession.spec import SessionType
-from fixsession.tools.replay import Expectation
+from fixsession.tools.expectations import Expectation
 from fixsession.validation import Validator
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import Exchange

@@ -16,7 +16,7 @@ from fixsession import recording
 from fixsession.captures import Record
 from fixsession.message import Message
 from fixsession.tools import replay
-from fixsession.tools.replay import Expectation
+from fixsession.tools.expectations import Expectation
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTURES = sorted(recording.iter_capture_files([ROOT / "captures"]))

@@ -32,6 +32,7 @@ from fixsession import recording
 from fixsession.client import Client, connect
 from fixsession.spec import SessionType
 from fixsession.tools import probe, replay
+from fixsession.tools.expectations import Expectation
 from fixsession.transport import client_tls, self_signed_certificate, server_tls
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.server import Server
@@ -176,7 +177,7 @@ async def fix_scripted_acceptor(
 def assert_capture_replays(path: str | PathLike[str], mode: str = "auto") -> None:
     """Replay a capture as ``fixsession replay`` does; ``AssertionError`` with the findings."""
     sidecar = recording.read_sidecar(path)
-    expectation = replay.Expectation.from_json(sidecar) if sidecar else None
+    expectation = Expectation.from_json(sidecar) if sidecar else None
     outcome = replay.verify(recording.read(path), expectation, mode=mode)
     if not outcome.passed:
         raise AssertionError(f"{path} does not replay:\n  " + "\n  ".join(outcome.findings))

@@ -1,0 +1,87 @@
+"""What the ``fixsession`` commands share: the usage error and argument types.
+
+Owns ``UsageError`` (a user's mistake: one line on stderr, exit status 2) and the parsing of
+the arguments several commands take (addresses, counts, seconds, limits, a raw client's
+logon options). No command lives here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ssl
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from fixsession import binance
+from fixsession.binance import Limit
+
+
+class UsageError(Exception):
+    """A mistake on the command line or in its inputs (exit status 2)."""
+
+
+def address_type(text: str) -> tuple[str, int]:
+    host, colon, port = text.rpartition(":")
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:9000, not {text!r}")
+    return host.strip("[]"), int(port)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {text!r}")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"a positive number of seconds, not {text!r}")
+    return value
+
+
+def limit_type(text: str) -> Limit:
+    try:
+        return Limit.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def load_private_key_file(path: str | None) -> Ed25519PrivateKey:
+    if path is None:
+        raise UsageError("--private-key PEM is needed to sign the Logon")
+    try:
+        with open(path, "rb") as handle:
+            return binance.load_private_key(handle.read())
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UsageError(f"{path}: {error}") from None
+
+
+def raw_client_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    if args.plain:
+        return None
+    try:
+        return ssl.create_default_context(cafile=args.cafile)
+    except (OSError, ssl.SSLError) as error:
+        raise UsageError(f"cannot load {args.cafile}: {error}") from None
+
+
+def add_logon_arguments(parser: Any, *, required: bool) -> None:
+    """How a raw client reaches and logs on to an acceptor (fuzz, replay --live)."""
+    parser.add_argument("--api-key", required=required, help="the Logon's Username(553)")
+    parser.add_argument(
+        "--private-key", required=required, metavar="PEM", help="the API key's Ed25519 key"
+    )
+    parser.add_argument("--plain", action="store_true", help="plain TCP instead of TLS")
+    parser.add_argument("--cafile", metavar="PEM", help="trust this CA (default: the system's)")
+    parser.add_argument("--server-hostname", metavar="NAME", help="TLS name to expect and send")

@@ -1,0 +1,279 @@
+"""The ``serve`` command: the Binance-compatible venue until a signal.
+
+Owns reading the API keys file, setting up TLS (refusing an expired certificate or an
+encrypted key rather than prompting), starting ``venue.server.Server`` on each address, and
+shutting down on SIGINT/SIGTERM (SIGUSR1: maintenance News).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import logging
+import signal
+import ssl
+import sys
+import time
+from typing import TYPE_CHECKING, Any, TextIO
+
+from fixsession import binance, recording
+from fixsession.spec import SessionType
+from fixsession.tools.cli.common import (
+    UsageError,
+    address_type,
+    limit_type,
+    positive_int,
+    positive_seconds,
+)
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
+from fixsession.venue.server import (
+    DEFAULT_MAX_UNAUTHENTICATED,
+    DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
+    Server,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def _read_keys(path: str) -> Accounts:
+    """KEYS.json: an object mapping each API key to its Ed25519 public key in PEM."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            keys = json.load(handle)
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path} is not JSON: {error}") from None
+    if not isinstance(keys, dict) or not keys:
+        raise UsageError(f"{path} must be a JSON object mapping API keys to public keys in PEM")
+    accounts = Accounts()
+    for api_key, pem in keys.items():
+        if not isinstance(pem, str):
+            raise UsageError(f"{path}: the key of {api_key!r} is not a PEM string")
+        try:
+            accounts.add_key(api_key, binance.load_public_key(pem))
+        except ValueError as error:
+            raise UsageError(f"{path}: the key of {api_key!r}: {error}") from None
+    return accounts
+
+
+def _server_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    if args.plain:
+        if args.tls_cert or args.tls_key:
+            raise UsageError("--plain and --tls-cert/--tls-key exclude each other")
+        return None
+    if not (args.tls_cert and args.tls_key):
+        raise UsageError("give --tls-cert and --tls-key, or --plain for plain TCP")
+    _check_certificate(args.tls_cert)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+
+    def no_password() -> bytes:  # never let OpenSSL prompt on the terminal
+        raise UsageError(
+            f"the TLS key {args.tls_key} is encrypted; serve takes an unencrypted key "
+            "(e.g. openssl pkey -in KEY -out PLAIN-KEY)"
+        )
+
+    try:
+        context.load_cert_chain(args.tls_cert, args.tls_key, password=no_password)
+    except (OSError, ssl.SSLError) as error:
+        raise UsageError(f"cannot load the TLS certificate or key: {error}") from None
+    return context
+
+
+def _check_certificate(path: str) -> None:
+    """Refuse a certificate that is expired or not valid yet: clients would refuse it."""
+    from cryptography import x509
+
+    try:
+        with open(path, "rb") as handle:
+            certificate = x509.load_pem_x509_certificate(handle.read())
+    except OSError as error:
+        problem = f"{path}: {error.strerror or error}"
+        raise UsageError(f"cannot load the TLS certificate or key: {problem}") from None
+    except ValueError:
+        problem = f"{path} is not a PEM certificate"
+        raise UsageError(f"cannot load the TLS certificate or key: {problem}") from None
+    now = datetime.datetime.now(datetime.UTC)
+    after, before = certificate.not_valid_after_utc, certificate.not_valid_before_utc
+    if after < now:
+        raise UsageError(f"the TLS certificate {path} expired on {after:%Y-%m-%d %H:%M} UTC")
+    if before > now:
+        raise UsageError(f"the TLS certificate {path} is valid from {before:%Y-%m-%d %H:%M} UTC")
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    if len(args.session_type) != len(args.listen):
+        raise UsageError("give one --session-type for each --listen, in the same order")
+    endpoints = [
+        (SessionType(kind), address)
+        for kind, address in zip(args.session_type, args.listen, strict=True)
+    ]
+    kinds = [kind for kind, _ in endpoints]
+    if len(set(kinds)) != len(kinds):
+        raise UsageError("each session type can be served on one address only")
+    accounts = _read_keys(args.keys)
+    if args.message_limit is not None:
+        for kind in kinds:
+            accounts.set_message_limit(kind, args.message_limit)
+    tls = _server_tls(args)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    return asyncio.run(_run_server(args, accounts, endpoints, tls, out))
+
+
+async def _run_server(
+    args: argparse.Namespace,
+    accounts: Accounts,
+    endpoints: list[tuple[SessionType, tuple[str, int]]],
+    tls: ssl.SSLContext | None,
+    out: TextIO,
+) -> int:
+    exchange = None
+    if args.order_limit:
+        exchange = Exchange(wall_clock=time.time, order_limits=tuple(args.order_limit))
+    try:
+        server = Server(
+            accounts=accounts, session_type=endpoints[0][0], tls=tls, exchange=exchange,
+            record=args.record, logon_timeout=args.logon_timeout,
+            max_unauthenticated=args.max_unauthenticated,
+            max_unauthenticated_per_ip=args.max_unauthenticated_per_ip,
+            record_limits=recording.RecordLimits(files=args.record_max_files),
+        )  # fmt: skip
+    except OSError as error:
+        raise UsageError(f"cannot record in {args.record}: {error.strerror or error}") from None
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, stop.set)  # before anyone can know the port
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGUSR1, server.start_maintenance, args.maintenance)
+    for kind, (host, port) in endpoints:
+        try:
+            bound_host, bound_port = await server.start(host, port, kind)
+        except OSError as error:
+            await server.close()
+            message = f"cannot listen on {host}:{port}: {error.strerror or error}"
+            raise UsageError(message) from None
+        print(f"listening on {bound_host}:{bound_port}", file=out, flush=True)
+    await stop.wait()
+    await server.close()
+    return 0
+
+
+def add_parser(commands: Any) -> None:
+    """The ``serve`` command's arguments."""
+    serve = commands.add_parser(
+        "serve",
+        help="run a Binance-compatible FIX acceptor for testing gateways",
+        description=(
+            "Accept FIX sessions the way Binance's Spot FIX API does: Ed25519-signed Logon, "
+            "sequence numbers, heartbeats, limits, every reject with Binance's codes and texts; "
+            "behind them a small exchange (orders rest until cancelled, a synthetic market-data "
+            "feed). Prints 'listening on HOST:PORT' once ready (a line per --listen, in "
+            "order); SIGINT or SIGTERM logs every session out and exits 0; SIGUSR1 starts "
+            "Binance's maintenance News countdown on every session."
+        ),
+    )
+    serve.add_argument(
+        "--listen",
+        required=True,
+        action="append",
+        type=address_type,
+        metavar="HOST:PORT",
+        help="address to listen on (port 0 picks a free port); repeat it, each with its own "
+        "--session-type, to serve several session types of one venue (drop copy then sees "
+        "the order-entry sessions' reports)",
+    )
+    serve.add_argument(
+        "--session-type",
+        required=True,
+        action="append",
+        choices=[kind.value for kind in SessionType],
+        help="the kind of session the --listen address in the same position serves",
+    )
+    serve.add_argument(
+        "--keys",
+        required=True,
+        metavar="KEYS.json",
+        help="JSON object mapping each API key (the Logon's Username) to its Ed25519 "
+        "public key in PEM",
+    )
+    serve.add_argument("--tls-cert", metavar="PEM", help="the server's certificate chain")
+    serve.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    serve.add_argument(
+        "--plain", action="store_true", help="plain TCP instead of TLS (loopback tests)"
+    )
+    serve.add_argument(
+        "--message-limit",
+        type=limit_type,
+        metavar="COUNT/SECONDS",
+        help="messages a client may send per window (default: Binance's for the session "
+        "type: 10000/10 order entry, 60/60 drop copy, 2000/60 market data)",
+    )
+    serve.add_argument(
+        "--order-limit",
+        type=limit_type,
+        action="append",
+        metavar="COUNT/SECONDS",
+        help="new orders an account may place per window; repeat for several windows "
+        "(default: 200/10 and 200000/86400, as Binance's LimitResponse sample)",
+    )
+    serve.add_argument(
+        "--maintenance",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="length of the News countdown SIGUSR1 starts (default 30)",
+    )
+    serve.add_argument(
+        "--record",
+        metavar="DIR",
+        help="write every session's traffic to DIR as a fixlog capture (one file each; "
+        "RawData redacted), for fixsession replay; a connection's capture stops at 16 KiB "
+        "before Logon and at 256 MiB",
+    )
+    serve.add_argument(
+        "--record-max-files",
+        type=positive_int,
+        default=recording.RecordLimits().files,
+        metavar="N",
+        help="captures kept in DIR: past N, the oldest this server wrote are deleted "
+        "(default %(default)s)",
+    )
+    limits = serve.add_argument_group(
+        "connections before Logon",
+        "bounds on what peers that have not logged on may hold (each may cost a TLS context)",
+    )
+    limits.add_argument(
+        "--logon-timeout",
+        type=positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="a connection must finish its TLS handshake and Logon within this "
+        "(default %(default)g)",
+    )
+    limits.add_argument(
+        "--max-unauthenticated",
+        type=positive_int,
+        default=DEFAULT_MAX_UNAUTHENTICATED,
+        metavar="N",
+        help="connections open at once that have not logged on; more are closed as they "
+        "arrive (default %(default)s)",
+    )
+    limits.add_argument(
+        "--max-unauthenticated-per-ip",
+        type=positive_int,
+        default=DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
+        metavar="N",
+        help="of those, from one IP address (default %(default)s)",
+    )
+    serve.add_argument(
+        "-v", "--verbose", action="store_true", help="log sessions and faults on stderr"
+    )
+    serve.set_defaults(run=_serve)
