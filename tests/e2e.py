@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from memory import API_KEY, PRIVATE_KEY
 
 from fixsession import client as fix_client
 from fixsession import transport
@@ -27,8 +28,6 @@ from fixsession.venue import server as venue_server
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import Exchange
 
-API_KEY = "e2e-api-key"
-PRIVATE_KEY = Ed25519PrivateKey.generate()  # a real key, fresh for every test run
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import frame, wrap
+from frames import frame, wrap
 from hypothesis import given
 from hypothesis import strategies as st
 

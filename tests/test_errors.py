@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import simplefix
-from helpers import doc
+from frames import doc
 
 import fixsession.errors as errors
 from fixsession.catalog import BY_CODE, ERRORS, Category, EngineMessage

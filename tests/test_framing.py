@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import shared_file
-from helpers import HEARTBEAT, ORDER, frame, wrap
+from frames import HEARTBEAT, ORDER, frame, wrap
 from hypothesis import given
 from hypothesis import strategies as st
 

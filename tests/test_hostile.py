@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import frame
-from sessions import make_pair
+from frames import frame
+from memory import make_pair
 
 from fixsession import captures, errors, framing, recording
 from fixsession.binance import Limit

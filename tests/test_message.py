@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 import simplefix
 from conftest import shared_file
-from helpers import ORDER
+from frames import ORDER
 from hypothesis import given
 from hypothesis import strategies as st
 

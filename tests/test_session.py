@@ -4,8 +4,8 @@ subscriptions, limits, and faults, driven initiator against acceptor in memory."
 from __future__ import annotations
 
 import pytest
-from helpers import frame
-from sessions import API_KEY, PRIVATE_KEY, Pair, accounts, fields, kinds, make_pair
+from frames import frame
+from memory import API_KEY, PRIVATE_KEY, Pair, accounts, fields, kinds, make_pair
 
 from fixsession import errors
 from fixsession.binance import Limit, SessionRules

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from helpers import frame
+from frames import frame
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from sessions import make_pair
+from memory import make_pair
 
 from fixsession.events import MessageReceived
 from fixsession.framing import frames

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sessions import Pair, make_pair
+from memory import Pair, make_pair
 
 from fixsession.initiator import Initiator
 from fixsession.message import Message
@@ -68,7 +68,7 @@ def from_peer(pair: Pair, to: Session, body: str, seq: int | None = None) -> Non
     seq = peer.next_outbound_seq if seq is None else seq
     msg_type, _, rest = body.partition("|")
     text = f"35={msg_type}|34={seq}|49={sender}|52=20250615-15:06:40.000|56={target}|{rest}"
-    from helpers import frame
+    from frames import frame
 
     to.receive_data(frame(text.encode()), pair.clock.now)
 

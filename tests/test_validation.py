@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import shared_file
-from helpers import frame
+from frames import frame
 from hypothesis import given
 from hypothesis import strategies as st
 

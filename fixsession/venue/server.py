@@ -77,6 +77,7 @@ class Server:
         max_unauthenticated: int = DEFAULT_MAX_UNAUTHENTICATED,
         max_unauthenticated_per_ip: int = DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
         pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
+        min_heart_bt_int: int = 5,
     ) -> None:
         self.accounts = accounts
         self.record = Path(record) if record is not None else None
@@ -94,6 +95,7 @@ class Server:
         self.max_unauthenticated = max_unauthenticated
         self.max_unauthenticated_per_ip = max_unauthenticated_per_ip
         self.pre_logon_max_frame_size = pre_logon_max_frame_size
+        self.min_heart_bt_int = min_heart_bt_int
         self.links: dict[Session, Connection] = {}  # every connection, by its session
         self.addresses: dict[SessionType, tuple[str, int]] = {}
         self._listeners: list[asyncio.Server] = []
@@ -256,6 +258,7 @@ class Server:
             accounts=self.accounts, session_type=kind, wall_clock=self.wall_clock,
             now=accepted, address=address, logon_timeout=self.logon_timeout,
             pre_logon_max_frame_size=self.pre_logon_max_frame_size,
+            min_heart_bt_int=self.min_heart_bt_int,
         )  # fmt: skip
         self._authenticated(raw)  # counted by its session from now on
         self._unauthenticated[session] = address

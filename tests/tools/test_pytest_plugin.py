@@ -15,7 +15,7 @@ from fixsession import recording
 from fixsession.message import Message
 from fixsession.tools import probe
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CAPTURE = ROOT / "captures" / "sessions" / "order-entry.fixlog"
 ORDER = [(38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1")]
 

@@ -18,7 +18,7 @@ from fixsession.tools import fuzzer, malformed, probe
 from fixsession.venue import server as venue_server
 from fixsession.venue.accounts import Accounts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ROOMY = Limit(1_000_000, 10)
 
 

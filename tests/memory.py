@@ -1,4 +1,5 @@
-"""Driving an Initiator and an Acceptor against each other in memory, on a fake clock."""
+"""In memory, on a fake clock: an Initiator against an Acceptor (``Pair``), and a whole venue
+(``MemoryVenue``). The one test key, and the one fake clock, of the suite."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession.events import Event
+from fixsession.events import Event, FaultDetected, MessageReceived
 from fixsession.initiator import Initiator
+from fixsession.message import Message
 from fixsession.session import Session
 from fixsession.spec import SessionType
 from fixsession.venue.acceptor import Acceptor
 from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
 
 API_KEY = "test-api-key"
 PRIVATE_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -77,6 +80,61 @@ class Pair:
         return self
 
 
+class MemoryVenue:
+    """The venue in memory: one Exchange and any number of client sessions talking to it, on
+    one fake clock. (Over sockets: ``e2e.Endpoint``; for a gateway's tests: the plugin's
+    ``fix_venue``.)"""
+
+    def __init__(self, **options: object) -> None:
+        self.clock = Clock()
+        self.exchange = Exchange(wall_clock=self.clock, **options)  # type: ignore[arg-type]
+        self.pairs: list[Pair] = []
+        self._seen: dict[int, int] = {}
+
+    def connect(
+        self, session_type: SessionType = SessionType.ORDER_ENTRY, **options: object
+    ) -> Pair:
+        pair = make_pair(
+            session_type, clock=self.clock, comp_id=f"c{len(self.pairs)}", **options,  # type: ignore[arg-type]
+        )  # fmt: skip
+        if self.pairs:  # share one account registry, as one venue does
+            pair.acceptor.accounts = self.pairs[0].accounts
+        pair.logon()
+        self.exchange.attach(pair.acceptor)
+        self.pairs.append(pair)
+        self._seen[id(pair)] = len(pair.initiator_events)
+        return pair
+
+    def ask(self, pair: Pair, message: Message) -> list[MessageReceived]:
+        """Send ``message``; the answers the client gets (also on the other sessions)."""
+        start = len(pair.acceptor_events)
+        pair.initiator.send(message, self.clock.now)
+        pair.pump()
+        for event in pair.acceptor_events[start:]:
+            self.exchange.on_event(pair.acceptor, event, self.clock.now)
+        self.flush()
+        return self.received(pair)
+
+    def flush(self) -> None:
+        """Carry what the exchange sent, to just the sessions it names (as ``venue.server.Server``)."""
+        recipients = self.exchange.take_recipients()
+        for pair in self.pairs:
+            if pair.acceptor in recipients:
+                pair.pump()
+            assert not [e for e in pair.initiator_events if isinstance(e, FaultDetected)]
+
+    def received(self, pair: Pair) -> list[MessageReceived]:
+        """What ``pair``'s client got since last asked."""
+        events = pair.initiator_events[self._seen[id(pair)] :]
+        self._seen[id(pair)] = len(pair.initiator_events)
+        return [event for event in events if isinstance(event, MessageReceived)]
+
+    def advance(self, seconds: float) -> None:
+        now = self.clock.advance(seconds)
+        self.exchange.tick(now)
+        self.flush()
+
+
 def accounts(*keys: tuple[str, Ed25519PrivateKey]) -> Accounts:
     registry = Accounts()
     for api_key, private in keys or ((API_KEY, PRIVATE_KEY),):
@@ -121,6 +179,7 @@ __all__ = [
     "API_KEY",
     "PRIVATE_KEY",
     "Clock",
+    "MemoryVenue",
     "Pair",
     "Session",
     "accounts",

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import HEARTBEAT, ORDER, frame
+from frames import HEARTBEAT, ORDER, frame
 
 from fixsession.tools.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC_SAMPLES = ROOT / "captures" / "binance-doc-samples.fix"
 KEYS = [
     "offset",
@@ -153,7 +153,7 @@ def test_check_session_type_and_dictionary_file(tmp_path: Path) -> None:
     assert run("check", "--session-type", "order-entry", str(capture)).returncode == 0
     result = run("check", "--session-type", "market-data", "--format", "json", str(capture))
     assert json.loads(result.stdout)["code"] == -1020
-    official = Path(__file__).resolve().parents[2] / "shared" / "binance" / "spot-fix-oe.xml"
+    official = Path(__file__).resolve().parents[3] / "shared" / "binance" / "spot-fix-oe.xml"
     if official.is_file():
         assert run("check", "--dictionary", str(official), str(capture)).returncode == 0
     bad = run("check", "--dictionary", str(tmp_path / "none.xml"), str(capture))

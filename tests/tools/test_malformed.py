@@ -11,7 +11,7 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sessions import API_KEY, PRIVATE_KEY, make_pair
+from memory import API_KEY, PRIVATE_KEY, make_pair
 
 from fixsession import binance
 from fixsession.binance import Limit

@@ -5,67 +5,13 @@ initiator's own validation against Binance's dictionary (no FaultDetected anywhe
 from __future__ import annotations
 
 import pytest
-from sessions import Clock, Pair, make_pair
+from memory import MemoryVenue as Venue
 
 from fixsession import errors
 from fixsession.binance import Limit
-from fixsession.events import FaultDetected, MessageReceived
+from fixsession.events import MessageReceived
 from fixsession.message import Message
 from fixsession.spec import SessionType
-from fixsession.venue.exchange import Exchange
-
-
-class Venue:
-    """One Exchange and any number of client sessions talking to it, on one fake clock."""
-
-    def __init__(self, **options: object) -> None:
-        self.clock = Clock()
-        self.exchange = Exchange(wall_clock=self.clock, **options)  # type: ignore[arg-type]
-        self.pairs: list[Pair] = []
-        self._seen: dict[int, int] = {}
-
-    def connect(
-        self, session_type: SessionType = SessionType.ORDER_ENTRY, **options: object
-    ) -> Pair:
-        pair = make_pair(
-            session_type, clock=self.clock, comp_id=f"c{len(self.pairs)}", **options,  # type: ignore[arg-type]
-        )  # fmt: skip
-        if self.pairs:  # share one account registry, as one venue does
-            pair.acceptor.accounts = self.pairs[0].accounts
-        pair.logon()
-        self.exchange.attach(pair.acceptor)
-        self.pairs.append(pair)
-        self._seen[id(pair)] = len(pair.initiator_events)
-        return pair
-
-    def ask(self, pair: Pair, message: Message) -> list[MessageReceived]:
-        """Send ``message``; the answers the client gets (also on the other sessions)."""
-        start = len(pair.acceptor_events)
-        pair.initiator.send(message, self.clock.now)
-        pair.pump()
-        for event in pair.acceptor_events[start:]:
-            self.exchange.on_event(pair.acceptor, event, self.clock.now)
-        self.flush()
-        return self.received(pair)
-
-    def flush(self) -> None:
-        """Carry what the exchange sent, to just the sessions it names (as ``aio.Server``)."""
-        recipients = self.exchange.take_recipients()
-        for pair in self.pairs:
-            if pair.acceptor in recipients:
-                pair.pump()
-            assert not [e for e in pair.initiator_events if isinstance(e, FaultDetected)]
-
-    def received(self, pair: Pair) -> list[MessageReceived]:
-        """What ``pair``'s client got since last asked."""
-        events = pair.initiator_events[self._seen[id(pair)] :]
-        self._seen[id(pair)] = len(pair.initiator_events)
-        return [event for event in events if isinstance(event, MessageReceived)]
-
-    def advance(self, seconds: float) -> None:
-        now = self.clock.advance(seconds)
-        self.exchange.tick(now)
-        self.flush()
 
 
 def order(cl_ord_id: str, quantity: str = "1", symbol: str = "BTCUSDT") -> Message:

@@ -18,7 +18,7 @@ from fixsession.message import Message
 from fixsession.tools import replay
 from fixsession.tools.expectations import Expectation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CAPTURES = sorted(recording.iter_capture_files([ROOT / "captures"]))
 SESSIONS = [path for path in CAPTURES if path.suffix == ".fixlog"]
 

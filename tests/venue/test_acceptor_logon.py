@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from helpers import frame
-from sessions import API_KEY, PRIVATE_KEY, Clock, accounts, fields, kinds, make_pair
+from frames import frame
+from memory import API_KEY, PRIVATE_KEY, Clock, accounts, fields, kinds, make_pair
 
 from fixsession import binance, errors
 from fixsession.binance import Limit, SessionRules
