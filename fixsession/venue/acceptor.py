@@ -424,8 +424,12 @@ class Acceptor(Session):
         heart_bt_int = message.get(Tag.HEART_BT_INT) or ""
         for tag, good in (
             (Tag.ENCRYPT_METHOD, message.get(Tag.ENCRYPT_METHOD) == "0"),
-            (Tag.HEART_BT_INT, heart_bt_int.isdigit() and len(heart_bt_int) <= 9
-             and self._min_heart_bt_int <= int(heart_bt_int) <= 60),
+            (
+                Tag.HEART_BT_INT,
+                heart_bt_int.isdigit()
+                and len(heart_bt_int) <= 9
+                and self._min_heart_bt_int <= int(heart_bt_int) <= 60,
+            ),
             (Tag.TARGET_COMP_ID, message.get(Tag.TARGET_COMP_ID) == SERVER_COMP_ID),
         ):
             if not good:
