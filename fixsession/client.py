@@ -11,6 +11,7 @@ moves messages and time.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import ssl
 import time
@@ -41,7 +42,7 @@ from fixsession.message import Message
 from fixsession.recording import Recorder
 from fixsession.spec import SessionType
 from fixsession.state import State
-from fixsession.transport import Connection, capture_path, finish, log, open_stream
+from fixsession.transport import Connection, capture_path, finish, log, open_connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,6 @@ class Reconnected:
 ClientEvent = Event | Dropped | Reconnected
 
 
-_END: Final = object()
 _ENDING: Final = frozenset({Action.LOGGED_OUT, Action.CLOSED})  # faults that end a session
 
 
@@ -76,19 +76,23 @@ class Client:
     ``await send(message)`` sends (after pacing under the message limit) and returns the
     MsgSeqNum; ``await request(message)`` returns the first answer and raises its typed error
     if it is a reject; ``async for event in client`` yields everything else in order. The
-    event queue is bounded: while it is full the client stops reading (backpressure).
+    event queue is bounded: once ``queue_size`` events wait, the client stops reading its
+    connections (TCP then holds the peer back) until the application has taken half of them.
     """
 
     def __init__(self, connector: Connector) -> None:
         self._connector = connector
-        self._queue: asyncio.Queue[object] = asyncio.Queue(connector.queue_size)
+        self._queue: collections.deque[ClientEvent] = collections.deque()
+        self._queue_size = connector.queue_size
+        self._ready = asyncio.Event()  # events wait, or the end came
+        self._held: set[Connection] = set()  # connections paused while the queue is full
         self._answers: dict[tuple[Connection, int], asyncio.Future[MessageReceived]] = {}
         self._link: Connection | None = None
         self._retiring: set[Connection] = set()
         self._closing = False
         self._replacing: asyncio.Task[None] | None = None
         self._failover = connector.failover
-        self._ended = False  # the end of the events was put, or is owed to a full queue
+        self._ended = False  # no more events will be queued
         self._faults: dict[Connection, BinanceError] = {}  # what ended each session, if a fault
 
     @property
@@ -115,7 +119,7 @@ class Client:
         not logged on.
         """
         link, seq = await self._send(message, validate)
-        link.flush()
+        link.flush_soon()  # a burst of sends leaves in one write
         return seq
 
     async def request(
@@ -132,7 +136,7 @@ class Client:
         key = (link, seq)
         answer: asyncio.Future[MessageReceived] = asyncio.get_running_loop().create_future()
         self._answers[key] = answer
-        link.flush()
+        link.flush_soon()
         try:
             async with asyncio.timeout(timeout):
                 received = await answer
@@ -174,24 +178,32 @@ class Client:
         return self
 
     async def __anext__(self) -> ClientEvent:
-        if self._ended and self._queue.empty():
-            raise StopAsyncIteration  # also when the end could not be queued
-        item = await self._queue.get()
-        if item is _END:
-            self._end()  # other readers end too
-            raise StopAsyncIteration
-        return item  # type: ignore[return-value]
+        queue = self._queue
+        while not queue:
+            if self._ended:
+                raise StopAsyncIteration
+            self._ready.clear()
+            await self._ready.wait()
+        event = queue.popleft()
+        if self._held and len(queue) <= self._queue_size // 2:
+            held, self._held = self._held, set()
+            for link in held:
+                link.resume_reading()
+        return event
 
-    async def _put(self, item: object) -> None:
-        await self._queue.put(item)
+    def _put(self, link: Connection | None, event: ClientEvent) -> None:
+        self._queue.append(event)
+        self._ready.set()
+        if link is not None and len(self._queue) >= self._queue_size:
+            self._held.add(link)
+            link.pause_reading()
 
     def _end(self) -> None:
         """No more events: readers stop once they have read what is queued."""
         self._ended = True
-        with contextlib.suppress(asyncio.QueueFull):
-            self._queue.put_nowait(_END)  # wakes a reader waiting on an empty queue
+        self._ready.set()
 
-    async def _deliver(self, link: Connection, event: Event) -> None:
+    def _deliver(self, link: Connection, event: Event) -> None:
         if isinstance(event, FaultDetected) and event.action in _ENDING:
             self._faults[link] = event.error
         if isinstance(event, MessageReceived):
@@ -204,15 +216,15 @@ class Client:
                 return
             if not self._failover.first_delivery(event.message):
                 return
-        await self._put(event)
+        self._put(link, event)
         if isinstance(event, Closed):
-            await self._link_closed(link, event)
+            self._link_closed(link, event)
         elif link is self._link:
             reason = self._failover.replace_on(event)
             if reason is not None:
                 self._replace_soon(reason)
 
-    async def _link_closed(self, link: Connection, event: Closed) -> None:
+    def _link_closed(self, link: Connection, event: Closed) -> None:
         fault = self._faults.pop(link, None)
         for (answer_link, _), answer in list(self._answers.items()):
             if answer_link is link and not answer.done():
@@ -228,7 +240,7 @@ class Client:
                 self._end()
             return
         if not event.clean:
-            await self._put(Dropped(link.session.sender_comp_id, event.reason, fault))
+            self._put(None, Dropped(link.session.sender_comp_id, event.reason, fault))
         reason = self._failover.replace_on(event)
         if reason is not None:
             self._replace_soon(reason)
@@ -263,7 +275,7 @@ class Client:
                 continue
             failover.succeeded()
             self._link = new
-            await self._put(Reconnected(comp_id, old.session.sender_comp_id if old else "", reason))
+            self._put(None, Reconnected(comp_id, old.session.sender_comp_id if old else "", reason))
             if old is not None and not old.session.closed:
                 self._retiring.add(old)
                 failover.retiring()
@@ -319,10 +331,6 @@ class Connector:
         self._comp_ids = 0
 
     async def open_link(self, client: Client, comp_id: str) -> Connection:
-        reader, writer = await asyncio.wait_for(
-            open_stream(self.host, self.port, self.tls, self.server_hostname, self.local_addr),
-            self.logon_timeout,
-        )
         loop = asyncio.get_running_loop()
         session = Initiator(
             api_key=self.api_key, private_key=self.private_key, sender_comp_id=comp_id,
@@ -332,44 +340,42 @@ class Connector:
         logged_on: asyncio.Future[Event] = loop.create_future()
         fault: list[BinanceError] = []  # what ended the session before Logon, if a fault
 
-        async def deliver(link: Connection, event: Event) -> None:
-            if not logged_on.done():
-                if isinstance(event, LoggedOn):
-                    logged_on.set_result(event)
-                    link._deliver = client._deliver
-                    if client._link is None:  # the first session: current from its Logon on
-                        client._link = link
-                    await client._deliver(link, event)
-                elif isinstance(event, FaultDetected) and event.action in _ENDING:
-                    fault.append(event.error)
-                elif isinstance(event, LoggedOut) and event.error is not None:
-                    logged_on.set_exception(event.error)
-                elif isinstance(event, Closed):
-                    error = fault[-1] if fault else None
-                    logged_on.set_exception(error or ConnectionError(f"no Logon: {event.reason}"))
-                return
-            await client._deliver(link, event)
+        def deliver(link: Connection, event: Event) -> None:
+            if logged_on.done():
+                client._deliver(link, event)
+            elif isinstance(event, LoggedOn):
+                logged_on.set_result(event)
+                link.deliver = client._deliver
+                if client._link is None:  # the first session: current from its Logon on
+                    client._link = link
+                client._deliver(link, event)
+            elif isinstance(event, FaultDetected) and event.action in _ENDING:
+                fault.append(event.error)
+            elif isinstance(event, LoggedOut) and event.error is not None:
+                logged_on.set_exception(event.error)
+            elif isinstance(event, Closed):
+                error = fault[-1] if fault else None
+                logged_on.set_exception(error or ConnectionError(f"no Logon: {event.reason}"))
 
         recorder = None
         if self.record is not None:
             recorder = Recorder(capture_path(self.record, comp_id, self.wall_clock()))
-        link = Connection(
-            session, reader, writer, deliver, recorder=recorder, wall_clock=self.wall_clock
-        )
-        session.logon(loop.time())
-        link.flush()
-        link.start()
-        assert link.task is not None
+        session.logon(loop.time())  # written as soon as the connection is made
+        link = await asyncio.wait_for(
+            open_connection(
+                self.host, self.port,
+                lambda: Connection(session, deliver, recorder=recorder, wall_clock=self.wall_clock),
+                self.tls, self.server_hostname, self.local_addr,
+            ),
+            self.logon_timeout,
+        )  # fmt: skip
         try:
-            await asyncio.wait((logged_on, link.task), return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait((logged_on, link.done), return_when=asyncio.FIRST_COMPLETED)
             if not logged_on.done():  # the connection ended without a word
                 raise ConnectionError("no Logon: the connection ended")
             await logged_on
         except BaseException:
-            if link.task is not None and not link.task.done():
-                link.task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await link.task
+            link.abort()
             raise
         return link
 

@@ -19,7 +19,7 @@ import os
 import ssl
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -38,60 +38,189 @@ READ_SIZE: Final = 65536
 DEFAULT_MAX_WRITE_BUFFER: Final = 4 * 1024 * 1024
 
 
-class Connection:
-    """One connection and its session: the task that reads and runs the session's timers.
+Deliver = Callable[["Connection", Event], None]
+"""What a connection's owner does with each event its session reports (synchronously)."""
 
-    ``flush`` writes what the session has to send at once, before any ``await``, so the
-    order of MsgSeqNum is the order on the wire.
+
+class Connection(asyncio.Protocol):
+    """One connection's engine: an asyncio Protocol driving one sans-I/O session.
+
+    Bytes are handed to the session as they arrive (``data_received``), the session's timers
+    run at ``next_deadline`` (one timer handle, moved only when the deadline comes earlier),
+    and after each read or timer the session's events go to ``deliver`` and what it has to send
+    is written at once, in MsgSeqNum order, before anything else can run. ``done`` resolves
+    when the connection is gone. A peer that stops reading is cut off once
+    ``max_write_buffer`` bytes wait for it. ``pause_reading``/``resume_reading`` let an owner
+    hold the peer back (backpressure). Any unexpected exception while handling this
+    connection ends its session through the normal path (``Session.fail``), logged once.
     """
 
     def __init__(
         self,
         session: Session,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        deliver: Callable[[Connection, Event], Awaitable[None]],
+        deliver: Deliver,
         max_write_buffer: int = DEFAULT_MAX_WRITE_BUFFER,
         recorder: Recorder | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.session = session
-        self.reader = reader
-        self.writer = writer
-        self._deliver = deliver
+        self.deliver = deliver
         self._max_write_buffer = max_write_buffer
         self.recorder = recorder
         self._wall_clock = wall_clock
-        self._timeout: asyncio.Timeout | None = None
-        self.task: asyncio.Task[None] | None = None
+        self._loop = asyncio.get_running_loop()
+        self.transport: asyncio.Transport | None = None
+        self.done: asyncio.Future[None] = self._loop.create_future()
+        self._timer: asyncio.TimerHandle | None = None
+        self._flush_soon: asyncio.Handle | None = None
+        self._paused = False
 
-    def start(self) -> None:
-        self.task = asyncio.get_running_loop().create_task(self._run())
+    # -- asyncio.Protocol ----------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self._guarded(self._after)
+
+    def data_received(self, data: bytes) -> None:
+        self._guarded(self._received, data)
+
+    def eof_received(self) -> bool:
+        self._guarded(self._lost)
+        return False  # close
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if exc is not None and not self.session.closed:
+            log.info("%r: connection failed: %s", self.session, exc)
+        self._guarded(self._lost)
+        self._cancel_timer()
+        if self.recorder is not None:
+            with contextlib.suppress(Exception):
+                self.recorder.close(self._wall_clock())
+            self.recorder = None
+        if not self.done.done():
+            self.done.set_result(None)
+
+    # -- writing -------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        data = self.session.data_to_send()
-        if not data or self.writer.is_closing():
+        """Write what the session has to send, now (once there is a transport: a TLS server
+        may hand over bytes before ``connection_made``)."""
+        if self.transport is None:
             return
-        self.write(data)
+        data = self.session.data_to_send()
+        if data:
+            self.write(data)
+
+    def flush_soon(self) -> None:
+        """Write what the session has to send at the end of this loop iteration, so that
+        messages sent in a burst leave in one write."""
+        if self._flush_soon is None:
+            self._flush_soon = self._loop.call_soon(self._flush_now)
+
+    def _flush_now(self) -> None:
+        self._flush_soon = None
+        self._guarded(self._after)
 
     def write(self, data: bytes) -> None:
         """Write bytes (the session's, or raw ones) and record them."""
-        self.writer.write(data)
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        transport.write(data)
         self._record(data, sent=True)
-        if self.writer.transport.get_write_buffer_size() > self._max_write_buffer:
+        if transport.get_write_buffer_size() > self._max_write_buffer:
             log.warning("%r: the peer does not read; closing the connection", self.session)
-            self.writer.transport.abort()
-            self.session.connection_lost(asyncio.get_running_loop().time())
-        self.poke()
+            transport.abort()
 
-    def poke(self) -> None:
-        """The session's next deadline may have moved earlier: wake the task in time."""
-        deadline = self.session.next_deadline()
-        timeout = self._timeout
-        if timeout is not None and deadline is not None:
-            current = timeout.when()
-            if current is None or deadline < current:
-                timeout.reschedule(deadline)
+    def pause_reading(self) -> None:
+        if not self._paused and self.transport is not None and not self.transport.is_closing():
+            self._paused = True
+            self.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if self._paused and self.transport is not None and not self.transport.is_closing():
+            self._paused = False
+            self.transport.resume_reading()
+
+    def abort(self) -> None:
+        """Drop the connection at once (no more bytes either way)."""
+        if self.transport is not None:
+            self.transport.abort()
+
+    # -- the session ---------------------------------------------------------------------------
+
+    def _received(self, data: bytes) -> None:
+        self._record(data, sent=False)
+        self.session.receive_data(data, self._loop.time())
+        self._after()
+
+    def _lost(self) -> None:
+        if not self.session.closed:
+            self.session.connection_lost(self._loop.time())
+            self._after()
+
+    def _tick(self) -> None:
+        self._timer = None
+        self.session.tick(self._loop.time())
+        self._after()
+
+    def _after(self) -> None:
+        """Hand the session's events on, write what it has to send, keep its timer."""
+        session = self.session
+        for event in session.events():
+            if isinstance(event, LoggedOn) and self.recorder is not None:
+                self.recorder.logged_on()
+            self.deliver(self, event)
+        self.flush()
+        if session.closed:
+            self._cancel_timer()
+            if self.transport is not None and not self.transport.is_closing():
+                self.transport.close()  # after what is buffered
+        else:
+            self._arm(session.next_deadline())
+
+    def _arm(self, deadline: float | None) -> None:
+        """Make the timer fire by ``deadline``: a later deadline keeps the timer (it fires
+        early, ticks nothing, and is set again), an earlier one moves it."""
+        timer = self._timer
+        if deadline is None:
+            self._cancel_timer()
+        elif timer is None or deadline < timer.when():
+            if timer is not None:
+                timer.cancel()
+            self._timer = self._loop.call_at(deadline, self._guarded, self._tick)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _guarded(self, step: Callable[..., None], *args: object) -> None:
+        """Run ``step``; an unexpected exception in it (a bug, by definition) ends this
+        session through its normal path, and never another one: the fault barrier."""
+        try:
+            step(*args)
+        except Exception:
+            log.exception("%r: internal error; closing the session", self.session)
+            self._fail()
+
+    def _fail(self) -> None:
+        session = self.session
+        try:
+            session.fail(self._loop.time())
+        except Exception:
+            log.exception("%r: the session could not end cleanly", session)
+        for event in session.events():
+            try:
+                self.deliver(self, event)
+            except Exception:
+                log.exception("%r: handling %s failed", session, type(event).__name__)
+        with contextlib.suppress(Exception):
+            self.flush()
+        self._cancel_timer()
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
 
     def _record(self, data: bytes, *, sent: bool) -> None:
         """Record bytes; a recorder that fails (a full disk, …) is dropped, the session goes on."""
@@ -115,77 +244,42 @@ class Connection:
                         recorder.path, recorder.stopped)  # fmt: skip
             self.recorder = None
 
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        session = self.session
-        try:
-            while not session.closed:
-                try:
-                    async with asyncio.timeout_at(session.next_deadline()) as timeout:
-                        self._timeout = timeout
-                        data = await self.reader.read(READ_SIZE)
-                except TimeoutError:
-                    session.tick(loop.time())
-                else:
-                    if data:
-                        self._record(data, sent=False)
-                        session.receive_data(data, loop.time())
-                    else:
-                        session.connection_lost(loop.time())
-                finally:
-                    self._timeout = None
-                self.flush()
-                for event in session.events():
-                    if isinstance(event, LoggedOn) and self.recorder is not None:
-                        self.recorder.logged_on()
-                    await self._deliver(self, event)
-        except (OSError, ssl.SSLError, asyncio.IncompleteReadError) as error:
-            session.connection_lost(loop.time())
-            log.info("%r: connection failed: %s", session, error)
-            await self._deliver_all()
-        except Exception:
-            # The fault barrier: a bug while handling this connection ends this session
-            # through its normal path (so the venue releases its CompID and slot, and a
-            # client's callers get a typed error), and never another one.
-            log.exception("%r: internal error; closing the session", session)
-            try:
-                session.fail(loop.time())
-            except Exception:
-                log.exception("%r: the session could not end cleanly", session)
-            await self._deliver_all()
-        finally:
-            with contextlib.suppress(Exception):
-                self.flush()
-            if self.recorder is not None:
-                with contextlib.suppress(Exception):
-                    self.recorder.close(self._wall_clock())
-            self.writer.close()
-            with contextlib.suppress(OSError, ssl.SSLError, asyncio.TimeoutError):
-                await asyncio.wait_for(self.writer.wait_closed(), 2.0)
-
-    async def _deliver_all(self) -> None:
-        """Deliver what the session still has to say after it ended, each event on its own."""
-        for event in self.session.events():
-            try:
-                await self._deliver(self, event)
-            except Exception:
-                log.exception("%r: handling %s failed", self.session, type(event).__name__)
-
 
 async def finish(links: list[Connection], timeout: float) -> None:
-    """Wait up to ``timeout`` for the links' Logout handshakes, then cut the rest off."""
-    tasks = [link.task for link in links if link.task is not None]
-    if not tasks:
+    """Wait up to ``timeout`` for the connections to end (their Logout handshakes), then
+    cut the rest off."""
+    waiting = [link.done for link in links if not link.done.done()]
+    if not waiting:
         return
-    _, pending = await asyncio.wait(tasks, timeout=timeout)
+    _, pending = await asyncio.wait(waiting, timeout=timeout)
     if not pending:
         return
     for link in links:
-        if link.task in pending:
-            link.writer.transport.abort()
-    _, pending = await asyncio.wait(pending, timeout=1.0)
-    for task in pending:
-        task.cancel()
+        if link.done in pending:
+            link.abort()
+    await asyncio.wait(pending, timeout=1.0)
+
+
+async def open_connection(
+    host: str,
+    port: int,
+    connection: Callable[[], Connection],
+    tls: ssl.SSLContext | None,
+    server_hostname: str | None = None,
+    local_addr: tuple[str, int] | None = None,
+) -> Connection:
+    """A TCP connection (from ``local_addr`` if given), with TLS unless ``tls`` is None
+    (SNI: ``server_hostname``, else ``host``), run by the ``Connection`` made by
+    ``connection``."""
+    loop = asyncio.get_running_loop()
+    if tls is None:
+        _, protocol = await loop.create_connection(connection, host, port, local_addr=local_addr)
+    else:
+        _, protocol = await loop.create_connection(
+            connection, host, port, ssl=tls, server_hostname=server_hostname or host,
+            local_addr=local_addr,
+        )  # fmt: skip
+    return protocol
 
 
 async def open_stream(

@@ -25,9 +25,9 @@ from fixsession.events import Event, LoggedOn, MessageReceived
 from fixsession.recording import Recorder, RecordLimits
 from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE, Session
 from fixsession.spec import SessionType
+from fixsession.state import State
 from fixsession.transport import (
     DEFAULT_MAX_WRITE_BUFFER,
-    READ_SIZE,
     Connection,
     capture_path,
     finish,
@@ -106,6 +106,7 @@ class Server:
         self._exchange_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._exchange_deadline: float | None = None
+        self._flushing: asyncio.Handle | None = None  # _flush_recipients, scheduled
 
     @property
     def address(self) -> tuple[str, int] | None:
@@ -201,7 +202,7 @@ class Server:
         else:
             link = self.links.get(oldest)
             if link is not None:
-                link.writer.transport.abort()
+                link.abort()
 
     def _authenticated(self, connection: asyncio.Transport | Session) -> None:
         """The connection logged on (or ended): it no longer counts as unauthenticated."""
@@ -212,73 +213,51 @@ class Server:
                 del self._unauthenticated_by_ip[address]
 
     async def _open(self, transport: asyncio.Transport, address: str, kind: SessionType) -> None:
-        """Start TLS (within the Logon timeout), then run the connection's session."""
+        """Give the connection its session, start TLS (within the Logon timeout, counted from
+        the connection), run the session until the connection ends, then forget it."""
         loop = asyncio.get_running_loop()
-        accepted = loop.time()
-        raw = transport
-        try:
-            reader = asyncio.StreamReader(limit=READ_SIZE)
-            protocol = asyncio.StreamReaderProtocol(reader)
-            if self.tls is None:
-                transport.set_protocol(protocol)
-                protocol.connection_made(transport)
-                transport.resume_reading()
-            else:
-                started = await loop.start_tls(
-                    transport, protocol, self.tls, server_side=True,
-                    ssl_handshake_timeout=self.logon_timeout,
-                )  # fmt: skip
-                if started is None:  # the connection closed during the handshake
-                    self._authenticated(raw)
-                    return
-                transport = started
-                protocol.connection_made(transport)  # start_tls leaves that to its caller
-        except (OSError, ssl.SSLError) as error:
-            log.info("%s: TLS handshake failed: %s", address, error or type(error).__name__)
-            raw.abort()
-            self._authenticated(raw)
-            return
-        except BaseException:
-            raw.abort()
-            self._authenticated(raw)
-            raise
-        writer = asyncio.StreamWriter(transport, protocol, reader, loop)
-        await self._run_connection(reader, writer, kind, address, accepted, raw)
-
-    async def _run_connection(
-        self,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        kind: SessionType,
-        address: str,
-        accepted: float,
-        raw: asyncio.Transport,
-    ) -> None:
         session = Acceptor(
             accounts=self.accounts, session_type=kind, wall_clock=self.wall_clock,
-            now=accepted, address=address, logon_timeout=self.logon_timeout,
+            now=loop.time(), address=address, logon_timeout=self.logon_timeout,
             pre_logon_max_frame_size=self.pre_logon_max_frame_size,
             min_heart_bt_int=self.min_heart_bt_int,
         )  # fmt: skip
-        self._authenticated(raw)  # counted by its session from now on
-        self._unauthenticated[session] = address
-        self._unauthenticated_by_ip[address] += 1
         recorder = None
         if self.record is not None:
             name = f"{kind.value}-{next(self._connections):05d}"
             recorder = self._recorder(capture_path(self.record, name, self.wall_clock()))
-        link = Connection(
-            session, reader, writer, self._deliver, self.max_write_buffer, recorder,
-            self.wall_clock,
-        )  # fmt: skip
-        self.links[session] = link
-        link.start()
-        assert link.task is not None
+        link = Connection(session, self._deliver, self.max_write_buffer, recorder, self.wall_clock)
         try:
-            with contextlib.suppress(asyncio.CancelledError):
-                await link.task
+            if self.tls is None:
+                transport.set_protocol(link)
+                started: asyncio.Transport | None = transport
+            else:
+                try:
+                    started = await loop.start_tls(
+                        transport, link, self.tls, server_side=True,
+                        ssl_handshake_timeout=self.logon_timeout,
+                    )  # fmt: skip
+                except (OSError, ssl.SSLError) as error:
+                    log.info("%s: TLS handshake failed: %s", address, error or type(error).__name__)
+                    transport.abort()
+                    return
+            if started is None:  # the connection closed during the TLS handshake
+                return
+            self._authenticated(transport)  # counted by its session from now on
+            if session.state is State.AWAITING_LOGON:  # (a TLS peer's Logon may be in already)
+                self._unauthenticated[session] = address
+                self._unauthenticated_by_ip[address] += 1
+            self.links[session] = link
+            link.connection_made(started)  # start_tls leaves that to its caller
+            if started is transport:
+                transport.resume_reading()
+            await link.done
         finally:
-            del self.links[session]
+            if not link.done.done():
+                transport.abort()
+                link.connection_lost(None)
+            self.links.pop(session, None)
+            self._authenticated(transport)
             self._authenticated(session)
             try:
                 self.exchange.detach(session)
@@ -298,14 +277,18 @@ class Server:
                 self._records.popleft().unlink()
         return recorder
 
-    async def _deliver(self, link: Connection, event: Event) -> None:
+    def _deliver(self, link: Connection, event: Event) -> None:
         session = link.session
         assert isinstance(session, Acceptor)
         if isinstance(event, LoggedOn):
             self._authenticated(session)
-        self.exchange.on_event(session, event, asyncio.get_running_loop().time())
+        loop = asyncio.get_running_loop()
+        self.exchange.on_event(session, event, loop.time())
         if isinstance(event, MessageReceived) and event.error is None:
-            self._flush_recipients()
+            # This connection writes its own answers when it has read all it got; the others
+            # the exchange sent to (drop copy, ResponseMode 1) are written once per iteration.
+            if self._flushing is None:
+                self._flushing = loop.call_soon(self._flush_recipients)
             deadline = self.exchange.next_deadline()
             if deadline is not None and (
                 self._exchange_deadline is None or deadline < self._exchange_deadline
@@ -314,6 +297,7 @@ class Server:
 
     def _flush_recipients(self) -> None:
         """Write what the exchange sent, on just the connections it sent to."""
+        self._flushing = None
         for session in self.exchange.take_recipients():
             link = self.links.get(session)
             if link is not None:
