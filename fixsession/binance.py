@@ -96,7 +96,7 @@ def load_public_key(pem: bytes | str) -> Ed25519PublicKey:
 # -- SendingTime -------------------------------------------------------------------------------
 
 _SENDING_TIME: Final = re.compile(
-    r"([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{3}|[0-9]{6}))?"
+    r"([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{2}):([0-9]{2}):([0-9]{2})"
 )
 
 
@@ -121,19 +121,35 @@ def format_sending_time(epoch: float, digits: int = 3) -> str:
 
 def parse_sending_time(text: str) -> float | None:
     """Epoch seconds of a UTCTIMESTAMP, or None if it is not one."""
+    epoch: float | None = _whole_second(text[:17])  # the date and time change once a second
+    if epoch is None:
+        return None
+    fraction = text[17:]
+    if not fraction:
+        return epoch
+    digits = fraction[1:]
+    if (
+        fraction[0] != "."
+        or len(digits) not in (3, 6)
+        or not (digits.isascii() and digits.isdigit())
+    ):
+        return None
+    return epoch + int(digits) / (1_000 if len(digits) == 3 else 1_000_000)
+
+
+@functools.lru_cache(maxsize=64)
+def _whole_second(text: str) -> float | None:
+    """Epoch seconds of ``YYYYMMDD-HH:MM:SS``, or None."""
     found = _SENDING_TIME.fullmatch(text)
     if found is None:
         return None
-    year, month, day, hour, minute, second, fraction = found.groups()
+    year, month, day, hour, minute, second = map(int, found.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24):
+        return None
     try:
-        epoch = calendar.timegm(
-            (int(year), int(month), int(day), int(hour), int(minute), int(second), 0, 0, 0)
-        )
+        return float(calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)))
     except (ValueError, OverflowError):
         return None
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31 and int(hour) < 24):
-        return None
-    return epoch + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
 
 
 LOGON_RECV_WINDOW_MS: Final = 5000.0

@@ -136,7 +136,7 @@ class Client:
         key = (link, seq)
         answer: asyncio.Future[MessageReceived] = asyncio.get_running_loop().create_future()
         self._answers[key] = answer
-        link.flush_soon()
+        link.flush()  # the caller waits for the answer: no reason to wait for more to send
         try:
             async with asyncio.timeout(timeout):
                 received = await answer

@@ -44,6 +44,7 @@ from fixsession.validation import Validator
 
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
+_STREAMED: Final = frozenset({MsgType.MARKET_DATA_INCREMENTAL_REFRESH})
 
 
 class Initiator(Session):
@@ -157,11 +158,13 @@ class Initiator(Session):
         """
         self._apply(Input.SEND)
         if validate and self._outbound_validator is not None:
-            body = Message._trusted(
-                message.msg_type,
-                tuple(tag for tag in message.tags if tag not in HEADER_TAGS),
-                tuple(v for t, v in message if t not in HEADER_TAGS),
-            )
+            body = message
+            if not HEADER_TAGS.isdisjoint(message.tags):  # the session writes its own header
+                body = Message._trusted(
+                    message.msg_type,
+                    tuple(tag for tag in message.tags if tag not in HEADER_TAGS),
+                    tuple(v for t, v in message if t not in HEADER_TAGS),
+                )
             fault = self._outbound_validator.validate(body)
             if fault is not None:
                 raise fault
@@ -271,6 +274,9 @@ class Initiator(Session):
             found = _COUNTDOWN.search(headline)
             seconds = int(found.group(1)) if found else (10 if headline == NEWS_LAST else None)
             self._events.append(NewsReceived(headline, seconds))
+        elif msg_type in _STREAMED:  # never an answer to a request, never a reject
+            self._apply(Input.RECEIVE)
+            self._events.append(MessageReceived(message))
         else:
             self._apply(Input.RECEIVE)
             self._events.append(

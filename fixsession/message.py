@@ -36,6 +36,7 @@ _SOH: Final = "\x01"
 _RAW_DATA_LENGTH: Final = 95
 _RAW_DATA: Final = 96
 _ADLER_CHUNK: Final = 256  # bytes whose sum always fits below the Adler-32 modulus (65521)
+_SCANNED: Final = 8  # fields of a message whose reads scan them rather than build an index
 
 
 def byte_sum(data: bytes | memoryview) -> int:
@@ -188,13 +189,14 @@ class Message:
     'BTCUSDT'
     """
 
-    __slots__ = ("_key", "_layout", "_msg_type", "_tags", "_values")
+    __slots__ = ("_index", "_key", "_layout", "_msg_type", "_tags", "_values")
 
     _msg_type: str
     _tags: tuple[int, ...]
     _values: tuple[str, ...]
     _layout: str | None  # the %-format that encodes it, once known
     _key: str | None  # layout_key, once known
+    _index: dict[int, int] | None  # tag to its first position, once a long message is read
 
     def __init__(self, msg_type: str, fields: Iterable[tuple[int, FieldValue]] = ()) -> None:
         split = speedups.split_fields
@@ -202,7 +204,7 @@ class Message:
         if parts is not None:  # the common case, in C: plain MsgType, tags and values
             self._msg_type = msg_type
             self._tags, self._values = parts
-            self._layout = self._key = None
+            self._layout = self._key = self._index = None
             return
         pairs = fields if type(fields) is list else list(fields)
         if pairs:
@@ -213,7 +215,7 @@ class Message:
         self._msg_type = msg_type if type(msg_type) is str else str(msg_type)
         self._tags = tags
         self._values = _texts(values, tags)
-        self._key = None
+        self._key = self._index = None
 
     @classmethod
     def _trusted(cls, msg_type: str, tags: tuple[int, ...], values: tuple[str, ...]) -> Message:
@@ -224,6 +226,7 @@ class Message:
         message._values = values
         message._layout = None
         message._key = None
+        message._index = None
         return message
 
     # -- reading -------------------------------------------------------------------------
@@ -262,10 +265,19 @@ class Message:
 
     def get(self, tag: int, default: str | None = None) -> str | None:
         """The value of the first field with ``tag``, or ``default``."""
-        try:
-            return self._values[self._tags.index(tag)]
-        except ValueError:
-            return default
+        index = self._index
+        if index is None:
+            tags = self._tags
+            if len(tags) <= _SCANNED:
+                try:
+                    return self._values[tags.index(tag)]
+                except ValueError:
+                    return default
+            # Indexed once, on the first read: later duplicates come first, so the earliest
+            # position of each tag is the one left.
+            index = self._index = dict(zip(tags[::-1], range(len(tags) - 1, -1, -1), strict=True))
+        position = index.get(tag)
+        return default if position is None else self._values[position]
 
     def get_all(self, tag: int) -> list[str]:
         """The values of every field with ``tag``, in order (repeating groups repeat tags)."""

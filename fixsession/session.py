@@ -244,14 +244,17 @@ class Session:
             sending_time = binance.format_sending_time(
                 self._wall_clock(), self._sending_time_digits
             )
-        header = [str(seq), self.sender_comp_id, sending_time, self.target_comp_id]
-        pairs: Sequence[tuple[int, str]]
-        if isinstance(body, Message):
-            pairs = [(tag, value) for tag, value in body if tag not in HEADER_TAGS]
+        header = (str(seq), self.sender_comp_id, sending_time, self.target_comp_id)
+        body_tags: tuple[int, ...]
+        body_values: tuple[str, ...]
+        if isinstance(body, Message) and HEADER_TAGS.isdisjoint(body.tags):
+            body_tags, body_values = body.tags, body.values
         else:
-            pairs = body
-        tags = (*_HEADER, *self._extra_header_tags(), *(tag for tag, _ in pairs))
-        values = (*header, *self._extra_header_values(), *(value for _, value in pairs))
+            pairs = [(tag, value) for tag, value in body if tag not in HEADER_TAGS]
+            body_tags = tuple([tag for tag, _ in pairs])
+            body_values = tuple([value for _, value in pairs])
+        tags = _HEADER + self._extra_header_tags() + body_tags
+        values = header + self._extra_header_values() + body_values
         return Message._trusted(msg_type, tags, values).encode()
 
     def _queue(self, frame: bytes, now: float) -> int:
