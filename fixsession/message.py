@@ -36,7 +36,7 @@ _SOH: Final = "\x01"
 _RAW_DATA_LENGTH: Final = 95
 _RAW_DATA: Final = 96
 _ADLER_CHUNK: Final = 256  # bytes whose sum always fits below the Adler-32 modulus (65521)
-_SCANNED: Final = 8  # fields of a message whose reads scan them rather than build an index
+_SCANNED: Final = 8  # a longer message is indexed once a read of it found nothing
 
 
 def byte_sum(data: bytes | memoryview) -> int:
@@ -196,7 +196,7 @@ class Message:
     _values: tuple[str, ...]
     _layout: str | None  # the %-format that encodes it, once known
     _key: str | None  # layout_key, once known
-    _index: dict[int, int] | None  # tag to its first position, once a long message is read
+    _index: dict[int, int] | None  # tag to its first position (see ``get``)
 
     def __init__(self, msg_type: str, fields: Iterable[tuple[int, FieldValue]] = ()) -> None:
         split = speedups.split_fields
@@ -266,18 +266,17 @@ class Message:
     def get(self, tag: int, default: str | None = None) -> str | None:
         """The value of the first field with ``tag``, or ``default``."""
         index = self._index
-        if index is None:
-            tags = self._tags
-            if len(tags) <= _SCANNED:
-                try:
-                    return self._values[tags.index(tag)]
-                except ValueError:
-                    return default
-            # Indexed once, on the first read: later duplicates come first, so the earliest
-            # position of each tag is the one left.
-            index = self._index = dict(zip(tags[::-1], range(len(tags) - 1, -1, -1), strict=True))
-        position = index.get(tag)
-        return default if position is None else self._values[position]
+        if index is not None:
+            position = index.get(tag)
+            return default if position is None else self._values[position]
+        tags = self._tags
+        try:
+            return self._values[tags.index(tag)]
+        except ValueError:
+            if len(tags) > _SCANNED:  # a miss scanned it all: index it for the next reads
+                positions = range(len(tags) - 1, -1, -1)  # the first of a repeated tag wins
+                self._index = dict(zip(tags[::-1], positions, strict=True))
+            return default
 
     def get_all(self, tag: int) -> list[str]:
         """The values of every field with ``tag``, in order (repeating groups repeat tags)."""

@@ -25,6 +25,8 @@ class State(enum.Enum):
     LOGOUT_RECEIVED = "logout received"  # the peer logged out: answered, reading until it closes
     CLOSED = "closed"  # over: nothing more is sent
 
+    __hash__ = object.__hash__  # members are singletons: hashing by identity is C-speed
+
 
 class Input(enum.Enum):
     """What can happen to a session."""
@@ -39,6 +41,8 @@ class Input(enum.Enum):
     TIMEOUT = "timeout"  # no Logon in time, TestRequest unanswered, no Logout answer
     FAULT = "fault"  # the peer did something that ends the session
     CONNECTION_LOST = "connection lost"
+
+    __hash__ = object.__hash__
 
 
 _S = State

@@ -539,12 +539,18 @@ _PEG_TAGS: Final = (
 )  # fmt: skip
 
 
+_COMPONENT_TAGS: Final = frozenset((*_TRIGGER_TAGS, *_PEG_TAGS))
+_PLAIN_ORDER_TYPES: Final = frozenset({"1", "2"})  # MARKET, LIMIT (and LIMIT_MAKER)
+
+
 def _component_fault(message: Message, plan: _Plan) -> RequestError | None:
     """TriggeringInstruction and PegInstructions against the order type (digest §8.2)."""
     values = message.values
     for order in plan.orders:
         if Tag.ORD_TYPE not in order:
             continue
+        if values[order[Tag.ORD_TYPE]] in _PLAIN_ORDER_TYPES and _COMPONENT_TAGS.isdisjoint(order):
+            continue  # no trigger or peg fields, and a type that needs none: nothing to check
         fields: Mapping[int, str] = {tag: values[position] for tag, position in order.items()}
         problem = _order_component_problem(fields)
         if problem is not None:
