@@ -32,10 +32,20 @@
  *     10=CheckSum. None when MsgType or a text is not ASCII or holds SOH (a RawData may):
  *     message.py then encodes it in Python, and raises where it must.
  *
+ * layout_spans(frame, start, program) -> bytes | None
+ *     Where the values of the fields from `start` to the trailer are (native uint32 start and
+ *     end per field) when each field has the tag and a value of the kind `program` says,
+ *     field by field (validation.py compiles a program per message layout from the same
+ *     rules as its regular expressions, and the tests hold the two to agreeing); None at the
+ *     first field that is not as the program says, or for any byte outside printable ASCII,
+ *     and validation.py then judges the frame exactly. Values are made into str only when
+ *     read (message.py), by span_values(frame, spans) -> tuple[str, ...].
+ *
  * No function does I/O or keeps state.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 
 #define SOH 1
@@ -321,6 +331,201 @@ encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return frame;
 }
 
+/* -- layout_values ------------------------------------------------------------------------
+ * A program is bytes: for each field, the length of its "TAG=" prefix and the prefix, then
+ * an op and its arguments (validation.py's _op writes them). */
+enum {
+    OP_ANY = 0,       /* any non-empty value */
+    OP_INT = 1,       /* [signed: 1 byte][max digits: 1 byte]: -?[0-9]{1,max} */
+    OP_DECIMAL = 2,   /* -?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+) */
+    OP_TIMESTAMP = 3, /* YYYYMMDD-HH:MM:SS(.sss|.ssssss)? with Binance's ranges */
+    OP_CHARS = 4,     /* [min: 1][max: 1][set: 32-byte bitmap]: min to max bytes of the set */
+    OP_ENUM = 5,      /* [count: 1] then count times [length: 1][text] */
+};
+
+static int in_set(const unsigned char *set, unsigned char c) { return set[c >> 3] & (1 << (c & 7)); }
+
+static int digits_between(const unsigned char *v, Py_ssize_t n, Py_ssize_t lo, Py_ssize_t hi)
+{
+    if (n < lo || n > hi)
+        return 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (!is_digit(v[k]))
+            return 0;
+    return 1;
+}
+
+static int two_digits_in(const unsigned char *v, int lo, int hi)
+{
+    if (!is_digit(v[0]) || !is_digit(v[1]))
+        return 0;
+    int value = (v[0] - '0') * 10 + (v[1] - '0');
+    return value >= lo && value <= hi;
+}
+
+static int is_timestamp(const unsigned char *v, Py_ssize_t n)
+{
+    if (n != 17 && n != 21 && n != 24)
+        return 0;
+    if (!digits_between(v, 4, 4, 4) || !two_digits_in(v + 4, 1, 12) || !two_digits_in(v + 6, 1, 31) ||
+        v[8] != '-' || !two_digits_in(v + 9, 0, 23) || v[11] != ':' || !two_digits_in(v + 12, 0, 59) ||
+        v[14] != ':' || !two_digits_in(v + 15, 0, 60))
+        return 0;
+    return n == 17 || (v[17] == '.' && digits_between(v + 18, n - 18, n - 18, n - 18));
+}
+
+static int is_decimal(const unsigned char *v, Py_ssize_t n)
+{
+    Py_ssize_t k = (n > 0 && v[0] == '-');
+    Py_ssize_t whole = 0, fraction = 0;
+    while (k < n && is_digit(v[k]))
+        k++, whole++;
+    if (k < n && v[k] == '.') {
+        k++;
+        while (k < n && is_digit(v[k]))
+            k++, fraction++;
+        return k == n && (whole > 0 || fraction > 0);
+    }
+    return k == n && whole > 0;
+}
+
+/* Walks the fields from `pos` to the trailer as `program` says; writes each value's start and
+ * end into `spans` (2 per field, at most `room` fields). The number of fields, or -1 when a
+ * field is not as the program says (or any byte is not printable ASCII). */
+static Py_ssize_t
+walk_layout(const unsigned char *f, Py_ssize_t n, Py_ssize_t pos, const unsigned char *p,
+            const unsigned char *p_end, uint32_t *spans, Py_ssize_t room)
+{
+    /* The trailer: SOH, then 10=ddd<SOH> at the very end. */
+    if (pos < 0 || n < pos + 8 || n > UINT32_MAX || f[n - 8] != SOH ||
+        memcmp(f + n - 7, "10=", 3) != 0 || !is_digit(f[n - 4]) || !is_digit(f[n - 3]) ||
+        !is_digit(f[n - 2]) || f[n - 1] != SOH)
+        return -1;
+    Py_ssize_t body_end = n - 7;
+    Py_ssize_t index = 0;
+    while (p < p_end) {
+        if (index >= room)
+            return -1;
+        Py_ssize_t prefix = *p++;
+        if (pos + prefix > body_end || memcmp(f + pos, p, prefix) != 0)
+            return -1;
+        p += prefix;
+        Py_ssize_t start = pos + prefix;
+        Py_ssize_t end = start;
+        while (end < body_end && f[end] != SOH) {
+            if (f[end] < 0x20 || f[end] > 0x7E)
+                return -1;
+            end++;
+        }
+        Py_ssize_t length = end - start;
+        const unsigned char *v = f + start;
+        if (end >= body_end || length == 0)
+            return -1;
+        unsigned char op = *p++;
+        int ok = 1;
+        switch (op) {
+        case OP_ANY:
+            break;
+        case OP_INT: {
+            unsigned char sign = *p++, most = *p++;
+            Py_ssize_t skip = (sign && v[0] == '-');
+            ok = digits_between(v + skip, length - skip, 1, most);
+            break;
+        }
+        case OP_DECIMAL:
+            ok = is_decimal(v, length);
+            break;
+        case OP_TIMESTAMP:
+            ok = is_timestamp(v, length);
+            break;
+        case OP_CHARS: {
+            unsigned char least = *p++, most = *p++;
+            ok = length >= least && length <= most;
+            for (Py_ssize_t k = 0; ok && k < length; k++)
+                ok = in_set(p, v[k]) != 0;
+            p += 32;
+            break;
+        }
+        case OP_ENUM: {
+            unsigned char count = *p++;
+            ok = 0;
+            for (unsigned char k = 0; k < count; k++) {
+                unsigned char size = *p++;
+                if (!ok && size == length && memcmp(p, v, size) == 0)
+                    ok = 1;
+                p += size;
+            }
+            break;
+        }
+        default:
+            ok = 0;
+        }
+        if (!ok)
+            return -1;
+        spans[2 * index] = (uint32_t)start;
+        spans[2 * index + 1] = (uint32_t)end;
+        index++;
+        pos = end + 1;
+    }
+    return pos == body_end ? index : -1; /* every field, and nothing more */
+}
+
+#define MAX_LAYOUT_FIELDS 4096
+
+static PyObject *
+layout_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyBytes_CheckExact(args[0]) || !PyBytes_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "layout_spans(bytes, int, bytes)");
+        return NULL;
+    }
+    Py_ssize_t pos = PyLong_AsSsize_t(args[1]);
+    if (pos == -1 && PyErr_Occurred())
+        return NULL;
+    uint32_t spans[2 * MAX_LAYOUT_FIELDS];
+    const unsigned char *program = (const unsigned char *)PyBytes_AS_STRING(args[2]);
+    Py_ssize_t fields = walk_layout(
+        (const unsigned char *)PyBytes_AS_STRING(args[0]), PyBytes_GET_SIZE(args[0]), pos,
+        program, program + PyBytes_GET_SIZE(args[2]), spans, MAX_LAYOUT_FIELDS);
+    if (fields < 0)
+        Py_RETURN_NONE;
+    return PyBytes_FromStringAndSize((const char *)spans, fields * 2 * sizeof(uint32_t));
+}
+
+static PyObject *
+span_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyBytes_CheckExact(args[0]) || !PyBytes_CheckExact(args[1]) ||
+        PyBytes_GET_SIZE(args[1]) % (2 * sizeof(uint32_t)) != 0) {
+        PyErr_SetString(PyExc_TypeError, "span_values(bytes, spans)");
+        return NULL;
+    }
+    const char *f = PyBytes_AS_STRING(args[0]);
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    const uint32_t *spans = (const uint32_t *)PyBytes_AS_STRING(args[1]);
+    Py_ssize_t fields = PyBytes_GET_SIZE(args[1]) / (2 * sizeof(uint32_t));
+    PyObject *values = PyTuple_New(fields);
+    if (values == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < fields; k++) {
+        uint32_t start = spans[2 * k], end = spans[2 * k + 1];
+        if (end < start || end > n) {
+            Py_DECREF(values);
+            PyErr_SetString(PyExc_ValueError, "a span outside the frame");
+            return NULL;
+        }
+        /* layout_spans checked every byte: printable ASCII */
+        PyObject *text = PyUnicode_New(end - start, 127);
+        if (text == NULL) {
+            Py_DECREF(values);
+            return NULL;
+        }
+        memcpy(PyUnicode_1BYTE_DATA(text), f + start, end - start);
+        PyTuple_SET_ITEM(values, k, text);
+    }
+    return values;
+}
+
 static PyMethodDef methods[] = {
     {"frame_run", (PyCFunction)(void (*)(void))frame_run, METH_FASTCALL,
      "frame_run(buf, start, max_frame_size, out) -> (stop, need): append the clean frames."},
@@ -330,6 +535,10 @@ static PyMethodDef methods[] = {
      "split_fields(msg_type, fields, decimal_type) -> (tags, texts) | None: a Message's parts."},
     {"encode_frame", (PyCFunction)(void (*)(void))encode_frame, METH_FASTCALL,
      "encode_frame(msg_type, tags, texts, begin_string) -> bytes | None: the whole frame."},
+    {"layout_spans", (PyCFunction)(void (*)(void))layout_spans, METH_FASTCALL,
+     "layout_spans(frame, start, program) -> bytes | None: a known layout's valid values."},
+    {"span_values", (PyCFunction)(void (*)(void))span_values, METH_FASTCALL,
+     "span_values(frame, spans) -> tuple[str, ...]: the values layout_spans found."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -189,11 +189,13 @@ class Message:
     'BTCUSDT'
     """
 
-    __slots__ = ("_index", "_key", "_layout", "_msg_type", "_tags", "_values")
+    __slots__ = ("_frame", "_index", "_key", "_layout", "_msg_type", "_spans", "_tags", "_values")
 
     _msg_type: str
     _tags: tuple[int, ...]
-    _values: tuple[str, ...]
+    _values: tuple[str, ...] | None  # None until read, for a lazy message (see _lazy)
+    _frame: bytes | None  # a lazy message's frame, and where its values are in it
+    _spans: bytes | None
     _layout: str | None  # the %-format that encodes it, once known
     _key: str | None  # layout_key, once known
     _index: dict[int, int] | None  # tag to its first position (see ``get``)
@@ -204,7 +206,7 @@ class Message:
         if parts is not None:  # the common case, in C: plain MsgType, tags and values
             self._msg_type = msg_type
             self._tags, self._values = parts
-            self._layout = self._key = self._index = None
+            self._layout = self._key = self._index = self._frame = self._spans = None
             return
         pairs = fields if type(fields) is list else list(fields)
         if pairs:
@@ -215,7 +217,7 @@ class Message:
         self._msg_type = msg_type if type(msg_type) is str else str(msg_type)
         self._tags = tags
         self._values = _texts(values, tags)
-        self._key = self._index = None
+        self._key = self._index = self._frame = self._spans = None
 
     @classmethod
     def _trusted(cls, msg_type: str, tags: tuple[int, ...], values: tuple[str, ...]) -> Message:
@@ -227,7 +229,40 @@ class Message:
         message._layout = None
         message._key = None
         message._index = None
+        message._frame = message._spans = None
         return message
+
+    @classmethod
+    def _lazy(cls, msg_type: str, tags: tuple[int, ...], frame: bytes, spans: bytes) -> Message:
+        """A Message whose values are made from ``frame`` only when read: ``spans`` says where
+        each is (native uint32 start and end, from the C speedups' ``layout_spans``, which
+        found every one printable ASCII)."""
+        message = object.__new__(cls)
+        message._msg_type = msg_type
+        message._tags = tags
+        message._values = None
+        message._layout = message._key = message._index = None
+        message._frame = frame
+        message._spans = spans
+        return message
+
+    def _load(self) -> tuple[str, ...]:
+        """The values, made now if they were not yet (a lazy message)."""
+        values = self._values
+        if values is None:
+            frame, spans = self._frame, self._spans
+            assert frame is not None and spans is not None
+            span_values = speedups.span_values
+            if span_values is not None:
+                values = span_values(frame, spans)
+            else:
+                at = memoryview(spans).cast("I")
+                values = tuple(
+                    frame[at[k] : at[k + 1]].decode("ascii") for k in range(0, len(at), 2)
+                )
+            self._values = values
+            self._frame = self._spans = None
+        return values
 
     # -- reading -------------------------------------------------------------------------
 
@@ -239,7 +274,7 @@ class Message:
     @property
     def fields(self) -> tuple[tuple[int, str], ...]:
         """Every field after MsgType(35), in wire order."""
-        return tuple(zip(self._tags, self._values, strict=True))
+        return tuple(zip(self._tags, self._load(), strict=True))
 
     @property
     def tags(self) -> tuple[int, ...]:
@@ -249,7 +284,7 @@ class Message:
     @property
     def values(self) -> tuple[str, ...]:
         """The values of ``fields``, in wire order."""
-        return self._values
+        return self._load()
 
     @property
     def layout_key(self) -> str:
@@ -268,19 +303,28 @@ class Message:
         index = self._index
         if index is not None:
             position = index.get(tag)
-            return default if position is None else self._values[position]
-        tags = self._tags
-        try:
-            return self._values[tags.index(tag)]
-        except ValueError:
-            if len(tags) > _SCANNED:  # a miss scanned it all: index it for the next reads
-                positions = range(len(tags) - 1, -1, -1)  # the first of a repeated tag wins
-                self._index = dict(zip(tags[::-1], positions, strict=True))
-            return default
+            if position is None:
+                return default
+        else:
+            tags = self._tags
+            try:
+                position = tags.index(tag)
+            except ValueError:
+                if len(tags) > _SCANNED:  # a miss scanned it all: index it for the next reads
+                    positions = range(len(tags) - 1, -1, -1)  # the first of a repeated tag wins
+                    self._index = dict(zip(tags[::-1], positions, strict=True))
+                return default
+        values = self._values
+        if values is not None:
+            return values[position]
+        frame, spans = self._frame, self._spans  # a lazy message: make just this value
+        assert frame is not None and spans is not None
+        at = memoryview(spans).cast("I")
+        return frame[at[2 * position] : at[2 * position + 1]].decode("ascii")
 
     def get_all(self, tag: int) -> list[str]:
         """The values of every field with ``tag``, in order (repeating groups repeat tags)."""
-        return [value for t, value in zip(self._tags, self._values, strict=True) if t == tag]
+        return [value for t, value in zip(self._tags, self._load(), strict=True) if t == tag]
 
     def get_int(self, tag: int) -> int | None:
         """The first ``tag`` as an integer; None if absent; ValueError if it is not one of at
@@ -305,7 +349,7 @@ class Message:
         return tag in self._tags
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
-        return zip(self._tags, self._values, strict=True)
+        return zip(self._tags, self._load(), strict=True)
 
     def __len__(self) -> int:
         return len(self._tags)
@@ -316,11 +360,11 @@ class Message:
         return (
             self._msg_type == other._msg_type
             and self._tags == other._tags
-            and self._values == other._values
+            and self._load() == other._load()
         )
 
     def __hash__(self) -> int:
-        return hash((self._msg_type, self._tags, self._values))
+        return hash((self._msg_type, self._tags, self._load()))
 
     def __repr__(self) -> str:
         """The fields as ``tag=value|…``, RawData(96) (a Logon's signature) shown as ``***``."""
@@ -334,7 +378,7 @@ class Message:
     def replace(self, fields: Iterable[tuple[int, FieldValue]]) -> Message:
         """A copy with each given tag's first value replaced, or the field appended."""
         tags = list(self._tags)
-        values = list(self._values)
+        values = list(self._load())
         for tag, value in fields:
             text = value if type(value) is str else _text(value)
             if not text:
@@ -356,10 +400,10 @@ class Message:
         if layout is None:
             layout = self._layout = _layout(self._msg_type, self._tags)
         if speedups.encode_frame is not None:  # ASCII text without SOH, in C
-            frame = speedups.encode_frame(self._msg_type, self._tags, self._values, begin_string)
+            frame = speedups.encode_frame(self._msg_type, self._tags, self._load(), begin_string)
             if frame is not None:
                 return frame
-        body = (layout % self._values).encode("utf-8", "surrogateescape")
+        body = (layout % self._load()).encode("utf-8", "surrogateescape")
         if body.count(b"\x01") != len(self._tags) + 1 and _RAW_DATA not in self._tags:
             raise ValueError("a field value contains SOH (\\x01)")
         if begin_string is BEGIN_STRING and len(body) < len(_HEADERS):

@@ -30,11 +30,20 @@ split_fields: (
     | None
 )
 encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | None] | None
+layout_spans: Callable[[bytes, int, bytes], bytes | None] | None
+span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 
 try:
-    from fixsession._speedups import encode_frame, frame_run, split_fields, wire_texts
+    from fixsession._speedups import (
+        encode_frame,
+        frame_run,
+        layout_spans,
+        span_values,
+        split_fields,
+        wire_texts,
+    )
 except ImportError:  # pragma: no cover - installed without a C compiler
-    frame_run = wire_texts = split_fields = encode_frame = None
+    frame_run = wire_texts = split_fields = encode_frame = layout_spans = span_values = None
 
 
 def enabled() -> bool:
@@ -45,10 +54,10 @@ def enabled() -> bool:
 @contextlib.contextmanager
 def pure_python() -> Iterator[None]:
     """Run fixsession's pure-Python code only, within the block (not thread-safe)."""
-    global frame_run, wire_texts, split_fields, encode_frame
-    saved = frame_run, wire_texts, split_fields, encode_frame
-    frame_run = wire_texts = split_fields = encode_frame = None
+    global frame_run, wire_texts, split_fields, encode_frame, layout_spans, span_values
+    saved = frame_run, wire_texts, split_fields, encode_frame, layout_spans, span_values
+    frame_run = wire_texts = split_fields = encode_frame = layout_spans = span_values = None
     try:
         yield
     finally:
-        frame_run, wire_texts, split_fields, encode_frame = saved
+        frame_run, wire_texts, split_fields, encode_frame, layout_spans, span_values = saved

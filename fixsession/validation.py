@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from fixsession import errors
+from fixsession import errors, speedups
 from fixsession.dictionary import BINANCE, Dictionary, Field, FieldType, Group, Member
 from fixsession.errors import RequestError
 from fixsession.message import Message, frame_body
@@ -152,6 +152,61 @@ def _pattern(definition: Field, enums: bool) -> str:
     return _PATTERNS[definition.type]
 
 
+# The same rules as byte programs for the C speedups' ``layout_spans`` (see _speedups.c):
+# each field is its "TAG=" prefix, then an op and its arguments. ``_op`` mirrors ``_pattern``
+# exactly (the tests hold them to agreeing on every value).
+_OP_ANY, _OP_INT, _OP_DECIMAL, _OP_TIMESTAMP, _OP_CHARS, _OP_ENUM = range(6)
+_ID_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+_INTEGER_OPS: Final[dict[FieldType, tuple[int, int]]] = {
+    FieldType.INT: (1, 18),  # signed, most digits: as the patterns above
+    FieldType.LENGTH: (0, 19),
+    FieldType.NUMINGROUP: (0, 19),
+    FieldType.SEQNUM: (0, 9),
+}
+
+
+def _chars(least: int, most: int, chars: str) -> bytes:
+    bitmap = bytearray(32)
+    for char in chars.encode("ascii"):
+        bitmap[char >> 3] |= 1 << (char & 7)
+    return bytes([_OP_CHARS, least, most]) + bytes(bitmap)
+
+
+def _enum(texts: Collection[str]) -> bytes | None:
+    encoded = [text.encode("ascii") for text in texts]
+    if len(encoded) > 255 or any(not 0 < len(text) < 256 for text in encoded):
+        return None
+    return bytes([_OP_ENUM, len(encoded)]) + b"".join(bytes([len(t)]) + t for t in encoded)
+
+
+def _op(definition: Field, enums: bool) -> bytes | None:
+    """What ``layout_spans`` checks for the values ``_pattern(definition, enums)`` matches
+    (None: a rule it cannot say, and the layout is then judged by its pattern only)."""
+    if enums and definition.values:
+        if all(len(value) == 1 for value in definition.values):
+            return _chars(1, 1, "".join(definition.values))
+        return _enum(definition.values)
+    if definition.tag in _ID_TAGS:
+        return _chars(1, 36, _ID_CHARS)
+    if definition.tag in _COMP_ID_TAGS:
+        return _chars(1, 8, _ID_CHARS)
+    kind = definition.type
+    if kind in _INTEGER_OPS:
+        signed, most = _INTEGER_OPS[kind]
+        return bytes([_OP_INT, signed, most])
+    if kind in (FieldType.PRICE, FieldType.QTY, FieldType.FLOAT):
+        return bytes([_OP_DECIMAL])
+    if kind is FieldType.UTCTIMESTAMP:
+        return bytes([_OP_TIMESTAMP])
+    if kind is FieldType.BOOLEAN:
+        return _chars(1, 1, "YN")
+    if kind is FieldType.CHAR:
+        return _chars(1, 1, "".join(map(chr, range(0x20, 0x7F))))
+    if kind in (FieldType.STRING, FieldType.DATA):
+        return bytes([_OP_ANY])
+    return None
+
+
 def _value_fault(definition: Field, value: str, enums: bool) -> _Fault | None:
     """The exact verdict on one value: None, or the fault Binance reports for it."""
     tag = definition.tag
@@ -211,6 +266,9 @@ class _Plan:
     counts: list[_Count] = field(default_factory=list)
     values: re.Pattern[str] | None = None
     body: re.Pattern[str] | None = None
+    program: bytes | None = None  # the same checks for the C speedups (``_op``)
+    msg_type: bytes = b""  # as on the wire, to find the layout from a frame's bytes
+    msg_type_text: str = ""
     tags: tuple[int, ...] = ()
     key: str = ""
     # Per group occurrence with unique tags: (group, positions of each entry's key fields).
@@ -418,6 +476,7 @@ class Validator:
         self._planner = _Planner(dictionary, strict_order, header)
         self._plans: dict[str, _Plan] = {}  # by Message.layout_key
         self._bodies: dict[tuple[str, int], list[_Plan]] = {}  # by MsgType and field count
+        self._programs: dict[tuple[bytes, int], list[_Plan]] = {}  # the same, for the C path
         self._max_layouts = max_layouts
 
     def validate(self, message: Message) -> RequestError | None:
@@ -437,11 +496,24 @@ class Validator:
     def parse(self, frame: bytes) -> tuple[Message, RequestError | None]:
         """Decode one frame (as the framer delivers it) and judge it: (message, first fault).
 
-        The fast way: the fields text is matched against the pattern of a layout seen before
-        with the same MsgType and number of fields, which checks the structure and every value
-        at once. Otherwise the frame is decoded and validated field by field. Raises
-        ValueError if ``frame`` is not a frame at all.
+        The fast way: the fields are checked against a layout seen before with the same
+        MsgType and number of fields, all at once (by the C speedups' ``layout_spans``, or
+        by the layout's pattern). Otherwise the frame is decoded and validated field by
+        field. Raises ValueError if ``frame`` is not a frame at all.
         """
+        layout_spans = speedups.layout_spans
+        if layout_spans is not None:
+            first = frame.find(b"\x01")
+            second = frame.find(b"\x01", first + 1)
+            end = frame.find(b"\x01", second + 4)
+            if first > 0 and second > 0 and end > 0 and frame.startswith(b"35=", second + 1):
+                msg_type_bytes = frame[second + 4 : end]
+                for plan in self._programs.get((msg_type_bytes, frame.count(b"\x01") - 4), ()):
+                    assert plan.program is not None
+                    spans = layout_spans(frame, end + 1, plan.program)
+                    if spans is not None:  # the values are made when read
+                        lazy = Message._lazy(plan.msg_type_text, plan.tags, frame, spans)
+                        return self._parsed(plan, lazy)
         msg_type, fields = frame_body(frame)
         candidates = self._bodies.get((msg_type, fields.count("\x01")))
         if candidates is not None:
@@ -450,10 +522,7 @@ class Validator:
                 found = plan.body.fullmatch(fields)
                 if found is not None:
                     message = Message._trusted(msg_type, plan.tags, found.groups())
-                    message._key = plan.key
-                    if plan.unique or plan.orders:
-                        return message, self._value_rules(plan, message)
-                    return message, None
+                    return self._parsed(plan, message)
         message = Message.decode(frame)
         fault = self.validate(message)
         known_plan = self._plans.get(message.layout_key)
@@ -464,7 +533,20 @@ class Validator:
             if plan not in known:
                 known.insert(0, plan)
                 del known[4:]  # a few layouts per MsgType and field count
+            if plan.program is not None:
+                programs = self._programs.setdefault((plan.msg_type, len(message.tags)), [])
+                if plan not in programs:
+                    programs.insert(0, plan)
+                    del programs[4:]
         return message, fault
+
+    def _parsed(self, plan: _Plan, message: Message) -> tuple[Message, RequestError | None]:
+        """A message of a known layout whose every value is valid, and the rules that depend
+        on values beyond their type."""
+        message._key = plan.key
+        if plan.unique or plan.orders:
+            return message, self._value_rules(plan, message)
+        return message, None
 
     def _value_rules(self, plan: _Plan, message: Message) -> RequestError | None:
         """The rules that depend on values beyond their type: duplicates, components."""
@@ -502,6 +584,9 @@ class Validator:
         if _RAW_DATA_LENGTH not in message.tags:  # RawData is taken by its length
             fields = zip(message.tags, values, strict=True)
             plan.body = re.compile("".join(f"{tag}=({value})\x01" for tag, value in fields))
+            plan.program = _program(plan, counts, self.enums)
+            plan.msg_type = message.msg_type.encode("utf-8", "surrogateescape")
+            plan.msg_type_text = message.msg_type
 
     def _first_value_fault(self, plan: _Plan, message: Message) -> RequestError | None:
         for count in plan.counts:
@@ -515,6 +600,19 @@ class Validator:
             if fault is not None:
                 return fault.raise_for(message)
         return None
+
+
+def _program(plan: _Plan, counts: Mapping[int, str], enums: bool) -> bytes | None:
+    """The layout's checks as a ``layout_spans`` program, or None if one cannot be said."""
+    pieces = []
+    for position, (tag, definition) in enumerate(zip(plan.tags, plan.definitions, strict=True)):
+        assert definition is not None
+        op = _enum([counts[position]]) if position in counts else _op(definition, enums)
+        prefix = f"{tag}=".encode("ascii")
+        if op is None or len(prefix) > 255:
+            return None
+        pieces.append(bytes([len(prefix)]) + prefix + op)
+    return b"".join(pieces)
 
 
 def _count_ok(text: str, count: _Count) -> bool:
