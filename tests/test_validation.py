@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import shared_file
-from frames import frame
+from frames import frame, wrap
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -204,3 +204,65 @@ def test_parse_and_validate_agree_on_a_corrupted_value(
             expected.text,
             expected.ref_tag_id,
         )
+
+
+# -- the C speedups' layout programs say exactly what the patterns say -------------------------
+
+PRINTABLE = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=40)
+EDGES = ["0", "-0", "-", ".", "1.", ".5", "-.5", "1.2.3", "12345678901234567890", "-1" + "9" * 18,
+         "20240611-09:01:46", "20240611-09:01:46.228", "20240611-09:01:46.228950",
+         "20241311-09:01:46", "20240611-24:01:46", "20240611-09:60:46", "20240611-09:01:60",
+         "20240611-09:01:46.22", "20240600-09:01:46", "Y", "N", "YN", "a" * 36, "a" * 37,
+         "abc_-XYZ09", "a b", "1", "2", "A", "AB", "ABC"]  # fmt: skip
+
+
+def accepted_by_program(op: bytes, value: str) -> bool:
+    from fixsession import speedups
+
+    assert speedups.layout_spans is not None
+    data = wrap(b"35=X\x011=" + value.encode("ascii") + b"\x01")
+    start = data.index(b"\x011=") + 1
+    return speedups.layout_spans(data, start, b"\x021=" + op) is not None
+
+
+@pytest.mark.skipif("not __import__('fixsession').speedups.enabled()")
+@given(st.data())
+def test_each_fields_program_accepts_exactly_what_its_pattern_matches(data: st.DataObject) -> None:
+    import re
+
+    from fixsession.validation import _op, _pattern
+
+    dictionary = data.draw(st.sampled_from([ORDER_ENTRY, MARKET_DATA]))
+    definition = dictionary.fields[data.draw(st.sampled_from(sorted(dictionary.fields)))]
+    enums = data.draw(st.booleans())
+    op = _op(definition, enums)
+    assert op is not None
+    choices = [*EDGES, *definition.values]
+    value = data.draw(st.one_of(st.sampled_from(choices), PRINTABLE))
+    expected = re.fullmatch(_pattern(definition, enums), value) is not None
+    assert accepted_by_program(op, value) == expected, (definition.tag, definition.type, value)
+
+
+@given(messages(), st.data())
+def test_parse_says_the_same_with_and_without_the_c_speedups(
+    message: Message, data: st.DataObject
+) -> None:
+    from fixsession.speedups import pure_python
+
+    frames = [message.encode()]
+    if message.values:  # and one with a value changed
+        position = data.draw(st.integers(0, len(message.values) - 1))
+        bad = data.draw(st.sampled_from(["x", "-", "1.2.3", "99999999999999999999", "é", "a b"]))
+        values = list(message.values)
+        values[position] = bad
+        frames.append(Message(message.msg_type, list(zip(message.tags, values, strict=True)))
+                      .encode())  # fmt: skip
+    fast, slow = Validator(), Validator()
+    for wire in frames * 2:  # cold, then with the layout known
+        parsed, fault = fast.parse(wire)
+        with pure_python():
+            expected, expected_fault = slow.parse(wire)
+        assert parsed == expected and parsed.values == expected.values
+        assert (fault is None) == (expected_fault is None)
+        if fault is not None and expected_fault is not None:
+            assert (fault.code, fault.text) == (expected_fault.code, expected_fault.text)
