@@ -40,7 +40,7 @@ from fixsession.session import (
 )
 from fixsession.spec import SERVER_COMP_ID, MsgType, SessionType, Tag
 from fixsession.state import Input, State
-from fixsession.validation import Validator
+from fixsession.validation import shared
 
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
@@ -97,7 +97,7 @@ class Initiator(Session):
             wall_clock=wall_clock,
             now=now,
             # Binance adds enum values over time: the initiator does not refuse new ones.
-            validator=Validator(dictionary, enums=False) if validate else None,
+            validator=shared(dictionary, enums=False) if validate else None,
             rules=rules,
             sending_time_digits=3,
             max_frame_size=max_frame_size,
@@ -110,7 +110,7 @@ class Initiator(Session):
         self.message_handling = message_handling
         self.response_mode = response_mode
         self.recv_window_ms = recv_window_ms
-        self._outbound_validator = Validator(dictionary, header=False) if validate else None
+        self._outbound_validator = shared(dictionary, header=False) if validate else None
         self._pacer = binance.Pacer(rules.message_limit, pacing_margin, pacing_slack)
         self._requests: collections.OrderedDict[int, Request] = collections.OrderedDict()
         self._requests_by_id: dict[tuple[int, str], Request] = {}

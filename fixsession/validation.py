@@ -706,15 +706,18 @@ def _order_name(fields: Mapping[int, str]) -> str:
 
 
 def validate(message: Message, dictionary: Dictionary = BINANCE) -> RequestError | None:
-    """The first fault of ``message`` against ``dictionary`` (a one-off ``Validator``)."""
-    return _validators(dictionary).validate(message)
+    """The first fault of ``message`` against ``dictionary`` (a shared ``Validator``)."""
+    return shared(dictionary).validate(message)
 
 
-_VALIDATORS: dict[int, Validator] = {}
+_SHARED: dict[tuple[int, bool, bool], tuple[Dictionary, Validator]] = {}
 
 
-def _validators(dictionary: Dictionary) -> Validator:
-    found = _VALIDATORS.get(id(dictionary))
-    if found is None or found.dictionary is not dictionary:
-        found = _VALIDATORS[id(dictionary)] = Validator(dictionary)
-    return found
+def shared(dictionary: Dictionary, *, header: bool = True, enums: bool = True) -> Validator:
+    """One ``Validator`` per dictionary and options, for every session that speaks it: a
+    layout is worked out once per process, not once per connection."""
+    key = (id(dictionary), header, enums)
+    found = _SHARED.get(key)
+    if found is None or found[0] is not dictionary:
+        found = _SHARED[key] = (dictionary, Validator(dictionary, header=header, enums=enums))
+    return found[1]

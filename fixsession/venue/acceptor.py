@@ -34,7 +34,7 @@ from fixsession.session import (
 )
 from fixsession.spec import SERVER_COMP_ID, MsgType, SessionType, Tag
 from fixsession.state import Input, State
-from fixsession.validation import Validator
+from fixsession.validation import shared
 from fixsession.venue.accounts import Accounts
 
 LOGOUT_ACKNOWLEDGMENT: Final = "Logout acknowledgment."
@@ -86,7 +86,7 @@ class Acceptor(Session):
             heart_bt_int=30,
             wall_clock=wall_clock,
             now=now,
-            validator=Validator(dictionary_for(session_type)),
+            validator=shared(dictionary_for(session_type)),
             rules=rules or accounts.rules[session_type],
             sending_time_digits=6,
             max_frame_size=max_frame_size,
