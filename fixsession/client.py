@@ -204,18 +204,19 @@ class Client:
         self._ready.set()
 
     def _deliver(self, link: Connection, event: Event) -> None:
+        if type(event) is MessageReceived:  # the common case first
+            request = event.request  # the session matched it to what it answers
+            if request is not None:
+                answer = self._answers.pop((link, request.msg_seq_num), None)
+                if answer is not None and not answer.done():
+                    answer.set_result(event)
+                    return
+            if self._failover.overlapping and not self._failover.first_delivery(event.message):
+                return
+            self._put(link, event)
+            return
         if isinstance(event, FaultDetected) and event.action in _ENDING:
             self._faults[link] = event.error
-        if isinstance(event, MessageReceived):
-            request = event.request  # the session matched it to what it answers
-            answer = (
-                None if request is None else self._answers.pop((link, request.msg_seq_num), None)
-            )
-            if answer is not None and not answer.done():
-                answer.set_result(event)
-                return
-            if not self._failover.first_delivery(event.message):
-                return
         self._put(link, event)
         if isinstance(event, Closed):
             self._link_closed(link, event)

@@ -625,10 +625,12 @@ def from_message(
     encoded frame; raises ValueError if the bytes are not a FIX frame.
     """
     msg = _as_message(message)
-    text = msg.get(Tag.TEXT) or ""
     code_text = msg.get(Tag.ERROR_CODE)
+    if code_text is None and msg.msg_type != MsgType.LOGOUT:
+        return None  # the common case, read in one look
+    text = msg.get(Tag.TEXT) or ""
     if code_text is None:
-        if msg.msg_type != MsgType.LOGOUT or not text:
+        if not text:
             return None
         found = catalog.identify_text(text)
         if found is None:

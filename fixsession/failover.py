@@ -123,6 +123,11 @@ class Failover:
         if not self._overlapping:
             self._exec_ids.clear()
 
+    @property
+    def overlapping(self) -> bool:
+        """Two sessions overlap (or just did): reports may come twice."""
+        return bool(self._overlapping or self._exec_ids)
+
     def first_delivery(self, message: Message) -> bool:
         """Whether to hand ``message`` on: False for an ExecutionReport already handed on by
         the other session while two overlap (both may receive it)."""

@@ -45,6 +45,12 @@ from fixsession.validation import shared
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
 _STREAMED: Final = frozenset({MsgType.MARKET_DATA_INCREMENTAL_REFRESH})
+# Requests whose answers name them by ClOrdID(11) only.
+_ORDER_REQUESTS: Final = frozenset(
+    {MsgType.NEW_ORDER_SINGLE, MsgType.ORDER_CANCEL_REQUEST, MsgType.ORDER_MASS_CANCEL_REQUEST,
+     MsgType.ORDER_AMEND_KEEP_PRIORITY_REQUEST,
+     MsgType.ORDER_CANCEL_REQUEST_AND_NEW_ORDER_SINGLE}
+)  # fmt: skip
 
 
 class Initiator(Session):
@@ -180,10 +186,14 @@ class Initiator(Session):
         return self._pacer.delay(now)
 
     def _track(self, message: Message, seq: int) -> None:
-        request = Request(
-            seq, message.msg_type, message.get(Tag.CL_ORD_ID), message.get(Tag.MD_REQ_ID),
-            message.get(Tag.REQ_ID) or message.get(Tag.INSTRUMENT_REQ_ID),
-        )  # fmt: skip
+        msg_type = message.msg_type
+        if msg_type in _ORDER_REQUESTS:  # only the ID a request of its type carries is read
+            request = Request(seq, msg_type, cl_ord_id=message.get(Tag.CL_ORD_ID))
+        else:
+            request = Request(
+                seq, msg_type, message.get(Tag.CL_ORD_ID), message.get(Tag.MD_REQ_ID),
+                message.get(Tag.REQ_ID) or message.get(Tag.INSTRUMENT_REQ_ID),
+            )  # fmt: skip
         self._requests[seq] = request
         for kind, key in (
             (11, request.cl_ord_id),
@@ -240,7 +250,13 @@ class Initiator(Session):
                 "the peer spoke before the Logon", clean=False, now=now, event=Input.RECEIVE
             )
             return
-        seq = self._check_sequence(message)
+        seq = self._check_sequence(message, fault is None)
+        msg_type = message.msg_type
+        streamed = msg_type in _STREAMED and fault is None and seq is not None and seq >= 0
+        if streamed and self.state is State.ACTIVE:  # market data: on, as fast as it comes
+            self._apply(Input.RECEIVE)
+            self._events.append(MessageReceived(message))
+            return
         if seq is None or seq < 0:
             expected = self.next_expected_seq
             error = errors.BadSeqNum.from_template(expected, ref_tag_id=34)
@@ -258,7 +274,6 @@ class Initiator(Session):
                 return
         if fault is not None:
             self._events.append(FaultDetected(fault, Action.IGNORED, message))
-        msg_type = message.msg_type
         if msg_type == MsgType.LOGON:
             self._on_logon_response(message, now)
         elif msg_type == MsgType.LOGOUT:

@@ -28,7 +28,7 @@ from fixsession.events import (
 from fixsession.framing import Framer, Garbled
 from fixsession.message import Message
 from fixsession.spec import MsgType, SessionType, Tag
-from fixsession.state import Input, State, transition
+from fixsession.state import TRANSITIONS, Input, State, transition
 from fixsession.validation import Validator
 
 WallClock = Callable[[], float]
@@ -107,13 +107,20 @@ class Session:
         if self.state is State.CLOSED or not data:
             return
         self._received_bytes += len(data)
-        for item in self._framer.feed(data):
+        items = self._framer.feed(data)
+        if items:
             self._last_received = now
-            if isinstance(item, Garbled):
-                self._on_garbled(item, now)
-            else:
-                message, fault = self._parse(item)
+        validator = self._validator
+        for item in items:
+            if type(item) is bytes:
+                if validator is not None:
+                    message, fault = validator.parse(item)
+                else:
+                    message, fault = Message.decode(item), None
                 self._on_message(message, fault, now)
+            else:
+                assert isinstance(item, Garbled)
+                self._on_garbled(item, now)
             if self.closed:
                 return
         if self.state in _BEFORE_LOGON:
@@ -284,7 +291,8 @@ class Session:
     def _apply(self, event: Input) -> None:
         """The one place the state changes: as the transition table says (SessionStateError
         where it says the input is a misuse in this state)."""
-        self.state = transition(self.state, event)
+        following = TRANSITIONS[(self.state, event)]
+        self.state = following if following is not None else transition(self.state, event)
 
     def _close(self, reason: str, *, clean: bool, now: float, event: Input) -> None:
         self._apply(event)
@@ -297,18 +305,18 @@ class Session:
 
     # -- receiving (shared) ----------------------------------------------------------------------
 
-    def _parse(self, frame: bytes) -> tuple[Message, BinanceError | None]:
-        if self._validator is None:
-            return Message.decode(frame), None
-        return self._validator.parse(frame)
-
-    def _check_sequence(self, message: Message) -> int | None:
+    def _check_sequence(self, message: Message, valid: bool = False) -> int | None:
         """The message's MsgSeqNum if it is the one expected (which then moves on); else
-        the expected number, negated minus one, i.e. ``~expected``; None if it has none."""
-        try:
-            seq = message.get_int(Tag.MSG_SEQ_NUM)
-        except ValueError:
-            return None
+        the expected number, negated minus one, i.e. ``~expected``; None if it has none.
+        ``valid``: the dictionary found every value valid (MsgSeqNum is 1 to 9 digits)."""
+        if valid:
+            text = message.get(Tag.MSG_SEQ_NUM)
+            seq = int(text) if text is not None else None
+        else:
+            try:
+                seq = message.get_int(Tag.MSG_SEQ_NUM)
+            except ValueError:
+                return None
         if seq is None:
             return None
         expected = self.next_expected_seq

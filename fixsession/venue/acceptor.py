@@ -286,7 +286,7 @@ class Acceptor(Session):
             error = errors.ExpectedLogon.from_template(ref_msg_type=msg_type)
             self._reject_and_close(error, message, now, Input.RECEIVE)
             return
-        seq = self._check_sequence(message)
+        seq = self._check_sequence(message, fault is None)
         if seq is None:  # no usable MsgSeqNum: the dictionary says why
             error = fault or errors.MandatoryParamEmptyOrMalformed.from_template(
                 34, template=3, ref_tag_id=34
