@@ -41,6 +41,12 @@
  *     and validation.py then judges the frame exactly. Values are made into str only when
  *     read (message.py), by span_values(frame, spans) -> tuple[str, ...].
  *
+ * stream_spans(items, start, head, program, seq_field, expected) -> list[bytes]
+ *     The spans of the frames from items[start] on that have MsgType `head` ("35=X<SOH>"),
+ *     are as `program` says, and carry MsgSeqNum expected, expected + 1, ... in their field
+ *     number `seq_field`; it stops at the first that does not (a session's market-data
+ *     stream, validated in one call: the session takes the rest one by one).
+ *
  * No function does I/O or keeps state.
  */
 #define PY_SSIZE_T_CLEAN
@@ -526,6 +532,68 @@ span_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return values;
 }
 
+static PyObject *
+stream_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* stream_spans(items, start, head, program, seq_field, expected) -> list[bytes]:
+     * from items[start], the frames that are `head` (their bytes up to the body: 8, 9 and
+     * 35=MsgType<SOH>, BodyLength aside), whose fields are as `program` says, and whose
+     * field number `seq_field` (MsgSeqNum) is expected, expected + 1, ...: their spans. */
+    if (nargs != 6 || !PyList_CheckExact(args[0]) || !PyBytes_CheckExact(args[2]) ||
+        !PyBytes_CheckExact(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "stream_spans(list, int, bytes, bytes, int, int)");
+        return NULL;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t seq_field = PyLong_AsSsize_t(args[4]);
+    long long expected = PyLong_AsLongLong(args[5]);
+    if (PyErr_Occurred())
+        return NULL;
+    const char *msg_type = PyBytes_AS_STRING(args[2]); /* "35=X<SOH>" */
+    Py_ssize_t msg_type_length = PyBytes_GET_SIZE(args[2]);
+    const unsigned char *program = (const unsigned char *)PyBytes_AS_STRING(args[3]);
+    const unsigned char *program_end = program + PyBytes_GET_SIZE(args[3]);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    uint32_t spans[2 * MAX_LAYOUT_FIELDS];
+    Py_ssize_t items = PyList_GET_SIZE(args[0]);
+    for (Py_ssize_t k = start < 0 ? items : start; k < items; k++) {
+        PyObject *item = PyList_GET_ITEM(args[0], k);
+        if (!PyBytes_CheckExact(item))
+            break;
+        const unsigned char *f = (const unsigned char *)PyBytes_AS_STRING(item);
+        Py_ssize_t n = PyBytes_GET_SIZE(item);
+        /* 8=FIX.4.4<SOH>9=digits<SOH> then the MsgType field */
+        if (n < 12 || memcmp(f, HEAD, 12) != 0)
+            break;
+        Py_ssize_t p = 12;
+        while (p < n && is_digit(f[p]))
+            p++;
+        if (p >= n || f[p] != SOH || p + 1 + msg_type_length > n ||
+            memcmp(f + p + 1, msg_type, msg_type_length) != 0)
+            break;
+        Py_ssize_t fields = walk_layout(f, n, p + 1 + msg_type_length, program, program_end,
+                                        spans, MAX_LAYOUT_FIELDS);
+        if (fields <= seq_field || seq_field < 0)
+            break;
+        long long seq = 0;
+        for (uint32_t c = spans[2 * seq_field]; c < spans[2 * seq_field + 1]; c++)
+            seq = seq * 10 + (f[c] - '0'); /* at most 9 digits: the program checked them */
+        if (seq != expected)
+            break;
+        expected++;
+        PyObject *found = PyBytes_FromStringAndSize((const char *)spans, fields * 2 * sizeof(uint32_t));
+        if (found == NULL || PyList_Append(out, found) < 0) {
+            Py_XDECREF(found);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(found);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"frame_run", (PyCFunction)(void (*)(void))frame_run, METH_FASTCALL,
      "frame_run(buf, start, max_frame_size, out) -> (stop, need): append the clean frames."},
@@ -537,6 +605,8 @@ static PyMethodDef methods[] = {
      "encode_frame(msg_type, tags, texts, begin_string) -> bytes | None: the whole frame."},
     {"layout_spans", (PyCFunction)(void (*)(void))layout_spans, METH_FASTCALL,
      "layout_spans(frame, start, program) -> bytes | None: a known layout's valid values."},
+    {"stream_spans", (PyCFunction)(void (*)(void))stream_spans, METH_FASTCALL,
+     "stream_spans(items, start, head, program, seq_field, expected) -> list[bytes]."},
     {"span_values", (PyCFunction)(void (*)(void))span_values, METH_FASTCALL,
      "span_values(frame, spans) -> tuple[str, ...]: the values layout_spans found."},
     {NULL, NULL, 0, NULL},

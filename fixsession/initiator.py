@@ -14,7 +14,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance, errors
+from fixsession import binance, errors, speedups
 from fixsession.binance import RULES, SessionRules
 from fixsession.errors import BinanceError, from_message
 from fixsession.events import (
@@ -38,9 +38,12 @@ from fixsession.session import (
     WallClock,
     dictionary_for,
 )
+from fixsession.session import (
+    SEQNUM_MODULUS as _SEQNUM_MODULUS,
+)
 from fixsession.spec import SERVER_COMP_ID, MsgType, SessionType, Tag
 from fixsession.state import Input, State
-from fixsession.validation import shared
+from fixsession.validation import Lane, shared
 
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
@@ -120,6 +123,7 @@ class Initiator(Session):
         self._pacer = binance.Pacer(rules.message_limit, pacing_margin, pacing_slack)
         self._requests: collections.OrderedDict[int, Request] = collections.OrderedDict()
         self._requests_by_id: dict[tuple[int, str], Request] = {}
+        self._lane: Lane | None = None  # the market-data layout taken in runs, once seen
 
     def __repr__(self) -> str:  # never shows the private key
         return f"Initiator({self.sender_comp_id!r}, {self.session_type.value}, {self.state.value})"
@@ -208,6 +212,28 @@ class Initiator(Session):
                 if key is not None and self._requests_by_id.get((kind, key)) is old:
                     del self._requests_by_id[(kind, key)]
 
+    def _stream(self, items: list[bytes | Garbled], index: int) -> int:
+        """Market-data increments of a layout seen before, each the next MsgSeqNum: checked
+        in one call to the C speedups, and handed on as they are (``_on_message`` takes
+        anything else, one at a time)."""
+        lane, stream_spans = self._lane, speedups.stream_spans
+        if lane is None or stream_spans is None or self.state is not State.ACTIVE:
+            return 0
+        found = stream_spans(
+            items, index, lane.head, lane.program, lane.seq_field, self.next_expected_seq
+        )
+        if not found:
+            return 0
+        self._apply(Input.RECEIVE)  # once for the run: ACTIVE stays ACTIVE
+        append, lazy = self._events.append, Message._lazy
+        msg_type, tags, key = lane.msg_type, lane.tags, lane.key
+        for offset, spans in enumerate(found):
+            message = lazy(msg_type, tags, items[index + offset], spans)  # type: ignore[arg-type]
+            message._key = key
+            append(MessageReceived(message))
+        self.next_expected_seq = (self.next_expected_seq + len(found)) % _SEQNUM_MODULUS
+        return len(found)
+
     def request_for(self, message: Message) -> Request | None:
         """The request this session sent that ``message`` answers, if it can tell."""
         if message.msg_type == MsgType.REJECT:
@@ -256,6 +282,8 @@ class Initiator(Session):
         if streamed and self.state is State.ACTIVE:  # market data: on, as fast as it comes
             self._apply(Input.RECEIVE)
             self._events.append(MessageReceived(message))
+            if self._lane is None and self._validator is not None:
+                self._lane = self._validator.lane(message)  # the next ones, in a run
             return
         if seq is None or seq < 0:
             expected = self.next_expected_seq

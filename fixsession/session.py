@@ -38,7 +38,7 @@ PEER_LOGGED_OUT: Final = "logged out by the peer"
 # Texts Binance does not document; ours, for the Logouts it sends without an error code.
 TEST_REQUEST_TIMEOUT_TEXT: Final = "TestRequest unanswered."
 NEWS_LAST: Final = "Your connection is about to be closed. Please reconnect."
-_SEQNUM_MODULUS: Final = 2**32
+SEQNUM_MODULUS: Final = 2**32
 _HEADER: Final = (Tag.MSG_SEQ_NUM, Tag.SENDER_COMP_ID, Tag.SENDING_TIME, Tag.TARGET_COMP_ID)
 HEADER_TAGS: Final = frozenset({*_HEADER, Tag.RECV_WINDOW, 8, 9, 10})
 PRE_LOGON_MAX_FRAME_SIZE: Final = 4096
@@ -111,8 +111,14 @@ class Session:
         if items:
             self._last_received = now
         validator = self._validator
-        for item in items:
+        index, count = 0, len(items)
+        while index < count:
+            item = items[index]
             if type(item) is bytes:
+                taken = self._stream(items, index)
+                if taken:  # a run of market data, taken at once
+                    index += taken
+                    continue
                 if validator is not None:
                     message, fault = validator.parse(item)
                 else:
@@ -121,6 +127,7 @@ class Session:
             else:
                 assert isinstance(item, Garbled)
                 self._on_garbled(item, now)
+            index += 1
             if self.closed:
                 return
         if self.state in _BEFORE_LOGON:
@@ -268,7 +275,7 @@ class Session:
         """Queue a frame made by ``_frame``; its MsgSeqNum, now used up."""
         seq = self.next_outbound_seq
         self._outbound.append(frame)
-        self.next_outbound_seq = (seq + 1) % _SEQNUM_MODULUS
+        self.next_outbound_seq = (seq + 1) % SEQNUM_MODULUS
         self._last_sent = now
         if self._pacer is not None:
             self._pacer.sent(now)
@@ -322,7 +329,7 @@ class Session:
         expected = self.next_expected_seq
         if seq != expected:
             return ~expected
-        self.next_expected_seq = (expected + 1) % _SEQNUM_MODULUS
+        self.next_expected_seq = (expected + 1) % SEQNUM_MODULUS
         return seq
 
     def _on_heartbeat(self, message: Message) -> None:
@@ -354,6 +361,10 @@ class Session:
 
     def _on_message(self, message: Message, fault: BinanceError | None, now: float) -> None:
         raise NotImplementedError
+
+    def _stream(self, items: list[bytes | Garbled], index: int) -> int:
+        """How many of ``items``, from ``index``, a role took at once (none, here)."""
+        return 0
 
     def _tick_role(self, now: float) -> None:
         """Timers of one role (the acceptor's maintenance countdown)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from fixsession.framing import Item
@@ -32,6 +32,7 @@ split_fields: (
 encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | None] | None
 layout_spans: Callable[[bytes, int, bytes], bytes | None] | None
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
+stream_spans: Callable[[list[Item], int, bytes, bytes, int, int], list[bytes]] | None
 
 try:
     from fixsession._speedups import (
@@ -40,10 +41,12 @@ try:
         layout_spans,
         span_values,
         split_fields,
+        stream_spans,
         wire_texts,
     )
 except ImportError:  # pragma: no cover - installed without a C compiler
-    frame_run = wire_texts = split_fields = encode_frame = layout_spans = span_values = None
+    frame_run = wire_texts = split_fields = encode_frame = None
+    layout_spans = span_values = stream_spans = None
 
 
 def enabled() -> bool:
@@ -51,13 +54,19 @@ def enabled() -> bool:
     return frame_run is not None
 
 
+_FUNCTIONS: Final = (
+    "frame_run", "wire_texts", "split_fields", "encode_frame", "layout_spans", "span_values",
+    "stream_spans",
+)  # fmt: skip
+
+
 @contextlib.contextmanager
 def pure_python() -> Iterator[None]:
     """Run fixsession's pure-Python code only, within the block (not thread-safe)."""
-    global frame_run, wire_texts, split_fields, encode_frame, layout_spans, span_values
-    saved = frame_run, wire_texts, split_fields, encode_frame, layout_spans, span_values
-    frame_run = wire_texts = split_fields = encode_frame = layout_spans = span_values = None
+    module = globals()
+    saved = {name: module[name] for name in _FUNCTIONS}
+    module.update(dict.fromkeys(_FUNCTIONS))
     try:
         yield
     finally:
-        frame_run, wire_texts, split_fields, encode_frame, layout_spans, span_values = saved
+        module.update(saved)

@@ -448,6 +448,19 @@ def _group_members(members: Iterable[Member]) -> dict[int, int]:
 # -- the validator ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """A layout whose frames the C speedups can check many at a time
+    (``speedups.stream_spans``): a session's stream of market-data increments."""
+
+    head: bytes  # "35=MsgType<SOH>"
+    program: bytes
+    tags: tuple[int, ...]
+    key: str
+    msg_type: str
+    seq_field: int  # where MsgSeqNum is among the fields
+
+
 class Validator:
     """Judges messages against a dictionary the way Binance does.
 
@@ -539,6 +552,18 @@ class Validator:
                     programs.insert(0, plan)
                     del programs[4:]
         return message, fault
+
+    def lane(self, message: Message) -> Lane | None:
+        """The fast lane for ``message``'s layout, if it has one: known, every value judged by
+        its type alone (no duplicate entries or order rules), and a MsgSeqNum."""
+        plan = self._plans.get(message.layout_key)
+        if plan is None or plan.program is None or plan.unique or plan.orders:
+            return None
+        if Tag.MSG_SEQ_NUM not in plan.tags:
+            return None
+        head = b"35=" + plan.msg_type + b"\x01"
+        seq_field = plan.tags.index(Tag.MSG_SEQ_NUM)
+        return Lane(head, plan.program, plan.tags, plan.key, plan.msg_type_text, seq_field)
 
     def _parsed(self, plan: _Plan, message: Message) -> tuple[Message, RequestError | None]:
         """A message of a known layout whose every value is valid, and the rules that depend
