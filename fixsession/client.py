@@ -203,18 +203,28 @@ class Client:
         self._ended = True
         self._ready.set()
 
-    def _deliver(self, link: Connection, event: Event) -> None:
-        if type(event) is MessageReceived:  # the common case first
+    def _deliver(self, link: Connection, events: list[Event]) -> None:
+        queue, answers, failover = self._queue, self._answers, self._failover
+        for event in events:
+            if type(event) is not MessageReceived:
+                self._deliver_other(link, event)
+                continue
             request = event.request  # the session matched it to what it answers
             if request is not None:
-                answer = self._answers.pop((link, request.msg_seq_num), None)
+                answer = answers.pop((link, request.msg_seq_num), None)
                 if answer is not None and not answer.done():
                     answer.set_result(event)
-                    return
-            if self._failover.overlapping and not self._failover.first_delivery(event.message):
-                return
-            self._put(link, event)
-            return
+                    continue
+            if failover.overlapping and not failover.first_delivery(event.message):
+                continue
+            queue.append(event)
+        if queue:
+            self._ready.set()
+            if len(queue) >= self._queue_size:
+                self._held.add(link)
+                link.pause_reading()
+
+    def _deliver_other(self, link: Connection, event: Event) -> None:
         if isinstance(event, FaultDetected) and event.action in _ENDING:
             self._faults[link] = event.error
         self._put(link, event)
@@ -341,22 +351,25 @@ class Connector:
         logged_on: asyncio.Future[Event] = loop.create_future()
         fault: list[BinanceError] = []  # what ended the session before Logon, if a fault
 
-        def deliver(link: Connection, event: Event) -> None:
-            if logged_on.done():
-                client._deliver(link, event)
-            elif isinstance(event, LoggedOn):
-                logged_on.set_result(event)
-                link.deliver = client._deliver
-                if client._link is None:  # the first session: current from its Logon on
-                    client._link = link
-                client._deliver(link, event)
-            elif isinstance(event, FaultDetected) and event.action in _ENDING:
-                fault.append(event.error)
-            elif isinstance(event, LoggedOut) and event.error is not None:
-                logged_on.set_exception(event.error)
-            elif isinstance(event, Closed):
-                error = fault[-1] if fault else None
-                logged_on.set_exception(error or ConnectionError(f"no Logon: {event.reason}"))
+        def deliver(link: Connection, events: list[Event]) -> None:
+            for position, event in enumerate(events):
+                if logged_on.done():
+                    client._deliver(link, events[position:])
+                    return
+                if isinstance(event, LoggedOn):
+                    logged_on.set_result(event)
+                    link.deliver = client._deliver
+                    if client._link is None:  # the first session: current from its Logon on
+                        client._link = link
+                    client._deliver(link, events[position:])
+                    return
+                if isinstance(event, FaultDetected) and event.action in _ENDING:
+                    fault.append(event.error)
+                elif isinstance(event, LoggedOut) and event.error is not None:
+                    logged_on.set_exception(event.error)
+                elif isinstance(event, Closed):
+                    error = fault[-1] if fault else None
+                    logged_on.set_exception(error or ConnectionError(f"no Logon: {event.reason}"))
 
         recorder = None
         if self.record is not None:

@@ -38,8 +38,9 @@ READ_SIZE: Final = 65536
 DEFAULT_MAX_WRITE_BUFFER: Final = 4 * 1024 * 1024
 
 
-Deliver = Callable[["Connection", Event], None]
-"""What a connection's owner does with each event its session reports (synchronously)."""
+Deliver = Callable[["Connection", list[Event]], None]
+"""What a connection's owner does with the events its session reported, in order: one batch
+per read or timer (synchronously)."""
 
 
 class Connection(asyncio.Protocol):
@@ -168,10 +169,11 @@ class Connection(asyncio.Protocol):
     def _after(self) -> None:
         """Hand the session's events on, write what it has to send, keep its timer."""
         session = self.session
-        for event in session.events():
-            if isinstance(event, LoggedOn) and self.recorder is not None:
+        events = session.events()
+        if events:
+            if self.recorder is not None and any(type(event) is LoggedOn for event in events):
                 self.recorder.logged_on()
-            self.deliver(self, event)
+            self.deliver(self, events)
         self.flush()
         if session.closed:
             self._cancel_timer()
@@ -213,7 +215,7 @@ class Connection(asyncio.Protocol):
             log.exception("%r: the session could not end cleanly", session)
         for event in session.events():
             try:
-                self.deliver(self, event)
+                self.deliver(self, [event])
             except Exception:
                 log.exception("%r: handling %s failed", session, type(event).__name__)
         with contextlib.suppress(Exception):

@@ -277,7 +277,11 @@ class Server:
                 self._records.popleft().unlink()
         return recorder
 
-    def _deliver(self, link: Connection, event: Event) -> None:
+    def _deliver(self, link: Connection, events: list[Event]) -> None:
+        for event in events:
+            self._deliver_one(link, event)
+
+    def _deliver_one(self, link: Connection, event: Event) -> None:
         session = link.session
         assert isinstance(session, Acceptor)
         if isinstance(event, LoggedOn):
