@@ -24,12 +24,13 @@
  * split_fields(msg_type, fields, decimal_type) -> (tags, texts) | None
  *     The tags and wire texts of a list or tuple of (tag, value) pairs, with wire_texts' rules
  *     for the values; None when MsgType is not a non-empty str without SOH and '=', when a
- *     field is not a 2-tuple whose tag is an int from 1 to 2**63 - 1, or when wire_texts
+ *     field is not a 2-tuple whose tag is an int (or IntEnum) from 1 to 2**63 - 1, or when wire_texts
  *     would say None: message.py then builds the message in Python, and raises where it must.
  *
  * encode_frame(msg_type, tags, texts, begin_string) -> bytes | None
  *     The frame: 8=begin_string, 9=BodyLength, 35=msg_type, tag=text for each field, then
- *     10=CheckSum. None when MsgType or a text is not ASCII or holds SOH (a RawData may):
+ *     10=CheckSum. None when a tag is not an int from 1 to 2**63 - 1, or MsgType or a text is
+ *     empty or not ASCII or holds SOH (a RawData may):
  *     message.py then encodes it in Python, and raises where it must.
  *
  * layout_spans(frame, start, program) -> bytes | None
@@ -51,6 +52,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -221,7 +223,7 @@ split_fields(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2)
             goto careful;
         PyObject *tag = PyTuple_GET_ITEM(pair, 0);
-        if (!PyLong_CheckExact(tag) || PyLong_AsLongLong(tag) <= 0) {
+        if (!PyLong_Check(tag) || PyBool_Check(tag) || PyLong_AsLongLong(tag) <= 0) {
             PyErr_Clear(); /* a tag too big for 64 bits: Python says what is wrong */
             goto careful;
         }
@@ -285,20 +287,23 @@ encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const char *begin_string = PyBytes_AS_STRING(args[3]);
     Py_ssize_t msg_type_length, length;
     const char *msg_type = plain_text(args[0], &msg_type_length);
-    if (msg_type == NULL || memchr(begin_string, SOH, begin_length) != NULL)
+    if (msg_type == NULL || msg_type_length == 0 || memchr(begin_string, SOH, begin_length) != NULL)
         Py_RETURN_NONE;
     /* BodyLength: 35=MsgType<SOH>, then tag=text<SOH> for each field (tags are < 2**63). */
     Py_ssize_t body = 3 + msg_type_length + 1;
     char tag_text[20];
     for (Py_ssize_t k = 0; k < fields; k++) {
         PyObject *tag = PyTuple_GET_ITEM(tags, k);
-        if (!PyLong_CheckExact(tag) || plain_text(PyTuple_GET_ITEM(texts, k), &length) == NULL)
+        if (!PyLong_Check(tag) || PyBool_Check(tag) ||
+            plain_text(PyTuple_GET_ITEM(texts, k), &length) == NULL)
             Py_RETURN_NONE;
         unsigned long long number = PyLong_AsUnsignedLongLong(tag);
         if (number == (unsigned long long)-1 && PyErr_Occurred()) {
             PyErr_Clear();
             Py_RETURN_NONE;
         }
+        if (number == 0 || number > (unsigned long long)LLONG_MAX) /* not a tag: Python says so */
+            Py_RETURN_NONE;
         body += write_number(tag_text, number) + 1 + length + 1;
     }
     char head[64];

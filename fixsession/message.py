@@ -396,13 +396,13 @@ class Message:
 
         Raises ValueError if a value holds SOH outside RawData(96), which would break framing.
         """
-        layout = self._layout
-        if layout is None:
-            layout = self._layout = _layout(self._msg_type, self._tags)
-        if speedups.encode_frame is not None:  # ASCII text without SOH, in C
+        if speedups.encode_frame is not None:  # ASCII text without SOH, valid tags, in C
             frame = speedups.encode_frame(self._msg_type, self._tags, self._load(), begin_string)
             if frame is not None:
                 return frame
+        layout = self._layout
+        if layout is None:
+            layout = self._layout = _layout(self._msg_type, self._tags)  # raises if not valid
         body = (layout % self._load()).encode("utf-8", "surrogateescape")
         if body.count(b"\x01") != len(self._tags) + 1 and _RAW_DATA not in self._tags:
             raise ValueError("a field value contains SOH (\\x01)")
