@@ -219,17 +219,23 @@ class Exchange:
         sessions that asked for everything (ResponseMode 1), and later to drop copy."""
         self._send(session, report, now)
         api_key = session.username or ""
-        for other in self._live(api_key, SessionType.ORDER_ENTRY):
-            if other is not session and other.response_mode == 1:
+        drop_copy = False
+        for other in self._sessions.get(api_key, ()):
+            if other is session or other.closed:
+                continue
+            if other.session_type is SessionType.DROP_COPY:
+                drop_copy = True
+            elif other.session_type is SessionType.ORDER_ENTRY and other.response_mode == 1:
                 self._send(other, report, now)
-        if self._live(api_key, SessionType.DROP_COPY):  # no replay for later sessions
+        if drop_copy:  # no replay for later sessions
             entry = (now + self.drop_copy_delay, next(self._queued), api_key, report)
             heapq.heappush(self._drop_copies, entry)
 
     def _execution_report(
         self, order: _Order, exec_type: str, cl_ord_id: str, orig_cl_ord_id: str | None = None
     ) -> Message:
-        now_text = binance.format_sending_time(self._wall_clock(), 6)
+        # A new order's TransactTime is when it was made; anything later, now.
+        now_text = order.created if exec_type == "0" else self._now_text()
         fields: list[tuple[int, str]] = [
             (Tag.EXEC_ID, str(next(self._exec_ids))),
             (Tag.CL_ORD_ID, cl_ord_id),
@@ -261,6 +267,9 @@ class Exchange:
             (Tag.SELF_TRADE_PREVENTION_MODE, "1"),
         ]
         return Message(MsgType.EXECUTION_REPORT, fields)
+
+    def _now_text(self) -> str:
+        return binance.format_sending_time(self._wall_clock(), 6)
 
     def _rejected_order(self, message: Message, error: BinanceError) -> Message:
         fields = [(Tag.CL_ORD_ID, message[Tag.CL_ORD_ID])]
@@ -304,7 +313,7 @@ class Exchange:
         order = _Order(
             next(self._order_ids), cl_ord_id, message[Tag.SYMBOL], message[Tag.SIDE],
             message[Tag.ORD_TYPE], message.get(Tag.ORDER_QTY) or _ZERO, message.get(Tag.PRICE),
-            message.get(Tag.TIME_IN_FORCE), binance.format_sending_time(self._wall_clock(), 6),
+            message.get(Tag.TIME_IN_FORCE), self._now_text(),
         )  # fmt: skip
         account.orders[cl_ord_id] = order
         account.by_id[order.order_id] = order
