@@ -5,14 +5,16 @@ built at install (it needs a C compiler), else None; ``framing`` and ``message``
 pure-Python versions of the same jobs, which stay the reference. Either way the results are
 identical, byte for byte: the tests run both and compare them.
 
-``pure_python()`` turns the C versions off for a block (tests and ``bench/run.py
---pure-python`` use it); ``enabled()`` says whether they are in use. This module owns only the
-choice; what each function does is documented in the C file.
+``pure_python()`` turns the C versions off for a block (tests use it); the environment
+variable ``FIXSESSION_PURE_PYTHON=1`` turns them off for the whole process (the test suite and
+the benchmarks' ``--pure-python`` run that way). ``enabled()`` says whether they are in use.
+This module owns only the choice; what each function does is documented in the C file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Final
 
@@ -34,7 +36,11 @@ layout_spans: Callable[[bytes, int, bytes], bytes | None] | None
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 stream_spans: Callable[[list[Item], int, bytes, bytes, int, int], list[bytes]] | None
 
+PURE_PYTHON_ENV: Final = "FIXSESSION_PURE_PYTHON"
+
 try:
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        raise ImportError(f"{PURE_PYTHON_ENV} is set")
     from fixsession._speedups import (
         encode_frame,
         frame_run,
@@ -44,7 +50,7 @@ try:
         stream_spans,
         wire_texts,
     )
-except ImportError:  # pragma: no cover - installed without a C compiler
+except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
     frame_run = wire_texts = split_fields = encode_frame = None
     layout_spans = span_values = stream_spans = None
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import subprocess
+import sys
+
 import pytest
 from conftest import shared_file
 from frames import HEARTBEAT, ORDER, frame, wrap
@@ -404,3 +409,20 @@ def test_frames_behind_an_over_long_body_length_are_found_at_the_end_of_the_stre
     assert isinstance(items[0], Garbled) and items[0].error.text == BODY_LENGTH
     assert (items[0].offset, items[0].length) == (0, len(liar))
     assert items[1:] == [HEARTBEAT, ORDER]
+
+
+@pytest.mark.parametrize("value, expected", [("1", "False"), ("0", None), ("", None)])
+def test_the_environment_turns_the_c_speedups_off_for_a_process(
+    value: str, expected: str | None
+) -> None:
+    """FIXSESSION_PURE_PYTHON=1 runs a whole process (serve, a test run) in pure Python."""
+    code = "from fixsession import speedups; print(speedups.enabled())"
+    env = {**os.environ, "FIXSESSION_PURE_PYTHON": value}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    # "0" and "" leave the speedups as installed: on wherever the extension was built
+    assert out.stdout.strip() == (expected or str(_built()))
+
+
+def _built() -> bool:
+    return importlib.util.find_spec("fixsession._speedups") is not None
