@@ -258,12 +258,16 @@ class _Plan:
     ``values`` matches the layout's values joined by SOH when every one of them is valid;
     ``body`` matches the fields text of a frame with this layout, capturing each value.
     NumInGroup counts are literals in both: a count that is not the number of entries (or is
-    zero-padded) does not match, and the exact pass judges it.
+    zero-padded) does not match, and the exact pass judges it. Both are compiled from
+    ``patterns`` only once the layout is seen again (``uses``): compiling costs milliseconds,
+    and a peer must not make every message cost that by changing its layout each time.
     """
 
     fault: _Fault | None = None
     definitions: list[Field | None] = field(default_factory=list)  # per position
     counts: list[_Count] = field(default_factory=list)
+    patterns: tuple[str, ...] = ()  # per position, the regular expression of a valid value
+    uses: int = 0
     values: re.Pattern[str] | None = None
     body: re.Pattern[str] | None = None
     program: bytes | None = None  # the same checks for the C speedups (``_op``)
@@ -499,8 +503,10 @@ class Validator:
             plan = self._plan(message)
         if plan.fault is not None:
             return plan.fault.raise_for(message)
-        assert plan.values is not None
-        if not plan.values.fullmatch("\x01".join(message.values)):
+        plan.uses += 1
+        if plan.values is None and plan.uses > 1:
+            plan.values = re.compile("\x01".join(f"(?:{value})" for value in plan.patterns))
+        if plan.values is None or not plan.values.fullmatch("\x01".join(message.values)):
             fault = self._first_value_fault(plan, message)
             if fault is not None:
                 return fault
@@ -538,19 +544,9 @@ class Validator:
                     return self._parsed(plan, message)
         message = Message.decode(frame)
         fault = self.validate(message)
-        known_plan = self._plans.get(message.layout_key)
-        if known_plan is not None and known_plan.body is not None and message.tags:
-            plan = known_plan
-            key = (message.msg_type, len(message.tags))
-            known = self._bodies.setdefault(key, [])
-            if plan not in known:
-                known.insert(0, plan)
-                del known[4:]  # a few layouts per MsgType and field count
-            if plan.program is not None:
-                programs = self._programs.setdefault((plan.msg_type, len(message.tags)), [])
-                if plan not in programs:
-                    programs.insert(0, plan)
-                    del programs[4:]
+        known = self._plans.get(message.layout_key)
+        if known is not None and known.fault is None and message.tags:
+            self._remember(known, message.msg_type, len(message.tags), layout_spans is None)
         return message, fault
 
     def lane(self, message: Message) -> Lane | None:
@@ -596,22 +592,39 @@ class Validator:
 
     def _patterns(self, plan: _Plan, message: Message) -> None:
         counts = {count.position: str(count.entries) for count in plan.counts}
-        values = []
+        patterns = []
         for position, definition in enumerate(plan.definitions):
             assert definition is not None  # the plan has no fault
-            if position in counts:
-                values.append(counts[position])
-            else:
-                values.append(_pattern(definition, self.enums))
-        plan.values = re.compile("\x01".join(f"(?:{value})" for value in values))
+            patterns.append(
+                counts[position] if position in counts else _pattern(definition, self.enums)
+            )
+        plan.patterns = tuple(patterns)
         plan.tags = message.tags
         plan.key = message.layout_key
         if _RAW_DATA_LENGTH not in message.tags:  # RawData is taken by its length
-            fields = zip(message.tags, values, strict=True)
-            plan.body = re.compile("".join(f"{tag}=({value})\x01" for tag, value in fields))
             plan.program = _program(plan, counts, self.enums)
             plan.msg_type = message.msg_type.encode("utf-8", "surrogateescape")
             plan.msg_type_text = message.msg_type
+
+    def _remember(self, plan: _Plan, msg_type: str, size: int, pure: bool) -> None:
+        """Make ``parse`` find a valid layout's frames the fast way from now on: by its C
+        program at once, by its body pattern (pure Python, or no program) once seen again."""
+        if plan.program is not None:
+            programs = self._programs.setdefault((plan.msg_type, size), [])
+            if plan not in programs:
+                programs.insert(0, plan)
+                del programs[4:]  # a few layouts per MsgType and field count
+            if not pure:
+                return
+        if plan.uses < 2 or _RAW_DATA_LENGTH in plan.tags:
+            return
+        if plan.body is None:
+            fields = zip(plan.tags, plan.patterns, strict=True)
+            plan.body = re.compile("".join(f"{tag}=({value})\x01" for tag, value in fields))
+        bodies = self._bodies.setdefault((msg_type, size), [])
+        if plan not in bodies:
+            bodies.insert(0, plan)
+            del bodies[4:]
 
     def _first_value_fault(self, plan: _Plan, message: Message) -> RequestError | None:
         for count in plan.counts:

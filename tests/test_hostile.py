@@ -9,7 +9,7 @@ import pytest
 from frames import frame
 from memory import make_pair
 
-from fixsession import captures, errors, framing, recording
+from fixsession import captures, errors, framing, recording, validation
 from fixsession.binance import Limit
 from fixsession.events import Action, Closed, FaultDetected, LoggedOn, MessageReceived
 from fixsession.framing import Framer, Garbled
@@ -347,3 +347,26 @@ def test_a_news_countdown_of_thousands_of_digits_is_news_without_seconds() -> No
     pair.initiator.receive_data(news, pair.clock.now)
     (event,) = pair.initiator.events()
     assert event.seconds_left is None  # type: ignore[union-attr]
+
+
+def test_a_new_layout_per_message_compiles_no_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiling a layout's patterns costs milliseconds: a peer that changes its layout with
+    every message must not make each message cost that. A layout seen again is compiled."""
+    compiled: list[str] = []
+    real = validation.re.compile
+
+    def counting(pattern: str, flags: int = 0) -> object:
+        compiled.append(pattern)
+        return real(pattern, flags)
+
+    monkeypatch.setattr(validation.re, "compile", counting)
+    validator = Validator()
+    optional = [b"18=6|", b"59=1|", b"111=0.0001|", b"847=1000000|", b"7940=2|", b"25001=1|"]
+    for n in range(64):  # 64 layouts of one order: each optional field in or out
+        fields = b"".join(f for bit, f in enumerate(optional) if n >> bit & 1)
+        order = frame(b"35=D|" + HEADER + b"11=o%d|38=1|40=2|44=1|54=1|55=BTCUSDT|" % n + fields)
+        message, fault = validator.parse(order)
+        assert fault is None and message.get(11) == f"o{n}"
+    assert compiled == []
+    assert validator.validate(message) is None  # the last layout, again
+    assert len(compiled) == 1
