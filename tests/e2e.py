@@ -142,6 +142,8 @@ async def start_endpoint(
         "--session-type", session_type.value, "--keys", str(keys),
         "--tls-cert", str(certificate.cert_path), "--tls-key", str(certificate.key_path),
     ]  # fmt: skip
+    if kind == "cli-uvloop":
+        command += ["--loop", "uvloop"]
     if message_limit is not None:
         command += ["--message-limit", f"{message_limit.count}/{message_limit.seconds:g}"]
     if order_limit is not None:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from fixsession.events import Event, LoggedOn, MessageReceived
 from fixsession.recording import Recorder, RecordLimits
@@ -88,6 +88,7 @@ class Server:
         self._connections = itertools.count(1)
         self.session_type = session_type
         self.tls = tls
+        self._tls_by_listener = False  # uvloop: see start()
         self.wall_clock = wall_clock
         self.exchange = exchange or Exchange(wall_clock=wall_clock)
         self.max_write_buffer = max_write_buffer
@@ -127,7 +128,17 @@ class Server:
         if kind in self.addresses:
             raise ValueError(f"already listening for {kind.value} sessions")
         loop = asyncio.get_running_loop()
-        listener = await loop.create_server(lambda: _Gate(self, kind), host, port)
+        if self.tls is not None and not isinstance(loop, asyncio.BaseEventLoop):
+            # uvloop: its transports cannot be handed to start_tls once read from, so the
+            # listener does the TLS handshake (within the Logon timeout), before the caps on
+            # connections that have not logged on see the connection.
+            self._tls_by_listener = True
+            listener = await loop.create_server(
+                lambda: _Gate(self, kind), host, port, ssl=self.tls,
+                ssl_handshake_timeout=self.logon_timeout,
+            )  # fmt: skip
+        else:
+            listener = await loop.create_server(lambda: _Gate(self, kind), host, port)
         self._listeners.append(listener)
         bound = listener.sockets[0].getsockname()
         self.addresses[kind] = (str(bound[0]), int(bound[1]))
@@ -151,7 +162,7 @@ class Server:
         for listener in self._listeners:
             listener.close()
         for connection in list(self._unauthenticated):
-            if isinstance(connection, asyncio.Transport):  # not past its TLS handshake yet
+            if not isinstance(connection, Session):  # not past its TLS handshake yet
                 connection.abort()
         now = asyncio.get_running_loop().time()
         for link in list(self.links.values()):
@@ -169,7 +180,7 @@ class Server:
 
     # -- connections ----------------------------------------------------------------------------
 
-    def _admit(self, transport: asyncio.Transport, kind: SessionType) -> None:
+    def _admit(self, transport: asyncio.Transport, gate: _Gate) -> None:
         """A TCP connection arrived (not read from yet): open it. At a cap on connections
         that have not logged on, the oldest such connection (from the same address, for the
         per-address cap) is closed to make room: a flood of new connections cycles through
@@ -182,7 +193,7 @@ class Server:
             self._evict(None)
         self._unauthenticated[transport] = address
         self._unauthenticated_by_ip[address] += 1
-        task = asyncio.get_running_loop().create_task(self._open(transport, address, kind))
+        task = asyncio.get_running_loop().create_task(self._open(transport, address, gate))
         self._opening.add(task)
         task.add_done_callback(self._opening.discard)
 
@@ -197,7 +208,7 @@ class Server:
         held = self._unauthenticated[oldest]
         log.info("%s: a connection that had not logged on was closed to make room", held)
         self._authenticated(oldest)
-        if isinstance(oldest, asyncio.Transport):  # not past its TLS handshake yet
+        if not isinstance(oldest, Session):  # not past its TLS handshake yet
             oldest.abort()
         else:
             link = self.links.get(oldest)
@@ -212,10 +223,11 @@ class Server:
             if not self._unauthenticated_by_ip[address]:
                 del self._unauthenticated_by_ip[address]
 
-    async def _open(self, transport: asyncio.Transport, address: str, kind: SessionType) -> None:
+    async def _open(self, transport: asyncio.Transport, address: str, gate: _Gate) -> None:
         """Give the connection its session, start TLS (within the Logon timeout, counted from
         the connection), run the session until the connection ends, then forget it."""
         loop = asyncio.get_running_loop()
+        kind = gate.kind
         session = Acceptor(
             accounts=self.accounts, session_type=kind, wall_clock=self.wall_clock,
             now=loop.time(), address=address, logon_timeout=self.logon_timeout,
@@ -228,8 +240,8 @@ class Server:
             recorder = self._recorder(capture_path(self.record, name, self.wall_clock()))
         link = Connection(session, self._deliver, self.max_write_buffer, recorder, self.wall_clock)
         try:
-            if self.tls is None:
-                transport.set_protocol(link)
+            if self.tls is None or self._tls_by_listener:
+                gate.link = link
                 started: asyncio.Transport | None = transport
             else:
                 try:
@@ -249,6 +261,9 @@ class Server:
                 self._unauthenticated_by_ip[address] += 1
             self.links[session] = link
             link.connection_made(started)  # start_tls leaves that to its caller
+            if gate.early:
+                link.data_received(gate.early)
+                gate.early = b""
             if started is transport:
                 transport.resume_reading()
             await link.done
@@ -326,16 +341,46 @@ class Server:
 
 class _Gate(asyncio.Protocol):
     """A new TCP connection, held unread until the server lets it in (or closes it), so a
-    connection over the caps costs neither a TLS context nor a byte of buffer."""
+    connection over the caps costs neither a TLS context nor a byte of buffer. Over plain
+    TCP it then hands the connection's bytes to its ``link`` (uvloop's transports do not
+    take a new protocol with ``set_protocol``, and may deliver a first read although
+    paused: that is kept, up to a Logon's size, for the link)."""
 
     def __init__(self, server: Server, kind: SessionType) -> None:
         self._server = server
-        self._kind = kind
+        self.kind = kind
+        self.link: Connection | None = None
+        self.early = b""
+        self._transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
+        transport = cast(asyncio.Transport, transport)  # uvloop's is one, not a subclass
         transport.pause_reading()  # before the first read: nothing is read until admitted
-        self._server._admit(transport, self._kind)
+        self._transport = transport
+        self._server._admit(transport, self)
+
+    def data_received(self, data: bytes) -> None:
+        if self.link is not None:
+            self.link.data_received(data)
+        elif len(self.early) + len(data) <= self._server.pre_logon_max_frame_size:
+            self.early += data
+        elif self._transport is not None:
+            self._transport.abort()
+
+    def eof_received(self) -> bool:
+        return self.link.eof_received() if self.link is not None else False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.link is not None:
+            self.link.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        if self.link is not None:
+            self.link.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self.link is not None:
+            self.link.resume_writing()
 
 
 async def serve(

@@ -16,7 +16,8 @@ import signal
 import ssl
 import sys
 import time
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Coroutine
+from typing import Any, TextIO
 
 from fixsession import binance, recording
 from fixsession.spec import SessionType
@@ -34,9 +35,6 @@ from fixsession.venue.server import (
     DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
     Server,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def _read_keys(path: str) -> Accounts:
@@ -125,7 +123,18 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
-    return asyncio.run(_run_server(args, accounts, endpoints, tls, out))
+    return _event_loop_runner(args.loop)(_run_server(args, accounts, endpoints, tls, out))
+
+
+def _event_loop_runner(name: str) -> Callable[[Coroutine[Any, Any, int]], int]:
+    """``asyncio.run``, or uvloop's (``--loop uvloop``, the ``uvloop`` extra)."""
+    if name == "asyncio":
+        return asyncio.run
+    try:
+        import uvloop
+    except ImportError:
+        raise UsageError("--loop uvloop needs uvloop: pip install 'fixsession[uvloop]'") from None
+    return uvloop.run
 
 
 async def _run_server(
@@ -223,6 +232,13 @@ def add_parser(commands: Any) -> None:
         metavar="COUNT/SECONDS",
         help="new orders an account may place per window; repeat for several windows "
         "(default: 200/10 and 200000/86400, as Binance's LimitResponse sample)",
+    )
+    serve.add_argument(
+        "--loop",
+        choices=["asyncio", "uvloop"],
+        default="asyncio",
+        help="the event loop (default asyncio; uvloop needs the uvloop extra: pip install "
+        "'fixsession[uvloop]')",
     )
     serve.add_argument(
         "--maintenance",
