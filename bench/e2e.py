@@ -30,6 +30,10 @@ Servers and feeds run in child processes, clients in this one, all on 127.0.0.0/
    (``UseDataDictionary=Y`` with spot-fix-md.xml, counted in ``fromApp``) and a floor (a
    Protocol that only counts frame ends). Every subject must receive all K, or the run says so.
 
+   With uvloop installed (``pip install 'fixsession[uvloop]'``), ``fixsession_uvloop`` rows
+   run the same client and ``serve --loop uvloop`` on uvloop's event loop, and the market-data
+   client too: rows of their own, beside (never instead of) asyncio's.
+
 4. ``--scale``: (a) 100 market-data sessions in one process, aggregate msgs/s beside the one
    session figure, and beside one session fed the same way (100 streams at once are built as
    they are sent, and the builder then competes for the CPUs); (b) ``fixsession serve``
@@ -565,12 +569,19 @@ async def fixsession_orders(port: int, material: Material, tls: bool, config: Co
     return {**percentiles(samples), "orders_per_s": rate}
 
 
-async def fixsession_subject(material: Material, tls: bool, config: Config) -> Figures:
-    child = serve_child(material, tls)
+async def fixsession_subject(
+    material: Material, tls: bool, config: Config, *serve_options: str
+) -> Figures:
+    child = serve_child(material, tls, *serve_options)
     try:
         return await fixsession_orders(child.port, material, tls, config)
     finally:
         child.stop()
+
+
+async def uvloop_subject(material: Material, tls: bool, config: Config) -> Figures:
+    """fixsession's client on uvloop's loop (``run_subject``) and ``serve --loop uvloop``."""
+    return await fixsession_subject(material, tls, config, "--loop", "uvloop")
 
 
 class CannedAcceptor(asyncio.Protocol):
@@ -769,10 +780,31 @@ def connect_options(port: int) -> str:
     return f"\nSocketConnectHost=127.0.0.1\nSocketConnectPort={port}"
 
 
+def install_quickfix() -> str | None:
+    """Install the prebuilt QuickFIX wheel from ../shared/wheels into this environment when
+    QuickFIX is missing and the wheel is there (building it takes ~10 minutes); why not, if
+    it was not installed."""
+    if importlib.util.find_spec("quickfix") is not None:
+        return None
+    wheels = sorted((SHARED / "wheels").glob("quickfix-*.whl"))
+    if not wheels:
+        return f"QuickFIX is not installed and no wheel is in {SHARED / 'wheels'}"
+    print(f"installing {wheels[-1].name} into this environment", file=sys.stderr)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", str(wheels[-1])],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    importlib.invalidate_caches()
+    if done.returncode != 0:
+        return f"QuickFIX is not installed: pip failed: {done.stderr.strip()[-300:]}"
+    return None
+
+
 def quickfix_status() -> tuple[bool, str | None]:
     """Whether QuickFIX is importable, and why its TLS rows cannot run (None if they can)."""
-    if importlib.util.find_spec("quickfix") is None:
-        return False, "QuickFIX is not installed"
+    why = install_quickfix()
+    if why is not None or importlib.util.find_spec("quickfix") is None:
+        return False, why or "QuickFIX is not installed"
     import quickfix as fix
 
     if not hasattr(fix, "SSLSocketInitiator"):
@@ -1501,6 +1533,7 @@ class Subject:
     quickfix: bool = False
     tls: bool = False
     once: bool = False  # not a timing: the first repeat is enough
+    uvloop: bool = False  # run on uvloop's event loop (skipped where it is not installed)
 
 
 def subjects_for(material: Material, config: Config) -> list[Subject]:
@@ -1519,11 +1552,15 @@ def subjects_for(material: Material, config: Config) -> list[Subject]:
             orders("half_client", half_client_subject, tls),
             orders("half_server", half_server_subject, tls),
             orders("quickfix", quickfix_orders, tls, quickfix=True),
+            orders("fixsession_uvloop", uvloop_subject, tls, uvloop=True),
         ]
     listed += [
         Subject("md fixsession", "md",
                 lambda: _named_async("fixsession", fixsession_md(material, config))),
         Subject("md floor", "md", lambda: _named_async("floor", floor_md(material, config))),
+        Subject("md fixsession_uvloop", "md",
+                lambda: _named_async("fixsession_uvloop", fixsession_md(material, config)),
+                uvloop=True),
         Subject("md quickfix", "md",
                 lambda: named("quickfix", quickfix_md(material, config)), quickfix=True),
         Subject("scale: 100 md sessions", "scale", lambda: scale_md_sessions(material, config)),
@@ -1543,7 +1580,14 @@ async def _named_async(key: str, figures: Any) -> Figures:
 
 def run_subject(subject: Subject) -> Figures:
     outcome = subject.run()
-    result = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
+    if not asyncio.iscoroutine(outcome):
+        result = outcome
+    elif subject.uvloop:
+        import uvloop
+
+        result = uvloop.run(outcome)
+    else:
+        result = asyncio.run(outcome)
     assert isinstance(result, dict)
     return result
 
@@ -1584,6 +1628,10 @@ def measure(subjects: list[Subject], repeats: int, quickfix: tuple[bool, str | N
         elif subject.quickfix and subject.tls and no_tls:
             skipped.add(subject.name)
             notes.append(f"{subject.name}: skipped: {no_tls}")
+        elif subject.uvloop and importlib.util.find_spec("uvloop") is None:
+            skipped.add(subject.name)
+            notes.append(f"{subject.name}: skipped: uvloop is not installed "
+                         "(pip install 'fixsession[uvloop]')")  # fmt: skip
     for repeat in range(repeats):
         print(f"repeat {repeat + 1} of {repeats}", file=sys.stderr)
         for subject in subjects:
@@ -1618,11 +1666,13 @@ ORDER_ROWS: Final = (
     ("half_server", "canned client <-> fixsession serve"),
     ("quickfix", "QuickFIX initiator <-> QuickFIX acceptor"),
     ("floor", "floor: canned bytes <-> canned bytes"),
+    ("fixsession_uvloop", "fixsession client <-> fixsession serve, both on uvloop"),
 )
 MD_ROWS: Final = (
     ("fixsession", "fixsession market-data client (full validation)"),
     ("quickfix", "QuickFIX SocketInitiator (UseDataDictionary=Y)"),
     ("floor", "floor: a Protocol counting frame ends"),
+    ("fixsession_uvloop", "fixsession market-data client on uvloop"),
 )
 
 
@@ -1677,6 +1727,12 @@ def ratios_for(config: Config) -> list[Ratio]:
               "rtt_p50_us.half_server", "rtt_p50_us.floor"),
         Ratio("rtt p50 fixsession TLS/plain", "rtt_p50.fixsession_tls/fixsession",
               "rtt_p50_us.fixsession_tls", "rtt_p50_us.fixsession"),
+        Ratio("rtt p50 fixsession on uvloop/quickfix", "rtt_p50.fixsession_uvloop/quickfix",
+              "rtt_p50_us.fixsession_uvloop", "rtt_p50_us.quickfix"),
+        Ratio("orders/s fixsession on uvloop/quickfix", "orders_per_s.fixsession_uvloop/quickfix",
+              "orders_per_s.fixsession_uvloop", "orders_per_s.quickfix"),
+        Ratio("md msgs/s fixsession on uvloop/floor", "md_msgs_per_s.fixsession_uvloop/floor",
+              "md_msgs_per_s.fixsession_uvloop", "md_msgs_per_s.floor"),
         Ratio("orders/s fixsession/floor", "orders_per_s.fixsession/floor",
               "orders_per_s.fixsession", "orders_per_s.floor"),
         Ratio(f"md msgs/s {config.scale_sessions} sessions (aggregate)/one session, same feed",
