@@ -201,6 +201,8 @@ class Message:
     _index: dict[int, int] | None  # tag to its first position (see ``get``)
 
     def __init__(self, msg_type: str, fields: Iterable[tuple[int, FieldValue]] = ()) -> None:
+        if type(msg_type) is not str and isinstance(msg_type, str):  # a MsgType member
+            msg_type = str.__str__(msg_type)
         split = speedups.split_fields
         parts = split(msg_type, fields, Decimal) if split is not None else None
         if parts is not None:  # the common case, in C: plain MsgType, tags and values
@@ -317,7 +319,9 @@ class Message:
         values = self._values
         if values is not None:
             return values[position]
-        frame, spans = self._frame, self._spans  # a lazy message: make just this value
+        if speedups.span_values is not None:  # a lazy message: all its values at once, in C
+            return self._load()[position]
+        frame, spans = self._frame, self._spans  # (in pure Python: just this value)
         assert frame is not None and spans is not None
         at = memoryview(spans).cast("I")
         return frame[at[2 * position] : at[2 * position + 1]].decode("ascii")

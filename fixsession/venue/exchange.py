@@ -131,6 +131,17 @@ class Exchange:
         self._drop_copies: list[tuple[float, int, str, Message]] = []  # heap: due, n, key, report
         self._queued = itertools.count()
         self._recipients: set[Acceptor] = set()  # sent to since take_recipients()
+        self._handlers: dict[str, Callable[[Acceptor, Message, float], None]] = {
+            MsgType.NEW_ORDER_SINGLE.value: self._new_order,
+            MsgType.ORDER_CANCEL_REQUEST.value: self._cancel,
+            MsgType.ORDER_MASS_CANCEL_REQUEST.value: self._mass_cancel,
+            MsgType.ORDER_AMEND_KEEP_PRIORITY_REQUEST.value: self._amend,
+            MsgType.ORDER_CANCEL_REQUEST_AND_NEW_ORDER_SINGLE.value: self._cancel_replace,
+            MsgType.NEW_ORDER_LIST.value: self._new_order_list,
+            MsgType.LIMIT_QUERY.value: self._limit_query,
+            MsgType.INSTRUMENT_LIST_REQUEST.value: self._instrument_list,
+            MsgType.MARKET_DATA_REQUEST.value: self._market_data_request,
+        }
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -192,18 +203,7 @@ class Exchange:
 
     def on_message(self, session: Acceptor, message: Message, now: float) -> None:
         """A message the session layer accepted from ``session``'s client."""
-        handlers: dict[str, Callable[[Acceptor, Message, float], None]] = {
-            MsgType.NEW_ORDER_SINGLE: self._new_order,
-            MsgType.ORDER_CANCEL_REQUEST: self._cancel,
-            MsgType.ORDER_MASS_CANCEL_REQUEST: self._mass_cancel,
-            MsgType.ORDER_AMEND_KEEP_PRIORITY_REQUEST: self._amend,
-            MsgType.ORDER_CANCEL_REQUEST_AND_NEW_ORDER_SINGLE: self._cancel_replace,
-            MsgType.NEW_ORDER_LIST: self._new_order_list,
-            MsgType.LIMIT_QUERY: self._limit_query,
-            MsgType.INSTRUMENT_LIST_REQUEST: self._instrument_list,
-            MsgType.MARKET_DATA_REQUEST: self._market_data_request,
-        }
-        handler = handlers.get(message.msg_type)
+        handler = self._handlers.get(message.msg_type)
         if handler is not None:
             handler(session, message, now)
 
