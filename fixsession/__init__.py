@@ -17,6 +17,7 @@ client on first use, and ``serve``, ``Server``, ``Acceptor``, ``Accounts`` and `
 the venue, so that ``import fixsession`` loads neither asyncio nor the venue.
 """
 
+import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ _LAZY = {
 }
 
 _moved.install()
+logging.getLogger("fixsession").addHandler(logging.NullHandler())  # the application decides
 
 
 def __getattr__(name: str) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import logging
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Generator
@@ -42,7 +43,9 @@ from fixsession.message import Message
 from fixsession.recording import Recorder
 from fixsession.spec import SessionType
 from fixsession.state import State
-from fixsession.transport import Connection, capture_path, finish, log, open_connection
+from fixsession.transport import Connection, capture_path, finish, open_connection
+
+log = logging.getLogger("fixsession.client")
 
 
 @dataclass(frozen=True, slots=True)

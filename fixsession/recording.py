@@ -78,7 +78,7 @@ class Recorder:
         self.path = Path(path)
         self.limits = limits or RecordLimits()
         self._stream: BinaryIO = open(self.path, "wb")  # noqa: SIM115 -- closed by close()
-        self._sides = {SENT: _Side(), RECEIVED: _Side()}
+        self._sides = {SENT: Pieces(), RECEIVED: Pieces()}
         self._written = 0
         self._logged_on = False
         self.stopped: str | None = None  # why the recording stopped early, if it did
@@ -115,7 +115,7 @@ class Recorder:
         self._stream.flush()
 
 
-class _Side:
+class Pieces:
     """One direction of a recording: the framer, and the bytes it has not reported yet."""
 
     _LIMIT: Final = 1 << 20  # unreported garbage kept before it is written out in a piece

@@ -28,12 +28,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from fixsession import binance
+from fixsession import binance, eventlog
 from fixsession.events import Event, LoggedOn
 from fixsession.recording import Recorder
 from fixsession.session import Session
 
-log = logging.getLogger("fixsession")
+log = logging.getLogger("fixsession.transport")
 READ_SIZE: Final = 65536
 DEFAULT_MAX_WRITE_BUFFER: Final = 4 * 1024 * 1024
 
@@ -73,6 +73,7 @@ class Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.done: asyncio.Future[None] = self._loop.create_future()
         self._timer: asyncio.TimerHandle | None = None
+        self._message_log = eventlog.MessageLog(session) if eventlog.MessageLog.wanted() else None
         self._flush_soon: asyncio.Handle | None = None
         self._paused = False
 
@@ -91,9 +92,13 @@ class Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if exc is not None and not self.session.closed:
-            log.info("%r: connection failed: %s", self.session, exc)
+            log.info("%s: connection failed: %s", eventlog.label(self.session), exc)
         self._guarded(self._lost)
         self._cancel_timer()
+        if self._message_log is not None:
+            with contextlib.suppress(Exception):
+                self._message_log.close(self._wall_clock())
+            self._message_log = None
         if self.recorder is not None:
             with contextlib.suppress(Exception):
                 self.recorder.close(self._wall_clock())
@@ -130,7 +135,8 @@ class Connection(asyncio.Protocol):
         transport.write(data)
         self._record(data, sent=True)
         if transport.get_write_buffer_size() > self._max_write_buffer:
-            log.warning("%r: the peer does not read; closing the connection", self.session)
+            who = eventlog.label(self.session)
+            log.warning("%s: the peer does not read; closing the connection", who)
             transport.abort()
 
     def pause_reading(self) -> None:
@@ -172,6 +178,7 @@ class Connection(asyncio.Protocol):
         if events:
             if self.recorder is not None and any(type(event) is LoggedOn for event in events):
                 self.recorder.logged_on()
+            eventlog.log_events(session, events)
             self.deliver(self, events)
         self.flush()
         if session.closed:
@@ -203,7 +210,7 @@ class Connection(asyncio.Protocol):
         try:
             step(*args)
         except Exception:
-            log.exception("%r: internal error; closing the session", self.session)
+            log.exception("%s: internal error; closing the session", eventlog.label(self.session))
             self._fail()
 
     def _fail(self) -> None:
@@ -225,6 +232,8 @@ class Connection(asyncio.Protocol):
 
     def _record(self, data: bytes, *, sent: bool) -> None:
         """Record bytes; a recorder that fails (a full disk, …) is dropped, the session goes on."""
+        if self._message_log is not None:
+            self._message_log.add(data, sent=sent, epoch=self._wall_clock())
         recorder = self.recorder
         if recorder is None:
             return

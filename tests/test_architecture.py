@@ -29,7 +29,7 @@ CORE = {
     "tools.expectations",
 }  # fmt: skip
 SHELL = {
-    "transport", "recording", "client", "venue.server", "tools.probe", "tools.fuzzer",
+    "transport", "recording", "eventlog", "client", "venue.server", "tools.probe", "tools.fuzzer",
     "tools.strategies",
     "tools.pytest_plugin", "tools.demo", "tools.cli.common", "tools.cli.check",
     "tools.cli.serve", "tools.cli.replay", "tools.cli.fuzz", "tools.cli.keygen",

@@ -14,6 +14,7 @@ import asyncio
 import collections
 import contextlib
 import itertools
+import logging
 import ssl
 import time
 from collections.abc import Callable
@@ -31,11 +32,12 @@ from fixsession.transport import (
     Connection,
     capture_path,
     finish,
-    log,
 )
 from fixsession.venue.acceptor import Acceptor
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import Exchange
+
+log = logging.getLogger("fixsession.venue")
 
 DEFAULT_MAX_UNAUTHENTICATED: Final = 256
 """Connections a server holds open before they log on (each may cost a TLS context, about
@@ -152,6 +154,8 @@ class Server:
     def start_maintenance(self, seconds: float = 30.0) -> None:
         """Start Binance's News countdown on every logged-on session."""
         now = asyncio.get_running_loop().time()
+        log.warning("maintenance: News countdown of %g s sent to %d sessions", seconds,
+                    len(self.links))  # fmt: skip
         for link in list(self.links.values()):
             assert isinstance(link.session, Acceptor)
             link.session.start_maintenance(now, seconds)

@@ -8,7 +8,11 @@ logon options). No command lives here.
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
+import logging
 import ssl
+import sys
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -85,3 +89,34 @@ def add_logon_arguments(parser: Any, *, required: bool) -> None:
     parser.add_argument("--plain", action="store_true", help="plain TCP instead of TLS")
     parser.add_argument("--cafile", metavar="PEM", help="trust this CA (default: the system's)")
     parser.add_argument("--server-hostname", metavar="NAME", help="TLS name to expect and send")
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per log record: time (UTC, ISO 8601), level, logger, message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = datetime.datetime.fromtimestamp(record.created, datetime.UTC)
+        entry = {
+            "time": stamp.isoformat(timespec="microseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(verbosity: int, log_format: str = "text") -> None:
+    """stderr logging for a command: warnings only, the event log with ``-v`` (INFO), and the
+    message log too with ``-vv`` (DEBUG); text lines or JSON objects."""
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format == "json":
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    level = logging.DEBUG if verbosity >= 2 else logging.INFO if verbosity == 1 else logging.WARNING
+    logging.getLogger("fixsession").setLevel(level)

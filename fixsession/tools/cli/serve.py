@@ -11,10 +11,8 @@ import argparse
 import asyncio
 import datetime
 import json
-import logging
 import signal
 import ssl
-import sys
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TextIO
@@ -24,6 +22,7 @@ from fixsession.spec import SessionType
 from fixsession.tools.cli.common import (
     UsageError,
     address_type,
+    configure_logging,
     limit_type,
     positive_int,
     positive_seconds,
@@ -118,11 +117,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         for kind in kinds:
             accounts.set_message_limit(kind, args.message_limit)
     tls = _server_tls(args)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(args.verbose, args.log_format)
     return _event_loop_runner(args.loop)(_run_server(args, accounts, endpoints, tls, out))
 
 
@@ -290,6 +285,18 @@ def add_parser(commands: Any) -> None:
         help="of those, from one IP address (default %(default)s)",
     )
     serve.add_argument(
-        "-v", "--verbose", action="store_true", help="log sessions and faults on stderr"
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log on stderr: -v the event log (logons, faults with their codes, rejects, News, "
+        "logouts, connections), -vv also the message log (every frame, fixlog format, RawData "
+        "redacted)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="text lines, or one JSON object per line for machines (default text)",
     )
     serve.set_defaults(run=_serve)
