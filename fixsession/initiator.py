@@ -167,6 +167,10 @@ class Initiator(Session):
         see what the peer answers.
         """
         self._apply(Input.SEND)
+        if validate:  # the session type first, as the venue judges it (-1186, -1187, ...)
+            refused = self.rules.request_fault(message.msg_type)
+            if refused is not None:
+                raise refused
         if validate and self._outbound_validator is not None:
             body = message
             if not HEADER_TAGS.isdisjoint(message.tags):  # the session writes its own header

@@ -237,9 +237,22 @@ def test_the_attempt_table_forgets_idle_addresses_but_never_a_live_window() -> N
     assert registry.connect("10.0.0.5", kind, 100.0) is None
 
 
-def test_accounts_refuse_a_key_that_is_not_an_ed25519_public_key() -> None:
-    with pytest.raises(TypeError, match="Ed25519PublicKey"):
-        Accounts({"key": "-----BEGIN PUBLIC KEY-----..."})  # type: ignore[dict-item]
+def test_accounts_take_a_key_or_its_pem_and_refuse_anything_else_at_once() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from memory import PRIVATE_KEY
+
+    public = PRIVATE_KEY.public_key()
+    pem = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    accounts = Accounts({"a": public, "b": pem, "c": pem.decode()})
+    assert all(accounts.public_key(k) == public for k in "abc")
+    with pytest.raises(ValueError, match="the key of API key 'k': not a PEM public key"):
+        Accounts({"k": "-----BEGIN PUBLIC KEY-----..."})
+    with pytest.raises(ValueError, match="the key of API key 'k' is a int: give an Ed25519"):
+        Accounts({"k": 5})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="a non-empty str"):
+        Accounts().add_key("", public)
 
 
 # -- secrets -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ of every call; no I/O.
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -19,6 +19,9 @@ from fixsession import errors
 from fixsession.binance import RULES, Limit, SessionRules, Window, load_public_key
 from fixsession.errors import BinanceError
 from fixsession.spec import SessionType
+
+PublicKey = Ed25519PublicKey | str | bytes
+"""An account's key as ``Accounts`` takes it: the key, or its PEM."""
 
 
 @dataclass
@@ -41,26 +44,24 @@ class Accounts:
 
     def __init__(
         self,
-        keys: dict[str, Ed25519PublicKey] | None = None,
+        keys: Mapping[str, PublicKey] | None = None,
         rules: dict[SessionType, SessionRules] | None = None,
         *,
         max_addresses: int = 100_000,
     ) -> None:
-        for api_key, key in (keys or {}).items():
-            _check_key(api_key, key)
+        loaded = {api_key: _public_key(api_key, key) for api_key, key in (keys or {}).items()}
         self.rules = dict(RULES if rules is None else rules)
-        self._accounts = {api_key: _Account(key) for api_key, key in (keys or {}).items()}
+        self._accounts = {api_key: _Account(key) for api_key, key in loaded.items()}
         # Attempt windows per address, least recently used first.
         self._ip_attempts: collections.OrderedDict[tuple[str, SessionType], Window] = (
             collections.OrderedDict()
         )
         self.max_addresses = max_addresses
 
-    def add_key(self, api_key: str, public_key: Ed25519PublicKey) -> None:
-        """Let ``api_key`` log on with ``public_key`` (TypeError if it is not an Ed25519
-        public key: load a PEM with ``load_public_key``, or use ``from_pem``)."""
-        _check_key(api_key, public_key)
-        self._accounts[api_key] = _Account(public_key)
+    def add_key(self, api_key: str, public_key: PublicKey) -> None:
+        """Let ``api_key`` log on with ``public_key``: an ``Ed25519PublicKey`` or its PEM
+        (str or bytes). ValueError, naming the API key, for anything else."""
+        self._accounts[api_key] = _Account(_public_key(api_key, public_key))
 
     def set_message_limit(self, session_type: SessionType, limit: Limit) -> None:
         """Let a client of ``session_type`` send ``limit`` messages per window instead."""
@@ -153,20 +154,22 @@ class Accounts:
     @classmethod
     def from_pem(cls, keys: Iterable[tuple[str, bytes | str]]) -> Accounts:
         """Accounts from (API key, Ed25519 public key PEM) pairs; ValueError naming a bad one."""
-        loaded = {}
-        for api_key, pem in keys:
-            try:
-                loaded[api_key] = load_public_key(pem)
-            except ValueError as error:
-                raise ValueError(f"API key {api_key!r}: {error}") from None
-        return cls(loaded)
+        return cls(dict(keys))
 
 
-def _check_key(api_key: object, public_key: object) -> None:
+def _public_key(api_key: object, public_key: object) -> Ed25519PublicKey:
+    """``public_key`` as an Ed25519 public key (from PEM text if need be), checked here, when
+    the keys are given, not when a client logs on."""
     if not isinstance(api_key, str) or not api_key:
-        raise TypeError(f"an API key is a non-empty str, not {api_key!r}")
-    if not isinstance(public_key, Ed25519PublicKey):
-        raise TypeError(
-            f"the key of API key {api_key!r} is a {type(public_key).__name__}, not an "
-            "Ed25519PublicKey (Accounts.from_pem takes PEM text)"
-        )
+        raise ValueError(f"an API key is a non-empty str, not {api_key!r}")
+    if isinstance(public_key, Ed25519PublicKey):
+        return public_key
+    if isinstance(public_key, str | bytes):
+        try:
+            return load_public_key(public_key)
+        except ValueError as error:
+            raise ValueError(f"the key of API key {api_key!r}: {error}") from None
+    raise ValueError(
+        f"the key of API key {api_key!r} is a {type(public_key).__name__}: give an "
+        "Ed25519PublicKey or its PEM"
+    )
