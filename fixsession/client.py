@@ -378,23 +378,53 @@ class Connector:
         if self.record is not None:
             recorder = Recorder(capture_path(self.record, comp_id, self.wall_clock()))
         session.logon(loop.time())  # written as soon as the connection is made
-        link = await asyncio.wait_for(
-            open_connection(
-                self.host, self.port,
-                lambda: Connection(session, deliver, recorder=recorder, wall_clock=self.wall_clock),
-                self.tls, self.server_hostname, self.local_addr,
-            ),
-            self.logon_timeout,
-        )  # fmt: skip
+        try:
+            link = await asyncio.wait_for(
+                open_connection(
+                    self.host, self.port,
+                    lambda: Connection(session, deliver, recorder=recorder,
+                                       wall_clock=self.wall_clock),
+                    self.tls, self.server_hostname, self.local_addr,
+                ),
+                self.logon_timeout,
+            )  # fmt: skip
+        except ssl.SSLCertVerificationError:
+            raise
+        except (TimeoutError, ssl.SSLError, ConnectionResetError, EOFError) as error:
+            if self.tls is None:
+                raise
+            raise ConnectionError(self._tls_failure(error)) from error
         try:
             await asyncio.wait((logged_on, link.done), return_when=asyncio.FIRST_COMPLETED)
             if not logged_on.done():  # the connection ended without a word
                 raise ConnectionError("no Logon: the connection ended")
             await logged_on
+        except ConnectionError as error:
+            link.abort()
+            if self.tls is None and not session.received_bytes:
+                raise ConnectionError(
+                    f"{error}, before the server sent a byte: a TLS server closes a plain "
+                    "connection so. Is the server TLS (as Binance's are)? Then connect with "
+                    "tls=True or an SSLContext (fixsession's tools: without --plain)"
+                ) from error
+            raise
         except BaseException:
             link.abort()
             raise
         return link
+
+    def _tls_failure(self, error: BaseException) -> str:
+        """Why a TLS connection could not be opened, and what to try."""
+        where = f"{self.host}:{self.port}"
+        if isinstance(error, TimeoutError):
+            what = f"no TLS handshake with {where} within {self.logon_timeout:g} s"
+        else:
+            detail = getattr(error, "reason", None) or str(error) or type(error).__name__
+            what = f"the TLS handshake with {where} failed ({detail})"
+        return (
+            f"{what}: is the server plain TCP? Then connect with tls=False (fixsession's "
+            "tools: --plain), or give the server a certificate (serve --tls-cert/--tls-key)"
+        )
 
     async def start(self) -> Client:
         client = Client(self)

@@ -34,6 +34,14 @@ from fixsession.validation import Validator
 WallClock = Callable[[], float]
 """Seconds since the epoch (``time.time`` in production; anything in tests and replays)."""
 
+TLS_ON_PLAIN_TEXT: Final = (
+    "the peer speaks TLS on this plain TCP connection: use TLS on both sides "
+    "(fixsession.connect(tls=True or an SSLContext); fixsession serve --tls-cert/--tls-key) "
+    "or plain TCP on both (tls=False; serve --plain)"
+)
+"""Why a session closed whose peer's first bytes were a TLS record."""
+_TLS_RECORDS: Final = frozenset((b"\x15", b"\x16"))  # alert, handshake (then 3, the version)
+
 PEER_LOGGED_OUT: Final = "logged out by the peer"
 # Texts Binance does not document; ours, for the Logouts it sends without an error code.
 TEST_REQUEST_TIMEOUT_TEXT: Final = "TestRequest unanswered."
@@ -106,7 +114,13 @@ class Session:
         """Bytes from the peer."""
         if self.state is State.CLOSED or not data:
             return
+        first = not self._received_bytes
         self._received_bytes += len(data)
+        if first and data[1:2] == b"\x03" and data[:1] in _TLS_RECORDS:
+            # A TLS record (a ClientHello, an alert) first: TLS on one side only. Closed at
+            # once, with a reason that says so: nothing FIX can answer would be read.
+            self._close(TLS_ON_PLAIN_TEXT, clean=False, now=now, event=Input.FAULT)
+            return
         items = self._framer.feed(data)
         if items:
             self._last_received = now
@@ -220,6 +234,11 @@ class Session:
         data = b"".join(self._outbound)
         self._outbound.clear()
         return data
+
+    @property
+    def received_bytes(self) -> int:
+        """Bytes received from the peer so far."""
+        return self._received_bytes
 
     @property
     def closed(self) -> bool:

@@ -376,3 +376,52 @@ async def test_a_peer_that_never_reads_is_cut_off_and_stalls_no_one(
             writer.transport.abort()
     finally:
         await acceptor.close()
+
+
+# -- TLS on one side only ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("server_tls", [False, True], ids=["tls-client-plain-server", "reverse"])
+async def test_tls_on_one_side_only_fails_fast_and_names_the_fix(
+    server_tls: bool, certificate: Certificate
+) -> None:
+    venue = await server(certificate if server_tls else None)
+    began = time.monotonic()
+    with pytest.raises(ConnectionError) as raised:
+        await connect(venue, None if server_tls else certificate, logon_timeout=10)
+    assert time.monotonic() - began < 3
+    text = str(raised.value)
+    if server_tls:  # a plain client, a TLS server
+        assert "Is the server TLS" in text and "tls=True" in text
+    else:
+        assert "is the server plain TCP? Then connect with tls=False" in text
+    await venue.close()
+
+
+async def test_a_tls_alert_in_answer_to_a_plain_logon_is_named() -> None:
+    """A TLS server that answers plain bytes with an alert (as OpenSSL may)."""
+
+    class Alerting(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            self.transport = transport
+
+        def data_received(self, data: bytes) -> None:
+            self.transport.write(b"\x15\x03\x03\x00\x02\x02\x46")  # type: ignore[attr-defined]
+
+    loop = asyncio.get_running_loop()
+    listener = await loop.create_server(Alerting, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    with pytest.raises(ConnectionError, match="the peer speaks TLS on this plain TCP"):
+        await connect(("127.0.0.1", port), None, logon_timeout=5)
+    listener.close()
+
+
+async def test_a_server_that_never_starts_tls_is_named_after_the_timeout(
+    certificate: Certificate,
+) -> None:
+    loop = asyncio.get_running_loop()
+    listener = await loop.create_server(asyncio.Protocol, "127.0.0.1", 0)  # reads, says nothing
+    port = listener.sockets[0].getsockname()[1]
+    with pytest.raises(ConnectionError, match=r"no TLS handshake with .* within 1 s: is the"):
+        await connect(("127.0.0.1", port), certificate, logon_timeout=1)
+    listener.close()
