@@ -72,6 +72,8 @@ class Verdict:
     reason: int | None = None
     ref_tag: int | None = None
     text: str | None = None
+    file: str | None = None  # where the frame was read (set by ``check``)
+    line: int | None = None  # its line, in a line-based capture
 
     @classmethod
     def of(cls, item: Item, offset: int, validator: Validator | None) -> Verdict:
@@ -104,7 +106,8 @@ class Verdict:
         return json.dumps(self.as_dict())
 
     def as_text(self, source: str) -> str:
-        where = f"{source}:{self.offset} ({self.length} bytes)"
+        line = f":line {self.line}" if self.line is not None else ""
+        where = f"{source}{line}:{self.offset} ({self.length} bytes)"
         kind = self.msg_type if self.msg_type is not None else "?"
         seq = f" #{self.msg_seq_num}" if self.msg_seq_num is not None else ""
         if self.valid:

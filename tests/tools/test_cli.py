@@ -25,6 +25,8 @@ KEYS = [
     "reason",
     "ref_tag",
     "text",
+    "file",
+    "line",
 ]
 
 
@@ -57,6 +59,8 @@ def test_check_json_has_exactly_the_documented_keys_in_stream_order(tmp_path: Pa
         "reason": None,
         "ref_tag": None,
         "text": None,
+        "file": str(capture),
+        "line": None,
     }
     assert objects[1] == {
         "offset": len(ORDER),
@@ -69,6 +73,8 @@ def test_check_json_has_exactly_the_documented_keys_in_stream_order(tmp_path: Pa
         "reason": 99,
         "ref_tag": 10,
         "text": "CheckSum(10) contains an incorrect value.",
+        "file": str(capture),
+        "line": None,
     }
     assert objects[2]["offset"] == len(ORDER) + len(bad) and objects[2]["valid"]
     assert b"3 frames: 2 valid, 1 invalid" in result.stderr
@@ -121,14 +127,77 @@ def test_usage_errors_and_help() -> None:
     assert result.returncode == 0 and b"Exit status" in result.stdout
 
 
-def test_decode_names_tags_and_redacts_raw_data(capsys: pytest.CaptureFixture[str]) -> None:
+def test_decode_names_fields_and_redacts_raw_data(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["decode", "--soh", "|", str(DOC_SAMPLES)]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("35=A (LOGON) | 34=1 (MSG_SEQ_NUM)")
-    assert "96=<redacted> (RAW_DATA)" in out[0] and "4MHXelVV" not in out[0]
-    assert any(line.startswith("# ") and "GARBLED_MESSAGE" in line for line in out)
+    text = capsys.readouterr().out
+    first = text.split("\n", 12)
+    assert first[0] == f"{DOC_SAMPLES}:0 valid"
+    assert first[1] == "  MsgType(35) = A (Logon)" and first[2] == "  MsgSeqNum(34) = 1"
+    assert "  RawData(96) = " + "*" * 88 in text and "4MHXelVV" not in text
+    assert "GARBLED -1177 GARBLED_MESSAGE" in text
 
 
+def test_decode_json_shows_garbled_frames_fields_with_the_fault(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["decode", "--soh", "|", "--format", "json", str(DOC_SAMPLES)]) == 0
+    shown = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(shown) == 29 and sum(not s["valid"] for s in shown) == 13
+    garbled = [s for s in shown if not s["valid"] and any(f.get("fault") for f in s["fields"])]
+    assert garbled, "a garbled frame names the field at fault"
+    fault = next(f for f in garbled[0]["fields"] if f.get("fault"))
+    assert fault["tag"] == garbled[0]["ref_tag"]
+    names = {f["name"] for s in shown for f in s["fields"]}
+    assert {"SenderCompID", "MsgSeqNum", "Symbol"} <= names
+    side = next(f for s in shown for f in s["fields"] if f["tag"] == 54)
+    assert side["meaning"] in ("BUY", "SELL")
+    assert all(set(f["value"]) == {"*"} for s in shown for f in s["fields"] if f["tag"] == 96)
+
+
+def test_check_and_decode_read_every_capture_format(tmp_path: Path) -> None:
+    """A recording (fixlog), a QuickFIX message log and '|' text: only the frames are
+    judged; the timestamps and directions are not garbage."""
+    from fixsession import recording
+
+    path = tmp_path / "served.fixlog"
+    recorder = recording.Recorder(path)
+    recorder.received(LOGON_FRAME, 1.0)  # recorded with its signature redacted
+    recorder.logged_on()
+    recorder.sent(HEARTBEAT, 2.0)
+    recorder.received(ORDER, 3.0)
+    recorder.close(4.0)
+    quickfix = tmp_path / "messages.log"
+    quickfix.write_bytes(b"".join(b"20260101-00:00:0%d.000 : " % n + f + b"\n"
+                                  for n, f in enumerate((HEARTBEAT, ORDER))))  # fmt: skip
+    text = tmp_path / "text.txt"
+    text.write_bytes(HEARTBEAT.replace(b"\x01", b"|") + b"\n" + ORDER.replace(b"\x01", b"|"))
+    for capture, frames in ((path, 3), (quickfix, 2), (text, 2)):
+        result = run("check", "--format", "json", str(capture))
+        assert result.returncode == 0, (capture.name, result.stdout)
+        verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+        assert len(verdicts) == frames and all(v["valid"] for v in verdicts)
+        assert [v["line"] for v in verdicts] == list(range(1, frames + 1))
+        assert {v["file"] for v in verdicts} == {str(capture)}
+        assert run("decode", str(capture)).returncode == 0
+    raw = run("check", "--format-in", "raw", str(quickfix))  # forced: timestamps are garbage
+    assert raw.returncode == 1
+    assert run("check", str(path)).stdout.endswith(b"3 frames: 3 valid, 0 invalid\n")
+
+
+def test_check_judges_every_shipped_capture_as_its_name_says() -> None:
+    """A capture named after a framing or dictionary fault holds frames with it; the others
+    are clean (exit 0)."""
+    faults = {1169, 1170, 1171, 1172, 1173, 1174, 1177, 1188, 1189}
+    for path in sorted((ROOT / "captures" / "sessions").glob("*.fixlog")):
+        code = path.name.split("-")[0]
+        expected = 1 if code.isdigit() and int(code) in faults else 0
+        assert run("check", "-q", str(path)).returncode == expected, path.name
+
+
+LOGON_FRAME = frame(
+    b"35=A|34=1|49=qNXO12fH|52=20240611-09:01:46.228|56=SPOT|95=4|96=abcd|98=0|108=30|"
+    b"141=Y|553=key|25035=2|"
+)
 NO_SYMBOL = frame(b"35=D|49=a|56=SPOT|34=2|52=20240611-09:01:46|11=x|38=1|40=2|44=1|54=1|59=1|")
 
 

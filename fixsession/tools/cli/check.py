@@ -1,29 +1,32 @@
 """The ``check`` and ``decode`` commands: judge and show FIX traffic as Binance would.
 
-Owns reading files or stdin in chunks (SOH or another separator), framing and validating
-every frame, and printing verdicts or decoded messages as text or JSON.
+Owns reading files or stdin (a raw stream in chunks, with SOH or another separator; or a
+line-based capture: fixlog, QuickFIX's message log, '|' text), framing and validating every
+frame, and printing verdicts or decoded messages as text or JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Final, TextIO
 
+from fixsession import captures
+from fixsession.captures import Format
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
+from fixsession.errors import CaptureError
 from fixsession.framing import Framer, Garbled, Item
 from fixsession.message import Message
-from fixsession.spec import MsgType, SessionType, Tag
+from fixsession.spec import SessionType, Tag
 from fixsession.tools.cli.common import (
     UsageError,
 )
 from fixsession.tools.replay import Verdict
 from fixsession.validation import Validator
-
-if TYPE_CHECKING:
-    pass
-
 
 _READ_SIZE = 1 << 20
 
@@ -46,33 +49,87 @@ def _open(source: str) -> BinaryIO:
         raise UsageError(f"cannot read {source}: {error.strerror or error}") from None
 
 
-def _items(source: str, soh: bytes | None) -> Iterator[tuple[int, Item]]:
-    """The framer's items for one input, with their offsets, read in chunks.
+_LINE_FORMATS: Final = {
+    "text": Format.TEXT, "quickfix": Format.QUICKFIX, "fixlog": Format.FIXLOG,
+}  # fmt: skip
 
-    ``soh`` is the character that stands for SOH in the input (documentation style).
-    """
-    framer = Framer(line_breaks=soh is not None)
+
+@dataclass(frozen=True)
+class Located:
+    """An item the framer found, and where: its byte offset in the input (a raw stream) or
+    in its line's frame, and the line (a line-based capture; None in a raw stream)."""
+
+    offset: int
+    line: int | None
+    item: Item
+
+
+def _items(source: str, soh: bytes | None, format_in: str = "auto") -> Iterator[Located]:
+    """The framer's items for one input. A raw stream is read in chunks (``soh``: the
+    character that stands for SOH in it, documentation style); a line-based capture
+    (fixsession's fixlog, QuickFIX's message log, '|' text: detected, or ``format_in``) is
+    read by line, and each line's frame judged on its own."""
     stream = _open(source)
     try:
-        while True:
-            try:
-                chunk = stream.read(_READ_SIZE)
-            except OSError as error:
-                raise UsageError(f"cannot read {source}: {error.strerror or error}") from None
-            if not chunk:
-                break
-            if soh is not None:
-                chunk = chunk.replace(soh, b"\x01")
-            yield from framer.feed_located(chunk)
-        yield from framer.close_located()
+        first = _read(stream, source)
+        kind = _format_of(first, soh, format_in)
+        if kind is None:
+            framer = Framer(line_breaks=soh is not None)
+            chunk = first
+            while chunk:
+                if soh is not None:
+                    chunk = chunk.replace(soh, b"\x01")
+                for offset, item in framer.feed_located(chunk):
+                    yield Located(offset, None, item)
+                chunk = _read(stream, source)
+            for offset, item in framer.close_located():
+                yield Located(offset, None, item)
+            return
+        yield from _line_items(first + stream.read(), kind, source)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
 
 
-def _verdicts(source: str, soh: bytes | None, validator: Validator | None) -> Iterator[Verdict]:
-    for offset, item in _items(source, soh):
-        yield Verdict.of(item, offset, validator)
+def _read(stream: BinaryIO, source: str) -> bytes:
+    try:
+        return stream.read(_READ_SIZE)
+    except OSError as error:
+        raise UsageError(f"cannot read {source}: {error.strerror or error}") from None
+
+
+def _format_of(first: bytes, soh: bytes | None, format_in: str) -> Format | None:
+    """The line-based format of an input, or None for a raw stream."""
+    if soh is not None or format_in == "raw":
+        return None
+    if format_in != "auto":
+        return _LINE_FORMATS[format_in]
+    try:
+        kind = captures.detect(first)
+    except CaptureError:
+        return None  # bytes of no known capture format: judged as a raw stream
+    return None if kind is Format.RAW else kind
+
+
+def _line_items(data: bytes, kind: Format, source: str) -> Iterator[Located]:
+    try:
+        records = captures.parse(data, kind)
+    except CaptureError as error:
+        raise UsageError(f"cannot read {source}: {error}") from None
+    lines = [n for n, text in enumerate(data.split(b"\n"), 1) if text.rstrip(b"\r").strip()]
+    for line, record in zip(lines, records, strict=True):
+        framer = Framer(max_frame_size=max(64, len(record.data) + 64))
+        for offset, item in framer.feed_located(record.data) + framer.close_located():
+            yield Located(offset, line, item)
+
+
+def _verdicts(
+    source: str, soh: bytes | None, validator: Validator | None, format_in: str
+) -> Iterator[Verdict]:
+    label = "<stdin>" if source == "-" else source
+    for found in _items(source, soh, format_in):
+        verdict = Verdict.of(found.item, found.offset, validator)
+        yield dataclasses.replace(verdict, file=label, line=found.line)
 
 
 _SESSION_DICTIONARIES = {
@@ -104,14 +161,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     frames = invalid = 0
     for source in sources:
         label = "<stdin>" if source == "-" else source
-        for verdict in _verdicts(source, soh, validator):
+        for verdict in _verdicts(source, soh, validator, args.format_in):
             frames += 1
             invalid += not verdict.valid
             if args.format == "json":
                 print(verdict.as_json(), file=out)
             elif not args.quiet or not verdict.valid:
                 print(verdict.as_text(label), file=out)
-    summary = f"{frames} frames: {frames - invalid} valid, {invalid} invalid"
+    noun = "frame" if frames == 1 else "frames"
+    summary = f"{frames} {noun}: {frames - invalid} valid, {invalid} invalid"
     print(summary, file=sys.stderr if args.format == "json" else out)
     return 1 if invalid else 0
 
@@ -119,29 +177,76 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 def _decode(args: argparse.Namespace, out: TextIO) -> int:
     soh = _soh_byte(args.soh)
     for source in args.files or ["-"]:
-        for offset, item in _items(source, soh):
-            if isinstance(item, Garbled):
-                print(f"# {offset}: {item.error}", file=out)
-                continue
-            message = Message.decode(item)
-            print(_describe(message), file=out)
+        label = "<stdin>" if source == "-" else source
+        for found in _items(source, soh, args.format_in):
+            shown = _decoded(found, label)
+            if args.format == "json":
+                print(json.dumps(shown), file=out)
+            else:
+                print(_decoded_text(shown), file=out)
     return 0
 
 
-def _describe(message: Message) -> str:
-    try:
-        kind = MsgType(message.msg_type).name
-    except ValueError:
-        kind = "?"
-    parts = [f"35={message.msg_type} ({kind})"]
-    for tag, value in message:
-        try:
-            name = Tag(tag).name
-        except ValueError:
-            name = "?"
-        shown = "<redacted>" if tag == Tag.RAW_DATA else value
-        parts.append(f"{tag}={shown} ({name})")
-    return " | ".join(parts)
+def _decoded(found: Located, label: str) -> dict[str, Any]:
+    """One frame (or garbled region) as ``decode`` shows it: where, verdict, named fields."""
+    item = found.item
+    shown: dict[str, Any] = {"file": label, "line": found.line, "offset": found.offset}
+    if isinstance(item, Garbled):
+        error = item.error
+        data = item.data
+        shown.update(
+            valid=False, length=item.length, code=error.code, name=error.name,
+            text=error.text, ref_tag=error.ref_tag_id, truncated=len(data) < item.length,
+        )  # fmt: skip
+        pairs = [part.partition(b"=") for part in data.split(b"\x01") if part]
+        fields = [(tag.decode("ascii", "replace"), value) for tag, _, value in pairs]
+    else:
+        message = Message.decode(item)
+        shown.update(valid=True, length=len(item))
+        head = [
+            ("8", b"FIX.4.4"),
+            ("9", str(len(item)).encode()),
+            ("35", message.msg_type.encode()),
+        ]
+        body = [(str(tag), value.encode("utf-8", "surrogateescape")) for tag, value in message]
+        fields = head[2:] + body
+    shown["fields"] = [_field(tag, value, shown.get("ref_tag")) for tag, value in fields]
+    return shown
+
+
+def _field(tag: str, value: bytes, fault_tag: int | None) -> dict[str, Any]:
+    number = int(tag) if tag.isascii() and tag.isdigit() and len(tag) <= 9 else None
+    definition = BINANCE.fields.get(number) if number is not None else None
+    text = value.decode("utf-8", "backslashreplace")
+    if number == Tag.RAW_DATA:
+        text = "*" * len(value)  # a Logon's signature is never shown
+    entry: dict[str, Any] = {
+        "tag": number if number is not None else tag,
+        "name": definition.name if definition is not None else None,
+        "value": text,
+    }
+    if definition is not None and text in definition.values:
+        entry["meaning"] = definition.values[text]
+    if fault_tag is not None and number == fault_tag:
+        entry["fault"] = True
+    return entry
+
+
+def _decoded_text(shown: dict[str, Any]) -> str:
+    where = shown["file"] + (f":line {shown['line']}" if shown["line"] is not None else "")
+    where += f":{shown['offset']}"
+    if shown["valid"]:
+        head = f"{where} valid"
+    else:
+        cut = " (first bytes only)" if shown["truncated"] else ""
+        head = f"{where} GARBLED {shown['code']} {shown['name']}: {shown['text']}{cut}"
+    lines = [head]
+    for entry in shown["fields"]:
+        name = entry["name"] or "?"
+        meaning = f" ({entry['meaning']})" if "meaning" in entry else ""
+        mark = "   <-- the fault" if entry.get("fault") else ""
+        lines.append(f"  {name}({entry['tag']}) = {entry['value']}{meaning}{mark}")
+    return "\n".join(lines)
 
 
 def add_parser(commands: Any) -> None:
@@ -168,11 +273,13 @@ def add_parser(commands: Any) -> None:
         choices=("text", "json"),
         default="text",
         help="text lines (default), or one JSON object per frame with the keys offset, "
-        "length, msg_type, msg_seq_num, valid, code, name, reason, ref_tag, text",
+        "length, msg_type, msg_seq_num, valid, code, name, reason, ref_tag, text, file and "
+        "line (of a line-based capture; null in a raw stream)",
     )
     check.add_argument(
         "-q", "--quiet", action="store_true", help="text format: print only invalid frames"
     )
+    _format_in_argument(check)
     dictionaries = check.add_mutually_exclusive_group()
     dictionaries.add_argument(
         "--session-type",
@@ -194,11 +301,34 @@ def add_parser(commands: Any) -> None:
 
     decode = commands.add_parser(
         "decode",
-        help="print the fields of every frame with tag names",
-        description="Print each frame as 'tag=value (Name)' fields; RawData(96) is redacted.",
+        help="print the fields of every frame, named from Binance's dictionary",
+        description=(
+            "Print each frame, garbled ones too (with the fault and its field marked), one "
+            "field per line as Name(tag) = value (enum meaning). RawData(96) is never shown. "
+            "Reads every capture format replay reads."
+        ),
     )
     decode.add_argument(
         "files", nargs="*", metavar="FILE", help="captures to read (default: stdin)"
     )
     decode.add_argument("--soh", metavar="CHAR", help="character that stands for SOH, e.g. '|'")
+    decode.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default), or one JSON object per frame: file, line, offset, valid, "
+        "length, code/name/text/ref_tag when garbled, and fields (tag, name, value, "
+        "meaning, fault)",
+    )
+    _format_in_argument(decode)
     decode.set_defaults(run=_decode)
+
+
+def _format_in_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--format-in",
+        choices=("auto", "raw", *_LINE_FORMATS),
+        default="auto",
+        help="the input's format (default auto: fixsession's fixlog, QuickFIX's message "
+        "log and '|' text are told by their first line; anything else is a raw byte stream)",
+    )
