@@ -18,6 +18,7 @@ import datetime
 import functools
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Final
 
 from cryptography.exceptions import InvalidSignature
@@ -155,6 +156,24 @@ def _whole_second(text: str) -> float | None:
 LOGON_RECV_WINDOW_MS: Final = 5000.0
 """RecvWindow a Logon gets when it sends none; other messages are only checked with one."""
 MAX_RECV_WINDOW_MS: Final = 60000.0
+
+
+def format_recv_window(milliseconds: float | Decimal | str) -> str:
+    """RecvWindow(25000) as sent: milliseconds with up to three decimal places, as Binance
+    takes it (``6000.346``: microseconds), never in exponent form; ValueError for a fourth
+    decimal place (Binance's limit; rounding would change the request's window)."""
+    try:
+        value = Decimal(str(milliseconds))
+    except ArithmeticError:
+        raise ValueError(
+            f"RecvWindow must be a number of milliseconds, not {milliseconds!r}"
+        ) from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.001")):
+        raise ValueError(f"RecvWindow takes at most three decimal places, not {milliseconds!r}")
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 MAX_CLOCK_AHEAD_S: Final = 1.0
 
 

@@ -95,6 +95,9 @@ class Initiator(Session):
             raise ValueError("MessageHandling is 1 or 2; ResponseMode is 1 or 2")
         if recv_window_ms is not None and not 0 < recv_window_ms <= binance.MAX_RECV_WINDOW_MS:
             raise ValueError("RecvWindow must be above 0 and at most 60000 ms")
+        self._recv_window_text = (
+            binance.format_recv_window(recv_window_ms) if recv_window_ms is not None else None
+        )
         dictionary = dictionary_for(session_type)
         rules = rules or RULES[session_type]
         super().__init__(
@@ -132,7 +135,7 @@ class Initiator(Session):
         return (Tag.RECV_WINDOW,) if self.recv_window_ms is not None else ()
 
     def _extra_header_values(self) -> tuple[str, ...]:
-        return (f"{self.recv_window_ms:g}",) if self.recv_window_ms is not None else ()
+        return (self._recv_window_text,) if self._recv_window_text is not None else ()
 
     def logon(self, now: float) -> None:
         """Send the Logon, signed with the private key (ResetSeqNumFlag=Y: MsgSeqNum 1)."""

@@ -468,3 +468,20 @@ def test_validation_can_be_turned_off_for_an_initiator() -> None:
     Initiator(api_key=API_KEY, private_key=PRIVATE_KEY, sender_comp_id="c", wall_clock=lambda: 0.0,
               now=0.0, validate=False)  # fmt: skip
     assert accounts().public_key(API_KEY) is not None
+
+
+@pytest.mark.parametrize(
+    ("milliseconds", "sent"),
+    [(6000.346, "6000.346"), (5000, "5000"), (0.5, "0.5"), (0.001, "0.001"), (60000.0, "60000")],
+)
+def test_recv_window_goes_out_with_up_to_three_decimals(milliseconds: float, sent: str) -> None:
+    pair = make_pair(recv_window_ms=milliseconds).logon()
+    pair.initiator.send(Message("D", [(11, "o1"), (38, "1"), (40, "2"), (44, "1"), (54, "1"),
+                                      (55, "BTCUSDT")]), pair.clock.now)  # fmt: skip
+    frame = pair.initiator.data_to_send()
+    assert b"\x0125000=" + sent.encode() + b"\x01" in frame
+
+
+def test_a_recv_window_with_a_fourth_decimal_is_refused() -> None:
+    with pytest.raises(ValueError, match="at most three decimal places"):
+        make_pair(recv_window_ms=6000.3461)
