@@ -80,6 +80,7 @@ def serve(keys: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         ("missing", ["--plain"], "cannot read"),
         ("not-json", ["--plain"], "is not JSON"),
         ("not-an-object", ["--plain"], "must be a JSON object mapping API keys"),
+        ("empty", ["--plain"], "has no API key: nobody could log on"),
         ("bad-pem", ["--plain"], "the key of 'k1'"),
         ("good", [], "give --tls-cert and --tls-key, or --plain"),
         ("good", ["--tls-cert", "/no/cert.pem", "--tls-key", "/no/key.pem"],
@@ -94,6 +95,7 @@ def test_serve_mistakes_get_one_line_and_status_2(
         "missing": None,
         "not-json": "{",
         "not-an-object": "[1]",
+        "empty": "{}",
         "bad-pem": json.dumps({"k1": "not a key"}),
         "good": keys.read_text(),
     }[setup]
@@ -123,6 +125,8 @@ def test_serve_on_a_port_in_use_says_so(keys: Path) -> None:
     ("args", "message"),
     [
         (["--listen", "127.0.0.1"], "expected HOST:PORT"),
+        (["--listen", "[]:9000"], "expected HOST:PORT"),
+        (["--listen", "99999"], "expected HOST:PORT"),
         (["--listen", "127.0.0.1:0", "--message-limit", "5"], "a limit is COUNT/SECONDS"),
         (["--listen", "127.0.0.1:0", "--message-limit", "0/10"], "a positive count"),
         (["--listen", "127.0.0.1:0", "--session-type", "spot"], "invalid choice"),
@@ -224,3 +228,34 @@ def test_serve_endpoints_must_pair_up(keys: Path, args: list[str], message: str)
     result = run("serve", "--keys", str(keys), "--plain", *args)
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("listen", ["0", ":0", "[::1]:0"])
+def test_serve_takes_a_port_alone_and_brackets_ipv6(keys: Path, listen: str) -> None:
+    if listen.startswith("[") and not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fixsession", "serve", "--listen", listen, "--session-type",
+         "order-entry", "--keys", str(keys), "--plain"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=15)
+    if listen.startswith("[") and "cannot listen" in err:
+        pytest.skip("no IPv6 loopback here")
+    expected = "listening on [::1]:" if listen.startswith("[") else "listening on 127.0.0.1:"
+    assert line.startswith(expected), (line, err)
+
+
+def test_keygen_refuses_an_empty_api_key(tmp_path: Path) -> None:
+    result = run("keygen", str(tmp_path / "k"), "--api-key", "")
+    assert result.returncode == 2 and "--api-key must be a non-empty" in result.stderr
+
+
+def test_version_says_whether_the_c_speedups_are_in_use() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and "speedups" in result.stdout

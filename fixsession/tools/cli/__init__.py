@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fixsession import __version__
+from fixsession import __version__, speedups
 from fixsession.tools.cli import check, fuzz, keygen, replay, serve
 from fixsession.tools.cli.common import UsageError
 
@@ -26,7 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
             "'fixsession demo'."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"fixsession {__version__}")
+    implementation = (
+        "C speedups in use" if speedups.enabled() else "pure Python: C speedups not in use"
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"fixsession {__version__} ({implementation})"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in (check, serve, replay, fuzz, keygen):
         command.add_parser(commands)

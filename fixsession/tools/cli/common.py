@@ -26,10 +26,20 @@ class UsageError(Exception):
 
 
 def address_type(text: str) -> tuple[str, int]:
+    """HOST:PORT, [IPv6]:PORT, :PORT or PORT (the last two: 127.0.0.1, loopback only)."""
     host, colon, port = text.rpartition(":")
-    if not colon or not host or not port.isdigit() or int(port) > 65535:
-        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:9000, not {text!r}")
-    return host.strip("[]"), int(port)
+    if not colon:
+        host, port = "", text
+    if not port.isascii() or not port.isdigit() or int(port) > 65535 or host in ("[]",):
+        raise argparse.ArgumentTypeError(
+            f"expected HOST:PORT (or PORT), e.g. 127.0.0.1:9000, not {text!r}"
+        )
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def show_address(host: str, port: int) -> str:
+    """An address as a user types it: IPv6 hosts in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def positive_int(text: str) -> int:

@@ -27,6 +27,8 @@ def _keygen(args: argparse.Namespace, out: TextIO) -> int:
     """A fresh Ed25519 key: DIR/private.pem (readable by you only) and DIR/keys.json."""
     from cryptography.hazmat.primitives import serialization
 
+    if not args.api_key or not args.api_key.isprintable() or args.api_key != args.api_key.strip():
+        raise UsageError(f"--api-key must be a non-empty printable name, not {args.api_key!r}")
     folder = Path(args.folder)
     private_path, keys_path = folder / "private.pem", folder / "keys.json"
     if private_path.exists() and not args.force:

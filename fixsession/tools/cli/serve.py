@@ -26,6 +26,7 @@ from fixsession.tools.cli.common import (
     limit_type,
     positive_int,
     positive_seconds,
+    show_address,
 )
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import Exchange
@@ -45,8 +46,12 @@ def _read_keys(path: str) -> Accounts:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise UsageError(f"{path} is not JSON: {error}") from None
-    if not isinstance(keys, dict) or not keys:
+    if not isinstance(keys, dict):
         raise UsageError(f"{path} must be a JSON object mapping API keys to public keys in PEM")
+    if not keys:
+        raise UsageError(
+            f"{path} has no API key: nobody could log on (fixsession keygen makes one)"
+        )
     accounts = Accounts()
     for api_key, pem in keys.items():
         if not isinstance(pem, str):
@@ -164,7 +169,7 @@ async def _run_server(
             await server.close()
             message = f"cannot listen on {host}:{port}: {error.strerror or error}"
             raise UsageError(message) from None
-        print(f"listening on {bound_host}:{bound_port}", file=out, flush=True)
+        print(f"listening on {show_address(bound_host, bound_port)}", file=out, flush=True)
     await stop.wait()
     await server.close()
     return 0
