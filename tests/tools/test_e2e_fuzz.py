@@ -98,7 +98,7 @@ def test_fuzz_mistakes_get_one_line(tmp_path: Path) -> None:
     kinds = run("127.0.0.1:1", *base, "--kinds", "checksum,nonsense")
     assert kinds.returncode == 2 and "unknown kinds nonsense" in kinds.stderr
     refused = run("127.0.0.1:1", *base, "--count", "5")
-    assert refused.returncode == 2 and "fuzzing 127.0.0.1:1 failed" in refused.stderr
+    assert refused.returncode == 3 and "fuzzing 127.0.0.1:1 failed: " in refused.stderr
     for result in (missing, kinds, refused):
         assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
     assert run("127.0.0.1:1", *base, "--count", "0").returncode == 2
@@ -132,3 +132,27 @@ async def test_live_replay_of_captures_against_fixsession_serve(
         assert "reply message 1 (3 #2): field 58 (TEXT): captured" in bad.stdout
     finally:
         assert await endpoint.stop() == 0
+
+
+async def test_fuzz_with_tls_against_a_plain_server_says_so(
+    certificate: Certificate, tmp_path: Path
+) -> None:
+    import asyncio
+
+    venue = await venue_server.serve(
+        "127.0.0.1", 0, accounts=Accounts({API_KEY: PRIVATE_KEY.public_key()})
+    )
+    assert venue.address is not None
+    host, port = venue.address
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "fixsession", "fuzz", f"{host}:{port}", "--api-key", API_KEY,
+        "--private-key", str(private_key_file(tmp_path)), "--cafile",
+        str(certificate.cert_path), "--count", "3",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    await venue.close()
+    text = err.decode()
+    assert process.returncode == 3, text
+    assert f"fuzzing {host}:{port} failed: " in text and "is the server plain TCP?" in text
+    assert "failed: ;" not in text and "Traceback" not in text

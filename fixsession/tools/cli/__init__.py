@@ -3,7 +3,8 @@
 A module per command (``check`` has decode too, ``keygen`` the demo), each adding its
 arguments with ``add_parser``; ``common`` has what they share. Every FIX rule lives in the
 library; the commands wire it to files, signals and a terminal. A user's mistake (a missing
-file, a bad option) gets a one-line message on stderr and exit status 2, never a traceback.
+file, a bad option) gets a one-line message on stderr and exit status 2, a peer that cannot be
+reached exit status 3, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 
 from fixsession import __version__, speedups
 from fixsession.tools.cli import check, fuzz, keygen, replay, serve
-from fixsession.tools.cli.common import UsageError
+from fixsession.tools.cli.common import PeerError, UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"fixsession: error: {error}", file=sys.stderr)
         return 2
+    except PeerError as error:
+        print(f"fixsession: error: {error}", file=sys.stderr)
+        return 3
     except BrokenPipeError:  # e.g. `fixsession check big.fix | head`
         sys.stderr.close()
         return 1

@@ -25,6 +25,21 @@ class UsageError(Exception):
     """A mistake on the command line or in its inputs (exit status 2)."""
 
 
+class PeerError(Exception):
+    """The peer could not be reached or talked to (exit status 3)."""
+
+
+def peer_failure(what: str, host: str, port: int, error: BaseException, tls: bool) -> PeerError:
+    """A ``PeerError`` that says what failed, why (never an empty reason), and, when TLS
+    failed, that the peer may be plain TCP."""
+    reason = str(error) or type(error).__name__
+    handshake = ssl.SSLError | ConnectionResetError | EOFError | TimeoutError
+    hint = ""
+    if tls and isinstance(error, handshake) and not isinstance(error, ssl.SSLCertVerificationError):
+        hint = "; is the server plain TCP? Then add --plain"
+    return PeerError(f"{what} {show_address(host, port)} failed: {reason}{hint}")
+
+
 def address_type(text: str) -> tuple[str, int]:
     """HOST:PORT, [IPv6]:PORT, :PORT or PORT (the last two: 127.0.0.1, loopback only)."""
     host, colon, port = text.rpartition(":")

@@ -19,6 +19,7 @@ from fixsession.tools.cli.common import (
     address_type,
     limit_type,
     load_private_key_file,
+    peer_failure,
     positive_int,
     raw_client_tls,
 )
@@ -62,7 +63,7 @@ def _fuzz(args: argparse.Namespace, out: TextIO) -> int:
             )
         )
     except (OSError, ConnectionError, TimeoutError, EOFError) as error:
-        raise UsageError(f"fuzzing {host}:{port} failed: {error or type(error).__name__}") from None
+        raise peer_failure("fuzzing", host, port, error, tls is not None) from None
     if args.format == "json":
         print(json.dumps({
             "sent": report.sent, "answered": report.answered, "as_expected": report.as_expected,

@@ -23,6 +23,7 @@ from fixsession.tools.cli.common import (
     add_logon_arguments,
     address_type,
     load_private_key_file,
+    peer_failure,
     raw_client_tls,
 )
 from fixsession.tools.expectations import Expectation
@@ -89,8 +90,8 @@ def _replay_live(records: list[captures.Record], args: argparse.Namespace) -> Ou
 
     try:
         result = asyncio.run(probe.replay_live(records, open_client, pace=not args.no_pace))
-    except (OSError, ConnectionError) as error:
-        raise UsageError(f"replaying to {host}:{port} failed: {error}") from None
+    except (OSError, ConnectionError, TimeoutError, EOFError) as error:
+        raise peer_failure("replaying to", host, port, error, tls is not None) from None
     summary = f"sent to {host}:{port}, {len(result.captured)} replies compared"
     return Outcome(not result.findings, summary, [f"live: {f}" for f in result.findings])
 
