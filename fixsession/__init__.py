@@ -19,6 +19,7 @@ the venue, so that ``import fixsession`` loads neither asyncio nor the venue.
 
 import logging
 from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from fixsession import _moved
@@ -51,6 +52,10 @@ _LAZY = {
 
 _moved.install()
 logging.getLogger("fixsession").addHandler(logging.NullHandler())  # the application decides
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def __getattr__(name: str) -> Any:
@@ -88,4 +93,7 @@ __all__ = [
     "serve",
 ]
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("fixsession")  # one source: pyproject.toml
+except PackageNotFoundError:  # pragma: no cover - run from a checkout that is not installed
+    __version__ = "0+unknown"

@@ -104,6 +104,11 @@ class Dictionary:
     messages: Mapping[str, MessageDef]
     components: Mapping[str, tuple[Member, ...]]
 
+    def __repr__(self) -> str:  # short: it is a default argument in signatures
+        return (
+            f"Dictionary({self.name!r}, {len(self.fields)} fields, {len(self.messages)} messages)"
+        )
+
     def field_name(self, tag: int) -> str:
         """The field's name, or its number when the dictionary does not define it."""
         found = self.fields.get(tag)
