@@ -16,6 +16,7 @@ import pytest
 from e2e import PRIVATE_KEY, Certificate, public_pem
 
 from fixsession import client as fix_client
+from fixsession import transport
 from fixsession.events import MessageReceived
 from fixsession.message import Message
 
@@ -82,7 +83,8 @@ def serve(keys: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         ("not-an-object", ["--plain"], "must be a JSON object mapping API keys"),
         ("empty", ["--plain"], "has no API key: nobody could log on"),
         ("bad-pem", ["--plain"], "the key of 'k1'"),
-        ("good", [], "give --tls-cert and --tls-key, or --plain"),
+        ("good", [], "give --tls-cert and --tls-key, --self-signed CERT.pem, or --plain"),
+        ("good", ["--self-signed", "c.pem", "--tls-key", "k.pem"], "exclude each other"),
         ("good", ["--tls-cert", "/no/cert.pem", "--tls-key", "/no/key.pem"],
          "cannot load the TLS certificate or key"),
         ("good", ["--plain", "--tls-cert", "x.pem"], "exclude each other"),
@@ -259,3 +261,29 @@ def test_keygen_refuses_an_empty_api_key(tmp_path: Path) -> None:
 def test_version_says_whether_the_c_speedups_are_in_use() -> None:
     result = run("--version")
     assert result.returncode == 0 and "speedups" in result.stdout
+
+
+async def test_serve_self_signed_writes_the_certificate_clients_trust(
+    keys: Path, tmp_path: Path
+) -> None:
+    cert = tmp_path / "cert.pem"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
+        "--session-type", "order-entry", "--keys", str(keys), "--self-signed", str(cert),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        port = int(line.rsplit(":", 1)[1])
+        assert b"PRIVATE KEY" not in cert.read_bytes()
+        async with fix_client.connect(
+            "127.0.0.1", port, api_key="k1", private_key=PRIVATE_KEY, sender_comp_id="SS1",
+            tls=transport.client_tls(cert.read_bytes()), server_hostname="localhost",
+        ) as client:  # fmt: skip
+            report = await client.request(ORDER)
+            assert report.get(39) == "0"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TextIO
 
-from fixsession import binance, recording
+from fixsession import binance, recording, transport
 from fixsession.spec import SessionType
 from fixsession.tools.cli.common import (
     UsageError,
@@ -65,11 +65,17 @@ def _read_keys(path: str) -> Accounts:
 
 def _server_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
     if args.plain:
-        if args.tls_cert or args.tls_key:
-            raise UsageError("--plain and --tls-cert/--tls-key exclude each other")
+        if args.tls_cert or args.tls_key or args.self_signed:
+            raise UsageError("--plain and --tls-cert/--tls-key/--self-signed exclude each other")
         return None
+    if args.self_signed:
+        if args.tls_cert or args.tls_key:
+            raise UsageError("--self-signed and --tls-cert/--tls-key exclude each other")
+        return _self_signed(args.self_signed)
     if not (args.tls_cert and args.tls_key):
-        raise UsageError("give --tls-cert and --tls-key, or --plain for plain TCP")
+        raise UsageError(
+            "give --tls-cert and --tls-key, --self-signed CERT.pem, or --plain for plain TCP"
+        )
     _check_certificate(args.tls_cert)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
 
@@ -84,6 +90,18 @@ def _server_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
     except (OSError, ssl.SSLError) as error:
         raise UsageError(f"cannot load the TLS certificate or key: {error}") from None
     return context
+
+
+def _self_signed(path: str) -> ssl.SSLContext:
+    """A throw-away certificate for localhost and 127.0.0.1 (its key stays in memory); the
+    certificate is written to ``path`` for clients to trust (``--cafile``, ``client_tls``)."""
+    cert, key = transport.self_signed_certificate()
+    try:
+        with open(path, "wb") as handle:
+            handle.write(cert)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    return transport.server_tls(cert, key)
 
 
 def _check_certificate(path: str) -> None:
@@ -215,6 +233,13 @@ def add_parser(commands: Any) -> None:
     )
     serve.add_argument("--tls-cert", metavar="PEM", help="the server's certificate chain")
     serve.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    serve.add_argument(
+        "--self-signed",
+        metavar="CERT.pem",
+        help="TLS with a throw-away certificate for localhost and 127.0.0.1, made at start "
+        "(valid a day; its key never leaves memory), written to CERT.pem for clients to trust "
+        "(fixsession fuzz/replay --cafile CERT.pem; transport.client_tls in Python)",
+    )
     serve.add_argument(
         "--plain", action="store_true", help="plain TCP instead of TLS (loopback tests)"
     )
