@@ -137,13 +137,15 @@ class Client:
         """
         link, seq = await self._send(message, validate)
         key = (link, seq)
-        answer: asyncio.Future[MessageReceived] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[MessageReceived] = loop.create_future()
         self._answers[key] = answer
         link.flush()  # the caller waits for the answer: no reason to wait for more to send
+        timer = loop.call_later(timeout, _expire, answer, timeout)  # one handle, no task state
         try:
-            async with asyncio.timeout(timeout):
-                received = await answer
+            received = await answer
         finally:
+            timer.cancel()
             self._answers.pop(key, None)
         if received.error is not None:
             raise received.error
@@ -314,6 +316,11 @@ class Client:
                 link.flush()
         await finish(links, timeout)
         self._end()
+
+
+def _expire(answer: asyncio.Future[MessageReceived], timeout: float) -> None:
+    if not answer.done():
+        answer.set_exception(TimeoutError(f"no answer within {timeout:g} s"))
 
 
 class Connector:

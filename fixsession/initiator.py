@@ -48,6 +48,10 @@ from fixsession.validation import Lane, shared
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
 _STREAMED: Final = frozenset({MsgType.MARKET_DATA_INCREMENTAL_REFRESH})
+_SESSION_LEVEL: Final = frozenset(
+    str(kind) for kind in (MsgType.LOGON, MsgType.LOGOUT, MsgType.HEARTBEAT,
+                           MsgType.TEST_REQUEST, MsgType.NEWS)
+)  # fmt: skip
 # Requests whose answers name them by ClOrdID(11) only.
 _ORDER_REQUESTS: Final = frozenset(
     {MsgType.NEW_ORDER_SINGLE, MsgType.ORDER_CANCEL_REQUEST, MsgType.ORDER_MASS_CANCEL_REQUEST,
@@ -309,7 +313,15 @@ class Initiator(Session):
                 return
         if fault is not None:
             self._events.append(FaultDetected(fault, Action.IGNORED, message))
-        if msg_type == MsgType.LOGON:
+        if msg_type not in _SESSION_LEVEL and self.state is State.ACTIVE:  # most messages
+            self._apply(Input.RECEIVE)
+            if msg_type in _STREAMED:  # never an answer to a request, never a reject
+                self._events.append(MessageReceived(message))
+            else:
+                self._events.append(
+                    MessageReceived(message, from_message(message), self.request_for(message))
+                )
+        elif msg_type == MsgType.LOGON:
             self._on_logon_response(message, now)
         elif msg_type == MsgType.LOGOUT:
             self._on_logout(message, now)

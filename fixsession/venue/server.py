@@ -110,6 +110,7 @@ class Server:
         self._wake = asyncio.Event()
         self._exchange_deadline: float | None = None
         self._flushing: asyncio.Handle | None = None  # _flush_recipients, scheduled
+        self._others: set[Acceptor] = set()  # sent to by the exchange, to be written
 
     @property
     def address(self) -> tuple[str, int] | None:
@@ -310,8 +311,12 @@ class Server:
         if isinstance(event, MessageReceived) and event.error is None:
             # This connection writes its own answers when it has read all it got; the others
             # the exchange sent to (drop copy, ResponseMode 1) are written once per iteration.
-            if self._flushing is None:
-                self._flushing = loop.call_soon(self._flush_recipients)
+            others = self.exchange.take_recipients()
+            others.discard(session)
+            if others:
+                self._others |= others
+                if self._flushing is None:
+                    self._flushing = loop.call_soon(self._flush_recipients)
             deadline = self.exchange.next_deadline()
             if deadline is not None and (
                 self._exchange_deadline is None or deadline < self._exchange_deadline
@@ -321,7 +326,8 @@ class Server:
     def _flush_recipients(self) -> None:
         """Write what the exchange sent, on just the connections it sent to."""
         self._flushing = None
-        for session in self.exchange.take_recipients():
+        self._others, others = set(), self._others
+        for session in others | self.exchange.take_recipients():
             link = self.links.get(session)
             if link is not None:
                 link.flush()
