@@ -210,9 +210,11 @@ class Client:
 
     def _deliver(self, link: Connection, events: list[Event]) -> None:
         queue, answers, failover = self._queue, self._answers, self._failover
+        overlapping = failover.overlapping  # two sessions at once (a News failover)
         for event in events:
             if type(event) is not MessageReceived:
                 self._deliver_other(link, event)
+                overlapping = failover.overlapping  # (an event may end the overlap)
                 continue
             request = event.request  # the session matched it to what it answers
             if request is not None:
@@ -220,7 +222,7 @@ class Client:
                 if answer is not None and not answer.done():
                     answer.set_result(event)
                     continue
-            if failover.overlapping and not failover.first_delivery(event.message):
+            if overlapping and not failover.first_delivery(event.message):
                 continue
             queue.append(event)
         if queue:

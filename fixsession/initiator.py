@@ -239,9 +239,8 @@ class Initiator(Session):
         append, lazy = self._events.append, Message._lazy
         msg_type, tags, key = lane.msg_type, lane.tags, lane.key
         for offset, spans in enumerate(found):
-            message = lazy(msg_type, tags, items[index + offset], spans)  # type: ignore[arg-type]
-            message._key = key
-            append(MessageReceived(message))
+            frame = items[index + offset]
+            append(MessageReceived(lazy(msg_type, tags, frame, spans, key)))  # type: ignore[arg-type]
         self.next_expected_seq = (self.next_expected_seq + len(found)) % _SEQNUM_MODULUS
         return len(found)
 

@@ -235,7 +235,14 @@ class Message:
         return message
 
     @classmethod
-    def _lazy(cls, msg_type: str, tags: tuple[int, ...], frame: bytes, spans: bytes) -> Message:
+    def _lazy(
+        cls,
+        msg_type: str,
+        tags: tuple[int, ...],
+        frame: bytes,
+        spans: bytes,
+        key: str | None = None,
+    ) -> Message:
         """A Message whose values are made from ``frame`` only when read: ``spans`` says where
         each is (native uint32 start and end, from the C speedups' ``layout_spans``, which
         found every one printable ASCII)."""
@@ -243,7 +250,8 @@ class Message:
         message._msg_type = msg_type
         message._tags = tags
         message._values = None
-        message._layout = message._key = message._index = None
+        message._layout = message._index = None
+        message._key = key
         message._frame = frame
         message._spans = spans
         return message
