@@ -1,10 +1,19 @@
-"""The README's commands are the ones that work: set-up, the CI test command, the CLI usage."""
+"""The README's commands are the ones that work: set-up, the CI test command, the CLI usage,
+and every Python snippet, run as pasted (the first against a local venue)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from e2e import API_KEY, PRIVATE_KEY, Certificate, start_endpoint
 
 from fixsession.tools.cli import build_parser
 
@@ -49,3 +58,65 @@ def test_the_command_line_usage_names_real_commands_and_options() -> None:
     for name, options in listed.items():
         known = {flag for action in commands[name]._actions for flag in action.option_strings}
         assert options <= known, (name, options - known)
+
+
+# -- every Python snippet runs as pasted ----------------------------------------------------------
+
+SNIPPETS = _blocks(README, "python")
+TESTNET = '"fix-oe.testnet.binance.vision",\n        9000,'
+
+
+def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+        env={**os.environ, **env},
+    )  # fmt: skip
+
+
+def test_the_snippets_are_the_ones_tested() -> None:
+    assert len(SNIPPETS) == 9
+    assert TESTNET in SNIPPETS[0] and "def test_" in SNIPPETS[1]
+
+
+@pytest.mark.parametrize("index", range(2, 9))
+def test_a_python_snippet_runs_as_pasted(index: int, tmp_path: Path) -> None:
+    (tmp_path / "snippet.py").write_text(SNIPPETS[index])
+    result = _run(["snippet.py"], tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+async def test_the_first_snippet_runs_against_a_local_venue(
+    certificate: Certificate, tmp_path: Path
+) -> None:
+    """The example against Binance's testnet, pointed at ``fixsession serve`` instead (its
+    certificate trusted through SSL_CERT_FILE, as a corporate CA would be)."""
+    endpoint = await start_endpoint("cli", certificate)
+    try:
+        code = SNIPPETS[0].replace(TESTNET, f'"127.0.0.1",\n        {endpoint.port},')
+        code = code.replace('"YOUR-API-KEY"', repr(API_KEY))
+        (tmp_path / "example.py").write_text(code)
+        pem = PRIVATE_KEY.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        (tmp_path / "private.pem").write_bytes(pem)
+        result = await asyncio.to_thread(
+            _run, ["example.py"], tmp_path, SSL_CERT_FILE=str(certificate.cert_path)
+        )
+    finally:
+        await endpoint.stop()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("acknowledged 5000000000")
+
+
+def test_the_pytest_example_passes(tmp_path: Path) -> None:
+    test_file = tmp_path / "test_gateway.py"
+    test_file.write_text(SNIPPETS[1])
+    result = _run(
+        ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto",
+         "--rootdir", str(tmp_path), str(test_file)],
+        ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "3 passed" in result.stdout
