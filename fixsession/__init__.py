@@ -1,6 +1,6 @@
 """fixsession: the FIX session layer of the Binance Spot FIX API, and every way it can fail.
 
-Three places, each importing only from those before it (ARCHITECTURE.md draws them):
+Three places, each importing only from those before it (docs/architecture.md draws them):
 
 - ``fixsession``: the gateway's side. The wire (``spec``, ``speedups``, ``message``,
   ``framing``, ``captures``), Binance's rules (``catalog``, ``errors``, ``dictionary``,
