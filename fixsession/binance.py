@@ -106,7 +106,9 @@ _EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 @functools.lru_cache(maxsize=8)
 def _whole_seconds(seconds: int) -> str:
-    return (_EPOCH + datetime.timedelta(seconds=seconds)).strftime("%Y%m%d-%H:%M:%S")
+    at = _EPOCH + datetime.timedelta(seconds=seconds)
+    # Not strftime: its %Y writes year 26 as "26" on glibc, a line that reads back as no time.
+    return f"{at.year:04d}{at.month:02d}{at.day:02d}-{at.hour:02d}:{at.minute:02d}:{at.second:02d}"
 
 
 def format_sending_time(epoch: float, digits: int = 3) -> str:
@@ -145,8 +147,8 @@ def _whole_second(text: str) -> float | None:
     if found is None:
         return None
     year, month, day, hour, minute, second = map(int, found.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24):
-        return None
+    if not (year >= 1 and 1 <= month <= 12 and 1 <= day <= 31 and hour < 24):
+        return None  # (year 0 exists in no calendar a datetime can write back)
     try:
         return float(calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)))
     except (ValueError, OverflowError):

@@ -10,7 +10,7 @@ from frames import frame, wrap
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from fixsession import captures, recording
+from fixsession import binance, captures, recording
 from fixsession.captures import CaptureError, Format, Record
 from fixsession.framing import Framer
 
@@ -131,3 +131,15 @@ def test_the_recorder_redacts_raw_data_in_garbage_too(tmp_path: Path) -> None:
     recorder.close(6.0)
     data = b"".join(r.data for r in recording.read(path))
     assert data == captures.redact(LOGON) + b"\x0196=******" + ORDER
+
+
+def test_a_timestamp_of_a_year_before_1000_round_trips() -> None:
+    """Found by fuzzing: year 0026 was written back as "261124-…" (strftime's %Y), a line
+    no reader takes; year 0000 is no time at all."""
+    line = b"00261124-06:57:07.998020 < 8=FIX.4.4|9=5|35=0|10=000|\n"
+    (record,) = captures.parse(line)
+    assert record.timestamp is not None
+    written = captures.format_record(record)
+    assert written.startswith(b"00261124-06:57:07.99")
+    assert captures.parse(written)[0].data == record.data
+    assert binance.parse_sending_time("00001124-06:57:07.998") is None
