@@ -115,7 +115,7 @@ def format_sending_time(epoch: float, digits: int = 3) -> str:
     """A UTCTIMESTAMP for ``epoch`` seconds, with milliseconds (3) or microseconds (6)."""
     micros = round(epoch * 1_000_000)
     seconds, micro = divmod(micros, 1_000_000)
-    stamp = _whole_seconds(seconds)  # strftime once a second, not once a message
+    stamp = _whole_seconds(seconds)  # formatted once a second, not once a message
     if digits == 0:
         return stamp
     fraction = f"{micro:06d}"[:digits]

@@ -105,7 +105,10 @@ def _text(value: FieldValue) -> str:
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.UTC)
-        return value.strftime("%Y%m%d-%H:%M:%S.%f")
+        return (  # not strftime: its %Y writes years before 1000 with fewer digits
+            f"{value.year:04d}{value.month:02d}{value.day:02d}-{value.hour:02d}:"
+            f"{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}"
+        )
     if isinstance(value, str):
         return str(value)  # a str subclass, e.g. an enum member: keep only its text
     if isinstance(value, int):

@@ -255,3 +255,14 @@ def test_a_template_is_filled_alike_with_and_without_c(
     with_c = _outcome(build)
     with pure_python():
         assert _outcome(build) == with_c
+
+
+def test_a_datetime_of_any_year_is_a_utctimestamp_of_four_digit_year() -> None:
+    import datetime
+
+    early = datetime.datetime(26, 11, 24, 6, 57, 7, 998020)
+    message = Message("0", [(52, early)])
+    assert message.get(52) == "00261124-06:57:07.998020"
+    assert Message("0", [(52, datetime.datetime(2026, 1, 2, 3, 4, 5))]).get(52) == (
+        "20260102-03:04:05.000000"
+    )
