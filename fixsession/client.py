@@ -43,6 +43,7 @@ from fixsession.message import Message
 from fixsession.recording import Recorder
 from fixsession.spec import SessionType
 from fixsession.state import State
+from fixsession.stats import Stats
 from fixsession.transport import Connection, capture_path, finish, open_connection
 
 log = logging.getLogger("fixsession.client")
@@ -87,6 +88,7 @@ class Client:
         self._connector = connector
         self._queue: collections.deque[ClientEvent] = collections.deque()
         self._queue_size = connector.queue_size
+        self.stats = Stats()  # what this client has seen (fixsession.metrics exports it)
         self._ready = asyncio.Event()  # events wait, or the end came
         self._held: set[Connection] = set()  # connections paused while the queue is full
         self._answers: dict[tuple[Connection, int], asyncio.Future[MessageReceived]] = {}
@@ -142,11 +144,13 @@ class Client:
         self._answers[key] = answer
         link.flush()  # the caller waits for the answer: no reason to wait for more to send
         timer = loop.call_later(timeout, _expire, answer, timeout)  # one handle, no task state
+        sent = loop.time()
         try:
             received = await answer
         finally:
             timer.cancel()
             self._answers.pop(key, None)
+        self.stats.round_trip(loop.time() - sent)
         if received.error is not None:
             raise received.error
         return received.message
@@ -167,7 +171,9 @@ class Client:
             assert isinstance(session, Initiator)
             delay = session.pacing_delay(loop.time())
             if delay <= 0:
-                return link, session.send(message, loop.time(), validate=validate)
+                seq = session.send(message, loop.time(), validate=validate)
+                self.stats.messages_out[message.msg_type] += 1
+                return link, seq
             await asyncio.sleep(delay)
 
     def _current(self) -> Connection:
@@ -211,11 +217,15 @@ class Client:
     def _deliver(self, link: Connection, events: list[Event]) -> None:
         queue, answers, failover = self._queue, self._answers, self._failover
         overlapping = failover.overlapping  # two sessions at once (a News failover)
+        received, rejects = self.stats.messages_in, self.stats.rejects_in
         for event in events:
             if type(event) is not MessageReceived:
                 self._deliver_other(link, event)
                 overlapping = failover.overlapping  # (an event may end the overlap)
                 continue
+            received[event.message.msg_type] += 1
+            if event.error is not None:
+                rejects[event.error.code] += 1
             request = event.request  # the session matched it to what it answers
             if request is not None:
                 answer = answers.pop((link, request.msg_seq_num), None)
@@ -232,6 +242,10 @@ class Client:
                 link.pause_reading()
 
     def _deliver_other(self, link: Connection, event: Event) -> None:
+        if isinstance(event, LoggedOn):
+            self.stats.logons += 1
+        elif isinstance(event, Closed):
+            self.stats.sessions_ended += 1
         if isinstance(event, FaultDetected) and event.action in _ENDING:
             self._faults[link] = event.error
         self._put(link, event)
@@ -293,6 +307,7 @@ class Client:
                 continue
             failover.succeeded()
             self._link = new
+            self.stats.reconnects += 1
             self._put(None, Reconnected(comp_id, old.session.sender_comp_id if old else "", reason))
             if old is not None and not old.session.closed:
                 self._retiring.add(old)

@@ -22,11 +22,12 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Final, cast
 
-from fixsession.events import Event, LoggedOn, MessageReceived
+from fixsession.events import Closed, Event, FaultDetected, LoggedOn, MessageReceived
 from fixsession.recording import Recorder, RecordLimits
 from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE, Session
 from fixsession.spec import SessionType
 from fixsession.state import State
+from fixsession.stats import Stats
 from fixsession.transport import (
     DEFAULT_MAX_WRITE_BUFFER,
     Connection,
@@ -111,6 +112,7 @@ class Server:
         self._exchange_deadline: float | None = None
         self._flushing: asyncio.Handle | None = None  # _flush_recipients, scheduled
         self._others: set[Acceptor] = set()  # sent to by the exchange, to be written
+        self.stats = Stats()  # what this server has seen (fixsession.metrics exports it)
 
     @property
     def address(self) -> tuple[str, int] | None:
@@ -304,8 +306,16 @@ class Server:
     def _deliver_one(self, link: Connection, event: Event) -> None:
         session = link.session
         assert isinstance(session, Acceptor)
-        if isinstance(event, LoggedOn):
+        stats = self.stats
+        if type(event) is MessageReceived:
+            stats.messages_in[event.message.msg_type] += 1
+        elif isinstance(event, FaultDetected):
+            stats.rejects_out[event.error.code] += 1
+        elif isinstance(event, LoggedOn):
+            stats.logons += 1
             self._authenticated(session)
+        elif isinstance(event, Closed):
+            stats.sessions_ended += 1
         loop = asyncio.get_running_loop()
         self.exchange.on_event(session, event, loop.time())
         if isinstance(event, MessageReceived) and event.error is None:

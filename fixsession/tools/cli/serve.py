@@ -175,6 +175,8 @@ async def _run_server(
         )  # fmt: skip
     except OSError as error:
         raise UsageError(f"cannot record in {args.record}: {error.strerror or error}") from None
+    if args.metrics is not None:
+        _serve_metrics(server, *args.metrics)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGINT, stop.set)  # before anyone can know the port
@@ -191,6 +193,21 @@ async def _run_server(
     await stop.wait()
     await server.close()
     return 0
+
+
+def _serve_metrics(server: Server, host: str, port: int) -> None:
+    from fixsession import metrics
+
+    try:
+        metrics.serve_metrics(server.stats, host, port)
+    except ImportError:
+        raise UsageError(
+            "--metrics needs prometheus_client: pip install 'fixsession[metrics]'"
+        ) from None
+    except OSError as error:
+        raise UsageError(
+            f"cannot serve metrics on {show_address(host, port)}: {error.strerror or error}"
+        ) from None
 
 
 def add_parser(commands: Any) -> None:
@@ -257,6 +274,14 @@ def add_parser(commands: Any) -> None:
         metavar="COUNT/SECONDS",
         help="new orders an account may place per window; repeat for several windows "
         "(default: 200/10 and 200000/86400, as Binance's LimitResponse sample)",
+    )
+    serve.add_argument(
+        "--metrics",
+        type=address_type,
+        metavar="HOST:PORT",
+        help="serve Prometheus metrics at http://HOST:PORT/metrics (messages by type, faults "
+        "answered by code, logons, sessions ended); needs the metrics extra: pip install "
+        "'fixsession[metrics]'",
     )
     serve.add_argument(
         "--loop",

@@ -1,0 +1,45 @@
+"""Counters a client or a server keeps while it runs, for dashboards and alerts.
+
+Owns ``Stats``: messages in and out by MsgType, rejects by ErrorCode (received and sent),
+sessions logged on and ended, reconnects, and a histogram of ``request()`` round trips. Pure
+data, updated by its owner (``client.Client``, ``venue.server.Server``); ``metrics`` exports
+it to Prometheus when asked, reading it at scrape time (nothing is paid per message for an
+exporter nobody scrapes). No I/O, no clock reads.
+"""
+
+from __future__ import annotations
+
+import bisect
+import collections
+from dataclasses import dataclass, field
+from typing import Final
+
+LATENCY_BUCKETS: Final = (
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+    2.5, 5.0, 10.0,
+)  # fmt: skip
+"""Upper bounds (seconds) of the round-trip histogram's buckets; one more counts the rest."""
+
+
+@dataclass
+class Stats:
+    """What one client or server has seen since it started (see the module docstring)."""
+
+    messages_in: collections.Counter[str] = field(default_factory=collections.Counter)
+    messages_out: collections.Counter[str] = field(default_factory=collections.Counter)
+    rejects_in: collections.Counter[int] = field(default_factory=collections.Counter)
+    rejects_out: collections.Counter[int] = field(default_factory=collections.Counter)
+    logons: int = 0
+    sessions_ended: int = 0
+    reconnects: int = 0
+    round_trips: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BUCKETS) + 1))
+    round_trip_seconds: float = 0.0  # their sum
+
+    def round_trip(self, seconds: float) -> None:
+        """A ``request()`` answered after ``seconds``."""
+        self.round_trips[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        self.round_trip_seconds += seconds
+
+    @property
+    def round_trip_count(self) -> int:
+        return sum(self.round_trips)

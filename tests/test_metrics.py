@@ -1,0 +1,87 @@
+"""Stats on the client and the server, exported with the real prometheus_client: a scrape of
+``fixsession serve --metrics`` over loopback, and a gateway's own registry."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import socket
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from e2e import API_KEY, PRIVATE_KEY, ROOT, Certificate, public_pem
+from test_e2e_client import accounts, order
+
+from fixsession import client as fix_client
+from fixsession import errors, metrics
+from fixsession.venue import server as venue_server
+
+prometheus_client = pytest.importorskip("prometheus_client", reason="the metrics extra")
+
+
+async def test_client_and_server_stats_count_what_happened(certificate: Certificate) -> None:
+    server = await venue_server.serve("127.0.0.1", 0, accounts=accounts(), tls=certificate.server())
+    host, port = server.address  # type: ignore[misc]
+    async with fix_client.connect(
+        host, port, api_key=API_KEY, private_key=PRIVATE_KEY, sender_comp_id="GW1",
+        tls=certificate.client(), server_hostname="localhost",
+    ) as client:  # fmt: skip
+        await client.request(order("o1"))
+        with pytest.raises(errors.OrderRejected):
+            await client.request(order("o1"))  # a duplicate: -2010
+        await client.send(order("o2"), validate=True)
+        stats = client.stats
+        registry = prometheus_client.CollectorRegistry()
+        metrics.register(stats, registry, prefix="gw")  # a gateway's own registry
+        text = prometheus_client.generate_latest(registry).decode()
+    await server.close()
+    assert stats.messages_out["D"] == 3 and stats.messages_in["8"] >= 2
+    assert stats.rejects_in[-2010] == 1 and stats.logons == 1
+    assert stats.round_trip_count == 2 and stats.round_trip_seconds > 0
+    assert 'gw_messages_sent_total{msg_type="D"} 3.0' in text
+    assert 'gw_rejects_received_total{code="-2010"} 1.0' in text
+    assert "gw_request_seconds_count 2.0" in text
+    assert server.stats.logons == 1 and server.stats.messages_in["D"] == 3
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_serve_metrics_is_scraped_over_loopback(
+    certificate: Certificate, tmp_path: Path
+) -> None:
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
+    metrics_port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
+        "--session-type", "order-entry", "--keys", str(keys), "--plain",
+        "--metrics", f"127.0.0.1:{metrics_port}",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        port = int(line.rsplit(":", 1)[1])
+        async with fix_client.connect(
+            "127.0.0.1", port, api_key=API_KEY, private_key=PRIVATE_KEY,
+            sender_comp_id="GW1", tls=False,
+        ) as client:  # fmt: skip
+            await client.request(order("m1"))
+            client.send_raw(b"8=FIX.4.4\x019=5\x0135=0\x0110=000\x01")  # garbled: -1177
+            await asyncio.sleep(0.2)
+        url = f"http://127.0.0.1:{metrics_port}/metrics"
+        text = await asyncio.to_thread(lambda: urllib.request.urlopen(url, timeout=10).read())
+        scraped = text.decode()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    assert 'fixsession_messages_received_total{msg_type="D"} 1.0' in scraped
+    assert 'fixsession_rejects_sent_total{code="-1177"} 1.0' in scraped
+    assert "fixsession_logons_total 1.0" in scraped
