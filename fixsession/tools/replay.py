@@ -339,7 +339,9 @@ def verify(
     expectation = expectation or Expectation()
     verdicts = check(records, Validator())
     findings = [f"check: {finding}" for finding in check_findings(verdicts, expectation)]
-    summary = f"{len(verdicts)} frames checked"
+    if not records:
+        findings.append("check: the capture holds no frames (an empty file proves nothing)")
+    summary = f"{len(verdicts)} {'frame' if len(verdicts) == 1 else 'frames'} checked"
     directed = with_directions(records)
     has_session = {SENT, RECEIVED} <= {record.direction for record in directed}
     if mode in ("auto", "session") and expectation.session and has_session:

@@ -132,3 +132,10 @@ def test_replay_reports_instead_of_raising_on_any_capture(data: st.DataObject) -
         records = records[: data.draw(st.integers(0, len(records)))]
     outcome = replay.verify(records, expectation)
     assert isinstance(outcome.passed, bool)
+
+
+def test_an_empty_capture_fails_replay(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.fixlog"
+    empty.write_bytes(b"")
+    outcome = replay.verify(recording.read(empty))
+    assert not outcome.passed and "holds no frames" in outcome.findings[0]
