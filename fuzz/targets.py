@@ -740,7 +740,7 @@ def initiator(data: bytes) -> None:
         delay = session.pacing_delay(clock.now)
         check(0.0 <= delay < 3600.0, f"pacing_delay {delay}")
         if controls.flag(3) and not sent and session.state is State.ACTIVE:
-            if session_type is not SessionType.MARKET_DATA:
+            if session_type is SessionType.ORDER_ENTRY:  # (the others refuse an order)
                 session.send(_ORDER, clock.now)
             sent = True
             watch.drain()
