@@ -156,3 +156,34 @@ async def test_fuzz_with_tls_against_a_plain_server_says_so(
     assert process.returncode == 3, text
     assert f"fuzzing {host}:{port} failed: " in text and "is the server plain TCP?" in text
     assert "failed: ;" not in text and "Traceback" not in text
+
+
+async def test_ctrl_c_prints_the_report_so_far(tmp_path: Path) -> None:
+    import asyncio
+    import signal
+
+    venue = await venue_server.serve(
+        "127.0.0.1", 0, accounts=Accounts({API_KEY: PRIVATE_KEY.public_key()})
+    )
+    assert venue.address is not None
+    host, port = venue.address
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "fixsession", "fuzz", f"{host}:{port}", "--api-key", API_KEY,
+        "--private-key", str(private_key_file(tmp_path)), "--plain", "--count", "50000",
+        "--message-limit", "100000/1",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert process.stderr is not None
+    try:
+        line = await asyncio.wait_for(process.stderr.readline(), 60)  # the first progress line
+        assert b"frames answered" in line, line
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await venue.close()
+    assert process.returncode == 130, err
+    assert b"fuzz: interrupted: the report so far" in err
+    assert out.startswith(f"fuzz {host}:{port} (order-entry): ".encode())
+    assert b"Traceback" not in err

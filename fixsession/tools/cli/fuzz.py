@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from typing import TYPE_CHECKING, Any, TextIO
 
 from fixsession.spec import SessionType
@@ -47,7 +48,11 @@ def _fuzz(args: argparse.Namespace, out: TextIO) -> int:
             api_key=args.api_key, private_key=key,
         )  # fmt: skip
 
+    latest: list[FuzzReport] = []  # the report as it grows (what Ctrl-C prints)
+    started = time.monotonic()
+
     def progress(report: fuzzer.FuzzReport) -> None:
+        latest[:] = [report]
         print(f"  {report.sent:,}/{args.count:,} frames answered", file=sys.stderr, flush=True)
 
     try:
@@ -64,6 +69,31 @@ def _fuzz(args: argparse.Namespace, out: TextIO) -> int:
         )
     except (OSError, ConnectionError, TimeoutError, EOFError) as error:
         raise peer_failure("fuzzing", host, port, error, tls is not None) from None
+    except KeyboardInterrupt:
+        if not latest:
+            print("fuzz: interrupted before any frame was answered", file=sys.stderr)
+            return 130
+        report = latest[0]
+        report.elapsed = time.monotonic() - started
+        print(f"fuzz: interrupted: the report so far ({report.sent:,} of {args.count:,})",
+              file=sys.stderr)  # fmt: skip
+        _report(report, args, f"{host}:{port}", session_type, out)
+        return 130
+    _report(report, args, f"{host}:{port}", session_type, out)
+    unanswered = report.sent - report.answered
+    failed = unanswered or not report.still_serving or report.sent < args.count
+    if args.strict and report.as_expected != report.sent:
+        failed = True
+    return 1 if failed else 0
+
+
+def _report(
+    report: FuzzReport,
+    args: argparse.Namespace,
+    target: str,
+    session_type: SessionType,
+    out: TextIO,
+) -> None:
     if args.format == "json":
         print(json.dumps({
             "sent": report.sent, "answered": report.answered, "as_expected": report.as_expected,
@@ -73,12 +103,7 @@ def _fuzz(args: argparse.Namespace, out: TextIO) -> int:
                       for kind, counter in sorted(report.outcomes.items())},
         }), file=out)  # fmt: skip
     else:
-        _print_fuzz(report, f"{host}:{port}", session_type, out)
-    unanswered = report.sent - report.answered
-    failed = unanswered or not report.still_serving or report.sent < args.count
-    if args.strict and report.as_expected != report.sent:
-        failed = True
-    return 1 if failed else 0
+        _print_fuzz(report, target, session_type, out)
 
 
 def _print_fuzz(report: FuzzReport, target: str, session_type: SessionType, out: TextIO) -> None:
