@@ -137,29 +137,33 @@ async def start_endpoint(
         return Endpoint(kind, session_type, *server.address, certificate, server=server)
     keys = certificate.folder / "keys.json"
     keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
-    command = [
-        sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
-        "--session-type", session_type.value, "--keys", str(keys),
-        "--tls-cert", str(certificate.cert_path), "--tls-key", str(certificate.key_path),
-    ]  # fmt: skip
+    flags = ["--tls-cert", str(certificate.cert_path), "--tls-key", str(certificate.key_path)]
     if kind == "cli-uvloop":
-        command += ["--loop", "uvloop"]
+        flags += ["--loop", "uvloop"]
     if message_limit is not None:
-        command += ["--message-limit", f"{message_limit.count}/{message_limit.seconds:g}"]
+        flags += ["--message-limit", f"{message_limit.count}/{message_limit.seconds:g}"]
     if order_limit is not None:
-        command += ["--order-limit", f"{order_limit.count}/{order_limit.seconds:g}"]
+        flags += ["--order-limit", f"{order_limit.count}/{order_limit.seconds:g}"]
+    process, port = await spawn_serve(keys, *flags, session_type=session_type)
+    return Endpoint(kind, session_type, "127.0.0.1", port, certificate, process=process)
+
+
+async def spawn_serve(
+    keys: Path, *flags: str, session_type: SessionType = SessionType.ORDER_ENTRY
+) -> tuple[asyncio.subprocess.Process, int]:
+    """``fixsession serve`` in a child process, on 127.0.0.1 with ``keys`` and ``flags`` (its
+    TLS choice among them); the process, once it said where it listens, and its port."""
     process = await asyncio.create_subprocess_exec(
-        *command,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
+        "--session-type", session_type.value, "--keys", str(keys), *flags,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    )  # fmt: skip
     assert process.stdout is not None
     async with asyncio.timeout(30):
         line = (await process.stdout.readline()).decode()
     assert line.startswith("listening on 127.0.0.1:"), line
-    port = int(line.rsplit(":", 1)[1])
-    return Endpoint(kind, session_type, "127.0.0.1", port, certificate, process=process)
+    return process, int(line.rsplit(":", 1)[1])
 
 
 class Wire:

@@ -7,12 +7,11 @@ import asyncio
 import json
 import signal
 import socket
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
-from e2e import API_KEY, PRIVATE_KEY, ROOT, Certificate, public_pem
+from e2e import API_KEY, PRIVATE_KEY, Certificate, public_pem, spawn_serve
 from test_e2e_client import accounts, order
 
 from fixsession import client as fix_client
@@ -59,16 +58,8 @@ async def test_serve_metrics_is_scraped_over_loopback(
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
     metrics_port = _free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
-        "--session-type", "order-entry", "--keys", str(keys), "--plain",
-        "--metrics", f"127.0.0.1:{metrics_port}",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+    process, port = await spawn_serve(keys, "--plain", "--metrics", f"127.0.0.1:{metrics_port}")
     try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
-        port = int(line.rsplit(":", 1)[1])
         async with fix_client.connect(
             "127.0.0.1", port, api_key=API_KEY, private_key=PRIVATE_KEY,
             sender_comp_id="GW1", tls=False,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from e2e import ROOT, Wire, public_pem
+from e2e import Wire, public_pem, spawn_serve
 
 from fixsession import captures
 
@@ -27,15 +26,7 @@ async def serve_session(tmp_path: Path, *flags: str) -> tuple[str, list[bytes], 
     key = Ed25519PrivateKey.generate()
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps({API_KEY: public_pem(key)}))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
-        "--session-type", "order-entry", "--keys", str(keys), "--plain", *flags,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    assert process.stdout is not None and process.stderr is not None
-    line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
-    port = int(line.rsplit(":", 1)[1])
+    process, port = await spawn_serve(keys, "--plain", *flags)
     sent: list[bytes] = []
 
     async def wire(comp_id: str) -> Wire:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e import PRIVATE_KEY, Certificate, public_pem
+from e2e import PRIVATE_KEY, Certificate, public_pem, spawn_serve
 
 from fixsession import client as fix_client
 from fixsession import transport
@@ -267,15 +267,8 @@ async def test_serve_self_signed_writes_the_certificate_clients_trust(
     keys: Path, tmp_path: Path
 ) -> None:
     cert = tmp_path / "cert.pem"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0",
-        "--session-type", "order-entry", "--keys", str(keys), "--self-signed", str(cert),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+    process, port = await spawn_serve(keys, "--self-signed", str(cert))
     try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
-        port = int(line.rsplit(":", 1)[1])
         assert b"PRIVATE KEY" not in cert.read_bytes()
         async with fix_client.connect(
             "127.0.0.1", port, api_key="k1", private_key=PRIVATE_KEY, sender_comp_id="SS1",

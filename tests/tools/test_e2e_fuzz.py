@@ -3,7 +3,9 @@ frame is answered with Binance's code, and the acceptor still serves afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -134,22 +136,33 @@ async def test_live_replay_of_captures_against_fixsession_serve(
         assert await endpoint.stop() == 0
 
 
-async def test_fuzz_with_tls_against_a_plain_server_says_so(
-    certificate: Certificate, tmp_path: Path
-) -> None:
-    import asyncio
-
+async def plain_venue() -> tuple[venue_server.Server, str, int]:
+    """A venue on plain TCP that knows the test key; where it listens."""
     venue = await venue_server.serve(
         "127.0.0.1", 0, accounts=Accounts({API_KEY: PRIVATE_KEY.public_key()})
     )
     assert venue.address is not None
-    host, port = venue.address
-    process = await asyncio.create_subprocess_exec(
+    return venue, *venue.address
+
+
+async def fuzz_process(
+    host: str, port: int, tmp_path: Path, *flags: str
+) -> asyncio.subprocess.Process:
+    """``fixsession fuzz`` against ``host:port`` with the test key, in a child process."""
+    return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "fixsession", "fuzz", f"{host}:{port}", "--api-key", API_KEY,
-        "--private-key", str(private_key_file(tmp_path)), "--cafile",
-        str(certificate.cert_path), "--count", "3",
+        "--private-key", str(private_key_file(tmp_path)), *flags,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
     )  # fmt: skip
+
+
+async def test_fuzz_with_tls_against_a_plain_server_says_so(
+    certificate: Certificate, tmp_path: Path
+) -> None:
+    venue, host, port = await plain_venue()
+    process = await fuzz_process(
+        host, port, tmp_path, "--cafile", str(certificate.cert_path), "--count", "3"
+    )
     _, err = await asyncio.wait_for(process.communicate(), 60)
     await venue.close()
     text = err.decode()
@@ -159,19 +172,10 @@ async def test_fuzz_with_tls_against_a_plain_server_says_so(
 
 
 async def test_ctrl_c_prints_the_report_so_far(tmp_path: Path) -> None:
-    import asyncio
-    import signal
-
-    venue = await venue_server.serve(
-        "127.0.0.1", 0, accounts=Accounts({API_KEY: PRIVATE_KEY.public_key()})
-    )
-    assert venue.address is not None
-    host, port = venue.address
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fixsession", "fuzz", f"{host}:{port}", "--api-key", API_KEY,
-        "--private-key", str(private_key_file(tmp_path)), "--plain", "--count", "50000",
+    venue, host, port = await plain_venue()
+    process = await fuzz_process(
+        host, port, tmp_path, "--plain", "--count", "50000",
         "--kinds", "checksum",  # paced to the venue's limit: one connection throughout
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
     )  # fmt: skip
     assert process.stderr is not None
     try:
