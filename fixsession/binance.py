@@ -116,6 +116,10 @@ def format_sending_time(epoch: float, digits: int = 3) -> str:
     micros = round(epoch * 1_000_000)
     seconds, micro = divmod(micros, 1_000_000)
     stamp = _whole_seconds(seconds)  # formatted once a second, not once a message
+    if digits == 3:
+        return f"{stamp}.{micro // 1000:03d}"
+    if digits == 6:
+        return f"{stamp}.{micro:06d}"
     if digits == 0:
         return stamp
     fraction = f"{micro:06d}"[:digits]

@@ -92,6 +92,9 @@ class Client:
         self._ready = asyncio.Event()  # events wait, or the end came
         self._held: set[Connection] = set()  # connections paused while the queue is full
         self._answers: dict[tuple[Connection, int], asyncio.Future[MessageReceived]] = {}
+        # request() deadlines, kept by one timer for all of them (see _sweep)
+        self._deadlines: dict[asyncio.Future[MessageReceived], tuple[float, float]] = {}
+        self._sweeper: asyncio.TimerHandle | None = None
         self._link: Connection | None = None
         self._retiring: set[Connection] = set()
         self._closing = False
@@ -143,12 +146,18 @@ class Client:
         answer: asyncio.Future[MessageReceived] = loop.create_future()
         self._answers[key] = answer
         link.flush()  # the caller waits for the answer: no reason to wait for more to send
-        timer = loop.call_later(timeout, _expire, answer, timeout)  # one handle, no task state
         sent = loop.time()
+        deadline = sent + timeout
+        self._deadlines[answer] = (deadline, timeout)
+        sweeper = self._sweeper
+        if sweeper is None or deadline < sweeper.when():
+            if sweeper is not None:
+                sweeper.cancel()
+            self._sweeper = loop.call_at(deadline, self._sweep)
         try:
             received = await answer
         finally:
-            timer.cancel()
+            del self._deadlines[answer]
             self._answers.pop(key, None)
         self.stats.round_trip(loop.time() - sent)
         if received.error is not None:
@@ -316,6 +325,23 @@ class Client:
                 old.flush()
             return
 
+    def _sweep(self) -> None:
+        """Fail the requests whose time is up; wake again for the next one due. One timer for
+        every request, moved only when a new one is due sooner: a timer handle per request,
+        made and cancelled each round trip, cost more than the rest of ``request()``."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._sweeper = None
+        due: float | None = None
+        for answer, (deadline, timeout) in list(self._deadlines.items()):
+            if deadline <= now:
+                if not answer.done():
+                    answer.set_exception(TimeoutError(f"no answer within {timeout:g} s"))
+            elif due is None or deadline < due:
+                due = deadline
+        if due is not None:
+            self._sweeper = loop.call_at(due, self._sweep)
+
     # -- closing --------------------------------------------------------------------------------
 
     async def logout(self, timeout: float = 5.0) -> None:
@@ -333,11 +359,11 @@ class Client:
                 link.flush()
         await finish(links, timeout)
         self._end()
+        if self._sweeper is not None and not self._deadlines:
+            self._sweeper.cancel()
+            self._sweeper = None
 
 
-def _expire(answer: asyncio.Future[MessageReceived], timeout: float) -> None:
-    if not answer.done():
-        answer.set_exception(TimeoutError(f"no answer within {timeout:g} s"))
 
 
 class Connector:

@@ -625,9 +625,9 @@ def from_message(
     encoded frame; raises ValueError if the bytes are not a FIX frame.
     """
     msg = _as_message(message)
+    if Tag.ERROR_CODE not in msg.tags and msg.msg_type != MsgType.LOGOUT:
+        return None  # the common case, one scan of the tags and no value read
     code_text = msg.get(Tag.ERROR_CODE)
-    if code_text is None and msg.msg_type != MsgType.LOGOUT:
-        return None  # the common case, read in one look
     text = msg.get(Tag.TEXT) or ""
     if code_text is None:
         if not text:

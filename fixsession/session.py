@@ -208,8 +208,21 @@ class Session:
 
     def next_deadline(self) -> float | None:
         """When ``tick`` must next run; None when the session is closed."""
-        if self.state is State.CLOSED:
+        state = self.state
+        if state is State.CLOSED:
             return None
+        if state is State.ACTIVE and self._logon_deadline is self._logout_deadline is None:
+            due = self._last_sent + self.heart_bt_int  # the common case, without a list
+            test_request = self._test_request
+            other = (
+                test_request[1]
+                if test_request is not None
+                else self._last_received + self.heart_bt_int
+            )
+            role = self._role_deadline()
+            if other < due:
+                due = other
+            return due if role is None or due <= role else role
         deadlines = [d for d in (self._logon_deadline, self._logout_deadline) if d is not None]
         if self.state is State.ACTIVE:
             deadlines.append(self._last_sent + self.heart_bt_int)

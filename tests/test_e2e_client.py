@@ -123,6 +123,28 @@ async def test_requests_get_their_answers_and_rejects_raise_typed_errors(
         await acceptor.close()
 
 
+async def test_each_request_times_out_at_its_own_deadline() -> None:
+    acceptor = await server(None)
+    heartbeat = Message("0", [])  # nothing answers a Heartbeat
+    try:
+        async with connect(acceptor, None) as client:
+            loop = asyncio.get_running_loop()
+            began = loop.time()
+            slow = asyncio.ensure_future(client.request(heartbeat, timeout=0.6, validate=False))
+            with pytest.raises(TimeoutError, match="no answer within 0.2 s"):
+                await client.request(heartbeat, timeout=0.2, validate=False)
+            assert 0.2 <= loop.time() - began < 0.5 and not slow.done()
+            with pytest.raises(TimeoutError, match="no answer within 0.6 s"):
+                await slow
+            assert 0.6 <= loop.time() - began < 0.9
+            report = await client.request(order("o1"), timeout=0.3)  # answered in time
+            assert report[39] == "0"
+            await asyncio.sleep(0.4)  # past its deadline: nothing fires on an answered one
+            assert (await client.request(order("o2")))[11] == "o2"
+    finally:
+        await acceptor.close()
+
+
 async def test_a_failed_logon_raises_its_typed_error(certificate: Certificate) -> None:
     acceptor = await server(certificate)
     try:
