@@ -364,8 +364,6 @@ class Client:
             self._sweeper = None
 
 
-
-
 class Connector:
     """What ``connect`` was asked for: opens links, and is the async context manager."""
 
