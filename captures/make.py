@@ -115,6 +115,7 @@ class Scenario:
     session_type: SessionType = SessionType.ORDER_ENTRY
     message_limit: str | None = None
     order_limit: str | None = None
+    unknown_order_code: int | None = None  # serve's --unknown-order-code
     connection_attempts: int = 0
     comp_ids_in_use: tuple[str, ...] = ()
     keep: tuple[int, ...] = (-1,)  # which recorded connections make the captures
@@ -167,9 +168,46 @@ async def duplicate_order(ctx: Context) -> None:
     await ctx.logout(client)
 
 
-@scenario("2011-unknown-order", "A cancel of an order that does not exist.", [-2011])
+@scenario("1013-unknown-order",
+          "A cancel of an order that does not exist: -1013, as Binance's FIX page's sample.",
+          [-1013])  # fmt: skip
 async def unknown_order(ctx: Context) -> None:
     await reject_after(ctx, "F", "11=c1|41=nope|55=BTCUSDT|", "9")
+
+
+@scenario("2011-unknown-order",
+          "A cancel of an order that does not exist, the venue set to -2011 (the error page's).",
+          [-2011], unknown_order_code=-2011)  # fmt: skip
+async def unknown_order_2011(ctx: Context) -> None:
+    await reject_after(ctx, "F", "11=c1|41=nope|55=BTCUSDT|", "9")
+
+
+@scenario("1121-unknown-symbol", "An order for a symbol the venue does not list: Reject<3>.",
+          [-1121])  # fmt: skip
+async def unknown_symbol(ctx: Context) -> None:
+    await reject_after(ctx, "D", "11=o1|38=1|40=2|44=100|54=1|55=NOPEUSDT|59=1|")
+
+
+@scenario(
+    "fill-market-order",
+    "A MARKET order filled against the book: NEW, then a TRADE report per level.",
+    [],
+)
+async def market_fill(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("D", "11=m1|38=0.6|40=1|54=1|55=BTCUSDT|"))
+    for _ in range(3):  # NEW, and fills down to the last one (39=2)
+        await ctx.expect(client, "8")
+    await ctx.logout(client)
+
+
+@scenario("expiry-ioc", "An IOC LIMIT order that cannot cross: NEW, then EXPIRED (25056=5).", [])
+async def ioc_expiry(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("D", "11=i1|38=1|40=2|44=100|54=1|55=BTCUSDT|59=3|"))
+    for _ in range(2):
+        await ctx.expect(client, "8")
+    await ctx.logout(client)
 
 
 @scenario("1015-too-many-orders", "A third order within 10 s, the order limit being 2.",
@@ -484,12 +522,12 @@ async def news(ctx: Context) -> None:
 
 @scenario("client-order-entry",
           "A fixsession gateway's own recording: an order, a cancel of an unknown order "
-          "(CancelRejected), a LimitQuery, Logout.", [], recorded_by="client")  # fmt: skip
+          "(UnknownOrder, -1013), a LimitQuery, Logout.", [], recorded_by="client")  # fmt: skip
 async def client_order_entry(ctx: Context) -> None:
     async with ctx.gateway() as gateway:
         await gateway.request(Message("D", [(11, "o1"), (38, "1"), (40, "2"), (44, "100"),
                                             (54, "1"), (55, "BTCUSDT"), (59, "1")]))  # fmt: skip
-        with contextlib.suppress(errors.CancelRejected):
+        with contextlib.suppress(errors.UnknownOrder):
             await gateway.request(Message("F", [(11, "c1"), (41, "nope"), (55, "BTCUSDT")]))
         await gateway.request(Message("XLQ", [(6136, "q1")]))
 
@@ -513,6 +551,8 @@ async def record(item: Scenario, key: Ed25519PrivateKey, folder: Path) -> list[P
         command += ["--message-limit", item.message_limit]
     if item.order_limit:
         command += ["--order-limit", item.order_limit]
+    if item.unknown_order_code is not None:
+        command += ["--unknown-order-code", str(item.unknown_order_code)]
     process = await asyncio.create_subprocess_exec(
         *command, stdout=asyncio.subprocess.PIPE, cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -546,6 +586,7 @@ def expectation(item: Scenario, records: list[captures.Record], codes: list[int]
         codes=tuple(codes),
         message_limit=Limit.parse(item.message_limit) if item.message_limit else None,
         order_limits=(Limit.parse(item.order_limit),) if item.order_limit else None,
+        unknown_order_code=item.unknown_order_code,
         connection_attempts=item.connection_attempts, comp_ids_in_use=item.comp_ids_in_use,
         actions=tuple(actions),
     )  # fmt: skip

@@ -14,6 +14,8 @@ categories all come from ``catalog``; nothing here does I/O. ::
     │   ├── RetryLaterError         back off, then retry: -1003, -1015, -1034, -1181…
     │   ├── SessionError            log on again: -1022, -1033, -1035, -1179, -1180…
     │   └── UnknownOutcomeError     it may or may not have executed: -1000, -1006, -1007
+    │   └── EngineMessageError      one matching-engine message, whatever code carries it:
+    │                                   ``UnknownOrder``, ``DuplicateOrder``, ``engine_error(m)``
     ├── SessionStateError           a session used in a state that does not allow it
     └── CaptureError                a capture or sidecar that cannot be read (a ValueError)
 
@@ -79,6 +81,17 @@ class BinanceError(FixSessionError):
     session_reject_reason: int | None
     message: Message | None
 
+    def __new__(cls, text: str = "", *args: Any, **kwargs: Any) -> BinanceError:
+        """An error whose text is a matching-engine message is also an instance of that
+        message's ``EngineMessageError`` class (``except errors.UnknownOrder`` catches
+        "Unknown order sent." under -1013 as under -2011)."""
+        engine = catalog.engine_message(text) if text else None
+        if engine is not None and not issubclass(cls, EngineMessageError):
+            cls = _with_engine_message(cls, engine)
+        error = super().__new__(cls, text)
+        error.engine_message = engine
+        return error
+
     def __init__(
         self,
         text: str = "",
@@ -98,7 +111,6 @@ class BinanceError(FixSessionError):
             if found is not None:
                 self.template, params = found.template, found.params
         self.params = params if params is not None else ()
-        self.engine_message = catalog.engine_message(text)
         self.ref_seq_num = ref_seq_num
         self.ref_tag_id = ref_tag_id
         self.ref_msg_type = ref_msg_type
@@ -161,6 +173,47 @@ class SessionError(BinanceError):
 
 class UnknownOutcomeError(BinanceError):
     """The request may or may not have executed: reconcile before sending it again."""
+
+
+class EngineMessageError(BinanceError):
+    """The matching engine's message ``engine`` (class attribute), whatever ErrorCode
+    carried it: Binance's FIX page answers a cancel of an unknown order with -1013 where its
+    error page lists -2011, and both are an ``UnknownOrder``. Each subclass is made once by
+    ``engine_error``; an error is one when its text is that message."""
+
+    engine: ClassVar[EngineMessage]
+
+
+_ENGINE_ERRORS: Final[dict[EngineMessage, type[EngineMessageError]]] = {}
+_WITH_ENGINE: Final[dict[tuple[type[BinanceError], EngineMessage], type[BinanceError]]] = {}
+
+
+def engine_error(message: EngineMessage) -> type[EngineMessageError]:
+    """The class to catch ``message`` with (``except engine_error(EngineMessage.X)``)."""
+    made = _ENGINE_ERRORS.get(message)
+    if made is None:
+        name = "".join(word.capitalize() for word in message.name.split("_"))
+        made = type(name, (EngineMessageError,), {"engine": message, "__module__": __name__})
+        _ENGINE_ERRORS[message] = made
+    return made
+
+
+def _with_engine_message(cls: type[BinanceError], message: EngineMessage) -> type[BinanceError]:
+    """``cls`` that is also ``engine_error(message)``, made once per pair (named as ``cls``)."""
+    made = _WITH_ENGINE.get((cls, message))
+    if made is None:
+        bases = (cls, engine_error(message))
+        made = type(
+            cls.__name__, bases, {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
+        )
+        _WITH_ENGINE[(cls, message)] = made
+    return made
+
+
+UnknownOrder: Final = engine_error(EngineMessage.UNKNOWN_ORDER)
+"""Catches "Unknown order sent." under any code (-1013 on FIX, -2011 on the error page)."""
+DuplicateOrder: Final = engine_error(EngineMessage.DUPLICATE_ORDER)
+"""Catches "Duplicate order sent." under any code."""
 
 
 _PARENTS: Final[dict[Category, type[BinanceError]]] = {

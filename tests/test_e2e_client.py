@@ -104,9 +104,9 @@ async def test_requests_get_their_answers_and_rejects_raise_typed_errors(
             with pytest.raises(errors.NewOrderRejected) as duplicate:
                 await client.request(order("o1"))
             assert (duplicate.value.code, duplicate.value.text) == (-2010, "Duplicate order sent.")
-            with pytest.raises(errors.CancelRejected) as unknown:
+            with pytest.raises(errors.UnknownOrder) as unknown:
                 await client.request(Message("F", [(11, "c1"), (41, "zz"), (55, "BTCUSDT")]))
-            assert (unknown.value.code, unknown.value.text) == (-2011, "Unknown order sent.")
+            assert (unknown.value.code, unknown.value.text) == (-1013, "Unknown order sent.")
             cancelled = await client.request(
                 Message("F", [(11, "c2"), (41, "o1"), (55, "BTCUSDT")])
             )

@@ -45,6 +45,7 @@ class Expectation:
     codes: tuple[int, ...] | None = None
     message_limit: Limit | None = None
     order_limits: tuple[Limit, ...] | None = None
+    unknown_order_code: int | None = None  # the venue's: -1013 (default) or -2011
     connection_attempts: int = 0  # from the same address, just before the capture began
     comp_ids_in_use: tuple[str, ...] = ()  # by the same account when the capture began
     actions: tuple[Action, ...] = ()
@@ -70,6 +71,7 @@ class Expectation:
             codes=read.numbers("codes"),
             message_limit=server.limit("message_limit"),
             order_limits=server.limits("order_limits"),
+            unknown_order_code=server.unknown_order_code("unknown_order_code"),
             connection_attempts=server.number("connection_attempts", 0, MAX_PRIOR_ATTEMPTS),
             comp_ids_in_use=server.texts("comp_ids_in_use"),
             actions=read.actions("actions"),
@@ -81,6 +83,8 @@ class Expectation:
             server["message_limit"] = str(self.message_limit)
         if self.order_limits is not None:
             server["order_limits"] = [str(limit) for limit in self.order_limits]
+        if self.unknown_order_code is not None:
+            server["unknown_order_code"] = self.unknown_order_code
         if self.connection_attempts:
             server["connection_attempts"] = self.connection_attempts
         if self.comp_ids_in_use:
@@ -141,6 +145,12 @@ class _Reader:
             return default
         if not 0 <= value <= maximum:
             raise ValueError(f"{self.where}: {key!r} is 0 to {maximum:,}, not {value:,}")
+        return value
+
+    def unknown_order_code(self, key: str) -> int | None:
+        value: int | None = self._get(key, int, "a whole number")
+        if value is not None and value not in (-1013, -2011):
+            raise ValueError(f"{self.where}: {key!r} is -1013 or -2011, not {value:,}")
         return value
 
     def one_of(self, key: str, choices: tuple[str, ...]) -> str | None:

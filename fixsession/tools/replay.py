@@ -44,7 +44,7 @@ from fixsession.venue.exchange import Exchange
 
 IGNORED: Final = frozenset(
     {Tag.BODY_LENGTH, Tag.CHECK_SUM, Tag.SENDING_TIME, Tag.RAW_DATA, Tag.TRANSACT_TIME,
-     Tag.ORDER_CREATION_TIME, Tag.UUID}
+     Tag.ORDER_CREATION_TIME, Tag.WORKING_TIME, Tag.UUID}
 )  # fmt: skip
 """Fields whose values legitimately differ between a recording and its replay."""
 
@@ -442,6 +442,8 @@ class _AcceptorReplay(_Replay):
         options: dict[str, Any] = {"wall_clock": self.clock}
         if expectation.order_limits is not None:
             options["order_limits"] = expectation.order_limits
+        if expectation.unknown_order_code is not None:
+            options["unknown_order_code"] = expectation.unknown_order_code
         self.exchange = Exchange(**options)
 
     def deadline(self) -> float | None:

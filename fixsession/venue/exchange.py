@@ -1,13 +1,21 @@
 """The Binance-compatible acceptor's application side: a small exchange for gateway tests.
 
 Owns what happens to a message once the session layer has let it through: a NewOrderSingle
-is acknowledged with an ExecutionReport NEW; a cancel of a known order is CANCELED and of an
-unknown one gets OrderCancelReject -2011 "Unknown order sent."; a ClOrdID of an open order is
-rejected -2010 "Duplicate order sent."; amends, mass cancels and order lists are answered;
-LimitQuery gets a LimitResponse with the live counts; market data sessions get an
-InstrumentList, and for each subscription a snapshot then a stream of incremental refreshes
-from a deterministic synthetic feed; drop-copy sessions receive the ExecutionReports of the
-account's order-entry sessions. Nothing is matched: orders rest until cancelled.
+is acknowledged with an ExecutionReport NEW, then MARKET and LIMIT orders trade against a
+seeded synthetic book (one TRADE report per price level, with LastQty, LastPx, TradeID and
+AggressorIndicator, the fills also on the trade streams), and what an IOC, FOK or MARKET
+order cannot fill expires (EXPIRED with ExpiryReason); a LIMIT_MAKER that would cross is
+rejected; a GTC remainder rests until cancelled. A cancel of a known order is CANCELED and
+of an unknown one gets OrderCancelReject "Unknown order sent." with -1013, as the FIX page's
+sample (``unknown_order_code=-2011``: the error page's code); a ClOrdID of an open order is
+rejected -2010 "Duplicate order sent."; a message naming an unknown symbol gets Reject<3>
+-1121, as the FIX page says; amends, mass cancels and order lists are answered; LimitQuery
+gets a LimitResponse with the live counts; market data sessions get an InstrumentList, and
+for each subscription (MarketDepth 1, or 2 to 5000) a snapshot then a stream of incremental
+refreshes from the synthetic feed; drop-copy sessions receive the ExecutionReports of the
+account's order-entry sessions. Every ID the exchange issues starts above 2**32; prices and
+quantities in reports carry 8 decimals, as Binance's samples. Stop, take-profit and pegged
+orders rest without triggering (not modelled yet).
 
 Sans-I/O like the session: messages and ``now`` in, messages out through the sessions,
 ``next_deadline()``/``tick(now)`` for the feed and the drop-copy delay. No session rules, no
@@ -22,10 +30,11 @@ import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Final
 
 from fixsession import binance, errors
+from fixsession.catalog import EngineMessage
 from fixsession.errors import BinanceError
 from fixsession.events import Closed, Event, LoggedOn, MessageReceived
 from fixsession.message import Message
@@ -46,11 +55,20 @@ _PRICE, _TIME_IN_FORCE = int(Tag.PRICE), int(Tag.TIME_IN_FORCE)
 _ORDER_TAGS: Final = tuple(
     map(int, (Tag.ORDER_ID, Tag.ORDER_QTY, Tag.ORD_TYPE, Tag.SIDE, Tag.SYMBOL))
 )
+# In the dictionary's order, as Binance's sample ExecutionReport.
 _REPORT_TAGS: Final = tuple(map(int, (
-    Tag.TRANSACT_TIME, Tag.ORDER_CREATION_TIME, Tag.EXEC_TYPE, Tag.CUM_QTY, Tag.LEAVES_QTY,
-    Tag.CUM_QUOTE_QTY, Tag.LAST_QTY, Tag.ORD_STATUS, Tag.WORKING_INDICATOR,
-    Tag.SELF_TRADE_PREVENTION_MODE,
+    Tag.TRANSACT_TIME, Tag.ORDER_CREATION_TIME, Tag.SELF_TRADE_PREVENTION_MODE, Tag.EXEC_TYPE,
+    Tag.CUM_QTY, Tag.LEAVES_QTY, Tag.CUM_QUOTE_QTY,
 )))  # fmt: skip
+_TRADE_TAGS: Final = tuple(map(int, (Tag.AGGRESSOR_INDICATOR, Tag.TRADE_ID, Tag.LAST_PX)))
+_LAST_QTY, _ORD_STATUS, _WORKING_INDICATOR, _WORKING_TIME, _EXPIRY_REASON = map(int, (
+    Tag.LAST_QTY, Tag.ORD_STATUS, Tag.WORKING_INDICATOR, Tag.WORKING_TIME, Tag.EXPIRY_REASON,
+))  # fmt: skip
+FIRST_ID: Final = 5_000_000_000
+"""Where every ID the exchange issues starts: above 2**32, so a gateway meets 64-bit values."""
+BOOK_LEVELS: Final = 20
+"""Price levels on each side of the synthetic book."""
+MAX_MARKET_DEPTH: Final = 5000
 ORDER_LIMITS: Final = (binance.Limit(200, 10), binance.Limit(200_000, 86400))
 """New orders per account, as Binance's XLR sample says (real limits vary: read them with XLQ)."""
 
@@ -80,6 +98,30 @@ def _decimal(value: Decimal) -> str:
     return f"{value:.8f}"
 
 
+def _eight(text: str) -> str:
+    """A price or quantity as Binance reports it: 8 decimals (``5`` is ``5.00000000``)."""
+    return f"{Decimal(text):.8f}"
+
+
+def _trade_entry(
+    symbol: str, price: Decimal, size: Decimal, trade_id: int, transact_time: str, aggressor: str
+) -> list[tuple[int, str]]:
+    """One trade as a MarketDataIncrementalRefresh entry."""
+    return [
+        (Tag.MD_UPDATE_ACTION, "0"), (Tag.MD_ENTRY_TYPE, "2"), (Tag.MD_ENTRY_PX, _decimal(price)),
+        (Tag.MD_ENTRY_SIZE, _decimal(size)), (Tag.SYMBOL, symbol), (Tag.TRADE_ID, str(trade_id)),
+        (Tag.TRANSACT_TIME, transact_time), (Tag.AGGRESSOR_SIDE, aggressor),
+    ]  # fmt: skip
+
+
+_SYMBOL: Final = int(Tag.SYMBOL)
+_CHECKS_ITS_SYMBOL: Final = frozenset({
+    MsgType.NEW_ORDER_SINGLE.value, MsgType.MARKET_DATA_REQUEST.value,
+    MsgType.INSTRUMENT_LIST_REQUEST.value,
+})  # fmt: skip
+"""Handlers that answer an unknown symbol themselves (the rest get Reject<3> before)."""
+
+
 @dataclass
 class _Order:
     order_id: int
@@ -92,6 +134,22 @@ class _Order:
     time_in_force: str | None
     created: str
     status: str = "0"  # NEW
+    cum_qty: Decimal = Decimal(0)
+    cum_quote: Decimal = Decimal(0)
+
+    @property
+    def leaves(self) -> Decimal:
+        return Decimal(self.quantity) - self.cum_qty if self.status in _OPEN else Decimal(0)
+
+
+_OPEN: Final = frozenset({"0", "1"})  # NEW, PARTIALLY_FILLED
+
+
+@dataclass(frozen=True)
+class _Fill:
+    price: Decimal
+    quantity: Decimal
+    trade_id: int
 
 
 @dataclass
@@ -125,23 +183,33 @@ class Exchange:
         instruments: tuple[Instrument, ...] = INSTRUMENTS,
         drop_copy_delay: float = 1.0,
         feed_interval: float = 0.1,
-        first_order_id: int = 5_000_000_000,  # above 2**32: gateways must take 64-bit IDs
+        first_order_id: int = FIRST_ID,
         order_limits: tuple[binance.Limit, ...] = ORDER_LIMITS,
+        unknown_order_code: int = -1013,
+        book_levels: int = BOOK_LEVELS,
     ) -> None:
+        if unknown_order_code not in (-1013, -2011):
+            raise ValueError(f"unknown_order_code is -1013 or -2011, not {unknown_order_code}")
         self._wall_clock = wall_clock
         self.instruments = {instrument.symbol: instrument for instrument in instruments}
         self.drop_copy_delay = drop_copy_delay
         self.feed_interval = feed_interval
         self.order_limits = order_limits
+        self.unknown_order_code = unknown_order_code
+        self.book_levels = max(1, book_levels)
         self._accounts: dict[str, _Account] = collections.defaultdict(_Account)
         self._sessions: dict[str, list[Acceptor]] = collections.defaultdict(list)
         self._order_ids = itertools.count(first_order_id)
-        self._exec_ids = itertools.count(1)
-        self._trade_ids = itertools.count(1)
+        self._exec_ids = itertools.count(first_order_id)
+        self._trade_ids = itertools.count(first_order_id)
         self._cancel_ids = itertools.count(1)  # CancelClOrdIDs the exchange makes up
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_order_id)
         self._random = random.Random(seed)
         self._mid = {symbol: instrument.price for symbol, instrument in self.instruments.items()}
+        # The synthetic book: per symbol, bids (best first) and asks (best first) as [px, qty]
+        self._levels: dict[str, tuple[list[list[Decimal]], list[list[Decimal]]]] = {}
+        for symbol in self.instruments:
+            self._refill(symbol)
         self._streams: list[_Stream] = []
         self._next_feed: float | None = None
         self._drop_copies: list[tuple[float, int, str, Message]] = []  # heap: due, n, key, report
@@ -219,9 +287,21 @@ class Exchange:
 
     def on_message(self, session: Acceptor, message: Message, now: float) -> None:
         """A message the session layer accepted from ``session``'s client."""
-        handler = self._handlers.get(message.msg_type)
-        if handler is not None:
-            handler(session, message, now)
+        msg_type = message.msg_type
+        handler = self._handlers.get(msg_type)
+        if handler is None:
+            return
+        # "Client messages that ... refer to unknown symbols will be rejected by the server
+        # with a Reject<3>" (Binance's FIX page, "Message components").
+        if (
+            msg_type not in _CHECKS_ITS_SYMBOL
+            and _SYMBOL in message.tags
+            and any(symbol not in self.instruments for symbol in message.get_all(_SYMBOL))
+        ):
+            error = errors.BadSymbol.from_template(ref_tag_id=55)
+            self._send(session, _reject(message, error), now)
+            return
+        handler(session, message, now)
 
     def _live(self, api_key: str, session_type: SessionType) -> list[Acceptor]:
         return [
@@ -248,10 +328,19 @@ class Exchange:
             heapq.heappush(self._drop_copies, entry)
 
     def _execution_report(
-        self, order: _Order, exec_type: str, cl_ord_id: str, orig_cl_ord_id: str | None = None
+        self,
+        order: _Order,
+        exec_type: str,
+        cl_ord_id: str,
+        orig_cl_ord_id: str | None = None,
+        *,
+        fill: _Fill | None = None,
+        expiry_reason: str | None = None,
+        now_text: str | None = None,
     ) -> Message:
-        # A new order's TransactTime is when it was made; anything later, now.
-        now_text = order.created if exec_type == "0" else self._now_text()
+        """A report of ``order`` as it stands, in the fields and order of Binance's sample."""
+        if now_text is None:  # a new order's TransactTime is when it was made; later, now
+            now_text = order.created if exec_type == "0" else self._now_text()
         tags = [_EXEC_ID, _CL_ORD_ID]
         values = [str(next(self._exec_ids)), cl_ord_id]
         if orig_cl_ord_id is not None:
@@ -265,10 +354,20 @@ class Exchange:
         if order.time_in_force is not None:
             tags.append(_TIME_IN_FORCE)
             values.append(order.time_in_force)
-        leaves = order.quantity if exec_type in ("0", "5") else _ZERO
         tags += _REPORT_TAGS
-        values += (now_text, order.created, exec_type, _ZERO, leaves, _ZERO, _ZERO, order.status,
-                   "Y", "1")  # fmt: skip
+        values += (now_text, order.created, "1", exec_type, _decimal(order.cum_qty),
+                   _decimal(order.leaves), _decimal(order.cum_quote))  # fmt: skip
+        if fill is not None:
+            tags += _TRADE_TAGS
+            values += ("Y", str(fill.trade_id), _decimal(fill.price))
+        tags += (_LAST_QTY, _ORD_STATUS)
+        values += (_decimal(fill.quantity) if fill is not None else _ZERO, order.status)
+        if exec_type == "0":
+            tags += (_WORKING_INDICATOR, _WORKING_TIME)
+            values += ("Y", now_text)
+        if expiry_reason is not None:
+            tags.append(_EXPIRY_REASON)
+            values.append(expiry_reason)
         # Every value is the order's (judged valid when it came in) or made here: the
         # message is well formed as it is.
         return Message._trusted(_EXECUTION_REPORT, tuple(tags), tuple(values))
@@ -300,9 +399,9 @@ class Exchange:
             error = errors.NewOrderRejected("Duplicate order sent.")
             self._report(session, self._rejected_order(message, error), now)
             return None
-        if message[Tag.SYMBOL] not in self.instruments:
-            error = errors.BadSymbol("Invalid symbol.")
-            self._send(session, self._rejected_order(message, error), now)
+        if message[Tag.SYMBOL] not in self.instruments:  # Reject<3>, as the FIX page says
+            error = errors.BadSymbol.from_template(ref_tag_id=55)
+            self._send(session, _reject(message, error), now)
             return None
         if not account.order_windows:
             account.order_windows = [binance.Window(limit) for limit in self.order_limits]
@@ -315,10 +414,12 @@ class Exchange:
             return None
         for window in windows:
             window.add(now)
+        price = message.get(Tag.PRICE)
         order = _Order(
             next(self._order_ids), cl_ord_id, message[Tag.SYMBOL], message[Tag.SIDE],
-            message[Tag.ORD_TYPE], message.get(Tag.ORDER_QTY) or _ZERO, message.get(Tag.PRICE),
-            message.get(Tag.TIME_IN_FORCE), self._now_text(),
+            message[Tag.ORD_TYPE], _eight(message.get(Tag.ORDER_QTY) or _ZERO),
+            _eight(price) if price is not None else None, message.get(Tag.TIME_IN_FORCE),
+            self._now_text(),
         )  # fmt: skip
         account.orders[cl_ord_id] = order
         account.by_id[order.order_id] = order
@@ -327,7 +428,133 @@ class Exchange:
     def _new_order(self, session: Acceptor, message: Message, now: float) -> None:
         order = self._place(session, message, now)
         if order is not None:
+            self._execute(session, order, message, now)
+
+    def _execute(self, session: Acceptor, order: _Order, message: Message, now: float) -> None:
+        """Report a placed order NEW, trade it against the book, expire what must not rest."""
+        if order.ord_type not in ("1", "2"):  # stop, take-profit, pegged: rest (no trigger)
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+            return
+        limit = Decimal(order.price) if order.ord_type == "2" and order.price else None
+        levels = self._crossing(order.symbol, order.side, limit)
+        if levels and message.get(Tag.EXEC_INST) == "6":  # LIMIT_MAKER would take
+            self._drop(session, order)
+            error = errors.NewOrderRejected(EngineMessage.ORDER_WOULD_MATCH_AND_TAKE.value)
+            self._send(session, self._rejected_order(message, error), now)
+            return
+        time_in_force = order.time_in_force or ("3" if order.ord_type == "1" else "1")
+        cash = message.get(Tag.CASH_ORDER_QTY) if order.ord_type == "1" else None
+        plan = self._plan(order, levels, Decimal(cash) if cash is not None else None)
+        planned = sum((take for _, take in plan), Decimal(0))
+        if cash is not None:  # a quote-quantity order is for what its money buys
+            order.quantity = _decimal(planned)
+        self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+        if time_in_force == "4" and planned < Decimal(order.quantity):  # FOK: all or nothing
+            self._expire(session, order, "6", now)  # UNFILLED_FOK_ORDER_EXPIRED
+            return
+        fills: list[_Fill] = []
+        wanted = Decimal(order.quantity)
+        for level, take in plan:
+            level[1] -= take
+            order.cum_qty += take
+            order.cum_quote += take * level[0]
+            order.status = "2" if order.cum_qty >= wanted else "1"  # FILLED, PARTIALLY_FILLED
+            fill = _Fill(level[0], take, next(self._trade_ids))
+            fills.append(fill)
+            self._report(
+                session, self._execution_report(order, "F", order.cl_ord_id, fill=fill), now
+            )
+        if fills:
+            self._prune(order.symbol)
+            self._trade_streams(order, fills, now)
+        if order.status == "2":
+            self._drop(session, order)
+        elif order.ord_type == "1" or time_in_force in ("3", "4"):
+            # MARKET: INSUFFICIENT_LIQUIDITY; IOC: UNFILLED_IOC_QUANTITY_EXPIRED; FOK: ..._FOK_...
+            reason = "7" if order.ord_type == "1" else {"3": "5", "4": "6"}[time_in_force]
+            self._expire(session, order, reason, now)
+
+    def _plan(
+        self, order: _Order, levels: list[list[Decimal]], budget: Decimal | None
+    ) -> list[tuple[list[Decimal], Decimal]]:
+        """What ``order`` takes from each level it crosses, best first: its quantity, or
+        with ``budget`` (CashOrderQty) whole lots of what the quote amount buys."""
+        step = self.instruments[order.symbol].step_size
+        left = Decimal(order.quantity)
+        plan = []
+        for level in levels:
+            price, available = level
+            if budget is not None:
+                left = (budget / price).quantize(step, ROUND_DOWN)
+            take = min(left, available)
+            if take <= 0:
+                break
+            plan.append((level, take))
+            if budget is not None:
+                budget -= take * price
+            else:
+                left -= take
+        return plan
+
+    def _expire(self, session: Acceptor, order: _Order, reason: str, now: float) -> None:
+        self._drop(session, order)
+        order.status = "C"  # EXPIRED
+        report = self._execution_report(order, "C", order.cl_ord_id, expiry_reason=reason)
+        self._report(session, report, now)
+
+    def _drop(self, session: Acceptor, order: _Order) -> None:
+        """The order is off the book: its ClOrdID may be used again."""
+        account = self._accounts[session.username or ""]
+        if account.orders.get(order.cl_ord_id) is order:
+            del account.orders[order.cl_ord_id]
+
+    def _crossing(self, symbol: str, side: str, limit: Decimal | None) -> list[list[Decimal]]:
+        """The book's levels an order on ``side`` trades with, best first (all for MARKET)."""
+        bids, asks = self._levels[symbol]
+        if side == "1":  # BUY takes the asks
+            if limit is not None and (not asks or asks[0][0] > limit):
+                return []  # (most orders: at once)
+            return [level for level in asks if limit is None or level[0] <= limit]
+        if limit is not None and (not bids or bids[0][0] < limit):
+            return []
+        return [level for level in bids if limit is None or level[0] >= limit]
+
+    def _prune(self, symbol: str) -> None:
+        for side in self._levels[symbol]:
+            side[:] = [level for level in side if level[1] > 0]
+
+    def _refill(self, symbol: str) -> None:
+        """A fresh book around the mid price: ``book_levels`` levels a side, seeded sizes."""
+        instrument = self.instruments[symbol]
+        mid, tick = self._mid[symbol], instrument.tick_size
+        bids, asks = [], []
+        for level in range(1, self.book_levels + 1):
+            size = Decimal(self._random.randint(1, 500)) * instrument.step_size * 100
+            bids.append([mid - tick * level, size])
+            asks.append([mid + tick * level, size])
+        self._levels[symbol] = (bids, asks)
+
+    def _trade_streams(self, order: _Order, fills: list[_Fill], now: float) -> None:
+        """Each fill on the trade streams of its symbol."""
+        streams = [s for s in self._streams if s.kind == "trade" and s.symbol == order.symbol]
+        if not streams:
+            return
+        transact_time = self._now_text()
+        for stream in streams:
+            fields: list[tuple[int, str]] = [
+                (Tag.MD_REQ_ID, stream.md_req_id), (Tag.NO_MD_ENTRIES, str(len(fills))),
+            ]  # fmt: skip
+            for fill in fills:
+                fields += _trade_entry(
+                    order.symbol,
+                    fill.price,
+                    fill.quantity,
+                    fill.trade_id,
+                    transact_time,
+                    "1" if order.side == "1" else "2",
+                )
+            update = Message(MsgType.MARKET_DATA_INCREMENTAL_REFRESH, fields)
+            self._send(stream.session, update, now)
 
     def _find(self, session: Acceptor, message: Message) -> _Order | None:
         """The open order a request names: by OrderID(37) first, then OrigClOrdID(41)."""
@@ -338,7 +565,7 @@ class Exchange:
             found = account.by_id.get(int(order_id)) if order_id.isdigit() else None
             if found is None or (orig is not None and found.cl_ord_id != orig):
                 return None
-            return found if found.status == "0" else None
+            return found if found.status in _OPEN else None
         if orig is not None:
             return account.orders.get(orig)
         return None
@@ -367,7 +594,8 @@ class Exchange:
         fields = _echoed(message)
         fields += [
             (Tag.SYMBOL, message[Tag.SYMBOL]), (Tag.CXL_REJ_RESPONSE_TO, "1"),
-            (Tag.ERROR_CODE, str(errors.CancelRejected.code)), (Tag.TEXT, "Unknown order sent."),
+            (Tag.ERROR_CODE, str(self.unknown_order_code)),
+            (Tag.TEXT, EngineMessage.UNKNOWN_ORDER.value),
         ]  # fmt: skip
         return Message(MsgType.ORDER_CANCEL_REJECT, fields)
 
@@ -520,19 +748,25 @@ class Exchange:
             ]
             return
         unknown = [s for s in message.get_all(Tag.SYMBOL) if s not in self.instruments]
-        if unknown:
+        if unknown:  # Reject<3>, as the FIX page says of unknown symbols
             session.subscriptions.pop(md_req_id, None)
             error = errors.BadSymbol.from_template(ref_tag_id=55)
+            self._send(session, _reject(message, error), now)
+            return
+        depth_text = message.get(Tag.MARKET_DEPTH) or "1"
+        depth = int(depth_text) if depth_text.isdigit() and len(depth_text) <= 6 else 0
+        if not 1 <= depth <= MAX_MARKET_DEPTH:  # 1 (book ticker) or 2-5000 (depth stream)
+            session.subscriptions.pop(md_req_id, None)
+            invalid = errors.InvalidParameter.from_template(int(Tag.MARKET_DEPTH), template=1)
             reject = Message(
                 MsgType.MARKET_DATA_REQUEST_REJECT,
-                [(Tag.MD_REQ_ID, md_req_id), (Tag.ERROR_CODE, str(error.code)),
-                 (Tag.TEXT, error.text)],
+                [(Tag.MD_REQ_ID, md_req_id), (Tag.ERROR_CODE, str(invalid.code)),
+                 (Tag.TEXT, invalid.text)],
             )  # fmt: skip
             self._send(session, reject, now)
             return
-        depth = int(message.get(Tag.MARKET_DEPTH) or "1")
         for symbol, kind in sorted(session.subscriptions.get(md_req_id, ())):
-            stream = _Stream(session, md_req_id, symbol, kind, min(depth, 10))
+            stream = _Stream(session, md_req_id, symbol, kind, depth)
             self._streams.append(stream)
             if kind != "trade":
                 self._send(session, self._snapshot(stream), now)
@@ -540,14 +774,14 @@ class Exchange:
             self._next_feed = now + self.feed_interval
 
     def _book(self, symbol: str, levels: int) -> list[tuple[str, str, str]]:
-        """The synthetic book: ``levels`` bids and offers around the mid price."""
-        instrument = self.instruments[symbol]
-        mid = self._mid[symbol]
+        """The synthetic book's best ``levels`` bids and offers, interleaved."""
+        bids, asks = self._levels[symbol]
         book = []
-        for level in range(1, levels + 1):
-            size = _decimal(Decimal(self._random.randint(1, 500)) * instrument.step_size * 100)
-            book.append(("0", _decimal(mid - instrument.tick_size * level), size))
-            book.append(("1", _decimal(mid + instrument.tick_size * level), size))
+        for bid, ask in itertools.zip_longest(bids[:levels], asks[:levels]):
+            if bid is not None:
+                book.append(("0", _decimal(bid[0]), _decimal(bid[1])))
+            if ask is not None:
+                book.append(("1", _decimal(ask[0]), _decimal(ask[1])))
         return book
 
     def _snapshot(self, stream: _Stream) -> Message:
@@ -568,6 +802,7 @@ class Exchange:
             self._mid[symbol] = max(
                 instrument.tick_size * 10, self._mid[symbol] + step * instrument.tick_size
             )
+            self._refill(symbol)
         transact_time = binance.format_sending_time(self._wall_clock(), 6)
         for stream in list(self._streams):
             if stream.session.closed:
@@ -575,20 +810,17 @@ class Exchange:
             entries: list[list[tuple[int, str]]] = []
             update_id = str(next(self._update_ids))
             if stream.kind == "trade":
-                price = _decimal(self._mid[stream.symbol])
-                size = _decimal(Decimal(self._random.randint(1, 100)) / 1000)
-                entries.append([
-                    (Tag.MD_UPDATE_ACTION, "0"), (Tag.MD_ENTRY_TYPE, "2"), (Tag.MD_ENTRY_PX, price),
-                    (Tag.MD_ENTRY_SIZE, size), (Tag.SYMBOL, stream.symbol),
-                    (Tag.TRADE_ID, str(next(self._trade_ids))), (Tag.TRANSACT_TIME, transact_time),
-                    (Tag.AGGRESSOR_SIDE, self._random.choice(("1", "2"))),
-                ])  # fmt: skip
+                size = Decimal(self._random.randint(1, 100)) / 1000
+                entries.append(_trade_entry(
+                    stream.symbol, self._mid[stream.symbol], size, next(self._trade_ids),
+                    transact_time, self._random.choice(("1", "2")),
+                ))  # fmt: skip
             else:
                 levels = 1 if stream.kind == "bookTicker" else stream.depth
-                for index, (side, price, size) in enumerate(self._book(stream.symbol, levels)):
+                for index, (side, px, qty) in enumerate(self._book(stream.symbol, levels)):
                     entry: list[tuple[int, str]] = [
                         (Tag.MD_UPDATE_ACTION, "1"), (Tag.MD_ENTRY_TYPE, side),
-                        (Tag.MD_ENTRY_PX, price), (Tag.MD_ENTRY_SIZE, size),
+                        (Tag.MD_ENTRY_PX, px), (Tag.MD_ENTRY_SIZE, qty),
                     ]  # fmt: skip
                     if index == 0:
                         entry += [(Tag.SYMBOL, stream.symbol), (Tag.LAST_BOOK_UPDATE_ID, update_id)]

@@ -45,7 +45,7 @@ def test_demo_narrates_a_real_session_and_exits_0() -> None:
         "TLS with a fresh self-signed certificate",
         " 1. logon ",
         "ExecutionReport<8> NEW: OrderID 5000000000",
-        "CancelRejected -2011 CANCEL_REJECTED: Unknown order sent.",
+        "InvalidMessage -1013 INVALID_MESSAGE: Unknown order sent.",
         "NotAllowedInOrderEntrySessions -1186 NOT_ALLOWED_IN_ORDER_ENTRY_SESSIONS: Requested "
         "operation is not allowed in order entry sessions.",
         "GarbledMessage -1177 GARBLED_MESSAGE: CheckSum(10) contains an incorrect value.",

@@ -33,7 +33,7 @@ ORDER = [(38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1"
 async def test_orders_through_the_venue(fix_client):
     report = await fix_client.request(Message("D", [(11, "o1"), *ORDER]))
     assert report[39] == "0"
-    with pytest.raises(errors.CancelRejected):
+    with pytest.raises(errors.UnknownOrder):
         await fix_client.request(Message("F", [(11, "c1"), (41, "nope"), (55, "BTCUSDT")]))
 
 

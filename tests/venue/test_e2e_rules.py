@@ -377,8 +377,9 @@ async def test_a_reject_reads_back_as_the_catalogs_typed_error(start: Start) -> 
     try:
         from fixsession.message import Message
 
-        with pytest.raises(errors.CancelRejected) as raised:
+        with pytest.raises(errors.UnknownOrder) as raised:
             await client.request(Message("F", [(11, "c1"), (41, "nope"), (55, "BTCUSDT")]))
+        assert isinstance(raised.value, errors.InvalidMessage)  # -1013, as Binance's FIX page
         assert raised.value.text == "Unknown order sent."
     finally:
         await client.logout()

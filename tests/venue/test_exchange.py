@@ -4,7 +4,11 @@ initiator's own validation against Binance's dictionary (no FaultDetected anywhe
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from memory import MemoryVenue as Venue
 
 from fixsession import errors
@@ -44,10 +48,13 @@ def test_a_new_order_is_acknowledged_with_64_bit_ids(venue: Venue) -> None:
     report = only(venue.ask(client, order("o1", "2.5")))
     message = report.message
     assert report.error is None and report.request is not None and report.request.cl_ord_id == "o1"
-    assert (message[11], message[150], message[39], message[151]) == ("o1", "0", "0", "2.5")
-    assert message[37] == "5000000000" and message[17] == "1"
+    assert (message[11], message[150], message[39]) == ("o1", "0", "0")
+    # Binance's sample: 8 decimals, WorkingIndicator and WorkingTime on the NEW report
+    assert (message[38], message[44], message[151]) == ("2.50000000", "100.00000000", "2.50000000")
+    assert message[636] == "Y" and message[25023] == message[60]
+    assert message[37] == "5000000000" and message[17] == "5000000000"  # both above 2**32
     second = only(venue.ask(client, order("o2"))).message
-    assert (second[37], second[17]) == ("5000000001", "2")
+    assert (second[37], second[17]) == ("5000000001", "5000000001")
 
 
 def test_a_duplicate_open_cl_ord_id_is_rejected_until_the_order_closes(venue: Venue) -> None:
@@ -61,9 +68,19 @@ def test_a_duplicate_open_cl_ord_id_is_rejected_until_the_order_closes(venue: Ve
     assert only(venue.ask(client, order("o1"))).error is None
 
 
-def test_an_unknown_symbol_is_rejected(venue: Venue) -> None:
-    rejected = only(venue.ask(venue.connect(), order("o1", symbol="NOPEUSDT")))
-    assert isinstance(rejected.error, errors.BadSymbol) and rejected.error.text == "Invalid symbol."
+def test_a_message_naming_an_unknown_symbol_gets_a_reject(venue: Venue) -> None:
+    # Binance's FIX page: messages that "refer to unknown symbols will be rejected by the
+    # server with a Reject <3>".
+    client = venue.connect()
+    for request in (
+        order("o1", symbol="NOPEUSDT"),
+        Message("F", [(11, "c1"), (41, "o1"), (55, "NOPEUSDT")]),
+        Message("q", [(55, "NOPEUSDT"), (11, "m1"), (530, "1")]),
+    ):
+        rejected = only(venue.ask(client, request))
+        assert rejected.message.msg_type == "3" and isinstance(rejected.error, errors.BadSymbol)
+        assert (rejected.error.text, rejected.message[371]) == ("Invalid symbol.", "55")
+        assert rejected.message[372] == request.msg_type
 
 
 def test_cancel_by_orig_cl_ord_id_or_order_id_and_unknown_orders(venue: Venue) -> None:
@@ -74,8 +91,10 @@ def test_cancel_by_orig_cl_ord_id_or_order_id_and_unknown_orders(venue: Venue) -
     assert (by_orig[150], by_orig[39], by_orig[11], by_orig[41]) == ("4", "4", "c1", "o1")
     assert by_orig[37] == first[37] and by_orig[151] == "0.00000000"
     again = only(venue.ask(client, cancel("c2", orig="o1")))
-    assert again.message.msg_type == "9" and isinstance(again.error, errors.CancelRejected)
-    assert (again.error.code, again.error.text) == (-2011, "Unknown order sent.")
+    # Binance's FIX page's OrderCancelReject sample: 58=Unknown order sent.|434=1|25016=-1013
+    assert again.message.msg_type == "9" and isinstance(again.error, errors.UnknownOrder)
+    assert (again.error.code, again.error.text) == (-1013, "Unknown order sent.")
+    assert again.message[434] == "1"
     by_id = only(venue.ask(client, cancel("c3", order_id="5000000001"))).message
     assert (by_id[39], by_id[41]) == ("4", "o2")
     neither = only(venue.ask(client, cancel("c4")))
@@ -212,8 +231,28 @@ def test_an_unknown_symbol_subscription_is_rejected_and_forgotten(venue: Venue) 
     client = venue.connect(SessionType.MARKET_DATA)
     request = Message("V", [(t, "NOPE" if t == 55 else v) for t, v in BOOK])
     rejected = only(venue.ask(client, request))
-    assert rejected.message.msg_type == "Y" and isinstance(rejected.error, errors.BadSymbol)
+    assert rejected.message.msg_type == "3" and isinstance(rejected.error, errors.BadSymbol)
     assert client.acceptor.subscriptions == {}
+
+
+@pytest.mark.parametrize("depth", ["0", "5001", "9000"])
+def test_market_depth_is_1_or_2_to_5000(venue: Venue, depth: str) -> None:
+    # Binance's FIX page: MarketDepth "1 - Book Ticker subscription, 2-5000 - Diff. Depth Stream"
+    client = venue.connect(SessionType.MARKET_DATA)
+    request = Message("V", [(t, depth if t == 264 else v) for t, v in BOOK])
+    rejected = only(venue.ask(client, request))
+    assert rejected.message.msg_type == "Y" and isinstance(rejected.error, errors.InvalidParameter)
+    assert rejected.error.text == "Data sent for parameter '264' is not valid."
+    assert client.acceptor.subscriptions == {}
+    venue.advance(1.0)
+    assert venue.received(client) == []
+
+
+def test_a_deep_subscription_gets_the_whole_synthetic_book(venue: Venue) -> None:
+    client = venue.connect(SessionType.MARKET_DATA)
+    request = Message("V", [(t, "5000" if t == 264 else v) for t, v in BOOK])
+    snapshot = only(venue.ask(client, request)).message
+    assert snapshot.msg_type == "W" and snapshot[268] == str(2 * venue.exchange.book_levels)
 
 
 def test_a_detached_session_gets_nothing_more(venue: Venue) -> None:
@@ -221,3 +260,132 @@ def test_a_detached_session_gets_nothing_more(venue: Venue) -> None:
     venue.ask(client, Message("V", BOOK))
     venue.exchange.detach(client.acceptor)
     assert venue.exchange.next_deadline() is None
+
+
+# -- matching: fills and expiries --------------------------------------------------------------
+
+
+def market(cl_ord_id: str, quantity: str, side: str = "1") -> Message:
+    return Message("D", [(11, cl_ord_id), (38, quantity), (40, "1"), (54, side), (55, "BTCUSDT")])
+
+
+def test_a_market_order_fills_level_by_level_then_is_filled(venue: Venue) -> None:
+    client = venue.connect()
+    asks = [level[:] for level in venue.exchange._levels["BTCUSDT"][1]]
+    quantity = asks[0][1] + asks[1][1] / 2  # the best level, and half the next
+    reports = [a.message for a in venue.ask(client, market("m1", f"{quantity:f}"))]
+    assert [(r[150], r[39]) for r in reports] == [("0", "0"), ("F", "1"), ("F", "2")]
+    first, last = reports[1], reports[2]
+    assert (first[31], first[32]) == (f"{asks[0][0]:.8f}", f"{asks[0][1]:.8f}")
+    assert (last[31], last[32]) == (f"{asks[1][0]:.8f}", f"{asks[1][1] / 2:.8f}")
+    assert last[14] == f"{quantity:.8f}" and last[151] == "0.00000000"
+    assert (
+        first[1057] == "Y" and int(first[1003]) > 2**32 and int(last[1003]) == int(first[1003]) + 1
+    )
+    quote = asks[0][0] * asks[0][1] + asks[1][0] * asks[1][1] / 2
+    assert last[25017] == f"{quote:.8f}"
+    # what it took is gone from the book, and the ClOrdID is free again
+    assert venue.exchange._levels["BTCUSDT"][1][0] == [asks[1][0], asks[1][1] / 2]
+    assert only(venue.ask(client, order("m1"))).error is None
+
+
+def test_an_ioc_that_cannot_cross_expires_with_its_reason(venue: Venue) -> None:
+    client = venue.connect()
+    ioc = order("i1").replace([(59, "3")])  # a BUY at 100, far below the book
+    reports = [a.message for a in venue.ask(client, ioc)]
+    assert [(r[150], r[39]) for r in reports] == [("0", "0"), ("C", "C")]
+    assert reports[1][25056] == "5" and reports[1][151] == "0.00000000"  # UNFILLED_IOC_...
+
+
+def test_a_fok_fills_whole_or_expires(venue: Venue) -> None:
+    client = venue.connect()
+    asks = venue.exchange._levels["BTCUSDT"][1]
+    total = sum(level[1] for level in asks)
+    too_much = Message("D", [(11, "f1"), (38, f"{total + 1:f}"), (40, "2"), (44, "99999"),
+                             (54, "1"), (55, "BTCUSDT"), (59, "4")])  # fmt: skip
+    reports = [a.message for a in venue.ask(client, too_much)]
+    assert [(r[150], r[39], r.get(25056)) for r in reports] == [("0", "0", None), ("C", "C", "6")]
+    assert sum(level[1] for level in asks) == total  # nothing was taken
+    enough = too_much.replace([(11, "f2"), (38, f"{asks[0][1]:f}")])
+    assert [a.message[39] for a in venue.ask(client, enough)] == ["0", "2"]
+
+
+def test_a_market_order_beyond_the_book_expires_for_liquidity(venue: Venue) -> None:
+    client = venue.connect()
+    total = sum(level[1] for level in venue.exchange._levels["BTCUSDT"][0])
+    reports = [a.message for a in venue.ask(client, market("m1", f"{total * 2:f}", side="2"))]
+    assert reports[-2][39] == "1" and reports[-1][150] == "C" and reports[-1][25056] == "7"
+    assert reports[-1][14] == f"{total:.8f}"
+    assert venue.exchange._levels["BTCUSDT"][0] == []
+
+
+def test_a_quote_quantity_market_order_buys_what_its_money_buys(venue: Venue) -> None:
+    client = venue.connect()
+    best = venue.exchange._levels["BTCUSDT"][1][0][0]
+    reports = [a.message for a in venue.ask(client, Message("D", [
+        (11, "q2"), (152, "100"), (40, "1"), (54, "1"), (55, "BTCUSDT")]))]  # fmt: skip
+    assert [(r[150], r[39]) for r in reports] == [("0", "0"), ("F", "2")]
+    assert Decimal(reports[1][25017]) <= 100 and reports[1][38] == reports[1][14]
+    assert Decimal(reports[1][32]) * best == Decimal(reports[1][25017])
+
+
+def test_a_limit_maker_that_would_cross_is_rejected(venue: Venue) -> None:
+    client = venue.connect()
+    maker = order("k1").replace([(44, "70000"), (18, "6")])
+    rejected = only(venue.ask(client, maker))
+    assert isinstance(rejected.error, errors.NewOrderRejected)
+    assert rejected.error.text == "Order would immediately match and take."
+
+
+def test_fills_reach_drop_copy_and_the_trade_stream(venue: Venue) -> None:
+    client = venue.connect()
+    watcher = venue.connect(SessionType.DROP_COPY)
+    feed = venue.connect(SessionType.MARKET_DATA)
+    venue.ask(feed, Message("V", [(262, "t1"), (263, "1"), (264, "1"), (146, "1"),
+                                  (55, "BTCUSDT"), (267, "1"), (269, "2")]))  # fmt: skip
+    reports = [a.message for a in venue.ask(client, market("m1", "0.00001"))]
+    trades = [m.message for m in venue.received(feed)]
+    assert len(trades) == 1 and trades[0][1003] == reports[1][1003]
+    assert (trades[0][270], trades[0][271]) == (reports[1][31], reports[1][32])
+    venue.advance(2.0)
+    copied = [m.message for m in venue.received(watcher)]
+    assert [(c[150], c[17]) for c in copied] == [(r[150], r[17]) for r in reports]
+
+
+@settings(max_examples=60, deadline=None)
+@given(flow=st.lists(st.tuples(
+    st.sampled_from(["1", "2"]),  # side
+    st.sampled_from(["1", "2"]),  # MARKET, LIMIT
+    st.sampled_from(["1", "3", "4"]),  # GTC, IOC, FOK
+    st.integers(1, 200_000),  # quantity in lots
+    st.integers(-30, 30),  # limit price in ticks from the mid
+    st.booleans(),  # cancel it afterwards
+), min_size=1, max_size=12))  # fmt: skip
+def test_random_flows_never_lose_or_duplicate_quantity(
+    flow: list[tuple[str, str, str, int, int, bool]],
+) -> None:
+    venue = Venue()  # every answer also passes the client's validation (Venue.flush)
+    client = venue.connect()
+    for number, (side, kind, tif, lots, ticks, cancel_it) in enumerate(flow):
+        fields = [(11, f"o{number}"), (38, f"{Decimal(lots) * Decimal('0.00001'):f}"),
+                  (40, kind), (54, side), (55, "BTCUSDT")]  # fmt: skip
+        if kind == "2":
+            fields += [(44, f"{Decimal('64000') + ticks * Decimal('0.01'):f}"), (59, tif)]
+        reports = [a.message for a in venue.ask(client, Message("D", fields))]
+        if cancel_it:
+            reports += [
+                a.message for a in venue.ask(client, cancel(f"c{number}", orig=f"o{number}"))
+            ]
+        reports = [r for r in reports if r.msg_type == "8"]
+        assert reports and reports[0][150] == "0"
+        quantity, filled = Decimal(reports[0][38]), Decimal(0)
+        for report in reports:
+            filled += Decimal(report[32])
+            assert Decimal(report[14]) == filled  # CumQty = the sum of LastQty
+            if report[39] in ("0", "1"):  # open: LeavesQty + CumQty = OrderQty
+                assert Decimal(report[151]) + filled == quantity
+            else:
+                assert Decimal(report[151]) == 0 and filled <= quantity
+        assert reports[-1][39] in ("0", "1", "2", "4", "C")
+        if reports[-1][39] == "2":
+            assert filled == quantity

@@ -162,9 +162,10 @@ async def _run_server(
     tls: ssl.SSLContext | None,
     out: TextIO,
 ) -> int:
-    exchange = None
+    options: dict[str, Any] = {"unknown_order_code": args.unknown_order_code}
     if args.order_limit:
-        exchange = Exchange(wall_clock=time.time, order_limits=tuple(args.order_limit))
+        options["order_limits"] = tuple(args.order_limit)
+    exchange = Exchange(wall_clock=time.time, **options)
     try:
         server = Server(
             accounts=accounts, session_type=endpoints[0][0], tls=tls, exchange=exchange,
@@ -311,6 +312,15 @@ def add_parser(commands: Any) -> None:
         metavar="N",
         help="captures kept in DIR: past N, the oldest this server wrote are deleted "
         "(default %(default)s)",
+    )
+    serve.add_argument(
+        "--unknown-order-code",
+        type=int,
+        choices=[-1013, -2011],
+        default=-1013,
+        metavar="CODE",
+        help="the ErrorCode of an OrderCancelReject for an unknown order: -1013 as Binance's "
+        "FIX page shows it (default), or -2011 as its error page lists it",
     )
     limits = serve.add_argument_group(
         "connections before Logon",
