@@ -1,0 +1,73 @@
+"""The venue as a gateway's test target, over raw loopback TCP against ``fixsession serve
+--plain`` (order entry and market data on one exchange): fills, expiries and the answers
+Binance's FIX page documents, read by a client with no rules of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from pathlib import Path
+
+from e2e import API_KEY, PRIVATE_KEY, Wire, public_pem, spawn_serve, text
+
+from fixsession.message import Message
+
+
+async def wire(port: int, comp_id: str) -> Wire:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    client = Wire(reader, writer, comp_id)
+    answer = await client.logon()
+    assert answer.msg_type == "A", text(answer)
+    return client
+
+
+async def reports_until(client: Wire, final: str) -> list[Message]:
+    """ExecutionReports until one with OrdStatus ``final``."""
+    reports = [await client.expect("8")]
+    while reports[-1][39] != final:
+        reports.append(await client.expect("8"))
+    return reports
+
+
+async def test_a_gateway_sees_fills_expiries_and_binances_rejects(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
+    process, port = await spawn_serve(
+        keys, "--plain", "--listen", "127.0.0.1:0", "--session-type", "market-data"
+    )
+    try:
+        assert process.stdout is not None
+        md_port = int((await process.stdout.readline()).decode().rsplit(":", 1)[1])
+        orders = await wire(port, "GW1")
+        # a MARKET order within the book's depth: NEW, then fills ending in 150=F, 39=2
+        orders.send("D", "11=m1|38=0.5|40=1|54=1|55=BTCUSDT|")
+        filled = await reports_until(orders, "2")
+        assert filled[0][150] == "0" and filled[-1][150] == "F"
+        assert all(r[31] and r[32] for r in filled[1:]) and filled[-1][14] == "0.50000000"
+        # an IOC LIMIT that cannot cross: 150=C, 39=C, ExpiryReason(25056)
+        orders.send("D", "11=i1|38=1|40=2|44=100|54=1|55=BTCUSDT|59=3|")
+        expired = await reports_until(orders, "C")
+        assert (expired[-1][150], expired[-1][25056]) == ("C", "5")
+        # a cancel of an unknown order: as Binance's FIX page's OrderCancelReject sample
+        orders.send("F", "11=c1|41=nope|55=BTCUSDT|")
+        rejected = await orders.expect("9")
+        assert (rejected[25016], rejected[58], rejected[434]) == (
+            "-1013", "Unknown order sent.", "1",
+        )  # fmt: skip
+        # an order for an unknown symbol: Reject<3>
+        orders.send("D", "11=x1|38=1|40=2|44=100|54=1|55=NOPEUSDT|59=1|")
+        reject = await orders.expect("3")
+        assert (reject[25016], reject[371]) == ("-1121", "55")
+        # MarketDepth 9000: MarketDataRequestReject
+        feed = await wire(md_port, "MD1")
+        feed.send("V", "262=d1|263=1|264=9000|146=1|55=BTCUSDT|267=2|269=0|269=1|")
+        refused = await feed.expect("Y")
+        assert (refused[262], refused[25016]) == ("d1", "-1130")
+        for client in (orders, feed):
+            client.send("5")
+            await client.closed()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
