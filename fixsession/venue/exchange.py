@@ -64,6 +64,7 @@ _TRADE_TAGS: Final = tuple(map(int, (Tag.AGGRESSOR_INDICATOR, Tag.TRADE_ID, Tag.
 _LAST_QTY, _ORD_STATUS, _WORKING_INDICATOR, _WORKING_TIME, _EXPIRY_REASON = map(int, (
     Tag.LAST_QTY, Tag.ORD_STATUS, Tag.WORKING_INDICATOR, Tag.WORKING_TIME, Tag.EXPIRY_REASON,
 ))  # fmt: skip
+_LIST_ID: Final = int(Tag.LIST_ID)
 FIRST_ID: Final = 5_000_000_000
 """Where every ID the exchange issues starts: above 2**32, so a gateway meets 64-bit values."""
 BOOK_LEVELS: Final = 20
@@ -134,6 +135,7 @@ class _Order:
     time_in_force: str | None
     created: str
     status: str = "0"  # NEW
+    list_id: str | None = None  # the order list it is a leg of
     cum_qty: Decimal = Decimal(0)
     cum_quote: Decimal = Decimal(0)
 
@@ -157,6 +159,16 @@ class _Account:
     orders: dict[str, _Order] = field(default_factory=dict)  # open orders by ClOrdID
     by_id: dict[int, _Order] = field(default_factory=dict)
     order_windows: list[binance.Window] = field(default_factory=list)
+    lists: dict[str, _List] = field(default_factory=dict)  # open order lists by ListID
+    lists_by_cl_list_id: dict[str, _List] = field(default_factory=dict)
+
+
+@dataclass
+class _List:
+    list_id: str
+    cl_list_id: str
+    contingency_type: str
+    orders: list[_Order]
 
 
 @dataclass
@@ -354,9 +366,15 @@ class Exchange:
         if order.time_in_force is not None:
             tags.append(_TIME_IN_FORCE)
             values.append(order.time_in_force)
-        tags += _REPORT_TAGS
-        values += (now_text, order.created, "1", exec_type, _decimal(order.cum_qty),
-                   _decimal(order.leaves), _decimal(order.cum_quote))  # fmt: skip
+        if order.list_id is None:
+            tags += _REPORT_TAGS
+            values += (now_text, order.created, "1", exec_type, _decimal(order.cum_qty),
+                       _decimal(order.leaves), _decimal(order.cum_quote))  # fmt: skip
+        else:  # ListID(66) comes after OrderCreationTime(25018) in the dictionary
+            tags += (*_REPORT_TAGS[:2], _LIST_ID, *_REPORT_TAGS[2:])
+            values += (now_text, order.created, order.list_id, "1", exec_type,
+                       _decimal(order.cum_qty), _decimal(order.leaves),
+                       _decimal(order.cum_quote))  # fmt: skip
         if fill is not None:
             tags += _TRADE_TAGS
             values += ("Y", str(fill.trade_id), _decimal(fill.price))
@@ -576,19 +594,70 @@ class Exchange:
         account.orders.pop(order.cl_ord_id, None)
 
     def _cancel(self, session: Acceptor, message: Message, now: float) -> None:
+        """Cancel an order by OrderID or OrigClOrdID, or an order list by ListID or
+        OrigClListID; cancelling a leg of a list cancels the whole list, as Binance does."""
+        account = self._accounts[session.username or ""]
         if Tag.ORDER_ID not in message and Tag.ORIG_CL_ORD_ID not in message:
-            error = errors.MandatoryParamEmptyOrMalformed.from_template(
-                37, 41, template=2, ref_tag_id=37
+            list_id, orig_cl_list_id = message.get(Tag.LIST_ID), message.get(Tag.ORIG_CL_LIST_ID)
+            if list_id is None and orig_cl_list_id is None:
+                error = errors.MandatoryParamEmptyOrMalformed.from_template(
+                    37, 41, template=2, ref_tag_id=37
+                )
+                self._send(session, _reject(message, error), now)
+                return
+            found = (
+                account.lists.get(list_id)
+                if list_id is not None
+                else account.lists_by_cl_list_id.get(orig_cl_list_id or "")
             )
-            self._send(session, _reject(message, error), now)
+            if found is None or (
+                orig_cl_list_id is not None and found.cl_list_id != orig_cl_list_id
+            ):
+                self._send(session, self._cancel_reject(message), now)
+                return
+            self._cancel_list(session, found, message, now)
             return
         order = self._find(session, message)
         if order is None:
             self._send(session, self._cancel_reject(message), now)
             return
+        if order.list_id is not None and order.list_id in account.lists:
+            self._cancel_list(session, account.lists[order.list_id], message, now)
+            return
         self._close_order(session, order, "4")
         report = self._execution_report(order, "4", message[Tag.CL_ORD_ID], order.cl_ord_id)
         self._report(session, report, now)
+
+    def _cancel_list(
+        self, session: Acceptor, order_list: _List, message: Message, now: float
+    ) -> None:
+        """Every open leg CANCELED, then ListStatus ALL_DONE."""
+        account = self._accounts[session.username or ""]
+        del account.lists[order_list.list_id]
+        account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
+        for order in order_list.orders:
+            if order.status in _OPEN:
+                self._close_order(session, order, "4")
+                cancel_id = message[Tag.CL_ORD_ID]
+                self._report(
+                    session, self._execution_report(order, "4", cancel_id, order.cl_ord_id), now
+                )
+        self._report(session, self._list_status(order_list, "5", "6"), now)
+
+    def _list_status(self, order_list: _List, status_type: str, order_status: str) -> Message:
+        fields: list[tuple[int, str]] = [
+            (Tag.SYMBOL, order_list.orders[0].symbol), (Tag.LIST_ID, order_list.list_id),
+            (Tag.CL_LIST_ID, order_list.cl_list_id),
+            (Tag.CONTINGENCY_TYPE, order_list.contingency_type),
+            (Tag.LIST_STATUS_TYPE, status_type), (Tag.LIST_ORDER_STATUS, order_status),
+            (Tag.TRANSACT_TIME, self._now_text()), (Tag.NO_ORDERS, str(len(order_list.orders))),
+        ]  # fmt: skip
+        for order in order_list.orders:
+            fields += [
+                (Tag.CL_ORD_ID, order.cl_ord_id), (Tag.SYMBOL, order.symbol),
+                (Tag.ORDER_ID, str(order.order_id)),
+            ]  # fmt: skip
+        return Message(MsgType.LIST_STATUS, fields)
 
     def _cancel_reject(self, message: Message) -> Message:
         fields = _echoed(message)
@@ -669,18 +738,21 @@ class Exchange:
             if order is not None:
                 orders.append(order)
         list_id = str(next(self._order_ids))
-        fields: list[tuple[int, str]] = [
-            (Tag.LIST_ID, list_id), (Tag.CL_LIST_ID, message[Tag.CL_LIST_ID]),
-            (Tag.CONTINGENCY_TYPE, message[Tag.CONTINGENCY_TYPE]),
-            (Tag.LIST_STATUS_TYPE, "4"), (Tag.LIST_ORDER_STATUS, "3"),
-            (Tag.NO_ORDERS, str(len(orders))),
-        ]  # fmt: skip
-        for order in orders:
-            fields += [
-                (Tag.CL_ORD_ID, order.cl_ord_id), (Tag.SYMBOL, order.symbol),
-                (Tag.ORDER_ID, str(order.order_id)),
+        order_list = _List(list_id, message[Tag.CL_LIST_ID], message[Tag.CONTINGENCY_TYPE], orders)
+        if orders:
+            account = self._accounts[session.username or ""]
+            account.lists[list_id] = order_list
+            account.lists_by_cl_list_id[order_list.cl_list_id] = order_list
+            for order in orders:
+                order.list_id = list_id
+            self._send(session, self._list_status(order_list, "4", "3"), now)
+        else:
+            fields: list[tuple[int, str]] = [
+                (Tag.LIST_ID, list_id), (Tag.CL_LIST_ID, message[Tag.CL_LIST_ID]),
+                (Tag.CONTINGENCY_TYPE, message[Tag.CONTINGENCY_TYPE]),
+                (Tag.LIST_STATUS_TYPE, "4"), (Tag.LIST_ORDER_STATUS, "3"), (Tag.NO_ORDERS, "0"),
             ]  # fmt: skip
-        self._send(session, Message(MsgType.LIST_STATUS, fields), now)
+            self._send(session, Message(MsgType.LIST_STATUS, fields), now)
         for order in orders:
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
 

@@ -159,6 +159,38 @@ def test_an_order_list_gets_a_list_status_and_a_report_per_order(venue: Venue) -
     assert (status[25014], status[73], status.get_all(11)) == ("list1", "2", ["l1", "l2"])
 
 
+def place_list(venue: Venue, client: object, cl_list_id: str = "list1") -> Message:
+    legs = []
+    for name, side in ((f"{cl_list_id}-a", "1"), (f"{cl_list_id}-b", "2")):
+        legs += [(11, name), (38, "1"), (40, "2"), (44, "100" if side == "1" else "99000"),
+                 (54, side), (55, "BTCUSDT"), (59, "1")]  # fmt: skip
+    request = Message("E", [(25014, cl_list_id), (1385, "1"), (73, "2"), *legs])
+    answers = venue.ask(client, request)  # type: ignore[arg-type]
+    assert all(a.message[66] == answers[0].message[66] for a in answers)  # legs carry ListID
+    return answers[0].message
+
+
+@pytest.mark.parametrize("how", ["list_id", "orig_cl_list_id", "one_leg"])
+def test_cancelling_a_list_or_any_leg_cancels_the_whole_list(venue: Venue, how: str) -> None:
+    # Binance's FIX page: OrderCancelRequest<F> takes ListID(66) or OrigClListID(25015) to
+    # cancel an order list; cancelling one leg of a list cancels the list.
+    client = venue.connect()
+    status = place_list(venue, client)
+    target = {"list_id": [(66, status[66])], "orig_cl_list_id": [(25015, "list1")],
+              "one_leg": [(41, "list1-b")]}[how]  # fmt: skip
+    answers = [a.message for a in venue.ask(client, Message("F", [(11, "c1"), *target,
+                                                                  (55, "BTCUSDT")]))]  # fmt: skip
+    assert [a.msg_type for a in answers] == ["8", "8", "N"]
+    assert {(a[150], a[39], a[41]) for a in answers[:2]} == {("4", "4", "list1-a"),
+                                                             ("4", "4", "list1-b")}  # fmt: skip
+    done = answers[2]
+    assert (done[66], done[429], done[431], done.get_all(11)) == (
+        status[66], "5", "6", ["list1-a", "list1-b"],
+    )  # fmt: skip
+    again = only(venue.ask(client, Message("F", [(11, "c2"), (66, status[66]), (55, "BTCUSDT")])))
+    assert isinstance(again.error, errors.UnknownOrder)
+
+
 def test_order_limits_reject_and_the_limit_response_shows_live_counts() -> None:
     venue = Venue(order_limits=(Limit(2, 10), Limit(100, 86400)))
     client = venue.connect()
