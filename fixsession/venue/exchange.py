@@ -215,13 +215,18 @@ class Exchange:
         self._exec_ids = itertools.count(first_order_id)
         self._trade_ids = itertools.count(first_order_id)
         self._cancel_ids = itertools.count(1)  # CancelClOrdIDs the exchange makes up
-        self._update_ids = itertools.count(first_order_id)
+        # Per symbol: the book's update ID (one per change: a refill, an order's fills), what
+        # the depth streams last published (its ID), and the levels touched since then.
+        self._book_ids = dict.fromkeys(self.instruments, first_order_id)
+        self._published_ids = dict(self._book_ids)
+        self._touched: dict[str, set[tuple[str, Decimal]]] = {s: set() for s in self.instruments}
         self._random = random.Random(seed)
         self._mid = {symbol: instrument.price for symbol, instrument in self.instruments.items()}
         # The synthetic book: per symbol, bids (best first) and asks (best first) as [px, qty]
         self._levels: dict[str, tuple[list[list[Decimal]], list[list[Decimal]]]] = {}
         for symbol in self.instruments:
             self._refill(symbol)
+        self._published_keys = {symbol: self._keys(symbol) for symbol in self.instruments}
         self._streams: list[_Stream] = []
         self._next_feed: float | None = None
         self._drop_copies: list[tuple[float, int, str, Message]] = []  # heap: due, n, key, report
@@ -472,7 +477,10 @@ class Exchange:
             return
         fills: list[_Fill] = []
         wanted = Decimal(order.quantity)
+        touched = self._touched[order.symbol]
+        book_side = "1" if order.side == "1" else "0"  # a BUY takes offers, a SELL bids
         for level, take in plan:
+            touched.add((book_side, level[0]))
             level[1] -= take
             order.cum_qty += take
             order.cum_quote += take * level[0]
@@ -538,8 +546,10 @@ class Exchange:
         return [level for level in bids if limit is None or level[0] >= limit]
 
     def _prune(self, symbol: str) -> None:
+        """Drop emptied levels; the book changed (one update ID)."""
         for side in self._levels[symbol]:
             side[:] = [level for level in side if level[1] > 0]
+        self._book_ids[symbol] += 1
 
     def _refill(self, symbol: str) -> None:
         """A fresh book around the mid price: ``book_levels`` levels a side, seeded sizes."""
@@ -550,7 +560,14 @@ class Exchange:
             size = Decimal(self._random.randint(1, 500)) * instrument.step_size * 100
             bids.append([mid - tick * level, size])
             asks.append([mid + tick * level, size])
+        old = self._levels.get(symbol)
         self._levels[symbol] = (bids, asks)
+        if old is not None:  # (not the first book: nothing was published before it)
+            touched = self._touched[symbol]
+            for book in (old, (bids, asks)):
+                for side, levels in zip("01", book, strict=True):
+                    touched.update((side, level[0]) for level in levels)
+            self._book_ids[symbol] += 1
 
     def _trade_streams(self, order: _Order, fills: list[_Fill], now: float) -> None:
         """Each fill on the trade streams of its symbol."""
@@ -860,7 +877,7 @@ class Exchange:
         levels = self._book(stream.symbol, 1 if stream.kind == "bookTicker" else stream.depth)
         fields = [
             (Tag.MD_REQ_ID, stream.md_req_id), (Tag.SYMBOL, stream.symbol),
-            (Tag.LAST_BOOK_UPDATE_ID, str(next(self._update_ids))),
+            (Tag.LAST_BOOK_UPDATE_ID, str(self._book_ids[stream.symbol])),
             (Tag.NO_MD_ENTRIES, str(len(levels))),
         ]  # fmt: skip
         for side, price, size in levels:
@@ -876,20 +893,24 @@ class Exchange:
             )
             self._refill(symbol)
         transact_time = binance.format_sending_time(self._wall_clock(), 6)
+        diffs = {symbol: self._depth_diff(symbol) for symbol in self.instruments}
         for stream in list(self._streams):
             if stream.session.closed:
                 continue
             entries: list[list[tuple[int, str]]] = []
-            update_id = str(next(self._update_ids))
-            if stream.kind == "trade":
+            update_id = str(self._book_ids[stream.symbol])
+            if stream.kind == "depth":
+                entries = diffs[stream.symbol]
+                if not entries:
+                    continue
+            elif stream.kind == "trade":
                 size = Decimal(self._random.randint(1, 100)) / 1000
                 entries.append(_trade_entry(
                     stream.symbol, self._mid[stream.symbol], size, next(self._trade_ids),
                     transact_time, self._random.choice(("1", "2")),
                 ))  # fmt: skip
-            else:
-                levels = 1 if stream.kind == "bookTicker" else stream.depth
-                for index, (side, px, qty) in enumerate(self._book(stream.symbol, levels)):
+            else:  # the book ticker: the best bid and offer as they are now
+                for index, (side, px, qty) in enumerate(self._book(stream.symbol, 1)):
                     entry: list[tuple[int, str]] = [
                         (Tag.MD_UPDATE_ACTION, "1"), (Tag.MD_ENTRY_TYPE, side),
                         (Tag.MD_ENTRY_PX, px), (Tag.MD_ENTRY_SIZE, qty),
@@ -904,6 +925,41 @@ class Exchange:
                 fields += entry
             update = Message(MsgType.MARKET_DATA_INCREMENTAL_REFRESH, fields)
             self._send(stream.session, update, now)
+
+    def _keys(self, symbol: str) -> set[tuple[str, Decimal]]:
+        """The book's levels as (MDEntryType, price)."""
+        bids, asks = self._levels[symbol]
+        return {("0", level[0]) for level in bids} | {("1", level[0]) for level in asks}
+
+    def _depth_diff(self, symbol: str) -> list[list[tuple[int, str]]]:
+        """The diff-depth entries since the last publication: every level touched, NEW if it
+        was not in the book then, CHANGE to its size now, DELETE if gone; the first entry
+        carries Symbol, FirstBookUpdateID (the last one published + 1) and LastBookUpdateID,
+        so a book builder can check continuity. Empty when the book did not change."""
+        first, last = self._published_ids[symbol] + 1, self._book_ids[symbol]
+        touched, self._touched[symbol] = self._touched[symbol], set()
+        before, self._published_keys[symbol] = self._published_keys[symbol], self._keys(symbol)
+        self._published_ids[symbol] = last
+        if first > last or not touched:
+            return []
+        now: dict[tuple[str, Decimal], Decimal] = {}
+        for side, levels in zip("01", self._levels[symbol], strict=True):
+            now.update(((side, level[0]), level[1]) for level in levels)
+        entries: list[list[tuple[int, str]]] = []
+        for key in sorted(touched):
+            side, price = key
+            size = now.get(key)
+            action = "2" if size is None else "1" if key in before else "0"  # DELETE CHANGE NEW
+            entry: list[tuple[int, str]] = [
+                (Tag.MD_UPDATE_ACTION, action), (Tag.MD_ENTRY_TYPE, side),
+                (Tag.MD_ENTRY_PX, _decimal(price)),
+            ]  # fmt: skip
+            if size is not None:
+                entry.append((Tag.MD_ENTRY_SIZE, _decimal(size)))
+            entries.append(entry)
+        entries[0] += [(Tag.SYMBOL, symbol), (Tag.FIRST_BOOK_UPDATE_ID, str(first)),
+                       (Tag.LAST_BOOK_UPDATE_ID, str(last))]  # fmt: skip
+        return entries
 
 
 def _echoed(message: Message) -> list[tuple[int, str]]:

@@ -421,3 +421,39 @@ def test_random_flows_never_lose_or_duplicate_quantity(
         assert reports[-1][39] in ("0", "1", "2", "4", "C")
         if reports[-1][39] == "2":
             assert filled == quantity
+
+
+def test_a_book_rebuilt_from_the_depth_stream_is_the_venues_book() -> None:
+    # Binance's diff depth stream: a snapshot (LastBookUpdateID), then diffs whose
+    # FirstBookUpdateID follows the last LastBookUpdateID, entries NEW, CHANGE or DELETE.
+    venue = Venue(seed=3)
+    trader, feed = venue.connect(), venue.connect(SessionType.MARKET_DATA)
+    request = [(262, "d1"), (263, "1"), (264, "5000"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
+               (269, "0"), (269, "1")]  # fmt: skip
+    snapshot = only(venue.ask(feed, Message("V", request))).message
+    book = dict(zip(zip(snapshot.get_all(269), snapshot.get_all(270), strict=True),
+                    snapshot.get_all(271), strict=True))  # fmt: skip
+    last, actions = int(snapshot[25044]), set()
+    for step in range(30):
+        if step % 3 == 0:  # fills between publications change the book too
+            side = "1" if step % 2 else "2"
+            venue.ask(trader, Message("D", [(11, f"m{step}"), (38, "0.3"), (40, "1"), (54, side),
+                                            (55, "BTCUSDT")]))  # fmt: skip
+        venue.advance(0.1)
+        for update in (m.message for m in venue.received(feed)):
+            assert int(update[25043]) == last + 1  # no gap, no overlap
+            last = int(update[25044])
+            entries = zip(update.get_all(279), update.get_all(269), update.get_all(270),
+                          strict=True)  # fmt: skip
+            sizes = iter(update.get_all(271))
+            for action, side, price in entries:
+                actions.add(action)
+                if action == "2":
+                    del book[(side, price)]
+                else:
+                    book[(side, price)] = next(sizes)
+    assert actions == {"0", "1", "2"}
+    bids, asks = venue.exchange._levels["BTCUSDT"]
+    expected = {("0", f"{p:.8f}"): f"{q:.8f}" for p, q in bids}
+    expected |= {("1", f"{p:.8f}"): f"{q:.8f}" for p, q in asks}
+    assert book == expected and last == venue.exchange._book_ids["BTCUSDT"]
