@@ -717,13 +717,20 @@ def _order_component_problem(fields: Mapping[int, str]) -> tuple[str, str] | Non
             )
     elif has_trigger:
         return ("TriggeringInstruction", "send trigger fields only with OrdType(40) 3 or 4")
-    if ord_type == "P":
+    # Binance's pegged-orders FAQ: every type but MARKET may be pegged; STOP_LOSS and
+    # TAKE_PROFIT place a MARKET order, so cannot; STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT peg
+    # their limit price only. On FIX (silent here) that is OrdType(40)=4 with both the
+    # TriggeringInstruction and the PegInstructions; OrdType(40)=P is a pegged LIMIT.
+    if ord_type == "P" or (ord_type == "4" and has_peg):
         if fields.get(Tag.PEG_PRICE_TYPE) not in ("4", "5") or fields.get(Tag.PEG_MOVE_TYPE) != "1":
             return ("PegInstructions", "send PegPriceType(1094) 4 or 5 and PegMoveType(835)=1")
         if Tag.PEG_OFFSET_VALUE in fields and fields.get(Tag.PEG_OFFSET_TYPE) != "3":
             return ("PegInstructions", "send PegOffsetType(836)=3 with PegOffsetValue(211)")
     elif has_peg:
-        return ("PegInstructions", "send peg fields only with OrdType(40)=P")
+        return (
+            "PegInstructions",
+            "send peg fields only with OrdType(40) P, or 4 to peg a stop-limit's limit price",
+        )
     return None
 
 

@@ -122,6 +122,19 @@ def test_invalid_component_names_the_component_the_order_type_and_a_recommendati
     assert fault is not None and fault.params[:2] == ("PegInstructions", "LIMIT")
     stop_loss = msg("D", ORDER.replace("40=2", "40=4") + "1100=4|1101=1|1102=9|1107=2|1109=U|")
     assert Validator().validate(stop_loss) is None
+    # Binance's pegged-orders FAQ: STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT may peg their limit
+    # price ("Only the limit price can be pegged"); STOP_LOSS and TAKE_PROFIT cannot.
+    trigger = "1100=4|1101=1|1102=9|1107=2|1109=U|"
+    for name in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"):
+        direction = trigger if name == "STOP_LOSS_LIMIT" else trigger.replace("1109=U", "1109=D")
+        pegged = msg("D", ORDER.replace("40=2", "40=4") + direction + "1094=5|835=1|")
+        assert Validator().validate(pegged) is None, name
+        half = msg("D", ORDER.replace("40=2", "40=4") + direction + "1094=5|")
+        fault = Validator().validate(half)
+        assert fault is not None and fault.params[:2] == ("PegInstructions", name)
+    pegged_stop = msg("D", ORDER.replace("40=2", "40=3") + trigger + "1094=5|835=1|")
+    fault = Validator().validate(pegged_stop)
+    assert fault is not None and fault.params[:2] == ("PegInstructions", "STOP_LOSS")
     list_leg = msg(
         "E",
         "25014=l1|1385=2|73=2|" + ORDER + ORDER.replace("order-1", "o-2").replace("40=2", "40=P"),
