@@ -70,12 +70,22 @@ def verify_logon(
     return True
 
 
-def load_private_key(pem: bytes | str) -> Ed25519PrivateKey:
-    """An Ed25519 private key from PEM; ValueError (never the key's bytes) if it is not one."""
+def load_private_key(pem: bytes | str, password: bytes | str | None = None) -> Ed25519PrivateKey:
+    """An Ed25519 private key from PEM, encrypted with ``password`` or not; ValueError
+    (never the key's bytes, never the password) if it is not one or cannot be opened."""
     data = pem.encode("ascii") if isinstance(pem, str) else pem
+    secret = password.encode() if isinstance(password, str) else password
     try:
-        key = load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnicodeError) as error:
+        key = load_pem_private_key(data, password=secret)
+    except TypeError as error:  # cryptography's words for a missing or needless password
+        if secret is None:
+            raise ValueError("the private key is encrypted: give its password") from None
+        if "not encrypted" in str(error):
+            raise ValueError("the private key is not encrypted: give no password") from None
+        raise ValueError(f"not a PEM private key: {type(error).__name__}") from None
+    except (ValueError, UnicodeError) as error:
+        if secret is not None and b"ENCRYPTED" in data:
+            raise ValueError("cannot open the private key: wrong password?") from None
         raise ValueError(f"not a PEM private key: {type(error).__name__}") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("Binance's FIX API takes Ed25519 keys only")

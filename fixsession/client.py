@@ -373,7 +373,9 @@ class Connector:
         self.api_key: str = options["api_key"]
         key = options["private_key"]
         self.private_key: Ed25519PrivateKey = (
-            key if isinstance(key, Ed25519PrivateKey) else binance.load_private_key(key)
+            key
+            if isinstance(key, Ed25519PrivateKey)
+            else binance.load_private_key(key, options["private_key_password"])
         )
         self.sender_comp_id: str | None = options["sender_comp_id"]
         self.session_type: SessionType = SessionType(options["session_type"])
@@ -503,6 +505,7 @@ def connect(
     *,
     api_key: str,
     private_key: Ed25519PrivateKey | bytes | str,
+    private_key_password: bytes | str | None = None,
     sender_comp_id: str | None = None,
     session_type: SessionType | str = SessionType.ORDER_ENTRY,
     tls: ssl.SSLContext | bool = True,
@@ -529,7 +532,8 @@ def connect(
     (``InvalidSignature``, ``CompIdInUse``, …). ``reconnect`` fails over to a new session
     on maintenance News and after a drop, each time with a fresh SenderCompID. ``record``
     names a folder where each session's traffic is written as a fixlog capture;
-    ``local_addr`` the (host, port) to connect from.
+    ``local_addr`` the (host, port) to connect from. ``private_key`` is a key or its PEM
+    (``private_key_password`` opens an encrypted one; neither is ever logged).
     """
     context: ssl.SSLContext | None
     if tls is True:
@@ -540,7 +544,8 @@ def connect(
         context = tls
     return Connector(
         host=host, port=port, api_key=api_key, private_key=private_key,
-        sender_comp_id=sender_comp_id, session_type=session_type, tls=context,
+        private_key_password=private_key_password, sender_comp_id=sender_comp_id,
+        session_type=session_type, tls=context,
         server_hostname=server_hostname, queue_size=queue_size, reconnect=reconnect,
         logon_timeout=logon_timeout, wall_clock=wall_clock, record=record,
         local_addr=local_addr, session_options={

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,31 @@ def test_check_session_type_and_dictionary_file(tmp_path: Path) -> None:
     assert bad.returncode == 2 and b"none.xml" in bad.stderr and b"Traceback" not in bad.stderr
     both = run("check", "--no-dictionary", "--session-type", "drop-copy", str(capture))
     assert both.returncode == 2
+
+
+def test_an_encrypted_key_opens_with_a_password_from_the_environment(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = tmp_path / "key.pem"
+    pem.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"pw-from-env"),
+        )
+    )
+    base = ["fuzz", "127.0.0.1:1", "--api-key", "k", "--private-key", str(pem), "--plain"]
+    refused = run(*base)
+    assert refused.returncode == 2
+    assert (
+        refused.stderr.decode().strip().endswith("the private key is encrypted: give its password")
+    )
+    unset = run(*base, "--private-key-password-env", "FIXSESSION_TEST_UNSET_VARIABLE")
+    assert b"FIXSESSION_TEST_UNSET_VARIABLE is not set" in unset.stderr
+    opened = subprocess.run(
+        [sys.executable, "-m", "fixsession", *base, "--private-key-password-env", "KEY_PW"],
+        capture_output=True, env={**os.environ, "KEY_PW": "pw-from-env"},
+    )  # fmt: skip
+    assert opened.returncode == 3 and b"Connect call failed" in opened.stderr  # key opened
+    assert b"pw-from-env" not in opened.stderr + opened.stdout

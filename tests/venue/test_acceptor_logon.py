@@ -62,6 +62,23 @@ def test_keys_are_checked_and_never_shown() -> None:
     assert "PRIVATE" not in repr(pair.initiator) and "private" not in repr(pair.initiator)
 
 
+def test_an_encrypted_key_opens_with_its_password_only() -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    key = Ed25519PrivateKey.generate()
+    encrypted = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"s3cret-pass"),
+    )
+    opened = binance.load_private_key(encrypted, "s3cret-pass")
+    assert opened.public_key() == key.public_key()
+    for password, says in ((None, "encrypted: give its password"), ("nope", "wrong password")):
+        with pytest.raises(ValueError, match=says) as raised:
+            binance.load_private_key(encrypted, password)
+        assert "s3cret" not in str(raised.value) and "nope" not in str(raised.value)
+
+
 def test_logon_response_mirrors_heart_bt_int_and_carries_the_uuid() -> None:
     pair = make_pair(heart_bt_int=15).logon()
     response = fields(pair.to_initiator[0])

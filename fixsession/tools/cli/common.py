@@ -11,6 +11,7 @@ import argparse
 import datetime
 import json
 import logging
+import os
 import ssl
 import sys
 from typing import Any
@@ -84,12 +85,19 @@ def limit_type(text: str) -> Limit:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def load_private_key_file(path: str | None) -> Ed25519PrivateKey:
+def load_private_key_file(path: str | None, password_env: str | None = None) -> Ed25519PrivateKey:
+    """The key in ``path``; an encrypted one is opened with the password in the environment
+    variable ``password_env`` (never a command-line argument, never a prompt)."""
     if path is None:
         raise UsageError("--private-key PEM is needed to sign the Logon")
+    password = None
+    if password_env is not None:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise UsageError(f"--private-key-password-env: {password_env} is not set")
     try:
         with open(path, "rb") as handle:
-            return binance.load_private_key(handle.read())
+            return binance.load_private_key(handle.read(), password)
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
     except ValueError as error:
@@ -110,6 +118,11 @@ def add_logon_arguments(parser: Any, *, required: bool) -> None:
     parser.add_argument("--api-key", required=required, help="the Logon's Username(553)")
     parser.add_argument(
         "--private-key", required=required, metavar="PEM", help="the API key's Ed25519 key"
+    )
+    parser.add_argument(
+        "--private-key-password-env",
+        metavar="NAME",
+        help="an encrypted --private-key's password is in this environment variable",
     )
     parser.add_argument("--plain", action="store_true", help="plain TCP instead of TLS")
     parser.add_argument("--cafile", metavar="PEM", help="trust this CA (default: the system's)")

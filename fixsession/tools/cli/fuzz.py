@@ -34,7 +34,7 @@ def _fuzz(args: argparse.Namespace, out: TextIO) -> int:
 
     host, port = args.target
     session_type = SessionType(args.session_type)
-    key = load_private_key_file(args.private_key)
+    key = load_private_key_file(args.private_key, args.private_key_password_env)
     known = malformed.kinds(session_type)
     kinds = args.kinds.split(",") if args.kinds else None
     unknown = sorted(set(kinds or ()) - set(known))

@@ -79,7 +79,7 @@ def _replay_live(records: list[captures.Record], args: argparse.Namespace) -> Ou
     from fixsession.tools import probe
 
     host, port = args.live
-    key = load_private_key_file(args.private_key)
+    key = load_private_key_file(args.private_key, args.private_key_password_env)
     tls = raw_client_tls(args)
 
     async def open_client() -> probe.RawClient:
