@@ -316,6 +316,7 @@ class Window:
         self._times: collections.deque[float] = collections.deque(maxlen=limit.count + 1)
 
     def count(self, now: float) -> int:
+        """How many events the window holds at ``now`` (older ones forgotten)."""
         times = self._times
         while times and times[0] <= now - self.limit.seconds:
             times.popleft()

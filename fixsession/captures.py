@@ -30,6 +30,8 @@ EXTENSIONS: Final = {".fix": "raw", ".txt": "text", ".log": "quickfix", ".fixlog
 
 
 class Format(enum.StrEnum):
+    """A capture file's format: raw bytes, text lines, QuickFIX's log, or fixlog."""
+
     RAW = "raw"
     TEXT = "text"
     QUICKFIX = "quickfix"

@@ -114,6 +114,7 @@ class Client:
 
     @property
     def sender_comp_id(self) -> str:
+        """The current session's SenderCompID(49)."""
         return self.session.sender_comp_id
 
     # -- sending --------------------------------------------------------------------------------
@@ -395,6 +396,7 @@ class Connector:
         self._comp_ids = 0
 
     async def open_link(self, client: Client, comp_id: str) -> Connection:
+        """Open a connection and log on as ``comp_id``; the link once logged on."""
         loop = asyncio.get_running_loop()
         session = Initiator(
             api_key=self.api_key, private_key=self.private_key, sender_comp_id=comp_id,
@@ -477,6 +479,7 @@ class Connector:
         )
 
     async def start(self) -> Client:
+        """Connect and log on; the logged-on ``Client`` (``await connect(...)``)."""
         client = Client(self)
         client._link = await self.open_link(client, self.failover.next_comp_id())
         self.client = client

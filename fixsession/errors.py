@@ -152,6 +152,9 @@ class BinanceError(FixSessionError):
         cls.name = spec.name
         cls.category = spec.category
         cls.templates = spec.templates
+        if cls.__doc__ is None:  # the error page's words, for help() and the API reference
+            texts = "; ".join(f'"{text}"' for text in spec.templates) or "(no text)"
+            cls.__doc__ = f"{spec.code} {spec.name}: {texts}"
         _CLASSES[spec.code] = cls
 
 
@@ -193,7 +196,11 @@ def engine_error(message: EngineMessage) -> type[EngineMessageError]:
     made = _ENGINE_ERRORS.get(message)
     if made is None:
         name = "".join(word.capitalize() for word in message.name.split("_"))
-        made = type(name, (EngineMessageError,), {"engine": message, "__module__": __name__})
+        attributes = {
+            "engine": message, "__module__": __name__,
+            "__doc__": f'The matching engine\'s "{message.value}", under any ErrorCode.',
+        }  # fmt: skip
+        made = type(name, (EngineMessageError,), attributes)
         _ENGINE_ERRORS[message] = made
     return made
 

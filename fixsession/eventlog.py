@@ -115,6 +115,7 @@ class MessageLog:
         return MESSAGE_LOG.isEnabledFor(logging.DEBUG)
 
     def add(self, data: bytes, *, sent: bool, epoch: float, close: bool = False) -> None:
+        """Log the frames in ``data`` (sent or received at ``epoch``), RawData redacted."""
         direction = SENT if sent else RECEIVED
         pieces = self._pieces[direction].take(data, close)
         if not pieces:
@@ -125,5 +126,6 @@ class MessageLog:
             MESSAGE_LOG.debug("%s: %s", who, line.rstrip(b"\n").decode("ascii", "replace"))
 
     def close(self, epoch: float) -> None:
+        """Log what is left of a partial frame, then stop."""
         for sent in (True, False):
             self.add(b"", sent=sent, epoch=epoch, close=True)

@@ -94,6 +94,7 @@ class Failover:
         return max(0.0, self._attempts[0] + window - now)
 
     def attempted(self, now: float) -> None:
+        """A reconnect attempt starts at ``now``."""
         self._attempts.append(now)
 
     def failed(self) -> float | None:
@@ -107,6 +108,7 @@ class Failover:
         return delay
 
     def succeeded(self) -> None:
+        """The last attempt logged on: the next failure starts the backoff afresh."""
         assert self.policy is not None
         self._failures = 0
         self._delay = self.policy.backoff

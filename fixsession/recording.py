@@ -88,12 +88,15 @@ class Recorder:
         self._logged_on = True
 
     def sent(self, data: bytes, epoch: float) -> None:
+        """Record bytes written to the peer at ``epoch``."""
         self._record(SENT, data, epoch, close=False)
 
     def received(self, data: bytes, epoch: float) -> None:
+        """Record bytes read from the peer at ``epoch``."""
         self._record(RECEIVED, data, epoch, close=False)
 
     def close(self, epoch: float = 0.0) -> None:
+        """Write what is pending and close the file."""
         if self._stream.closed:
             return
         for direction in (SENT, RECEIVED):

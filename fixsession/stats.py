@@ -42,4 +42,5 @@ class Stats:
 
     @property
     def round_trip_count(self) -> int:
+        """How many ``request()`` round trips the histogram holds."""
         return sum(self.round_trips)

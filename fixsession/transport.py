@@ -140,11 +140,13 @@ class Connection(asyncio.Protocol):
             transport.abort()
 
     def pause_reading(self) -> None:
+        """Stop reading the peer (TCP then holds it back) until ``resume_reading``."""
         if not self._paused and self.transport is not None and not self.transport.is_closing():
             self._paused = True
             self.transport.pause_reading()
 
     def resume_reading(self) -> None:
+        """Read the peer again after ``pause_reading``."""
         if self._paused and self.transport is not None and not self.transport.is_closing():
             self._paused = False
             self.transport.resume_reading()

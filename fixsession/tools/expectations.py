@@ -78,6 +78,7 @@ class Expectation:
         )
 
     def to_json(self) -> str:
+        """The sidecar's JSON (what ``from_json`` reads back)."""
         server: dict[str, Any] = {}
         if self.message_limit is not None:
             server["message_limit"] = str(self.message_limit)

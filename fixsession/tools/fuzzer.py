@@ -60,18 +60,22 @@ class FuzzReport:
     elapsed: float = 0.0
 
     def record(self, bad: Malformed, outcome: str) -> None:
+        """Count one mutation's outcome."""
         self.outcomes.setdefault(bad.kind, collections.Counter())[outcome] += 1
         self.expected[bad.kind] = bad.code
 
     def count(self, outcome: str) -> int:
+        """How many mutations had ``outcome``."""
         return sum(counter[outcome] for counter in self.outcomes.values())
 
     @property
     def answered(self) -> int:
+        """How many mutations got an answer."""
         return self.sent - self.count(NO_ANSWER)
 
     @property
     def as_expected(self) -> int:
+        """How many mutations got the reject their kind calls for."""
         return sum(
             counter[f"reject {self.expected[kind]}"] for kind, counter in self.outcomes.items()
         )

@@ -73,6 +73,7 @@ class RawClient:
         server_hostname: str | None = None,
         **options: object,
     ) -> RawClient:
+        """Connect (TCP or TLS) to an acceptor; not logged on yet."""
         reader, writer = await open_stream(host, port, tls, server_hostname)
         return cls(reader, writer, **options)  # type: ignore[arg-type]
 
@@ -119,6 +120,7 @@ class RawClient:
         return self.frame("A", body, seq=seq, sending_time=sending_time)
 
     def send(self, data: bytes) -> None:
+        """Write ``data`` as it is."""
         self.writer.write(data)
 
     async def receive(self, timeout: float = 10.0) -> Item:
@@ -140,12 +142,14 @@ class RawClient:
         return self._items.popleft()
 
     async def receive_message(self, timeout: float = 10.0) -> Message:
+        """The next frame, decoded (ValueError for a garbled one)."""
         item = await self.receive(timeout)
         if isinstance(item, Garbled):
             raise ValueError(f"garbled: {item.error.text}")
         return Message.decode(item)
 
     def close(self) -> None:
+        """Close the connection."""
         with contextlib.suppress(Exception):
             self.writer.close()
 
@@ -287,6 +291,7 @@ class ScriptedAcceptor:
     async def start(
         self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
     ) -> tuple[str, int]:
+        """Listen on loopback; ``host`` and ``port`` say where."""
         self._server = await asyncio.start_server(self._handle, host, port, ssl=tls)
         bound = self._server.sockets[0].getsockname()
         self.address = (str(bound[0]), int(bound[1]))

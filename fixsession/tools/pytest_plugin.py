@@ -74,6 +74,7 @@ class Venue:
 
     @property
     def private_key_pem(self) -> bytes:
+        """The test key's PEM, for a gateway that reads its key from a file."""
         return self.private_key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
@@ -86,6 +87,7 @@ class Venue:
         return client_tls(self.certificate_pem)
 
     def port(self, session_type: SessionType | str = SessionType.ORDER_ENTRY) -> int:
+        """The port the venue listens on (127.0.0.1)."""
         return self.server.addresses[SessionType(session_type)][1]
 
     def connect(
@@ -146,6 +148,8 @@ class ScriptedAcceptor:
         self.client_tls = client_tls(cert)
 
     async def verify(self, timeout: float = 10.0) -> None:
+        """Raise AssertionError, with a diff naming message and field, unless the gateway did
+        what the capture did."""
         findings = await self.script.finish(timeout)
         if findings:
             raise AssertionError("the client did not do what the capture did:\n  "

@@ -77,6 +77,7 @@ class Verdict:
 
     @classmethod
     def of(cls, item: Item, offset: int, validator: Validator | None) -> Verdict:
+        """The verdict on one frame (valid, or its fault)."""
         if isinstance(item, Garbled):
             error = item.error
             return cls(
@@ -100,12 +101,15 @@ class Verdict:
         )  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
+        """The verdict as JSON-ready data (the keys ``check --format json`` documents)."""
         return dataclasses.asdict(self)
 
     def as_json(self) -> str:
+        """The verdict as one JSON line."""
         return json.dumps(self.as_dict())
 
     def as_text(self, source: str) -> str:
+        """The verdict as one line of text."""
         line = f":line {self.line}" if self.line is not None else ""
         where = f"{source}{line}:{self.offset} ({self.length} bytes)"
         kind = self.msg_type if self.msg_type is not None else "?"

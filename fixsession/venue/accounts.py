@@ -69,6 +69,7 @@ class Accounts:
         self.rules[session_type] = replace(rules, message_limit=limit)
 
     def public_key(self, api_key: str) -> Ed25519PublicKey | None:
+        """The Ed25519 public key of ``api_key``, or None if the key is unknown."""
         account = self._accounts.get(api_key)
         return account.public_key if account is not None else None
 

@@ -25,10 +25,11 @@ I/O, no clock reads.
 from __future__ import annotations
 
 import collections
+import functools
 import heapq
 import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Final
@@ -99,6 +100,7 @@ def _decimal(value: Decimal) -> str:
     return f"{value:.8f}"
 
 
+@functools.lru_cache(maxsize=4096)  # a gateway's tests repeat their prices and quantities
 def _eight(text: str) -> str:
     """A price or quantity as Binance reports it: 8 decimals (``5`` is ``5.00000000``)."""
     return f"{Decimal(text):.8f}"
@@ -123,7 +125,7 @@ _CHECKS_ITS_SYMBOL: Final = frozenset({
 """Handlers that answer an unknown symbol themselves (the rest get Reject<3> before)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Order:
     order_id: int
     cl_ord_id: str
@@ -285,6 +287,7 @@ class Exchange:
     # -- time ---------------------------------------------------------------------------------
 
     def next_deadline(self) -> float | None:
+        """When ``tick`` must next run (a drop copy due, the feed's next update); None if never."""
         deadlines = [self._drop_copies[0][0]] if self._drop_copies else []
         if self._streams and self._next_feed is not None:
             deadlines.append(self._next_feed)
@@ -466,6 +469,10 @@ class Exchange:
             self._send(session, self._rejected_order(message, error), now)
             return
         time_in_force = order.time_in_force or ("3" if order.ord_type == "1" else "1")
+        if not levels and time_in_force == "1" and order.ord_type == "2":
+            # the common case, a GTC LIMIT that rests: no plan, nothing more made
+            self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+            return
         cash = message.get(Tag.CASH_ORDER_QTY) if order.ord_type == "1" else None
         plan = self._plan(order, levels, Decimal(cash) if cash is not None else None)
         planned = sum((take for _, take in plan), Decimal(0))
@@ -501,7 +508,7 @@ class Exchange:
             self._expire(session, order, reason, now)
 
     def _plan(
-        self, order: _Order, levels: list[list[Decimal]], budget: Decimal | None
+        self, order: _Order, levels: Sequence[list[Decimal]], budget: Decimal | None
     ) -> list[tuple[list[Decimal], Decimal]]:
         """What ``order`` takes from each level it crosses, best first: its quantity, or
         with ``budget`` (CashOrderQty) whole lots of what the quote amount buys."""
@@ -534,15 +541,15 @@ class Exchange:
         if account.orders.get(order.cl_ord_id) is order:
             del account.orders[order.cl_ord_id]
 
-    def _crossing(self, symbol: str, side: str, limit: Decimal | None) -> list[list[Decimal]]:
+    def _crossing(self, symbol: str, side: str, limit: Decimal | None) -> Sequence[list[Decimal]]:
         """The book's levels an order on ``side`` trades with, best first (all for MARKET)."""
         bids, asks = self._levels[symbol]
         if side == "1":  # BUY takes the asks
             if limit is not None and (not asks or asks[0][0] > limit):
-                return []  # (most orders: at once)
+                return ()  # (most orders: at once, and nothing made)
             return [level for level in asks if limit is None or level[0] <= limit]
         if limit is not None and (not bids or bids[0][0] < limit):
-            return []
+            return ()
         return [level for level in bids if limit is None or level[0] >= limit]
 
     def _prune(self, symbol: str) -> None:

@@ -152,6 +152,7 @@ class Server:
         return self.addresses[kind]
 
     async def serve_forever(self) -> None:
+        """Serve until cancelled."""
         await asyncio.gather(*(listener.serve_forever() for listener in self._listeners))
 
     def start_maintenance(self, seconds: float = 30.0) -> None:

@@ -18,6 +18,7 @@ from fixsession.tools.cli.common import PeerError, UsageError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``fixsession`` command line: one sub-command per tool."""
     parser = argparse.ArgumentParser(
         prog="fixsession",
         description=(

@@ -59,6 +59,7 @@ def show_address(host: str, port: int) -> str:
 
 
 def positive_int(text: str) -> int:
+    """An argparse type: a whole number above 0."""
     try:
         value = int(text)
     except ValueError:
@@ -69,6 +70,7 @@ def positive_int(text: str) -> int:
 
 
 def positive_seconds(text: str) -> float:
+    """An argparse type: a number of seconds above 0."""
     try:
         value = float(text)
     except ValueError:
@@ -79,6 +81,7 @@ def positive_seconds(text: str) -> float:
 
 
 def limit_type(text: str) -> Limit:
+    """An argparse type: a limit such as ``200/10`` (count per seconds)."""
     try:
         return Limit.parse(text)
     except ValueError as error:
@@ -105,6 +108,7 @@ def load_private_key_file(path: str | None, password_env: str | None = None) -> 
 
 
 def raw_client_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """The TLS context ``--plain``/``--cafile`` ask for (None for plain TCP)."""
     if args.plain:
         return None
     try:
