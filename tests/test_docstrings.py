@@ -32,11 +32,11 @@ def public_names_without_docstrings() -> list[str]:
             if not inspect.isclass(value):
                 continue
             for member, raw in vars(value).items():
-                if member.startswith("_"):
+                method = isinstance(raw, property | classmethod | staticmethod)
+                if member.startswith("_") or not (method or inspect.isfunction(raw)):
                     continue
-                if isinstance(raw, property | classmethod | staticmethod) or inspect.isfunction(raw):
-                    if not inspect.getdoc(getattr(value, member)):
-                        missing.append(f"{name}.{attr}.{member}")
+                if not inspect.getdoc(getattr(value, member)):
+                    missing.append(f"{name}.{attr}.{member}")
     return missing
 
 
