@@ -40,9 +40,11 @@ from fixsession.spec import SessionType
 from fixsession.tools import replay
 from fixsession.tools.expectations import Action, Expectation
 from fixsession.tools.probe import RawClient
+from fixsession.tools.pytest_plugin import SAMPLES
 from fixsession.validation import Validator
 
 OUT: Final = ROOT / "captures" / "sessions"
+SAMPLE_DIR: Final = ROOT / "fixsession" / "tools" / "samples"
 API_KEY: Final = "capture-api-key"
 ORDER: Final = "11={id}|38=1|40=2|44=100|54=1|55=BTCUSDT|59=1|"
 BOOK: Final = "262={id}|263=1|264=5|146=1|55={symbol}|267=2|269=0|269=1|"
@@ -611,6 +613,9 @@ async def make(item: Scenario, key: Ed25519PrivateKey) -> list[str]:
             name = item.name if len(item.keep) == 1 else f"{item.name}-{number + 1}"
             shutil.copyfile(source, OUT / f"{name}.fixlog")
             (OUT / f"{name}.expect.json").write_text(expected.to_json())
+            if name in SAMPLES:  # the package ships a copy (pytest_plugin.sample_capture)
+                shutil.copyfile(OUT / f"{name}.fixlog", SAMPLE_DIR / f"{name}.fixlog")
+                shutil.copyfile(OUT / f"{name}.expect.json", SAMPLE_DIR / f"{name}.expect.json")
             written.append(name)
         return written
 

@@ -116,7 +116,7 @@ def test_the_pytest_example_passes(tmp_path: Path) -> None:
     result = _run(
         ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto",
          "--rootdir", str(tmp_path), str(test_file)],
-        ROOT,
+        tmp_path,  # a user's own project: nothing of this repository beside it
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
     assert "3 passed" in result.stdout

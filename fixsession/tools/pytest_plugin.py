@@ -13,16 +13,20 @@ the ``pytest11`` entry point; needs ``pytest-asyncio``.
   ``AssertionError`` with a diff if the client did not send what the capture's client sent.
 - ``assert_capture_replays(CAPTURE)``: replays a capture (check and session modes, with its
   sidecar) and raises ``AssertionError`` with the findings.
+- ``sample_capture(NAME)``: the path of a capture shipped with the package (``SAMPLES``), so a
+  gateway's suite can start from one before it has recordings of its own.
 
 Owns wiring fixsession into pytest; nothing here is a FIX rule.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from os import PathLike
-from typing import Any, TypeVar, cast
+from pathlib import Path
+from typing import Any, Final, TypeVar, cast
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -176,6 +180,17 @@ async def fix_scripted_acceptor(
     finally:
         for script in started:
             await script.finish(0.1)
+
+
+SAMPLES: Final = ("order-entry", "fill-market-order")
+"""The captures shipped in the package (copies of ``captures/sessions/NAME``)."""
+
+
+def sample_capture(name: str) -> Path:
+    """The path of the shipped capture ``name`` (one of ``SAMPLES``); its sidecar is beside it."""
+    if name not in SAMPLES:
+        raise ValueError(f"no sample capture {name!r}; there are: {', '.join(SAMPLES)}")
+    return Path(str(importlib.resources.files("fixsession.tools") / "samples" / f"{name}.fixlog"))
 
 
 def assert_capture_replays(path: str | PathLike[str], mode: str = "auto") -> None:

@@ -14,9 +14,11 @@ import fixsession
 from fixsession import recording
 from fixsession.message import Message
 from fixsession.tools import probe
+from fixsession.tools.pytest_plugin import SAMPLES, assert_capture_replays, sample_capture
 
 ROOT = Path(__file__).resolve().parents[2]
-CAPTURE = ROOT / "captures" / "sessions" / "order-entry.fixlog"
+CAPTURES = ROOT / "captures" / "sessions"
+CAPTURE = CAPTURES / "order-entry.fixlog"
 ORDER = [(38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1")]
 
 GATEWAY_TESTS = f"""
@@ -110,3 +112,16 @@ async def test_a_scripted_acceptor_keeps_the_capture_timing_when_paced(pace: flo
 def test_a_scripted_acceptor_refuses_a_pace_that_is_not_positive() -> None:
     with pytest.raises(ValueError, match="pace must be positive"):
         probe.ScriptedAcceptor(recording.read(CAPTURE), pace=0)
+
+
+def test_the_shipped_samples_are_the_repositorys_captures_and_replay() -> None:
+    for name in SAMPLES:
+        path = sample_capture(name)
+        shipped = CAPTURES / f"{name}.fixlog"
+        if shipped.exists():  # (a user's install has no captures/ beside it)
+            assert path.read_bytes() == shipped.read_bytes(), f"run captures/make.py {name}"
+            sidecar = path.with_suffix(".expect.json")
+            assert sidecar.read_text() == shipped.with_suffix(".expect.json").read_text()
+        assert_capture_replays(path)
+    with pytest.raises(ValueError, match="order-entry"):
+        sample_capture("nope")
