@@ -12,6 +12,7 @@ only a caller's misuse does. No I/O, no clock reads, no asyncio.
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable, Sequence
 from typing import Final
 
@@ -107,6 +108,8 @@ class Session:
         self._logout_deadline: float | None = None
         self._pacer: binance.Pacer | None = None  # an initiator's: it counts what is sent
         self._received_window = binance.Window(rules.message_limit)
+        self.sent_counts: collections.Counter[str] | None = None
+        """Where to count each frame queued, by MsgType (an owner's ``Stats``), if anywhere."""
 
     # -- what goes in --------------------------------------------------------------------------
 
@@ -307,6 +310,10 @@ class Session:
         """Queue a frame made by ``_frame``; its MsgSeqNum, now used up."""
         seq = self.next_outbound_seq
         self._outbound.append(frame)
+        counts = self.sent_counts
+        if counts is not None:  # MsgType(35) is the third field of every frame made here
+            start = frame.find(b"\x0135=") + 4
+            counts[frame[start : frame.find(b"\x01", start)].decode("ascii")] += 1
         self.next_outbound_seq = (seq + 1) % SEQNUM_MODULUS
         self._last_sent = now
         if self._pacer is not None:

@@ -16,6 +16,7 @@ from test_e2e_client import accounts, order
 
 from fixsession import client as fix_client
 from fixsession import errors, metrics
+from fixsession.events import MessageReceived
 from fixsession.venue import server as venue_server
 
 prometheus_client = pytest.importorskip("prometheus_client", reason="the metrics extra")
@@ -32,6 +33,9 @@ async def test_client_and_server_stats_count_what_happened(certificate: Certific
         with pytest.raises(errors.OrderRejected):
             await client.request(order("o1"))  # a duplicate: -2010
         await client.send(order("o2"), validate=True)
+        async for event in client:  # its report, before logging out
+            if isinstance(event, MessageReceived):
+                break
         stats = client.stats
         registry = prometheus_client.CollectorRegistry()
         metrics.register(stats, registry, prefix="gw")  # a gateway's own registry
@@ -44,6 +48,8 @@ async def test_client_and_server_stats_count_what_happened(certificate: Certific
     assert 'gw_rejects_received_total{code="-2010"} 1.0' in text
     assert "gw_request_seconds_count 2.0" in text
     assert server.stats.logons == 1 and server.stats.messages_in["D"] == 3
+    sent = server.stats.messages_out  # the Logon answer, three reports, the Logout answer
+    assert (sent["A"], sent["8"], sent["5"]) == (1, 3, 1)
 
 
 def _free_port() -> int:

@@ -242,6 +242,7 @@ class Server:
             pre_logon_max_frame_size=self.pre_logon_max_frame_size,
             min_heart_bt_int=self.min_heart_bt_int,
         )  # fmt: skip
+        session.sent_counts = self.stats.messages_out  # every message sent, by MsgType
         recorder = None
         if self.record is not None:
             name = f"{kind.value}-{next(self._connections):05d}"
