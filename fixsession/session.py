@@ -56,6 +56,8 @@ hundred bytes): a peer cannot make it hold more until it has logged on."""
 LOGOUT_LINGER_S: Final = 2.0
 """How long an initiator reads after answering the peer's Logout, for the peer's answers to
 requests still in flight (Binance's -1035), before it closes the connection itself."""
+_MAX_HELD: Final = 4096  # frames held behind a Logout, at most
+_LOGOUT_MARK: Final = b"\x0135=5\x01"  # a frame's MsgType(35) is in its first 48 bytes
 _BEFORE_LOGON: Final = frozenset({State.CONNECTED, State.AWAITING_LOGON, State.LOGON_SENT})
 
 
@@ -108,6 +110,8 @@ class Session:
         self._logout_deadline: float | None = None
         self._pacer: binance.Pacer | None = None  # an initiator's: it counts what is sent
         self._received_window = binance.Window(rules.message_limit)
+        self._held: list[bytes | Garbled] = []  # frames behind a Logout (see _process)
+        self._held_since = now
         self.sent_counts: collections.Counter[str] | None = None
         """Where to count each frame queued, by MsgType (an owner's ``Stats``), if anywhere."""
 
@@ -127,10 +131,26 @@ class Session:
         items = self._framer.feed(data)
         if items:
             self._last_received = now
+        if self._held:  # frames wait behind a Logout (see _process): keep their order
+            self._held += items
+            if len(self._held) <= _MAX_HELD:
+                return
+            items, self._held = self._held, []  # an owner that never ticks: read them now
+        self._process(items, now)
+
+    def _process(self, items: list[bytes | Garbled], now: float) -> None:
+        """Handle the frames of one read in order. A Logout that follows messages the owner
+        has not yet been given is held, with what comes after it, until ``tick`` (due at
+        once, see ``next_deadline``): the owner answers those messages first, as Binance
+        does, and only then is the Logout answered."""
         validator = self._validator
         index, count = 0, len(items)
         while index < count:
             item = items[index]
+            if index and type(item) is bytes and _LOGOUT_MARK in item[:48] and self._events:
+                self._held = items[index:]
+                self._held_since = now
+                return
             if type(item) is bytes:
                 taken = self._stream(items, index)
                 if taken:  # a run of market data, taken at once
@@ -176,6 +196,9 @@ class Session:
 
     def connection_lost(self, now: float) -> None:
         """The connection is gone (closed by the peer, or failed)."""
+        if self._held and self.state is not State.CLOSED:  # what it sent first is read first
+            held, self._held = self._held, []
+            self._process(held, now)
         if self.state is State.LOGOUT_RECEIVED:
             self._close(PEER_LOGGED_OUT, clean=True, now=now, event=Input.CONNECTION_LOST)
         elif self.state is not State.CLOSED:
@@ -185,6 +208,11 @@ class Session:
         """Run every timer due by ``now`` (see ``next_deadline``)."""
         if self.state is State.CLOSED:
             return
+        if self._held:
+            held, self._held = self._held, []
+            self._process(held, now)
+            if self.closed:
+                return
         if self._logon_deadline is not None and now >= self._logon_deadline:
             self._close("no Logon in time", clean=False, now=now, event=Input.TIMEOUT)
             return
@@ -214,6 +242,8 @@ class Session:
         state = self.state
         if state is State.CLOSED:
             return None
+        if self._held:
+            return self._held_since  # at once: frames wait behind a Logout
         if state is State.ACTIVE and self._logon_deadline is self._logout_deadline is None:
             due = self._last_sent + self.heart_bt_int  # the common case, without a list
             test_request = self._test_request

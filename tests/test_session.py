@@ -485,3 +485,21 @@ def test_recv_window_goes_out_with_up_to_three_decimals(milliseconds: float, sen
 def test_a_recv_window_with_a_fourth_decimal_is_refused() -> None:
     with pytest.raises(ValueError, match="at most three decimal places"):
         make_pair(recv_window_ms=6000.3461)
+
+
+def test_a_logout_behind_unread_messages_waits_for_the_owner_to_answer_them() -> None:
+    pair = make_pair().logon()
+    now = pair.clock.now
+    order = Message("D", [(11, "o1"), (38, "1"), (40, "2"), (44, "10"), (54, "1"),
+                          (55, "BTCUSDT"), (59, "1")])  # fmt: skip
+    pair.initiator.send(order, now)
+    pair.initiator.logout(now)
+    pair.acceptor.receive_data(pair.initiator.data_to_send(), now)  # both in one read
+    events = pair.acceptor.events()
+    assert kinds(events) == ["MessageReceived"] and pair.acceptor.data_to_send() == b""
+    assert pair.acceptor.state is State.ACTIVE
+    deadline = pair.acceptor.next_deadline()
+    assert deadline is not None and deadline <= now  # due at once
+    pair.acceptor.tick(now)  # the owner has answered the order: now the Logout
+    assert b"\x0135=5\x01" in pair.acceptor.data_to_send()
+    assert kinds(pair.acceptor.events()) == ["LoggedOut", "Closed"]

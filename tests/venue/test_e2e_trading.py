@@ -71,3 +71,21 @@ async def test_a_gateway_sees_fills_expiries_and_binances_rejects(tmp_path: Path
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0
+
+
+async def test_an_order_and_a_logout_in_one_write_get_the_report_first(tmp_path: Path) -> None:
+    # Binance handles messages in the order they come: the order's report, then the Logout's
+    # answer; the report is never lost to the Logout that followed in the same read.
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
+    process, port = await spawn_serve(keys, "--plain")
+    try:
+        client = await wire(port, "GW1")
+        order = client.frame("D", "11=o1|38=1|40=2|44=100|54=1|55=BTCUSDT|59=1|")
+        client.raw.send(order + client.frame("5"))
+        answers = await client.closed()
+        assert [(m.msg_type, m.get(11)) for m in answers] == [("8", "o1"), ("5", None)]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
