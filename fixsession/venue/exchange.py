@@ -300,7 +300,10 @@ class Exchange:
             for session in self._live(api_key, SessionType.DROP_COPY):
                 self._send(session, report, now)
         if self._streams and self._next_feed is not None and now >= self._next_feed:
-            self._next_feed = now + self.feed_interval
+            # On a fixed schedule from the first subscription, not ``now + interval``: a late
+            # tick does not move the next ones, so a replay's clock gives the same feed.
+            missed = int((now - self._next_feed) // self.feed_interval)
+            self._next_feed += (missed + 1) * self.feed_interval
             self._publish(now)
 
     # -- messages -------------------------------------------------------------------------------

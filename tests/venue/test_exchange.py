@@ -457,3 +457,17 @@ def test_a_book_rebuilt_from_the_depth_stream_is_the_venues_book() -> None:
     expected = {("0", f"{p:.8f}"): f"{q:.8f}" for p, q in bids}
     expected |= {("1", f"{p:.8f}"): f"{q:.8f}" for p, q in asks}
     assert book == expected and last == venue.exchange._book_ids["BTCUSDT"]
+
+
+def test_the_feed_keeps_a_fixed_schedule_however_late_it_is_ticked() -> None:
+    venue = Venue(feed_interval=0.1)
+    client = venue.connect(SessionType.MARKET_DATA)
+    start = venue.clock.now
+    venue.ask(client, Message("V", BOOK))
+    assert venue.exchange.next_deadline() == pytest.approx(start + 0.1)
+    venue.advance(0.13)  # late: the next update is still due at +0.2, not +0.23
+    assert len(venue.received(client)) == 1
+    assert venue.exchange.next_deadline() == pytest.approx(start + 0.2)
+    venue.advance(0.35)  # three intervals missed at once: one update, then back on schedule
+    assert len(venue.received(client)) == 1
+    assert venue.exchange.next_deadline() == pytest.approx(start + 0.5)
