@@ -137,16 +137,20 @@ class _Order:
     time_in_force: str | None
     created: str
     status: str = "0"  # NEW
+    request: Message | None = None  # a pending leg's order, placed when triggered
     list_id: str | None = None  # the order list it is a leg of
+    owner: Acceptor | None = None  # the session that placed it (its account's, if closed)
     cum_qty: Decimal = Decimal(0)
     cum_quote: Decimal = Decimal(0)
 
     @property
     def leaves(self) -> Decimal:
-        return Decimal(self.quantity) - self.cum_qty if self.status in _OPEN else Decimal(0)
+        return Decimal(self.quantity) - self.cum_qty if self.status in _LIVE else Decimal(0)
 
 
 _OPEN: Final = frozenset({"0", "1"})  # NEW, PARTIALLY_FILLED
+_PENDING_NEW: Final = "A"  # an OTO's pending leg, until the working leg is filled
+_LIVE: Final = _OPEN | {_PENDING_NEW}  # not done yet
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,7 @@ class Exchange:
         for symbol in self.instruments:
             self._refill(symbol)
         self._published_keys = {symbol: self._keys(symbol) for symbol in self.instruments}
+        self._resting: dict[str, list[_Order]] = {symbol: [] for symbol in self.instruments}
         self._streams: list[_Stream] = []
         self._next_feed: float | None = None
         self._drop_copies: list[tuple[float, int, str, Message]] = []  # heap: due, n, key, report
@@ -360,6 +365,7 @@ class Exchange:
         fill: _Fill | None = None,
         expiry_reason: str | None = None,
         now_text: str | None = None,
+        aggressor: bool = True,
     ) -> Message:
         """A report of ``order`` as it stands, in the fields and order of Binance's sample."""
         if now_text is None:  # a new order's TransactTime is when it was made; later, now
@@ -388,7 +394,7 @@ class Exchange:
                        _decimal(order.cum_quote))  # fmt: skip
         if fill is not None:
             tags += _TRADE_TAGS
-            values += ("Y", str(fill.trade_id), _decimal(fill.price))
+            values += ("Y" if aggressor else "N", str(fill.trade_id), _decimal(fill.price))
         tags += (_LAST_QTY, _ORD_STATUS)
         values += (_decimal(fill.quantity) if fill is not None else _ZERO, order.status)
         if exec_type == "0":
@@ -450,6 +456,7 @@ class Exchange:
             _eight(price) if price is not None else None, message.get(Tag.TIME_IN_FORCE),
             self._now_text(),
         )  # fmt: skip
+        order.owner = session
         account.orders[cl_ord_id] = order
         account.by_id[order.order_id] = order
         return order
@@ -460,7 +467,8 @@ class Exchange:
             self._execute(session, order, message, now)
 
     def _execute(self, session: Acceptor, order: _Order, message: Message, now: float) -> None:
-        """Report a placed order NEW, trade it against the book, expire what must not rest."""
+        """Report a placed order NEW, trade it against the book, expire what must not rest;
+        a GTC LIMIT remainder rests, and trades when the book moves through its price."""
         if order.ord_type not in ("1", "2"):  # stop, take-profit, pegged: rest (no trigger)
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
             return
@@ -475,6 +483,7 @@ class Exchange:
         if not levels and time_in_force == "1" and order.ord_type == "2":
             # the common case, a GTC LIMIT that rests: no plan, nothing more made
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+            self._resting[order.symbol].append(order)
             return
         cash = message.get(Tag.CASH_ORDER_QTY) if order.ord_type == "1" else None
         plan = self._plan(order, levels, Decimal(cash) if cash is not None else None)
@@ -484,6 +493,27 @@ class Exchange:
         self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
         if time_in_force == "4" and planned < Decimal(order.quantity):  # FOK: all or nothing
             self._expire(session, order, "6", now)  # UNFILLED_FOK_ORDER_EXPIRED
+            return
+        self._fill(session, order, plan, now, aggressor=True)
+        if order.status in _OPEN and (order.ord_type == "1" or time_in_force in ("3", "4")):
+            # MARKET: INSUFFICIENT_LIQUIDITY; IOC: UNFILLED_IOC_QUANTITY_EXPIRED; FOK: ..._FOK_...
+            reason = "7" if order.ord_type == "1" else {"3": "5", "4": "6"}[time_in_force]
+            self._expire(session, order, reason, now)
+        elif order.status in _OPEN:
+            self._resting[order.symbol].append(order)
+
+    def _fill(
+        self,
+        session: Acceptor,
+        order: _Order,
+        plan: list[tuple[list[Decimal], Decimal]],
+        now: float,
+        *,
+        aggressor: bool,
+    ) -> None:
+        """Trade ``order`` as ``plan`` says: a TRADE report per level, the fills on the trade
+        streams, the book's levels taken; a filled order leaves the book."""
+        if not plan:
             return
         fills: list[_Fill] = []
         wanted = Decimal(order.quantity)
@@ -497,18 +527,50 @@ class Exchange:
             order.status = "2" if order.cum_qty >= wanted else "1"  # FILLED, PARTIALLY_FILLED
             fill = _Fill(level[0], take, next(self._trade_ids))
             fills.append(fill)
-            self._report(
-                session, self._execution_report(order, "F", order.cl_ord_id, fill=fill), now
+            report = self._execution_report(
+                order, "F", order.cl_ord_id, fill=fill, aggressor=aggressor
             )
-        if fills:
-            self._prune(order.symbol)
-            self._trade_streams(order, fills, now)
+            self._report(session, report, now)
+        self._prune(order.symbol)
+        self._trade_streams(order, fills, now)
         if order.status == "2":
             self._drop(session, order)
-        elif order.ord_type == "1" or time_in_force in ("3", "4"):
-            # MARKET: INSUFFICIENT_LIQUIDITY; IOC: UNFILLED_IOC_QUANTITY_EXPIRED; FOK: ..._FOK_...
-            reason = "7" if order.ord_type == "1" else {"3": "5", "4": "6"}[time_in_force]
-            self._expire(session, order, reason, now)
+        if order.list_id is not None:
+            self._leg_traded(session, order, now)
+
+    def _leg_traded(self, session: Acceptor, order: _Order, now: float) -> None:
+        """A leg of a list traded: an OCO's other legs expire (ExpiryReason OCO_TRIGGER); an
+        OTO's pending legs are placed once the working leg is filled; the list reports
+        ALL_DONE when every leg is done."""
+        account = self._accounts[session.username or ""]
+        order_list = account.lists.get(order.list_id or "")
+        if order_list is None:
+            return
+        if order_list.contingency_type == "1":  # OCO: one trades, the others go
+            for other in order_list.orders:
+                if other is not order and other.status in _OPEN:
+                    self._expire(session, other, "3", now)  # OCO_TRIGGER
+        elif order.status == "2" and order is order_list.orders[0]:  # OTO: the working leg
+            for pending in order_list.orders[1:]:
+                if pending.status == _PENDING_NEW:
+                    pending.status = "0"
+                    self._execute(session, pending, pending.request or Message("D", []), now)
+        if all(leg.status not in _LIVE for leg in order_list.orders):
+            del account.lists[order_list.list_id]
+            account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
+            self._report(session, self._list_status(order_list, "5", "6"), now)
+
+    def _match_resting(self, symbol: str, now: float) -> None:
+        """The book moved: resting GTC orders it now crosses trade (as makers)."""
+        resting = [order for order in self._resting[symbol] if order.status in _OPEN]
+        self._resting[symbol] = resting
+        for order in resting:
+            if order.status not in _OPEN or order.price is None:
+                continue
+            levels = self._crossing(symbol, order.side, Decimal(order.price))
+            if levels and order.owner is not None:
+                self._fill(order.owner, order, self._plan(order, levels, None), now,
+                           aggressor=False)  # fmt: skip
 
     def _plan(
         self, order: _Order, levels: Sequence[list[Decimal]], budget: Decimal | None
@@ -516,7 +578,7 @@ class Exchange:
         """What ``order`` takes from each level it crosses, best first: its quantity, or
         with ``budget`` (CashOrderQty) whole lots of what the quote amount buys."""
         step = self.instruments[order.symbol].step_size
-        left = Decimal(order.quantity)
+        left = Decimal(order.quantity) - order.cum_qty
         plan = []
         for level in levels:
             price, available = level
@@ -663,7 +725,7 @@ class Exchange:
         del account.lists[order_list.list_id]
         account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
         for order in order_list.orders:
-            if order.status in _OPEN:
+            if order.status in _LIVE:
                 self._close_order(session, order, "4")
                 cancel_id = message[Tag.CL_ORD_ID]
                 self._report(
@@ -753,35 +815,51 @@ class Exchange:
         self._new_order(session, message, now)
 
     def _new_order_list(self, session: Acceptor, message: Message, now: float) -> None:
+        """Place an order list: ListStatus EXEC_STARTED, a NEW report per leg (an OTO's
+        pending legs PENDING_NEW, placed once the working leg is filled), then the working
+        legs trade against the book like single orders, and rest."""
         legs: list[list[tuple[int, str]]] = []
         for tag, value in message:
             if tag == Tag.CL_ORD_ID:
                 legs.append([])
             if legs:
                 legs[-1].append((tag, value))
+        oto = message[Tag.CONTINGENCY_TYPE] == "2"
         orders = []
-        for leg in legs:
-            order = self._place(session, Message(MsgType.NEW_ORDER_SINGLE, leg), now)
+        for number, leg in enumerate(legs):
+            request = Message(MsgType.NEW_ORDER_SINGLE, leg)
+            order = self._place(session, request, now)
             if order is not None:
+                if oto and number > 0:
+                    order.status, order.request = _PENDING_NEW, request
                 orders.append(order)
         list_id = str(next(self._order_ids))
         order_list = _List(list_id, message[Tag.CL_LIST_ID], message[Tag.CONTINGENCY_TYPE], orders)
-        if orders:
-            account = self._accounts[session.username or ""]
-            account.lists[list_id] = order_list
-            account.lists_by_cl_list_id[order_list.cl_list_id] = order_list
-            for order in orders:
-                order.list_id = list_id
-            self._send(session, self._list_status(order_list, "4", "3"), now)
-        else:
+        if not orders:
             fields: list[tuple[int, str]] = [
                 (Tag.LIST_ID, list_id), (Tag.CL_LIST_ID, message[Tag.CL_LIST_ID]),
                 (Tag.CONTINGENCY_TYPE, message[Tag.CONTINGENCY_TYPE]),
                 (Tag.LIST_STATUS_TYPE, "4"), (Tag.LIST_ORDER_STATUS, "3"), (Tag.NO_ORDERS, "0"),
             ]  # fmt: skip
             self._send(session, Message(MsgType.LIST_STATUS, fields), now)
+            return
+        account = self._accounts[session.username or ""]
+        account.lists[list_id] = order_list
+        account.lists_by_cl_list_id[order_list.cl_list_id] = order_list
+        for order in orders:
+            order.list_id = list_id
+        self._send(session, self._list_status(order_list, "4", "3"), now)
         for order in orders:
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+        for order in orders:
+            if order.status not in _OPEN:  # pending, or done by another leg's trade
+                continue
+            levels: Sequence[list[Decimal]] = ()
+            if order.ord_type == "2" and order.price is not None:
+                levels = self._crossing(order.symbol, order.side, Decimal(order.price))
+            self._fill(session, order, self._plan(order, levels, None), now, aggressor=True)
+            if order.status in _OPEN and order.ord_type == "2":
+                self._resting[order.symbol].append(order)
 
     # -- limits and instruments ----------------------------------------------------------------
 
@@ -902,6 +980,7 @@ class Exchange:
                 instrument.tick_size * 10, self._mid[symbol] + step * instrument.tick_size
             )
             self._refill(symbol)
+            self._match_resting(symbol, now)
         transact_time = binance.format_sending_time(self._wall_clock(), 6)
         diffs = {symbol: self._depth_diff(symbol) for symbol in self.instruments}
         for stream in list(self._streams):

@@ -150,8 +150,8 @@ def test_cancel_replace_cancels_then_places_and_stops_on_failure_when_asked(venu
 def test_an_order_list_gets_a_list_status_and_a_report_per_order(venue: Venue) -> None:
     client = venue.connect()
     legs = []
-    for name, side in (("l1", "1"), ("l2", "2")):
-        legs += [(11, name), (38, "1"), (40, "2"), (44, "100"), (54, side), (55, "BTCUSDT"),
+    for name, side, price in (("l1", "1", "100"), ("l2", "2", "99000")):  # neither crosses
+        legs += [(11, name), (38, "1"), (40, "2"), (44, price), (54, side), (55, "BTCUSDT"),
                  (59, "1")]  # fmt: skip
     answers = venue.ask(client, Message("E", [(25014, "list1"), (1385, "1"), (73, "2"), *legs]))
     assert [a.message.msg_type for a in answers] == ["N", "8", "8"]
@@ -189,6 +189,61 @@ def test_cancelling_a_list_or_any_leg_cancels_the_whole_list(venue: Venue, how: 
     )  # fmt: skip
     again = only(venue.ask(client, Message("F", [(11, "c2"), (66, status[66]), (55, "BTCUSDT")])))
     assert isinstance(again.error, errors.UnknownOrder)
+
+
+def test_an_oco_leg_that_trades_expires_the_other_and_ends_the_list(venue: Venue) -> None:
+    client = venue.connect()
+    best_bid = venue.exchange._levels["BTCUSDT"][0][0]
+    legs = [
+        (11, "keep"),
+        (38, "1"),
+        (40, "2"),
+        (44, "99000"),
+        (54, "2"),
+        (55, "BTCUSDT"),
+        (59, "1"),  # a SELL far above the book: rests
+        (11, "take"),
+        (38, f"{best_bid[1]:f}"),
+        (40, "2"),
+        (44, f"{best_bid[0]:f}"),
+        (54, "2"),
+        (55, "BTCUSDT"),
+        (59, "1"),
+    ]  # a SELL at the best bid: trades at once
+    answers = [a.message for a in venue.ask(client, Message("E", [(25014, "oco"), (1385, "1"),
+                                                                  (73, "2"), *legs]))]  # fmt: skip
+    assert [(a.msg_type, a.get(11), a.get(150), a.get(39)) for a in answers] == [
+        ("N", "keep", None, None), ("8", "keep", "0", "0"), ("8", "take", "0", "0"),
+        ("8", "take", "F", "2"), ("8", "keep", "C", "C"), ("N", "keep", None, None),
+    ]  # fmt: skip
+    assert answers[4][25056] == "3"  # OCO_TRIGGER
+    assert (answers[5][429], answers[5][431]) == ("5", "6")  # ALL_DONE
+    assert answers[3][66] == answers[0][66]
+
+
+def test_an_oto_pending_leg_is_placed_when_the_working_leg_fills() -> None:
+    venue = Venue(seed=5, feed_interval=0.1)
+    client = venue.connect()
+    feed = venue.connect(SessionType.MARKET_DATA)  # the book moves while the feed runs
+    venue.ask(feed, Message("V", BOOK))
+    best_ask = venue.exchange._levels["BTCUSDT"][1][0][0]
+    legs = [(11, "work"), (38, "0.00001"), (40, "2"), (44, f"{best_ask - Decimal('0.01'):f}"), (54, "1"),
+            (55, "BTCUSDT"), (59, "1"),  # a BUY a tick below the best offer: rests
+            (11, "then"), (38, "0.00001"), (40, "2"), (44, "99000"), (54, "2"),
+            (55, "BTCUSDT"), (59, "1")]  # fmt: skip
+    answers = [a.message for a in venue.ask(client, Message("E", [(25014, "oto"), (1385, "2"),
+                                                                  (73, "2"), *legs]))]  # fmt: skip
+    assert [(a.get(11), a.get(39)) for a in answers[1:]] == [("work", "0"), ("then", "A")]
+    assert answers[2][151] == "0.00001000"  # PENDING_NEW, its quantity still to do
+    for _ in range(2000):  # the book drifts a cent at a time, until it reaches the bid
+        venue.advance(0.1)
+        reports = [m.message for m in venue.received(client) if m.message.msg_type == "8"]
+        if reports:
+            break
+    assert [(r[11], r[150], r[39]) for r in reports] == [
+        ("work", "F", "2"), ("then", "0", "0"),
+    ]  # fmt: skip
+    assert reports[0][1057] == "N"  # it rested: a maker
 
 
 def test_order_limits_reject_and_the_limit_response_shows_live_counts() -> None:
