@@ -138,6 +138,9 @@ class _Order:
     created: str
     status: str = "0"  # NEW
     request: Message | None = None  # a pending leg's order, placed when triggered
+    trigger: Decimal | None = None  # a stop or take-profit's TriggerPrice(1102)
+    direction: str | None = None  # its TriggerPriceDirection(1109): U or D
+    waiting: bool = False  # a stop or take-profit not triggered yet
     list_id: str | None = None  # the order list it is a leg of
     owner: Acceptor | None = None  # the session that placed it (its account's, if closed)
     cum_qty: Decimal = Decimal(0)
@@ -469,7 +472,10 @@ class Exchange:
     def _execute(self, session: Acceptor, order: _Order, message: Message, now: float) -> None:
         """Report a placed order NEW, trade it against the book, expire what must not rest;
         a GTC LIMIT remainder rests, and trades when the book moves through its price."""
-        if order.ord_type not in ("1", "2"):  # stop, take-profit, pegged: rest (no trigger)
+        if order.ord_type in ("3", "4"):  # stop / take-profit (-limit): waits for its trigger
+            self._arm(session, order, message, now)
+            return
+        if order.ord_type not in ("1", "2"):  # pegged: rests (no peg moves yet)
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
             return
         limit = Decimal(order.price) if order.ord_type == "2" and order.price else None
@@ -501,6 +507,31 @@ class Exchange:
             self._expire(session, order, reason, now)
         elif order.status in _OPEN:
             self._resting[order.symbol].append(order)
+
+    def _arm(self, session: Acceptor, order: _Order, message: Message, now: float) -> None:
+        """A stop or take-profit order: rejected if its trigger is already reached ("Order
+        would trigger immediately."), else NEW; it trades once the last price (the book's
+        mid) reaches TriggerPrice in TriggerPriceDirection. Trailing ones never trigger here."""
+        trigger, direction = (
+            message.get(Tag.TRIGGER_PRICE),
+            message.get(Tag.TRIGGER_PRICE_DIRECTION),
+        )
+        if trigger is not None and direction in ("U", "D"):
+            order.trigger, order.direction = Decimal(trigger), direction
+            if self._triggered(order):
+                self._drop(session, order)
+                error = errors.NewOrderRejected(EngineMessage.ORDER_WOULD_TRIGGER_IMMEDIATELY.value)
+                self._send(session, self._rejected_order(message, error), now)
+                return
+        order.waiting = True
+        self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+        self._resting[order.symbol].append(order)
+
+    def _triggered(self, order: _Order) -> bool:
+        last = self._mid[order.symbol]
+        if order.trigger is None:
+            return False
+        return last >= order.trigger if order.direction == "U" else last <= order.trigger
 
     def _fill(
         self,
@@ -565,7 +596,20 @@ class Exchange:
         resting = [order for order in self._resting[symbol] if order.status in _OPEN]
         self._resting[symbol] = resting
         for order in resting:
-            if order.status not in _OPEN or order.price is None:
+            if order.status not in _OPEN or order.owner is None:
+                continue
+            if order.waiting:
+                if not self._triggered(order):
+                    continue
+                order.waiting = False  # triggered: now a MARKET (3) or a LIMIT (4) order
+                if order.ord_type == "3":
+                    levels = self._crossing(symbol, order.side, None)
+                    self._fill(order.owner, order, self._plan(order, levels, None), now,
+                               aggressor=True)  # fmt: skip
+                    if order.status in _OPEN:
+                        self._expire(order.owner, order, "7", now)  # INSUFFICIENT_LIQUIDITY
+                    continue
+            if order.price is None:
                 continue
             levels = self._crossing(symbol, order.side, Decimal(order.price))
             if levels and order.owner is not None:

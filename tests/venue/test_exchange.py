@@ -526,3 +526,32 @@ def test_the_feed_keeps_a_fixed_schedule_however_late_it_is_ticked() -> None:
     venue.advance(0.35)  # three intervals missed at once: one update, then back on schedule
     assert len(venue.received(client)) == 1
     assert venue.exchange.next_deadline() == pytest.approx(start + 0.5)
+
+
+def test_a_stop_waits_for_its_trigger_then_trades() -> None:
+    # Binance's error page: "Order would trigger immediately." when the stop price is already
+    # reached; otherwise the stop rests until the last price reaches it.
+    venue = Venue(seed=5, feed_interval=0.1)
+    client = venue.connect()
+    feed = venue.connect(SessionType.MARKET_DATA)
+    venue.ask(feed, Message("V", BOOK))
+    mid = venue.exchange._mid["BTCUSDT"]
+
+    def stop(cl_ord_id: str, trigger: Decimal) -> Message:  # a BUY STOP_LOSS (MARKET)
+        return Message("D", [(11, cl_ord_id), (38, "0.00001"), (40, "3"), (54, "1"),
+                             (55, "BTCUSDT"), (1100, "4"), (1101, "1"), (1102, f"{trigger:f}"),
+                             (1107, "2"), (1109, "U")])  # fmt: skip
+
+    now = only(venue.ask(client, stop("s0", mid)))
+    assert isinstance(now.error, errors.NewOrderRejected)
+    assert now.error.text == "Order would trigger immediately."
+    placed = only(venue.ask(client, stop("s1", mid + Decimal("0.01")))).message
+    assert (placed[150], placed[39]) == ("0", "0")
+    reports: list[Message] = []
+    for _ in range(2000):  # until the mid walks up a cent
+        venue.advance(0.1)
+        reports = [m.message for m in venue.received(client) if m.message.msg_type == "8"]
+        if reports:
+            break
+    assert [(r[11], r[150], r[39]) for r in reports] == [("s1", "F", "2")]
+    assert venue.exchange._mid["BTCUSDT"] >= mid + Decimal("0.01")
