@@ -7,6 +7,8 @@ the ``pytest11`` entry point; needs ``pytest-asyncio``.
   registered. ``fix_venue.connect(...)`` logs a client on; ``host``, ``port(session_type)``,
   ``api_key``, ``private_key``, ``private_key_pem`` and ``client_tls`` are there for a gateway
   that connects by itself.
+  ``@pytest.mark.fix_venue(seed=7, book_levels=5, feed_interval=0.05, ...)`` sets up its
+  ``Exchange`` (any of its keyword arguments) for one test.
 - ``fix_client``: a logged-on order-entry ``Client`` on ``fix_venue`` (logged out after).
 - ``fix_scripted_acceptor``: ``await fix_scripted_acceptor(CAPTURE)`` listens on loopback and
   plays the capture's acceptor side to whatever connects; ``await acceptor.verify()`` raises
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import importlib.resources
 import ssl
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from os import PathLike
 from pathlib import Path
@@ -39,6 +42,7 @@ from fixsession.tools import probe, replay
 from fixsession.tools.expectations import Expectation
 from fixsession.transport import client_tls, self_signed_certificate, server_tls
 from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
 from fixsession.venue.server import Server
 
 
@@ -116,13 +120,18 @@ def fix_certificate() -> tuple[bytes, bytes]:
 
 
 @async_fixture
-async def fix_venue(fix_certificate: tuple[bytes, bytes]) -> AsyncIterator[Venue]:
+async def fix_venue(
+    fix_certificate: tuple[bytes, bytes], request: pytest.FixtureRequest
+) -> AsyncIterator[Venue]:
     """A Binance-compatible venue on loopback for one test (see the module docstring)."""
     cert, key = fix_certificate
     private_key = Ed25519PrivateKey.generate()
+    marker = request.node.get_closest_marker("fix_venue")
+    exchange = Exchange(wall_clock=time.time, **(marker.kwargs if marker else {}))
     server = Server(
-        accounts=Accounts({API_KEY: private_key.public_key()}), tls=server_tls(cert, key)
-    )
+        accounts=Accounts({API_KEY: private_key.public_key()}), tls=server_tls(cert, key),
+        exchange=exchange,
+    )  # fmt: skip
     for session_type in SessionType:
         await server.start("127.0.0.1", 0, session_type)
     try:
@@ -200,3 +209,10 @@ def assert_capture_replays(path: str | PathLike[str], mode: str = "auto") -> Non
     outcome = replay.verify(recording.read(path), expectation, mode=mode)
     if not outcome.passed:
         raise AssertionError(f"{path} does not replay:\n  " + "\n  ".join(outcome.findings))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``fix_venue`` marker."""
+    config.addinivalue_line(
+        "markers", "fix_venue(**options): the Exchange options of the test's fix_venue"
+    )

@@ -47,6 +47,16 @@ async def test_market_data_on_the_same_venue(fix_venue):
 
 
 @pytest.mark.asyncio
+@pytest.mark.fix_venue(book_levels=3, seed=7)
+async def test_a_venue_set_up_by_a_marker(fix_venue):
+    async with fix_venue.connect("market-data", sender_comp_id="MD1") as client:
+        book = [(262, "b1"), (263, "1"), (264, "5000"), (146, "1"), (55, "BTCUSDT"),
+                (267, "2"), (269, "0"), (269, "1")]
+        snapshot = await client.request(Message("V", book))
+        assert snapshot[268] == "6"  # three levels a side
+
+
+@pytest.mark.asyncio
 async def test_a_gateway_against_a_scripted_capture(fix_scripted_acceptor, fix_venue):
     acceptor = await fix_scripted_acceptor(CAPTURE)
     async with fixsession.connect(
@@ -81,7 +91,7 @@ def test_the_plugin_serves_a_gateways_test_suite(pytester: pytest.Pytester) -> N
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(test_gateway=GATEWAY_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
 
 
 @pytest.mark.parametrize("pace", [None, 1.0, 4.0])

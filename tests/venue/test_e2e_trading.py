@@ -12,6 +12,7 @@ from pathlib import Path
 from e2e import API_KEY, PRIVATE_KEY, Wire, public_pem, spawn_serve, text
 
 from fixsession.message import Message
+from fixsession.spec import SessionType
 
 
 async def wire(port: int, comp_id: str) -> Wire:
@@ -89,3 +90,27 @@ async def test_an_order_and_a_logout_in_one_write_get_the_report_first(tmp_path:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0
+
+
+async def test_serve_sets_up_its_synthetic_market(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
+    snapshots = []
+    for _ in range(2):  # one seed, one market
+        process, port = await spawn_serve(
+            keys, "--plain", "--book-levels", "4", "--seed", "42", "--feed-interval", "0.05",
+            session_type=SessionType.MARKET_DATA,
+        )  # fmt: skip
+        try:
+            feed = await wire(port, "MD1")
+            feed.send("V", "262=d1|263=1|264=5000|146=1|55=BTCUSDT|267=2|269=0|269=1|")
+            snapshot = await feed.expect("W")
+            update = await feed.expect("X")  # within the feed interval
+            snapshots.append(snapshot.get_all(271))
+            assert snapshot[268] == "8" and int(update[25043]) == int(snapshot[25044]) + 1
+            feed.send("5")
+            await feed.closed()
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.communicate(), 30)
+    assert snapshots[0] == snapshots[1]

@@ -162,7 +162,10 @@ async def _run_server(
     tls: ssl.SSLContext | None,
     out: TextIO,
 ) -> int:
-    options: dict[str, Any] = {"unknown_order_code": args.unknown_order_code}
+    options: dict[str, Any] = {
+        "unknown_order_code": args.unknown_order_code, "seed": args.seed,
+        "book_levels": args.book_levels, "feed_interval": args.feed_interval,
+    }  # fmt: skip
     if args.order_limit:
         options["order_limits"] = tuple(args.order_limit)
     exchange = Exchange(wall_clock=time.time, **options)
@@ -322,6 +325,22 @@ def add_parser(commands: Any) -> None:
         help="the ErrorCode of an OrderCancelReject for an unknown order: -1013 as Binance's "
         "FIX page shows it (default), or -2011 as its error page lists it",
     )
+    book = serve.add_argument_group(
+        "the synthetic market", "the book orders trade against and market data publishes"
+    )
+    book.add_argument(
+        "--seed", type=int, default=1, metavar="N",
+        help="seeds the book's sizes and the feed's moves: one seed, one market (default 1)",
+    )  # fmt: skip
+    book.add_argument(
+        "--book-levels", type=positive_int, default=20, metavar="N",
+        help="price levels on each side of each symbol's book (default %(default)s)",
+    )  # fmt: skip
+    book.add_argument(
+        "--feed-interval", type=positive_seconds, default=0.1, metavar="SECONDS",
+        help="how often the book moves and market data is published while a market-data "
+        "session is subscribed (default %(default)g, Binance's 100 ms)",
+    )  # fmt: skip
     limits = serve.add_argument_group(
         "connections before Logon",
         "bounds on what peers that have not logged on may hold (each may cost a TLS context)",
