@@ -203,6 +203,31 @@ async def market_fill(ctx: Context) -> None:
     await ctx.logout(client)
 
 
+@scenario("partial-fill-ioc",
+          "An IOC LIMIT at the second-best offer for more than two levels hold: NEW, TRADE "
+          "reports (39=1), then EXPIRED (25056=5).", [])  # fmt: skip
+async def partial_fill(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("D", "11=p1|38=5|40=2|44=64000.02|54=1|55=BTCUSDT|59=3|"))
+    while (await ctx.expect(client, "8")).find(b"\x0139=C\x01") < 0:
+        pass
+    await ctx.logout(client)
+
+
+@scenario("oco-leg-fill",
+          "An OCO whose second leg trades at once: the first leg expires (25056=3) and the "
+          "list ends ALL_DONE.", [])  # fmt: skip
+async def oco_leg_fill(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    legs = ("11=keep|38=1|40=2|44=99000|54=2|55=BTCUSDT|59=1|"
+            "11=take|38=0.00001|40=2|44=100|54=2|55=BTCUSDT|59=1|")  # fmt: skip
+    client.send(client.frame("E", "25014=oco1|1385=1|73=2|" + legs))
+    await ctx.expect(client, "N")
+    while b"\x01429=5\x01" not in await ctx.expect(client, "N"):  # ALL_DONE
+        pass
+    await ctx.logout(client)
+
+
 @scenario("expiry-ioc", "An IOC LIMIT order that cannot cross: NEW, then EXPIRED (25056=5).", [])
 async def ioc_expiry(ctx: Context) -> None:
     client = await ctx.logged_on()
