@@ -29,8 +29,8 @@ from fixsession import errors, speedups
 from fixsession.dictionary import BINANCE, Dictionary, Field, FieldType, Group, Member
 from fixsession.errors import RequestError
 from fixsession.message import Message, frame_body
+from fixsession.spec import MsgType, Tag
 from fixsession.spec import SessionRejectReason as Reason
-from fixsession.spec import Tag
 
 _INT64_MAX: Final = 2**63 - 1
 _UINT64_MAX: Final = 2**64 - 1
@@ -579,7 +579,7 @@ class Validator:
                     errors.DuplicateEntriesInAGroup, (group.count_tag,), group.count_tag, message
                 )
         if self.components and plan.orders:
-            return _component_fault(message, plan)
+            return _component_fault(message, plan) or _opo_fault(message, plan)
         return None
 
     def _plan(self, message: Message) -> _Plan:
@@ -695,6 +695,20 @@ def _component_fault(message: Message, plan: _Plan) -> RequestError | None:
                 errors.InvalidComponent, (component, _order_name(fields), recommendation),
                 None, message,
             )  # fmt: skip
+    return None
+
+
+def _opo_fault(message: Message, plan: _Plan) -> RequestError | None:
+    """An OPO list (NewOrderList with OPO(25046)=Y): its working order, the first, is a BUY
+    (-1222) and its pending orders SELLs (-1223), as Binance's FIX page's list table says."""
+    if message.msg_type != MsgType.NEW_ORDER_LIST or message.get(Tag.OPO) != "Y":
+        return None
+    values = message.values
+    sides = [values[order[Tag.SIDE]] for order in plan.orders if Tag.SIDE in order]
+    if sides and sides[0] != "1":
+        return _error(errors.OpoWorkingMustBeBuy, (), Tag.SIDE, message)
+    if any(side != "2" for side in sides[1:]):
+        return _error(errors.OpoPendingMustBeSell, (), Tag.SIDE, message)
     return None
 
 

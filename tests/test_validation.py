@@ -279,3 +279,28 @@ def test_parse_says_the_same_with_and_without_the_c_speedups(
         assert (fault is None) == (expected_fault is None)
         if fault is not None and expected_fault is not None:
             assert (fault.code, fault.text) == (expected_fault.code, expected_fault.text)
+
+
+def test_an_opo_list_needs_a_buy_working_order_and_sell_pending_ones() -> None:
+    # Binance's FIX page, NewOrderList: OPO(25046)=Y makes an OPO list, whose working order
+    # is a BUY and pending order a SELL; the error page: -1222 and -1223.
+    def opo(working: str, pending: str) -> Message:
+        legs = ORDER.replace("54=1", f"54={working}") + ORDER.replace("order-1", "o-2").replace(
+            "54=1", f"54={pending}"
+        )
+        return msg("E", "25014=l1|1385=2|25046=Y|73=2|" + legs)
+
+    validator = Validator()
+    assert validator.validate(opo("1", "2")) is None
+    for _ in range(2):  # cold, and with the layout known
+        for working, pending, error, text in (
+            ("2", "2", errors.OpoWorkingMustBeBuy, "Working order in an OPO list must be a bid."),
+            ("1", "1", errors.OpoPendingMustBeSell, "Pending orders in an OPO list must be asks."),
+        ):
+            message = opo(working, pending)
+            fault = validator.validate(message)
+            assert isinstance(fault, error) and fault.text == text and fault.ref_tag_id == 54
+            _, again = validator.parse(message.encode())
+            assert isinstance(again, error)
+    not_opo = msg("E", "25014=l1|1385=2|73=2|" + ORDER.replace("54=1", "54=2") + ORDER)
+    assert validator.validate(not_opo) is None
