@@ -348,6 +348,10 @@ class Pacer:
         """A message went out."""
         self._window.add(now)
 
+    def used(self, now: float) -> int:
+        """Messages sent within the window at ``now`` (as the pacer counts them)."""
+        return self._window.count(now)
+
     def delay(self, now: float, messages: int = 1) -> float:
         """Seconds to wait before ``messages`` more stay within the budget."""
         messages = min(max(1, messages), self.budget)

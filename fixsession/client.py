@@ -89,6 +89,7 @@ class Client:
         self._queue: collections.deque[ClientEvent] = collections.deque()
         self._queue_size = connector.queue_size
         self.stats = Stats()  # what this client has seen (fixsession.metrics exports it)
+        self.stats.message_limit_usage = self._message_limit_usage
         self._ready = asyncio.Event()  # events wait, or the end came
         self._held: set[Connection] = set()  # connections paused while the queue is full
         self._answers: dict[tuple[Connection, int], asyncio.Future[MessageReceived]] = {}
@@ -185,6 +186,12 @@ class Client:
                 self.stats.messages_out[message.msg_type] += 1
                 return link, seq
             await asyncio.sleep(delay)
+
+    def _message_limit_usage(self) -> tuple[int, int] | None:
+        link = self._link
+        if link is None or not isinstance(link.session, Initiator):
+            return None
+        return link.session.message_limit_usage(asyncio.get_running_loop().time())
 
     def _current(self) -> Connection:
         if self._link is None or self._link.session.closed:

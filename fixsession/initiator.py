@@ -193,6 +193,11 @@ class Initiator(Session):
         self._track(message, seq)
         return seq
 
+    def message_limit_usage(self, now: float) -> tuple[int, int]:
+        """Messages sent within the message limit's window at ``now``, and the limit."""
+        assert self._pacer is not None
+        return self._pacer.used(now), self.rules.message_limit.count
+
     def pacing_delay(self, now: float) -> float:
         """Seconds to wait before sending keeps the session under its message limit (see
         ``binance.Pacer`` for the margin and slack, set by ``pacing_margin`` and

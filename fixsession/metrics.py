@@ -42,6 +42,17 @@ def register(stats: Stats, registry: Any = None, prefix: str = "fixsession") -> 
             )
             yield CounterMetricFamily(f"{prefix}_reconnects", "Reconnects", stats.reconnects)
             yield GaugeMetricFamily(f"{prefix}_up", "1 while the client or server runs", value=1)
+            usage = stats.message_limit_usage() if stats.message_limit_usage else None
+            if usage is not None:
+                used, limit = usage
+                yield GaugeMetricFamily(
+                    f"{prefix}_message_limit_used",
+                    "Messages sent within the message limit's window (the pacer's count)",
+                    value=used,
+                )
+                yield GaugeMetricFamily(
+                    f"{prefix}_message_limit", "The session type's message limit", value=limit
+                )
             buckets, total = [], 0
             bounds = (*LATENCY_BUCKETS, float("inf"))
             for bound, count in zip(bounds, stats.round_trips, strict=True):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -34,6 +35,9 @@ class Stats:
     reconnects: int = 0
     round_trips: list[int] = field(default_factory=lambda: [0] * (len(LATENCY_BUCKETS) + 1))
     round_trip_seconds: float = 0.0  # their sum
+    message_limit_usage: Callable[[], tuple[int, int] | None] | None = None
+    """Messages sent in the message limit's window and the limit, read when asked (a client
+    sets it: its pacer counts them); None for a server."""
 
     def round_trip(self, seconds: float) -> None:
         """A ``request()`` answered after ``seconds``."""

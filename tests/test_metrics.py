@@ -16,7 +16,9 @@ from test_e2e_client import accounts, order
 
 from fixsession import client as fix_client
 from fixsession import errors, metrics
+from fixsession.binance import RULES
 from fixsession.events import MessageReceived
+from fixsession.spec import SessionType
 from fixsession.venue import server as venue_server
 
 prometheus_client = pytest.importorskip("prometheus_client", reason="the metrics extra")
@@ -47,6 +49,10 @@ async def test_client_and_server_stats_count_what_happened(certificate: Certific
     assert 'gw_messages_sent_total{msg_type="D"} 3.0' in text
     assert 'gw_rejects_received_total{code="-2010"} 1.0' in text
     assert "gw_request_seconds_count 2.0" in text
+    limit = RULES[SessionType.ORDER_ENTRY].message_limit.count
+    assert f"gw_message_limit {float(limit)}" in text
+    used = next(line for line in text.splitlines() if line.startswith("gw_message_limit_used "))
+    assert float(used.split()[1]) >= 4  # the Logon and three orders, at least
     assert server.stats.logons == 1 and server.stats.messages_in["D"] == 3
     sent = server.stats.messages_out  # the Logon answer, three reports, the Logout answer
     assert (sent["A"], sent["8"], sent["5"]) == (1, 3, 1)
