@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance
+from fixsession import binance, errors
 from fixsession.binance import SessionRules
 from fixsession.errors import BinanceError
 from fixsession.events import (
@@ -36,6 +36,7 @@ from fixsession.events import (
     LoggedOn,
     LoggedOut,
     MessageReceived,
+    Request,
 )
 from fixsession.failover import Failover, ReconnectPolicy
 from fixsession.initiator import Initiator
@@ -69,6 +70,24 @@ class Reconnected:
 
 
 ClientEvent = Event | Dropped | Reconnected
+
+
+class OutcomeUnknown(errors.UnknownOutcomeError, ConnectionError):
+    """A ``request()`` whose session ended before any answer: it may or may not have
+    executed. ``request`` says what was sent (MsgType, MsgSeqNum, ClOrdID, MDReqID or
+    ReqID); reconcile (drop copy keeps reporting, or ask a new session) before sending it
+    again. ``fault`` is the error that ended the session, if a fault did. A
+    ``ConnectionError`` too, as such a failure always was."""
+
+    def __init__(
+        self, text: str, *, request: Request | None = None, fault: BinanceError | None = None
+    ) -> None:
+        super().__init__(text)
+        self.request = request
+        self.fault = fault
+
+    def __str__(self) -> str:
+        return self.text
 
 
 _ENDING: Final = frozenset({Action.LOGGED_OUT, Action.CLOSED})  # faults that end a session
@@ -140,7 +159,8 @@ class Client:
 
         The answer is not also yielded by ``async for``; later messages about the same
         request (fills, cancels) are. ``TimeoutError`` if no answer comes in ``timeout``
-        seconds, ``ConnectionError`` if the session ends first.
+        seconds, ``OutcomeUnknown`` (a ``ConnectionError`` carrying the request) if the
+        session ends first.
         """
         link, seq = await self._send(message, validate)
         key = (link, seq)
@@ -275,11 +295,14 @@ class Client:
 
     def _link_closed(self, link: Connection, event: Closed) -> None:
         fault = self._faults.pop(link, None)
-        for (answer_link, _), answer in list(self._answers.items()):
+        session = link.session
+        for (answer_link, seq), answer in list(self._answers.items()):
             if answer_link is link and not answer.done():
-                answer.set_exception(
-                    fault or ConnectionError(f"the session closed: {event.reason}")
+                request = session.sent_request(seq) if isinstance(session, Initiator) else None
+                text = (
+                    f"the session ended before an answer ({event.reason}): execution status unknown"
                 )
+                answer.set_exception(OutcomeUnknown(text, request=request, fault=fault))
         if link in self._retiring:
             self._retiring.discard(link)
             self._failover.retired()

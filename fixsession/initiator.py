@@ -249,6 +249,10 @@ class Initiator(Session):
         self.next_expected_seq = (self.next_expected_seq + len(found)) % _SEQNUM_MODULUS
         return len(found)
 
+    def sent_request(self, msg_seq_num: int) -> Request | None:
+        """The request this session sent as ``msg_seq_num``, if it still tracks it."""
+        return self._requests.get(msg_seq_num)
+
     def request_for(self, message: Message) -> Request | None:
         """The request this session sent that ``message`` answers, if it can tell."""
         if message.msg_type == MsgType.REJECT:

@@ -249,6 +249,27 @@ async def test_a_drop_mid_message_is_reported_and_the_client_reconnects() -> Non
         await acceptor.close()
 
 
+async def test_a_request_pending_across_a_drop_fails_as_outcome_unknown_with_its_request() -> None:
+    acceptor = await server(None)
+    assert acceptor.address is not None
+    proxy = await CuttingProxy(*acceptor.address).start()
+    try:
+        client = await connect(("127.0.0.1", proxy.port), None)
+        await client.request(order("o1"))
+        proxy.cut()
+        with pytest.raises(fix_client.OutcomeUnknown) as raised:
+            await client.request(order("o2"))  # its ExecutionReport is cut in half
+        error = raised.value
+        assert isinstance(error, errors.UnknownOutcomeError) and isinstance(error, ConnectionError)
+        assert error.request is not None
+        assert (error.request.msg_type, error.request.cl_ord_id) == ("D", "o2")
+        assert str(error).endswith("execution status unknown")
+        await client.logout()
+    finally:
+        await proxy.close()
+        await acceptor.close()
+
+
 async def test_without_a_reconnect_policy_a_drop_ends_the_events() -> None:
     acceptor = await server(None)
     assert acceptor.address is not None
