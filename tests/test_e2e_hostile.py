@@ -234,9 +234,11 @@ async def test_a_bug_in_the_client_ends_its_calls_with_a_typed_error(
         client = await connect(venue, None)
         with (
             caplog.at_level(logging.ERROR, logger="fixsession"),
-            pytest.raises(errors.Disconnected),
+            pytest.raises(fix_client.OutcomeUnknown) as raised,
         ):
             await client.request(Message("XLQ", [(6136, MARKER)]), timeout=5)
+        assert isinstance(raised.value.fault, errors.Disconnected)  # what ended the session
+        assert raised.value.request is not None and raised.value.request.req_id == MARKER
         events = [event async for event in client]  # ends
         assert any(isinstance(e, FaultDetected) and isinstance(e.error, errors.Disconnected)
                    for e in events)  # fmt: skip
