@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fixsession import binance, errors
 from fixsession.binance import SessionRules
-from fixsession.errors import BinanceError
+from fixsession.errors import BinanceError, FixSessionError
 from fixsession.events import (
     Action,
     Closed,
@@ -42,7 +42,7 @@ from fixsession.failover import Failover, ReconnectPolicy
 from fixsession.initiator import Initiator
 from fixsession.message import Message
 from fixsession.recording import Recorder
-from fixsession.spec import SessionType
+from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import State
 from fixsession.stats import Stats
 from fixsession.transport import Connection, capture_path, finish, open_connection
@@ -67,6 +67,7 @@ class Reconnected:
     sender_comp_id: str
     previous_comp_id: str
     reason: str  # "maintenance" or "reconnect"
+    resubscribed: tuple[str, ...] = ()  # MDReqIDs sent again on the new session
 
 
 ClientEvent = Event | Dropped | Reconnected
@@ -112,6 +113,7 @@ class Client:
         self._ready = asyncio.Event()  # events wait, or the end came
         self._held: set[Connection] = set()  # connections paused while the queue is full
         self._answers: dict[tuple[Connection, int], asyncio.Future[MessageReceived]] = {}
+        self._subscriptions: dict[str, Message] = {}  # MDReqID: its MarketDataRequest
         # request() deadlines, kept by one timer for all of them (see _sweep)
         self._deadlines: dict[asyncio.Future[MessageReceived], tuple[float, float]] = {}
         self._sweeper: asyncio.TimerHandle | None = None
@@ -204,6 +206,8 @@ class Client:
             if delay <= 0:
                 seq = session.send(message, loop.time(), validate=validate)
                 self.stats.messages_out[message.msg_type] += 1
+                if message.msg_type == MsgType.MARKET_DATA_REQUEST:
+                    self._track_subscription(message)
                 return link, seq
             await asyncio.sleep(delay)
 
@@ -212,6 +216,16 @@ class Client:
         if link is None or not isinstance(link.session, Initiator):
             return None
         return link.session.message_limit_usage(asyncio.get_running_loop().time())
+
+    def _track_subscription(self, message: Message) -> None:
+        """Keep what a reconnect sends again: subscriptions, less unsubscriptions."""
+        md_req_id = message.get(Tag.MD_REQ_ID)
+        if md_req_id is None:
+            return
+        if message.get(Tag.SUBSCRIPTION_REQUEST_TYPE) == "1":
+            self._subscriptions[md_req_id] = message
+        else:
+            self._subscriptions.pop(md_req_id, None)
 
     def _current(self) -> Connection:
         if self._link is None or self._link.session.closed:
@@ -263,6 +277,8 @@ class Client:
             received[event.message.msg_type] += 1
             if event.error is not None:
                 rejects[event.error.code] += 1
+                if event.message.msg_type == MsgType.MARKET_DATA_REQUEST_REJECT:
+                    self._subscriptions.pop(event.message.get(Tag.MD_REQ_ID) or "", None)
             request = event.request  # the session matched it to what it answers
             if request is not None:
                 answer = answers.pop((link, request.msg_seq_num), None)
@@ -348,7 +364,9 @@ class Client:
             failover.succeeded()
             self._link = new
             self.stats.reconnects += 1
-            self._put(None, Reconnected(comp_id, old.session.sender_comp_id if old else "", reason))
+            resubscribed = await self._resubscribe()
+            previous = old.session.sender_comp_id if old else ""
+            self._put(None, Reconnected(comp_id, previous, reason, resubscribed))
             if old is not None and not old.session.closed:
                 self._retiring.add(old)
                 failover.retiring()
@@ -372,6 +390,21 @@ class Client:
                 due = deadline
         if due is not None:
             self._sweeper = loop.call_at(due, self._sweep)
+
+    async def _resubscribe(self) -> tuple[str, ...]:
+        """Send the market-data subscriptions again on the new session, as the policy says."""
+        policy = self._failover.policy
+        if policy is None or not policy.resubscribe or not self._subscriptions:
+            return ()
+        sent = []
+        for md_req_id, message in list(self._subscriptions.items()):
+            try:
+                await self.send(message, validate=False)  # (it was valid when first sent)
+            except (ConnectionError, FixSessionError) as error:
+                log.warning("subscription %s not sent again: %s", md_req_id, error)
+                break
+            sent.append(md_req_id)
+        return tuple(sent)
 
     # -- closing --------------------------------------------------------------------------------
 

@@ -31,7 +31,9 @@ class ReconnectPolicy:
     ``max_attempts`` connection attempts per ``window`` seconds (Binance allows 15 per 30 s
     on order entry and drop copy, 300 per 300 s on market data: stay under them); the delay
     between attempts grows from ``backoff`` to ``max_backoff``. ``give_up_after`` attempts in
-    a row without a Logon end the client.
+    a row without a Logon end the client. ``resubscribe``: the market-data subscriptions of
+    the old session are sent again on the new one (Binance has no resend: a new session
+    starts with none).
     """
 
     on_drop: bool = True
@@ -41,6 +43,7 @@ class ReconnectPolicy:
     max_attempts: int = 12
     window: float = 30.0
     give_up_after: int = 10
+    resubscribe: bool = True
 
 
 class Failover:

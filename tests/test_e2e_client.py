@@ -270,6 +270,33 @@ async def test_a_request_pending_across_a_drop_fails_as_outcome_unknown_with_its
         await acceptor.close()
 
 
+async def test_market_data_subscriptions_are_sent_again_after_a_reconnect() -> None:
+    acceptor = await server(None, SessionType.MARKET_DATA)
+    assert acceptor.address is not None
+    proxy = await CuttingProxy(*acceptor.address).start()
+    policy = failover.ReconnectPolicy(backoff=0.05)
+    book = [(262, "b1"), (263, "1"), (264, "5"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
+            (269, "0"), (269, "1")]  # fmt: skip
+    try:
+        async with connect(("127.0.0.1", proxy.port), None, reconnect=policy,
+                           session_type="market-data") as client:  # fmt: skip
+            assert (await client.request(Message("V", book))).msg_type == "W"
+            await client.send(Message("V", [(262, "t1"), *book[1:3], (146, "1"), (55, "ETHUSDT"),
+                                            (267, "1"), (269, "2")]))  # fmt: skip
+            await client.send(Message("V", [(262, "t1"), (263, "2")]))  # unsubscribed again
+            proxy.cut()  # the next update is cut in half
+            back = await next_event(client, fix_client.Reconnected)
+            assert isinstance(back, fix_client.Reconnected) and back.resubscribed == ("b1",)
+            async with asyncio.timeout(10):
+                async for event in client:  # the new session's snapshot for b1
+                    if isinstance(event, MessageReceived) and event.message.msg_type == "W":
+                        assert event.message[262] == "b1"
+                        break
+    finally:
+        await proxy.close()
+        await acceptor.close()
+
+
 async def test_without_a_reconnect_policy_a_drop_ends_the_events() -> None:
     acceptor = await server(None)
     assert acceptor.address is not None
