@@ -209,7 +209,10 @@ def _with_engine_message(cls: type[BinanceError], message: EngineMessage) -> typ
     """``cls`` that is also ``engine_error(message)``, made once per pair (named as ``cls``)."""
     made = _WITH_ENGINE.get((cls, message))
     if made is None:
-        bases = (cls, engine_error(message))
+        engine = engine_error(message)
+        if issubclass(engine, cls):  # BinanceError itself (a code that is not a number)
+            return engine
+        bases = (cls, engine)
         made = type(
             cls.__name__, bases, {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
         )

@@ -213,3 +213,23 @@ def test_a_malformed_error_code_still_reports_an_error() -> None:
 def test_garbled_message_class_and_templates() -> None:
     assert GarbledMessage.templates == BY_CODE[-1177].templates
     assert GarbledMessage.category is Category.REQUEST
+
+
+def test_an_engine_message_is_caught_by_its_class_under_any_code() -> None:
+    # Binance's FIX page answers an unknown order with -1013, its error page lists -2011.
+    for code in (-1013, -2011):
+        reply = Message("9", [(11, "c1"), (434, 1), (25016, code), (58, "Unknown order sent.")])
+        error = from_message(reply)
+        assert isinstance(error, errors.UnknownOrder) and isinstance(
+            error, errors.error_class(code)
+        )
+        assert error.code == code and type(error).__name__ == errors.error_class(code).__name__
+    garbled_code = from_message(
+        Message("9", [(11, "c1"), (25016, "x1"), (58, "Unknown order sent.")])
+    )
+    assert isinstance(garbled_code, errors.UnknownOrder) and garbled_code.code == 0
+    duplicate = errors.error_class(-2010)("Duplicate order sent.")
+    assert isinstance(duplicate, errors.DuplicateOrder) and not isinstance(
+        duplicate, errors.UnknownOrder
+    )
+    assert errors.engine_error(errors.EngineMessage.MARKET_CLOSED).engine == "Market is closed."
