@@ -14,8 +14,10 @@ gets a LimitResponse with the live counts; market data sessions get an Instrumen
 for each subscription (MarketDepth 1, or 2 to 5000) a snapshot then a stream of incremental
 refreshes from the synthetic feed; drop-copy sessions receive the ExecutionReports of the
 account's order-entry sessions. Every ID the exchange issues starts above 2**32; prices and
-quantities in reports carry 8 decimals, as Binance's samples. Stop, take-profit and pegged
-orders rest without triggering (not modelled yet).
+quantities in reports carry 8 decimals, as Binance's samples. Resting orders trade as makers
+when the feed moves the book through them; stop and take-profit orders wait for the book's
+mid to reach their TriggerPrice; order lists cancel, expire and trigger their legs as Binance
+does (OCO, OTO). Pegged orders rest without following their peg (not modelled yet).
 
 Sans-I/O like the session: messages and ``now`` in, messages out through the sessions,
 ``next_deadline()``/``tick(now)`` for the feed and the drop-copy delay. No session rules, no
@@ -56,10 +58,10 @@ _PRICE, _TIME_IN_FORCE = int(Tag.PRICE), int(Tag.TIME_IN_FORCE)
 _ORDER_TAGS: Final = tuple(
     map(int, (Tag.ORDER_ID, Tag.ORDER_QTY, Tag.ORD_TYPE, Tag.SIDE, Tag.SYMBOL))
 )
-# In the dictionary's order, as Binance's sample ExecutionReport.
-_REPORT_TAGS: Final = tuple(map(int, (
-    Tag.TRANSACT_TIME, Tag.ORDER_CREATION_TIME, Tag.SELF_TRADE_PREVENTION_MODE, Tag.EXEC_TYPE,
-    Tag.CUM_QTY, Tag.LEAVES_QTY, Tag.CUM_QUOTE_QTY,
+# In the dictionary's order, as Binance's sample ExecutionReport (a leg's ListID between).
+_REPORT_HEAD: Final = (int(Tag.TRANSACT_TIME), int(Tag.ORDER_CREATION_TIME))
+_REPORT_TAIL: Final = tuple(map(int, (
+    Tag.SELF_TRADE_PREVENTION_MODE, Tag.EXEC_TYPE, Tag.CUM_QTY, Tag.LEAVES_QTY, Tag.CUM_QUOTE_QTY,
 )))  # fmt: skip
 _TRADE_TAGS: Final = tuple(map(int, (Tag.AGGRESSOR_INDICATOR, Tag.TRADE_ID, Tag.LAST_PX)))
 _LAST_QTY, _ORD_STATUS, _WORKING_INDICATOR, _WORKING_TIME, _EXPIRY_REASON = map(int, (
@@ -367,12 +369,11 @@ class Exchange:
         *,
         fill: _Fill | None = None,
         expiry_reason: str | None = None,
-        now_text: str | None = None,
         aggressor: bool = True,
     ) -> Message:
         """A report of ``order`` as it stands, in the fields and order of Binance's sample."""
-        if now_text is None:  # a new order's TransactTime is when it was made; later, now
-            now_text = order.created if exec_type == "0" else self._now_text()
+        # A new order's TransactTime is when it was made; anything later, now.
+        now_text = order.created if exec_type == "0" else self._now_text()
         tags = [_EXEC_ID, _CL_ORD_ID]
         values = [str(next(self._exec_ids)), cl_ord_id]
         if orig_cl_ord_id is not None:
@@ -386,15 +387,14 @@ class Exchange:
         if order.time_in_force is not None:
             tags.append(_TIME_IN_FORCE)
             values.append(order.time_in_force)
-        if order.list_id is None:
-            tags += _REPORT_TAGS
-            values += (now_text, order.created, "1", exec_type, _decimal(order.cum_qty),
-                       _decimal(order.leaves), _decimal(order.cum_quote))  # fmt: skip
-        else:  # ListID(66) comes after OrderCreationTime(25018) in the dictionary
-            tags += (*_REPORT_TAGS[:2], _LIST_ID, *_REPORT_TAGS[2:])
-            values += (now_text, order.created, order.list_id, "1", exec_type,
-                       _decimal(order.cum_qty), _decimal(order.leaves),
-                       _decimal(order.cum_quote))  # fmt: skip
+        tags += _REPORT_HEAD
+        values += (now_text, order.created)
+        if order.list_id is not None:
+            tags.append(_LIST_ID)
+            values.append(order.list_id)
+        tags += _REPORT_TAIL
+        values += ("1", exec_type, _decimal(order.cum_qty), _decimal(order.leaves),
+                   _decimal(order.cum_quote))  # fmt: skip
         if fill is not None:
             tags += _TRADE_TAGS
             values += ("Y" if aggressor else "N", str(fill.trade_id), _decimal(fill.price))
@@ -612,7 +612,7 @@ class Exchange:
             if order.price is None:
                 continue
             levels = self._crossing(symbol, order.side, Decimal(order.price))
-            if levels and order.owner is not None:
+            if levels:
                 self._fill(order.owner, order, self._plan(order, levels, None), now,
                            aggressor=False)  # fmt: skip
 
@@ -639,8 +639,7 @@ class Exchange:
         return plan
 
     def _expire(self, session: Acceptor, order: _Order, reason: str, now: float) -> None:
-        self._drop(session, order)
-        order.status = "C"  # EXPIRED
+        self._close_order(session, order, "C")  # EXPIRED
         report = self._execution_report(order, "C", order.cl_ord_id, expiry_reason=reason)
         self._report(session, report, now)
 
@@ -722,9 +721,8 @@ class Exchange:
         return None
 
     def _close_order(self, session: Acceptor, order: _Order, status: str) -> None:
-        account = self._accounts[session.username or ""]
         order.status = status
-        account.orders.pop(order.cl_ord_id, None)
+        self._drop(session, order)
 
     def _cancel(self, session: Acceptor, message: Message, now: float) -> None:
         """Cancel an order by OrderID or OrigClOrdID, or an order list by ListID or
@@ -768,10 +766,10 @@ class Exchange:
         account = self._accounts[session.username or ""]
         del account.lists[order_list.list_id]
         account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
+        cancel_id = message[Tag.CL_ORD_ID]
         for order in order_list.orders:
             if order.status in _LIVE:
                 self._close_order(session, order, "4")
-                cancel_id = message[Tag.CL_ORD_ID]
                 self._report(
                     session, self._execution_report(order, "4", cancel_id, order.cl_ord_id), now
                 )
