@@ -481,7 +481,7 @@ class Exchange:
         limit = Decimal(order.price) if order.ord_type == "2" and order.price else None
         levels = self._crossing(order.symbol, order.side, limit)
         if levels and message.get(Tag.EXEC_INST) == "6":  # LIMIT_MAKER would take
-            self._drop(session, order)
+            self._close_order(session, order, "8")  # REJECTED: no cancel may find it open
             error = errors.NewOrderRejected(EngineMessage.ORDER_WOULD_MATCH_AND_TAKE.value)
             self._send(session, self._rejected_order(message, error), now)
             return
@@ -519,7 +519,7 @@ class Exchange:
         if trigger is not None and direction in ("U", "D"):
             order.trigger, order.direction = Decimal(trigger), direction
             if self._triggered(order):
-                self._drop(session, order)
+                self._close_order(session, order, "8")  # REJECTED
                 error = errors.NewOrderRejected(EngineMessage.ORDER_WOULD_TRIGGER_IMMEDIATELY.value)
                 self._send(session, self._rejected_order(message, error), now)
                 return
@@ -563,7 +563,7 @@ class Exchange:
             )
             self._report(session, report, now)
         self._prune(order.symbol)
-        self._trade_streams(order, fills, now)
+        self._trade_streams(order, fills, now, aggressor=aggressor)
         if order.status == "2":
             self._drop(session, order)
         if order.list_id is not None:
@@ -684,24 +684,23 @@ class Exchange:
                     touched.update((side, level[0]) for level in levels)
             self._book_ids[symbol] += 1
 
-    def _trade_streams(self, order: _Order, fills: list[_Fill], now: float) -> None:
-        """Each fill on the trade streams of its symbol."""
+    def _trade_streams(
+        self, order: _Order, fills: list[_Fill], now: float, *, aggressor: bool
+    ) -> None:
+        """Each fill on the trade streams of its symbol; AggressorSide is the taker's side
+        (the other side's when ``order`` rested and was taken)."""
         streams = [s for s in self._streams if s.kind == "trade" and s.symbol == order.symbol]
         if not streams:
             return
         transact_time = self._now_text()
+        taker = order.side if aggressor else ("2" if order.side == "1" else "1")
         for stream in streams:
             fields: list[tuple[int, str]] = [
                 (Tag.MD_REQ_ID, stream.md_req_id), (Tag.NO_MD_ENTRIES, str(len(fills))),
             ]  # fmt: skip
             for fill in fills:
                 fields += _trade_entry(
-                    order.symbol,
-                    fill.price,
-                    fill.quantity,
-                    fill.trade_id,
-                    transact_time,
-                    "1" if order.side == "1" else "2",
+                    order.symbol, fill.price, fill.quantity, fill.trade_id, transact_time, taker
                 )
             update = Message(MsgType.MARKET_DATA_INCREMENTAL_REFRESH, fields)
             self._send(stream.session, update, now)

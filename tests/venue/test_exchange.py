@@ -422,6 +422,10 @@ def test_a_limit_maker_that_would_cross_is_rejected(venue: Venue) -> None:
     rejected = only(venue.ask(client, maker))
     assert isinstance(rejected.error, errors.NewOrderRejected)
     assert rejected.error.text == "Order would immediately match and take."
+    # nothing open is left of it: a cancel by the OrderID it would have had finds nothing
+    order_id = max(venue.exchange._accounts[client.acceptor.username or ""].by_id)
+    cancel_it = Message("F", [(11, "c1"), (37, str(order_id)), (55, "BTCUSDT")])
+    assert isinstance(only(venue.ask(client, cancel_it)).error, errors.UnknownOrder)
 
 
 def test_fills_reach_drop_copy_and_the_trade_stream(venue: Venue) -> None:
@@ -555,3 +559,30 @@ def test_a_stop_waits_for_its_trigger_then_trades() -> None:
             break
     assert [(r[11], r[150], r[39]) for r in reports] == [("s1", "F", "2")]
     assert venue.exchange._mid["BTCUSDT"] >= mid + Decimal("0.01")
+
+
+def test_a_resting_order_taken_shows_the_takers_side_on_the_trade_stream() -> None:
+    # AggressorSide(2446) is the side of the order that took liquidity: a resting BUY that
+    # the book moves through was the maker, so the trade's aggressor is a SELL.
+    venue = Venue(seed=5, feed_interval=0.1)
+    client = venue.connect()
+    feed = venue.connect(SessionType.MARKET_DATA)
+    venue.ask(feed, Message("V", [(262, "t1"), (263, "1"), (264, "1"), (146, "1"),
+                                  (55, "BTCUSDT"), (267, "1"), (269, "2")]))  # fmt: skip
+    best_ask = venue.exchange._levels["BTCUSDT"][1][0][0]
+    resting = Message("D", [(11, "r1"), (38, "0.00001"), (40, "2"),
+                            (44, f"{best_ask - Decimal('0.01'):f}"), (54, "1"), (55, "BTCUSDT"),
+                            (59, "1")])  # fmt: skip
+    venue.ask(client, resting)
+    fill = None
+    for _ in range(2000):
+        venue.advance(0.1)
+        fills = [m.message for m in venue.received(client) if m.message.get(150) == "F"]
+        if fills:
+            fill = fills[0]
+            break
+    assert fill is not None and fill[1057] == "N"
+    trades = [
+        m.message for m in venue.received(feed) if m.message.get(1003) == fill[1003]
+    ]  # fmt: skip
+    assert len(trades) == 1 and trades[0][2446] == "2"
