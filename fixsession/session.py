@@ -244,20 +244,8 @@ class Session:
             return None
         if self._held:
             return self._held_since  # at once: frames wait behind a Logout
-        if state is State.ACTIVE and self._logon_deadline is self._logout_deadline is None:
-            due = self._last_sent + self.heart_bt_int  # the common case, without a list
-            test_request = self._test_request
-            other = (
-                test_request[1]
-                if test_request is not None
-                else self._last_received + self.heart_bt_int
-            )
-            role = self._role_deadline()
-            if other < due:
-                due = other
-            return due if role is None or due <= role else role
         deadlines = [d for d in (self._logon_deadline, self._logout_deadline) if d is not None]
-        if self.state is State.ACTIVE:
+        if state is State.ACTIVE:
             deadlines.append(self._last_sent + self.heart_bt_int)
             if self._test_request is not None:
                 deadlines.append(self._test_request[1])
@@ -312,7 +300,7 @@ class Session:
         sending_time: str | None = None,
     ) -> int:
         """Frame and queue a message with this session's header; its MsgSeqNum."""
-        return self._queue(self._frame(msg_type, body, sending_time), now)
+        return self._queue(self._frame(msg_type, body, sending_time), msg_type, now)
 
     def _frame(
         self, msg_type: str, body: Message | Sequence[tuple[int, str]], sending_time: str | None
@@ -336,14 +324,12 @@ class Session:
         values = header + self._extra_header_values() + body_values
         return Message._trusted(msg_type, tags, values).encode()
 
-    def _queue(self, frame: bytes, now: float) -> int:
-        """Queue a frame made by ``_frame``; its MsgSeqNum, now used up."""
+    def _queue(self, frame: bytes, msg_type: str, now: float) -> int:
+        """Queue a frame made by ``_frame`` for ``msg_type``; its MsgSeqNum, now used up."""
         seq = self.next_outbound_seq
         self._outbound.append(frame)
-        counts = self.sent_counts
-        if counts is not None:  # MsgType(35) is the third field of every frame made here
-            start = frame.find(b"\x0135=") + 4
-            counts[frame[start : frame.find(b"\x01", start)].decode("ascii")] += 1
+        if self.sent_counts is not None:
+            self.sent_counts[msg_type] += 1
         self.next_outbound_seq = (seq + 1) % SEQNUM_MODULUS
         self._last_sent = now
         if self._pacer is not None:

@@ -256,7 +256,7 @@ class Acceptor(Session):
             fields = self._reject_fields(error, None, ref_seq_num, ref_msg_type)
             reject = self._frame(MsgType.REJECT, fields, None)
             if len(reject) <= self._received_bytes:
-                self._queue(reject, now)
+                self._queue(reject, MsgType.REJECT, now)
         self._events.append(FaultDetected(error, Action.CLOSED))
         self._close(error.text, clean=False, now=now, event=Input.RECEIVE)
 
