@@ -312,12 +312,10 @@ class Client:
     def _link_closed(self, link: Connection, event: Closed) -> None:
         fault = self._faults.pop(link, None)
         session = link.session
+        text = f"the session ended before an answer ({event.reason}): execution status unknown"
         for (answer_link, seq), answer in list(self._answers.items()):
             if answer_link is link and not answer.done():
                 request = session.sent_request(seq) if isinstance(session, Initiator) else None
-                text = (
-                    f"the session ended before an answer ({event.reason}): execution status unknown"
-                )
                 answer.set_exception(OutcomeUnknown(text, request=request, fault=fault))
         if link in self._retiring:
             self._retiring.discard(link)

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from fixsession.binance import Limit
 from fixsession.spec import SessionType
+from fixsession.venue.exchange import UNKNOWN_ORDER_CODES
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class _Reader:
 
     def unknown_order_code(self, key: str) -> int | None:
         value: int | None = self._get(key, int, "a whole number")
-        if value is not None and value not in (-1013, -2011):
+        if value is not None and value not in UNKNOWN_ORDER_CODES:
             raise ValueError(f"{self.where}: {key!r} is -1013 or -2011, not {value:,}")
         return value
 

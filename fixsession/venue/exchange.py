@@ -73,6 +73,8 @@ FIRST_ID: Final = 5_000_000_000
 BOOK_LEVELS: Final = 20
 """Price levels on each side of the synthetic book."""
 MAX_MARKET_DEPTH: Final = 5000
+UNKNOWN_ORDER_CODES: Final = (-1013, -2011)
+"""An unknown order's OrderCancelReject code: Binance's FIX page's sample, its error page's."""
 ORDER_LIMITS: Final = (binance.Limit(200, 10), binance.Limit(200_000, 86400))
 """New orders per account, as Binance's XLR sample says (real limits vary: read them with XLQ)."""
 
@@ -211,7 +213,7 @@ class Exchange:
         unknown_order_code: int = -1013,
         book_levels: int = BOOK_LEVELS,
     ) -> None:
-        if unknown_order_code not in (-1013, -2011):
+        if unknown_order_code not in UNKNOWN_ORDER_CODES:
             raise ValueError(f"unknown_order_code is -1013 or -2011, not {unknown_order_code}")
         self._wall_clock = wall_clock
         self.instruments = {instrument.symbol: instrument for instrument in instruments}

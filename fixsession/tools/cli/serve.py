@@ -29,7 +29,7 @@ from fixsession.tools.cli.common import (
     show_address,
 )
 from fixsession.venue.accounts import Accounts
-from fixsession.venue.exchange import Exchange
+from fixsession.venue.exchange import UNKNOWN_ORDER_CODES, Exchange
 from fixsession.venue.server import (
     DEFAULT_MAX_UNAUTHENTICATED,
     DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
@@ -319,7 +319,7 @@ def add_parser(commands: Any) -> None:
     serve.add_argument(
         "--unknown-order-code",
         type=int,
-        choices=[-1013, -2011],
+        choices=UNKNOWN_ORDER_CODES,
         default=-1013,
         metavar="CODE",
         help="the ErrorCode of an OrderCancelReject for an unknown order: -1013 as Binance's "
