@@ -170,18 +170,17 @@ async def duplicate_order(ctx: Context) -> None:
     await ctx.logout(client)
 
 
-@scenario("1013-unknown-order",
-          "A cancel of an order that does not exist: -1013, as Binance's FIX page's sample.",
-          [-1013])  # fmt: skip
 async def unknown_order(ctx: Context) -> None:
     await reject_after(ctx, "F", "11=c1|41=nope|55=BTCUSDT|", "9")
 
 
-@scenario("2011-unknown-order",
-          "A cancel of an order that does not exist, the venue set to -2011 (the error page's).",
-          [-2011], unknown_order_code=-2011)  # fmt: skip
-async def unknown_order_2011(ctx: Context) -> None:
-    await reject_after(ctx, "F", "11=c1|41=nope|55=BTCUSDT|", "9")
+# One cancel, recorded under each code the venue can answer it with.
+scenario("1013-unknown-order",
+         "A cancel of an order that does not exist: -1013, as Binance's FIX page's sample.",
+         [-1013])(unknown_order)  # fmt: skip
+scenario("2011-unknown-order",
+         "A cancel of an order that does not exist, the venue set to -2011 (the error page's).",
+         [-2011], unknown_order_code=-2011)(unknown_order)  # fmt: skip
 
 
 @scenario("1121-unknown-symbol", "An order for a symbol the venue does not list: Reject<3>.",

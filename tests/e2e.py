@@ -5,12 +5,14 @@ would (crafted Logons, gaps, garbled frames) and read Binance's exact answers.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import ssl
 import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +166,23 @@ async def spawn_serve(
         line = (await process.stdout.readline()).decode()
     assert line.startswith("listening on 127.0.0.1:"), line
     return process, int(line.rsplit(":", 1)[1])
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    folder: Path, *flags: str, session_type: SessionType = SessionType.ORDER_ENTRY
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, int]]:
+    """``spawn_serve`` with the test key in ``folder``/keys.json; stopped by SIGTERM at the
+    end of the block, which it must answer with exit status 0."""
+    keys = folder / "keys.json"
+    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
+    process, port = await spawn_serve(keys, *flags, session_type=session_type)
+    try:
+        yield process, port
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
 
 
 class Wire:

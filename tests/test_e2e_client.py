@@ -5,9 +5,11 @@ backpressure, pacing, cancellation, drop copy, and a peer that never reads."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -227,33 +229,42 @@ async def test_news_fails_over_to_a_new_session_without_losing_or_repeating_even
         await acceptor.close()
 
 
-async def test_a_drop_mid_message_is_reported_and_the_client_reconnects() -> None:
-    acceptor = await server(None)
+@contextlib.asynccontextmanager
+async def behind_a_proxy(
+    session_type: SessionType = SessionType.ORDER_ENTRY,
+) -> AsyncIterator[CuttingProxy]:
+    """A plain venue of ``session_type`` reached through a ``CuttingProxy`` (both closed
+    after the block)."""
+    acceptor = await server(None, session_type)
     assert acceptor.address is not None
     proxy = await CuttingProxy(*acceptor.address).start()
-    policy = failover.ReconnectPolicy(backoff=0.05)
     try:
-        async with connect(("127.0.0.1", proxy.port), None, reconnect=policy) as client:
-            await client.request(order("o1"))
-            proxy.cut()
-            await client.send(order("o2"))  # its ExecutionReport is cut in half
-            dropped = await next_event(client, fix_client.Dropped)
-            assert isinstance(dropped, fix_client.Dropped) and dropped.sender_comp_id == "GW1"
-            back = await next_event(client, fix_client.Reconnected)
-            assert isinstance(back, fix_client.Reconnected) and back.reason == "reconnect"
-            assert back.previous_comp_id == "GW1" and back.sender_comp_id != "GW1"
-            report = await client.request(order("o3"))
-            assert report[11] == "o3" and proxy.connections == 2
+        yield proxy
     finally:
         await proxy.close()
         await acceptor.close()
 
 
+async def test_a_drop_mid_message_is_reported_and_the_client_reconnects() -> None:
+    policy = failover.ReconnectPolicy(backoff=0.05)
+    async with (
+        behind_a_proxy() as proxy,
+        connect(("127.0.0.1", proxy.port), None, reconnect=policy) as client,
+    ):
+        await client.request(order("o1"))
+        proxy.cut()
+        await client.send(order("o2"))  # its ExecutionReport is cut in half
+        dropped = await next_event(client, fix_client.Dropped)
+        assert isinstance(dropped, fix_client.Dropped) and dropped.sender_comp_id == "GW1"
+        back = await next_event(client, fix_client.Reconnected)
+        assert isinstance(back, fix_client.Reconnected) and back.reason == "reconnect"
+        assert back.previous_comp_id == "GW1" and back.sender_comp_id != "GW1"
+        report = await client.request(order("o3"))
+        assert report[11] == "o3" and proxy.connections == 2
+
+
 async def test_a_request_pending_across_a_drop_fails_as_outcome_unknown_with_its_request() -> None:
-    acceptor = await server(None)
-    assert acceptor.address is not None
-    proxy = await CuttingProxy(*acceptor.address).start()
-    try:
+    async with behind_a_proxy() as proxy:
         client = await connect(("127.0.0.1", proxy.port), None)
         await client.request(order("o1"))
         proxy.cut()
@@ -265,43 +276,34 @@ async def test_a_request_pending_across_a_drop_fails_as_outcome_unknown_with_its
         assert (error.request.msg_type, error.request.cl_ord_id) == ("D", "o2")
         assert str(error).endswith("execution status unknown")
         await client.logout()
-    finally:
-        await proxy.close()
-        await acceptor.close()
 
 
 async def test_market_data_subscriptions_are_sent_again_after_a_reconnect() -> None:
-    acceptor = await server(None, SessionType.MARKET_DATA)
-    assert acceptor.address is not None
-    proxy = await CuttingProxy(*acceptor.address).start()
     policy = failover.ReconnectPolicy(backoff=0.05)
     book = [(262, "b1"), (263, "1"), (264, "5"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
             (269, "0"), (269, "1")]  # fmt: skip
-    try:
-        async with connect(("127.0.0.1", proxy.port), None, reconnect=policy,
-                           session_type="market-data") as client:  # fmt: skip
-            assert (await client.request(Message("V", book))).msg_type == "W"
-            await client.send(Message("V", [(262, "t1"), *book[1:3], (146, "1"), (55, "ETHUSDT"),
+    async with (
+        behind_a_proxy(SessionType.MARKET_DATA) as proxy,
+        connect(
+            ("127.0.0.1", proxy.port), None, reconnect=policy, session_type="market-data"
+        ) as client,  # fmt: skip
+    ):
+        assert (await client.request(Message("V", book))).msg_type == "W"
+        await client.send(Message("V", [(262, "t1"), *book[1:3], (146, "1"), (55, "ETHUSDT"),
                                             (267, "1"), (269, "2")]))  # fmt: skip
-            await client.send(Message("V", [(262, "t1"), (263, "2")]))  # unsubscribed again
-            proxy.cut()  # the next update is cut in half
-            back = await next_event(client, fix_client.Reconnected)
-            assert isinstance(back, fix_client.Reconnected) and back.resubscribed == ("b1",)
-            async with asyncio.timeout(10):
-                async for event in client:  # the new session's snapshot for b1
-                    if isinstance(event, MessageReceived) and event.message.msg_type == "W":
-                        assert event.message[262] == "b1"
-                        break
-    finally:
-        await proxy.close()
-        await acceptor.close()
+        await client.send(Message("V", [(262, "t1"), (263, "2")]))  # unsubscribed again
+        proxy.cut()  # the next update is cut in half
+        back = await next_event(client, fix_client.Reconnected)
+        assert isinstance(back, fix_client.Reconnected) and back.resubscribed == ("b1",)
+        async with asyncio.timeout(10):
+            async for event in client:  # the new session's snapshot for b1
+                if isinstance(event, MessageReceived) and event.message.msg_type == "W":
+                    assert event.message[262] == "b1"
+                    break
 
 
 async def test_without_a_reconnect_policy_a_drop_ends_the_events() -> None:
-    acceptor = await server(None)
-    assert acceptor.address is not None
-    proxy = await CuttingProxy(*acceptor.address).start()
-    try:
+    async with behind_a_proxy() as proxy:
         client = await connect(("127.0.0.1", proxy.port), None)
         proxy.cut()
         await client.send(order("o1"))
@@ -312,9 +314,6 @@ async def test_without_a_reconnect_policy_a_drop_ends_the_events() -> None:
         with pytest.raises(ConnectionError):
             await client.send(order("o2"))
         await client.logout()
-    finally:
-        await proxy.close()
-        await acceptor.close()
 
 
 async def test_a_client_dropping_mid_message_does_not_disturb_other_sessions(

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
-import signal
 import subprocess
 import sys
 import threading
@@ -16,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e import API_KEY, PRIVATE_KEY, ROOT, public_pem, spawn_serve
+from e2e import API_KEY, PRIVATE_KEY, ROOT, serving
 
 from fixsession import binance
 
@@ -96,36 +94,37 @@ class Gateway(fix.Application):  # type: ignore[misc]
         fix.Session.sendToTarget(message, self.session_id)
 
 
+async def trade(gateway: Gateway, initiator: Any) -> None:
+    """Log on, place an order and cancel it, fill a MARKET order, log out."""
+    initiator.start()
+    assert await asyncio.to_thread(gateway.logged_on.wait, 10), "QuickFIX did not log on"
+    order = [(38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1")]
+    gateway.send("D", [(11, "q1"), *order])  # rests: NEW
+    await asyncio.to_thread(gateway.wait_for, 1)
+    gateway.send("F", [(11, "c1"), (41, "q1"), (55, "BTCUSDT")])  # CANCELED
+    await asyncio.to_thread(gateway.wait_for, 2)
+    gateway.send("D", [(11, "m1"), (38, "0.00001"), (40, "1"), (54, "1"), (55, "BTCUSDT")])
+    received = await asyncio.to_thread(gateway.wait_for, 4)  # NEW, then FILLED
+    assert "|11=q1|" in received[0] and "|150=0|" in received[0]
+    assert "|150=4|" in received[1] and "|41=q1|" in received[1]
+    assert "|150=F|" in received[3] and "|39=2|" in received[3]
+    fix.Session.lookupSession(gateway.session_id).logout()
+    assert await asyncio.to_thread(gateway.logged_out.wait, 10)
+
+
 async def test_a_quickfix_gateway_trades_and_its_recording_replays(tmp_path: Path) -> None:
-    keys = tmp_path / "keys.json"
-    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
     recordings = tmp_path / "recordings"
-    process, port = await spawn_serve(keys, "--plain", "--record", str(recordings))
-    settings = tmp_path / "quickfix.cfg"
-    settings.write_text(SETTINGS.format(port=port))
-    gateway = Gateway()
-    initiator = fix.SocketInitiator(
-        gateway, fix.MemoryStoreFactory(), fix.SessionSettings(str(settings))
-    )
-    try:
-        initiator.start()
-        assert await asyncio.to_thread(gateway.logged_on.wait, 10), "QuickFIX did not log on"
-        order = [(38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1")]
-        gateway.send("D", [(11, "q1"), *order])  # rests: NEW
-        await asyncio.to_thread(gateway.wait_for, 1)
-        gateway.send("F", [(11, "c1"), (41, "q1"), (55, "BTCUSDT")])  # CANCELED
-        await asyncio.to_thread(gateway.wait_for, 2)
-        gateway.send("D", [(11, "m1"), (38, "0.00001"), (40, "1"), (54, "1"), (55, "BTCUSDT")])
-        received = await asyncio.to_thread(gateway.wait_for, 4)  # NEW, then FILLED
-        assert "|11=q1|" in received[0] and "|150=0|" in received[0]
-        assert "|150=4|" in received[1] and "|41=q1|" in received[1]
-        assert "|150=F|" in received[3] and "|39=2|" in received[3]
-        fix.Session.lookupSession(gateway.session_id).logout()
-        assert await asyncio.to_thread(gateway.logged_out.wait, 10)
-    finally:
-        initiator.stop()
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.communicate(), 30)
+    async with serving(tmp_path, "--plain", "--record", str(recordings)) as (_, port):
+        settings = tmp_path / "quickfix.cfg"
+        settings.write_text(SETTINGS.format(port=port))
+        gateway = Gateway()
+        initiator = fix.SocketInitiator(
+            gateway, fix.MemoryStoreFactory(), fix.SessionSettings(str(settings))
+        )
+        try:
+            await trade(gateway, initiator)
+        finally:
+            initiator.stop()
     (recording,) = recordings.iterdir()
     replayed = await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "fixsession", "replay", str(recording)],

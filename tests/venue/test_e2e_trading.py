@@ -5,11 +5,9 @@ Binance's FIX page documents, read by a client with no rules of its own."""
 from __future__ import annotations
 
 import asyncio
-import json
-import signal
 from pathlib import Path
 
-from e2e import API_KEY, PRIVATE_KEY, Wire, public_pem, spawn_serve, text
+from e2e import Wire, serving, text
 
 from fixsession.message import Message
 from fixsession.spec import SessionType
@@ -32,12 +30,9 @@ async def reports_until(client: Wire, final: str) -> list[Message]:
 
 
 async def test_a_gateway_sees_fills_expiries_and_binances_rejects(tmp_path: Path) -> None:
-    keys = tmp_path / "keys.json"
-    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
-    process, port = await spawn_serve(
-        keys, "--plain", "--listen", "127.0.0.1:0", "--session-type", "market-data"
-    )
-    try:
+    async with serving(
+        tmp_path, "--plain", "--listen", "127.0.0.1:0", "--session-type", "market-data"
+    ) as (process, port):
         assert process.stdout is not None
         md_port = int((await process.stdout.readline()).decode().rsplit(":", 1)[1])
         orders = await wire(port, "GW1")
@@ -68,40 +63,26 @@ async def test_a_gateway_sees_fills_expiries_and_binances_rejects(tmp_path: Path
         for client in (orders, feed):
             client.send("5")
             await client.closed()
-    finally:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0
 
 
 async def test_an_order_and_a_logout_in_one_write_get_the_report_first(tmp_path: Path) -> None:
     # Binance handles messages in the order they come: the order's report, then the Logout's
     # answer; the report is never lost to the Logout that followed in the same read.
-    keys = tmp_path / "keys.json"
-    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
-    process, port = await spawn_serve(keys, "--plain")
-    try:
+    async with serving(tmp_path, "--plain") as (_, port):
         client = await wire(port, "GW1")
         order = client.frame("D", "11=o1|38=1|40=2|44=100|54=1|55=BTCUSDT|59=1|")
         client.raw.send(order + client.frame("5"))
         answers = await client.closed()
         assert [(m.msg_type, m.get(11)) for m in answers] == [("8", "o1"), ("5", None)]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0
 
 
 async def test_serve_sets_up_its_synthetic_market(tmp_path: Path) -> None:
-    keys = tmp_path / "keys.json"
-    keys.write_text(json.dumps({API_KEY: public_pem(PRIVATE_KEY)}))
     snapshots = []
     for _ in range(2):  # one seed, one market
-        process, port = await spawn_serve(
-            keys, "--plain", "--book-levels", "4", "--seed", "42", "--feed-interval", "0.05",
+        async with serving(
+            tmp_path, "--plain", "--book-levels", "4", "--seed", "42", "--feed-interval", "0.05",
             session_type=SessionType.MARKET_DATA,
-        )  # fmt: skip
-        try:
+        ) as (_, port):  # fmt: skip
             feed = await wire(port, "MD1")
             feed.send("V", "262=d1|263=1|264=5000|146=1|55=BTCUSDT|267=2|269=0|269=1|")
             snapshot = await feed.expect("W")
@@ -110,7 +91,4 @@ async def test_serve_sets_up_its_synthetic_market(tmp_path: Path) -> None:
             assert snapshot[268] == "8" and int(update[25043]) == int(snapshot[25044]) + 1
             feed.send("5")
             await feed.closed()
-        finally:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.communicate(), 30)
     assert snapshots[0] == snapshots[1]
