@@ -586,8 +586,9 @@ class Exchange:
         elif order.status == "2" and order is order_list.orders[0]:  # OTO: the working leg
             for pending in order_list.orders[1:]:
                 if pending.status == _PENDING_NEW:
+                    assert pending.request is not None  # kept when it was made pending
                     pending.status = "0"
-                    self._execute(session, pending, pending.request or Message("D", []), now)
+                    self._execute(session, pending, pending.request, now)
         if all(leg.status not in _LIVE for leg in order_list.orders):
             del account.lists[order_list.list_id]
             account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
