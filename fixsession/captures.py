@@ -249,10 +249,11 @@ def format_record(record: Record, format: Format | str = Format.FIXLOG) -> bytes
 
 
 _PLAIN: Final = frozenset(range(0x20, 0x7F)) - {ord("|"), ord("\\")}
+_WRITTEN_AS_IS: Final = bytes(sorted(_PLAIN | {1}))
 
 
 def _escape(data: bytes) -> bytes:
-    if all(byte in _PLAIN or byte == 1 for byte in data):
+    if not data.translate(None, _WRITTEN_AS_IS):
         return data.replace(SOH, b"|")
     out = bytearray()
     for byte in data:

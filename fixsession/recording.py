@@ -126,29 +126,30 @@ class Pieces:
     def __init__(self) -> None:
         self.framer = Framer()
         self.base = 0  # stream offset of pending[0]
-        self.pending = b""
+        self.pending = bytearray()  # grown in place: a frame dripped byte by byte stays linear
 
     def take(self, data: bytes, close: bool) -> list[bytes]:
         """The frames and garbled regions ``data`` completes (all that is left on close)."""
-        pending = self.pending + data
+        pending = self.pending
+        pending += data
         items = self.framer.close_located() if close else self.framer.feed_located(data)
         out = []
         for offset, item in items:
             if isinstance(item, Garbled):
                 begin = max(offset, self.base) - self.base
-                chunk = pending[begin : offset + item.length - self.base]
+                chunk = bytes(pending[begin : offset + item.length - self.base])
                 if chunk:
                     out.append(chunk)
             else:
                 out.append(item)
         unreported = max(self.framer.offset, self.base)  # a piece may be written already
-        self.pending = pending[unreported - self.base :]
+        del pending[: unreported - self.base]
         self.base = unreported
-        if self.framer.buffered == 0 and len(self.pending) > self._LIMIT:
+        if self.framer.buffered == 0 and len(pending) > self._LIMIT:
             keep = 16  # a BeginString may straddle the cut
-            out.append(self.pending[:-keep])
-            self.base += len(self.pending) - keep
-            self.pending = self.pending[-keep:]
+            out.append(bytes(pending[:-keep]))
+            self.base += len(pending) - keep
+            del pending[:-keep]
         return out
 
 

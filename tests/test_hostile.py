@@ -383,3 +383,23 @@ def test_a_new_layout_per_message_compiles_no_pattern(monkeypatch: pytest.Monkey
     assert compiled == []
     assert validator.validate(message) is None  # the last layout, again
     assert len(compiled) == 1
+
+
+def test_a_large_frame_dripped_in_small_pieces_is_recorded_in_linear_time(
+    tmp_path: object,
+) -> None:
+    """A peer sending a large frame a few bytes at a time must not make ``--record`` copy
+    all it holds per read (quadratic: this input took minutes). A hang guard, not a bench."""
+    import time
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "drip.fixlog"
+    big = frame(b"35=B|" + HEADER + b"148=x|33=1|58=" + b"y" * ((4 << 20) - 200) + b"|")
+    recorder = recording.Recorder(path, recording.RecordLimits(file_bytes=8 << 20))
+    recorder.logged_on()
+    started = time.perf_counter()
+    for at in range(0, len(big), 16):
+        recorder.received(big[at : at + 16], 0.0)
+    recorder.close()
+    assert time.perf_counter() - started < 6
+    assert [r.data for r in recording.read(path)] == [big]
