@@ -46,6 +46,7 @@ from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import State
 from fixsession.stats import Stats
 from fixsession.transport import Connection, capture_path, finish, open_connection
+from fixsession.typed import TypedMessage
 
 log = logging.getLogger("fixsession.client")
 
@@ -141,8 +142,9 @@ class Client:
 
     # -- sending --------------------------------------------------------------------------------
 
-    async def send(self, message: Message, *, validate: bool = True) -> int:
-        """Send an application message on the current session; its MsgSeqNum.
+    async def send(self, message: Message | TypedMessage, *, validate: bool = True) -> int:
+        """Send an application message (a ``Message``, or a typed one from
+        ``fixsession.messages``) on the current session; its MsgSeqNum.
 
         Waits as long as the pacer says to stay under the session type's message limit.
         Raises the typed error Binance would answer with if the message breaks its
@@ -154,10 +156,11 @@ class Client:
         return seq
 
     async def request(
-        self, message: Message, timeout: float = 10.0, *, validate: bool = True
+        self, message: Message | TypedMessage, timeout: float = 10.0, *, validate: bool = True
     ) -> Message:
         """Send ``message`` and return the first answer to it (matched by RefSeqNum, ClOrdID,
-        MDReqID or ReqID); raise the answer's typed error if it is a reject.
+        MDReqID or ReqID); raise the answer's typed error if it is a reject. The answer is a
+        ``Message``: ``fixsession.messages.typed(answer)`` reads it as its typed class.
 
         The answer is not also yielded by ``async for``; later messages about the same
         request (fills, cancels) are. ``TimeoutError`` if no answer comes in ``timeout``
@@ -195,8 +198,12 @@ class Client:
         link.flush()
         link.write(data)
 
-    async def _send(self, message: Message, validate: bool) -> tuple[Connection, int]:
+    async def _send(
+        self, message: Message | TypedMessage, validate: bool
+    ) -> tuple[Connection, int]:
         """Pace, then encode ``message`` on the current session (not yet written)."""
+        if not isinstance(message, Message):
+            message = message.to_message()
         loop = asyncio.get_running_loop()
         while True:
             link = self._current()

@@ -25,9 +25,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "fixsession"
 CORE = {
     "spec", "speedups", "catalog", "message", "errors", "framing", "captures", "dictionary",
     "validation", "binance", "events", "state", "session", "initiator", "failover", "_moved",
-    "stats",
+    "stats", "typed", "messages",
     "venue.acceptor", "venue.accounts", "venue.exchange", "tools.replay", "tools.malformed",
-    "tools.expectations",
+    "tools.expectations", "tools.codegen",
 }  # fmt: skip
 SHELL = {
     "transport", "recording", "eventlog", "metrics", "client", "venue.server", "tools.probe", "tools.fuzzer",
