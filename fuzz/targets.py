@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -40,7 +41,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance, captures, errors, recording, speedups
+from fixsession import binance, captures, errors, messages, recording, speedups
 from fixsession.binance import Limit
 from fixsession.captures import CaptureError, Format, Record
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
@@ -541,6 +542,20 @@ def parse(data: bytes) -> None:
         check(error_key(second) == error_key(fault), f"fast path: {second!r} vs {fault!r}")
         fresh = Validator(dictionary, **options).validate(message)
         check(error_key(fresh) == error_key(fault), f"validate: {fresh!r}, parse: {fault!r}")
+        if fault is None and message.msg_type in messages.BY_MSG_TYPE:
+            _typed_round_trip(message)
+
+
+def _typed_round_trip(message: Message) -> None:
+    """A message the validator accepts reads typed without an error, gives itself back,
+    and its attributes rebuild a message that reads the same."""
+    try:
+        view = messages.typed(message)
+    except ValueError as error:
+        raise Broken(f"typed() refused a valid message: {error}") from error
+    check(view.to_message() is message, "a typed view gives another message back")
+    rebuilt = dataclasses.replace(view).to_message()
+    check(messages.typed(rebuilt) == view, f"rebuilt from its attributes: {rebuilt!r}")
 
 
 # ================================================================================================
