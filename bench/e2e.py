@@ -1119,11 +1119,13 @@ def md_acceptor_child(material: Material, messages: int, chunked: bool = False) 
 
 
 class MarketDataTaker:
-    """Reads a fixsession client's events, counting the refreshes delivered; any fault, reject
-    or end of the session first is an error."""
+    """Reads a fixsession client's events a batch at a time (``Client.batches``), counting the
+    refreshes delivered; any fault, reject or end of the session first is an error."""
 
     def __init__(self, client: Client) -> None:
         self.client = client
+        self.batches = client.batches()
+        self.rest: list[Any] = []  # events of the last batch after the last goal
         self.seen = 0
         self.first = 0.0
         self.last = 0.0
@@ -1133,23 +1135,27 @@ class MarketDataTaker:
         goal = self.seen + count
         try:
             async with asyncio.timeout(timeout):
-                async for event in self.client:
-                    if type(event) is MessageReceived:
-                        if event.message.msg_type != "X" or event.error is not None:
-                            raise BenchError(f"fixsession received {describe(event)}")
-                        self.seen += 1
-                        if self.seen == 1:
-                            self.first = time.perf_counter()
-                        if self.seen == goal:
-                            self.last = time.perf_counter()
-                            return
-                    elif isinstance(event, FaultDetected | Closed | Dropped):
-                        raise BenchError(f"after {self.seen} refreshes: {describe(event)}")
+                while True:
+                    batch, self.rest = self.rest or await anext(self.batches), []
+                    for index, event in enumerate(batch):
+                        if type(event) is MessageReceived:
+                            if event.message.msg_type != "X" or event.error is not None:
+                                raise BenchError(f"fixsession received {describe(event)}")
+                            self.seen += 1
+                            if self.seen == 1:
+                                self.first = time.perf_counter()
+                            if self.seen == goal:
+                                self.last = time.perf_counter()
+                                self.rest = batch[index + 1 :]
+                                return
+                        elif isinstance(event, FaultDetected | Closed | Dropped):
+                            raise BenchError(f"after {self.seen} refreshes: {describe(event)}")
         except TimeoutError:
             raise BenchError(
                 f"fixsession received {self.seen} of {goal} refreshes in {timeout:.0f} s"
             ) from None
-        raise BenchError(f"the session ended after {self.seen} of {goal} refreshes")
+        except StopAsyncIteration:
+            raise BenchError(f"the session ended after {self.seen} of {goal} refreshes") from None
 
 
 def md_timeout(messages: int) -> float:

@@ -42,16 +42,20 @@
  *     and validation.py then judges the frame exactly. Values are made into str only when
  *     read (message.py), by span_values(frame, spans) -> tuple[str, ...].
  *
- * stream_spans(items, start, head, program, seq_field, expected) -> list[bytes]
- *     The spans of the frames from items[start] on that have MsgType `head` ("35=X<SOH>"),
- *     are as `program` says, and carry MsgSeqNum expected, expected + 1, ... in their field
- *     number `seq_field`; it stops at the first that does not (a session's market-data
- *     stream, validated in one call: the session takes the rest one by one).
+ * stream_messages(items, start, head, program, seq_field, expected, message_type,
+ *                 event_type, msg_type, tags, key) -> list[event_type]
+ *     The frames from items[start] on that have MsgType `head` ("35=X<SOH>"), are as
+ *     `program` says, and carry MsgSeqNum expected, expected + 1, ... in their field number
+ *     `seq_field`, up to the first that does not (a session's market-data stream, validated
+ *     in one call: the session takes the rest one by one); for each, the event Python's
+ *     `event_type(Message._lazy(msg_type, tags, frame, spans, key))` would make, built here
+ *     (both classes have __slots__; their slots are found by name and filled in).
  *
  * No function does I/O or keeps state.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -537,16 +541,56 @@ span_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return values;
 }
 
-static PyObject *
-stream_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* Where the object slot `name` of the __slots__ class `type` lives in its instances. */
+static Py_ssize_t
+slot_offset(PyTypeObject *type, const char *name)
 {
-    /* stream_spans(items, start, head, program, seq_field, expected) -> list[bytes]:
-     * from items[start], the frames that are `head` (their bytes up to the body: 8, 9 and
-     * 35=MsgType<SOH>, BodyLength aside), whose fields are as `program` says, and whose
-     * field number `seq_field` (MsgSeqNum) is expected, expected + 1, ...: their spans. */
-    if (nargs != 6 || !PyList_CheckExact(args[0]) || !PyBytes_CheckExact(args[2]) ||
-        !PyBytes_CheckExact(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "stream_spans(list, int, bytes, bytes, int, int)");
+    PyObject *descriptor = PyObject_GetAttrString((PyObject *)type, name);
+    if (descriptor == NULL)
+        return -1;
+    Py_ssize_t offset = -1;
+    if (Py_IS_TYPE(descriptor, &PyMemberDescr_Type)) {
+        PyMemberDef *member = ((PyMemberDescrObject *)descriptor)->d_member;
+        if (member->type == T_OBJECT_EX && !(member->flags & READONLY))
+            offset = member->offset;
+    }
+    Py_DECREF(descriptor);
+    if (offset < 0)
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, name);
+    return offset;
+}
+
+static const char *MESSAGE_SLOTS[] = {"_msg_type", "_tags", "_values", "_layout", "_index",
+                                      "_key", "_frame", "_spans"};
+static const char *EVENT_SLOTS[] = {"message", "error", "request"};
+#define MESSAGE_SLOT_COUNT 8
+#define EVENT_SLOT_COUNT 3
+
+/* A new instance of `type` (as object.__new__ makes it) with its slots set to `values`. */
+static PyObject *
+filled(PyTypeObject *type, const Py_ssize_t *offsets, PyObject *const *values, int count)
+{
+    PyObject *object = type->tp_alloc(type, 0);
+    if (object == NULL)
+        return NULL;
+    for (int k = 0; k < count; k++)
+        *(PyObject **)((char *)object + offsets[k]) = Py_NewRef(values[k]);
+    return object;
+}
+
+static PyObject *
+stream_messages(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* stream_messages(items, start, head, program, seq_field, expected, message_type,
+     * event_type, msg_type, tags, key) -> list: from items[start], the frames that are
+     * `head` (their bytes up to the body: 8, 9 and 35=MsgType<SOH>, BodyLength aside), whose
+     * fields are as `program` says, and whose field number `seq_field` (MsgSeqNum) is
+     * expected, expected + 1, ...: an event holding a lazy Message for each. */
+    if (nargs != 11 || !PyList_CheckExact(args[0]) || !PyBytes_CheckExact(args[2]) ||
+        !PyBytes_CheckExact(args[3]) || !PyType_Check(args[6]) || !PyType_Check(args[7])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "stream_messages(list, int, bytes, bytes, int, int, type, type, str, "
+                        "tuple, str | None)");
         return NULL;
     }
     Py_ssize_t start = PyLong_AsSsize_t(args[1]);
@@ -554,8 +598,17 @@ stream_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     long long expected = PyLong_AsLongLong(args[5]);
     if (PyErr_Occurred())
         return NULL;
-    const char *msg_type = PyBytes_AS_STRING(args[2]); /* "35=X<SOH>" */
-    Py_ssize_t msg_type_length = PyBytes_GET_SIZE(args[2]);
+    PyTypeObject *message_type = (PyTypeObject *)args[6];
+    PyTypeObject *event_type = (PyTypeObject *)args[7];
+    Py_ssize_t message_offsets[MESSAGE_SLOT_COUNT], event_offsets[EVENT_SLOT_COUNT];
+    for (int k = 0; k < MESSAGE_SLOT_COUNT; k++)
+        if ((message_offsets[k] = slot_offset(message_type, MESSAGE_SLOTS[k])) < 0)
+            return NULL;
+    for (int k = 0; k < EVENT_SLOT_COUNT; k++)
+        if ((event_offsets[k] = slot_offset(event_type, EVENT_SLOTS[k])) < 0)
+            return NULL;
+    const char *head = PyBytes_AS_STRING(args[2]); /* "35=X<SOH>" */
+    Py_ssize_t head_length = PyBytes_GET_SIZE(args[2]);
     const unsigned char *program = (const unsigned char *)PyBytes_AS_STRING(args[3]);
     const unsigned char *program_end = program + PyBytes_GET_SIZE(args[3]);
     PyObject *out = PyList_New(0);
@@ -575,10 +628,10 @@ stream_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t p = 12;
         while (p < n && is_digit(f[p]))
             p++;
-        if (p >= n || f[p] != SOH || p + 1 + msg_type_length > n ||
-            memcmp(f + p + 1, msg_type, msg_type_length) != 0)
+        if (p >= n || f[p] != SOH || p + 1 + head_length > n ||
+            memcmp(f + p + 1, head, head_length) != 0)
             break;
-        Py_ssize_t fields = walk_layout(f, n, p + 1 + msg_type_length, program, program_end,
+        Py_ssize_t fields = walk_layout(f, n, p + 1 + head_length, program, program_end,
                                         spans, MAX_LAYOUT_FIELDS);
         if (fields <= seq_field || seq_field < 0)
             break;
@@ -588,13 +641,30 @@ stream_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (seq != expected)
             break;
         expected++;
-        PyObject *found = PyBytes_FromStringAndSize((const char *)spans, fields * 2 * sizeof(uint32_t));
-        if (found == NULL || PyList_Append(out, found) < 0) {
-            Py_XDECREF(found);
+        PyObject *found = PyBytes_FromStringAndSize((const char *)spans,
+                                                    fields * 2 * sizeof(uint32_t));
+        if (found == NULL) {
             Py_DECREF(out);
             return NULL;
         }
+        PyObject *message_values[MESSAGE_SLOT_COUNT] = {args[8], args[9], Py_None, Py_None,
+                                                        Py_None, args[10], item, found};
+        PyObject *message = filled(message_type, message_offsets, message_values,
+                                   MESSAGE_SLOT_COUNT);
         Py_DECREF(found);
+        if (message == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyObject *event_values[EVENT_SLOT_COUNT] = {message, Py_None, Py_None};
+        PyObject *event = filled(event_type, event_offsets, event_values, EVENT_SLOT_COUNT);
+        Py_DECREF(message);
+        if (event == NULL || PyList_Append(out, event) < 0) {
+            Py_XDECREF(event);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(event);
     }
     return out;
 }
@@ -610,8 +680,9 @@ static PyMethodDef methods[] = {
      "encode_frame(msg_type, tags, texts, begin_string) -> bytes | None: the whole frame."},
     {"layout_spans", (PyCFunction)(void (*)(void))layout_spans, METH_FASTCALL,
      "layout_spans(frame, start, program) -> bytes | None: a known layout's valid values."},
-    {"stream_spans", (PyCFunction)(void (*)(void))stream_spans, METH_FASTCALL,
-     "stream_spans(items, start, head, program, seq_field, expected) -> list[bytes]."},
+    {"stream_messages", (PyCFunction)(void (*)(void))stream_messages, METH_FASTCALL,
+     "stream_messages(items, start, head, program, seq_field, expected, message_type, "
+     "event_type, msg_type, tags, key) -> list: a run of market-data increments, as events."},
     {"span_values", (PyCFunction)(void (*)(void))span_values, METH_FASTCALL,
      "span_values(frame, spans) -> tuple[str, ...]: the values layout_spans found."},
     {NULL, NULL, 0, NULL},

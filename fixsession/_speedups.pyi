@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable
 
+from fixsession.events import MessageReceived
 from fixsession.framing import Item
-from fixsession.message import FieldValue
+from fixsession.message import FieldValue, Message
 
 def frame_run(
     buf: bytes, start: int, max_frame_size: int, out: list[Item], /
@@ -17,6 +18,17 @@ def split_fields(
 ) -> tuple[tuple[int, ...], tuple[str, ...]] | None: ...
 def layout_spans(frame: bytes, start: int, program: bytes, /) -> bytes | None: ...
 def span_values(frame: bytes, spans: bytes, /) -> tuple[str, ...]: ...
-def stream_spans(
-    items: list[Item], start: int, head: bytes, program: bytes, seq_field: int, expected: int, /
-) -> list[bytes]: ...
+def stream_messages(
+    items: list[Item],
+    start: int,
+    head: bytes,
+    program: bytes,
+    seq_field: int,
+    expected: int,
+    message_type: type[Message],
+    event_type: type[MessageReceived],
+    msg_type: str,
+    tags: tuple[int, ...],
+    key: str | None,
+    /,
+) -> list[MessageReceived]: ...

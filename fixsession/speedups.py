@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from fixsession.framing import Item
@@ -34,7 +34,7 @@ split_fields: (
 encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | None] | None
 layout_spans: Callable[[bytes, int, bytes], bytes | None] | None
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
-stream_spans: Callable[[list[Item], int, bytes, bytes, int, int], list[bytes]] | None
+stream_messages: Callable[..., list[Any]] | None  # see _speedups.pyi for its signature
 
 PURE_PYTHON_ENV: Final = "FIXSESSION_PURE_PYTHON"
 
@@ -47,12 +47,12 @@ try:
         layout_spans,
         span_values,
         split_fields,
-        stream_spans,
+        stream_messages,
         wire_texts,
     )
 except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
     frame_run = wire_texts = split_fields = encode_frame = None
-    layout_spans = span_values = stream_spans = None
+    layout_spans = span_values = stream_messages = None
 
 
 def enabled() -> bool:
@@ -62,7 +62,7 @@ def enabled() -> bool:
 
 _FUNCTIONS: Final = (
     "frame_run", "wire_texts", "split_fields", "encode_frame", "layout_spans", "span_values",
-    "stream_spans",
+    "stream_messages",
 )  # fmt: skip
 
 

@@ -455,7 +455,7 @@ def _group_members(members: Iterable[Member]) -> dict[int, int]:
 @dataclass(frozen=True, slots=True)
 class Lane:
     """A layout whose frames the C speedups can check many at a time
-    (``speedups.stream_spans``): a session's stream of market-data increments."""
+    (``speedups.stream_messages``): a session's stream of market-data increments."""
 
     head: bytes  # "35=MsgType<SOH>"
     program: bytes

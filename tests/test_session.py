@@ -3,8 +3,12 @@ subscriptions, limits, and faults, driven initiator against acceptor in memory."
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from frames import frame
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from memory import API_KEY, PRIVATE_KEY, Pair, accounts, fields, kinds, make_pair
 
 from fixsession import errors
@@ -503,3 +507,96 @@ def test_a_logout_behind_unread_messages_waits_for_the_owner_to_answer_them() ->
     pair.acceptor.tick(now)  # the owner has answered the order: now the Logout
     assert b"\x0135=5\x01" in pair.acceptor.data_to_send()
     assert kinds(pair.acceptor.events()) == ["LoggedOut", "Closed"]
+
+
+# -- the market-data lane: a run of increments taken in one C call ------------------------------
+
+
+def _increment(n: int, price: str = "30000.10") -> Message:
+    return Message("X", [(262, "md1"), (268, 1), (279, "0"), (270, price), (271, "0.5"),
+                         (269, "2"), (55, "BTCUSDT"), (60, "20250615-15:06:40.123456"),
+                         (1003, str(1000 + n)), (2446, "1")])  # fmt: skip
+
+
+def _market_data_stream(variants: list[int]) -> tuple[bytes, bytes]:
+    """The acceptor's Logon answer, then increments (``variants``: 0 the usual layout, 1 a
+    shorter one, 2 a frame missing (a gap), 3 a byte garbled, 4 a frame twice)."""
+    builder = make_pair(SessionType.MARKET_DATA).logon()
+    logon = b"".join(builder.to_initiator)
+    frames: list[bytes] = []
+    for n, variant in enumerate(variants):
+        message = _increment(n)
+        if variant == 1:
+            message = Message("X", [(262, "md1"), (268, 1), (279, "2"), (270, "1"), (269, "0")])
+        builder.acceptor.send(message, builder.clock.now)
+        data = builder.acceptor.data_to_send()
+        if variant == 2:
+            continue
+        if variant == 3:
+            data = data[:40] + b"\x02" + data[41:]
+        frames += [data, data] if variant == 4 else [data]
+    return logon, b"".join(frames)
+
+
+def _received(logon: bytes, stream: bytes, cuts: list[int]) -> list[tuple[object, ...]]:
+    pair = make_pair(SessionType.MARKET_DATA)
+    pair.initiator.logon(pair.clock.now)
+    pair.initiator.data_to_send()
+    pair.initiator.receive_data(logon, pair.clock.now)
+    points = sorted({0, len(stream), *(cut % (len(stream) + 1) for cut in cuts)})
+    for start, end in itertools.pairwise(points):
+        pair.initiator.receive_data(stream[start:end], pair.clock.now)
+    seen: list[tuple[object, ...]] = []
+    for event in pair.initiator.events():
+        if isinstance(event, MessageReceived):
+            message = event.message
+            seen.append(("message", message.msg_type, message.fields, event.error, event.request))
+        else:
+            seen.append((type(event).__name__, repr(event)))
+    return seen
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 0, 0, 0, 1, 2, 3, 4]), min_size=1, max_size=40),
+    st.lists(st.integers(min_value=0), max_size=8),
+)
+def test_the_market_data_lane_gives_the_events_the_one_by_one_path_gives(
+    variants: list[int], cuts: list[int]
+) -> None:
+    from fixsession import speedups
+
+    if not speedups.enabled():
+        pytest.skip("fixsession._speedups is not built (no C compiler at install)")
+    logon, stream = _market_data_stream(variants)
+    fast = _received(logon, stream, cuts)
+    with speedups.pure_python():
+        reference = _received(logon, stream, cuts)
+    assert fast == reference
+    leading = len(list(itertools.takewhile(lambda variant: variant == 0, variants)))
+    assert sum(1 for seen in fast if seen[0] == "message") >= leading
+
+
+def test_a_run_of_increments_is_taken_by_the_lane_in_one_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fixsession import speedups
+
+    if not speedups.enabled():
+        pytest.skip("fixsession._speedups is not built (no C compiler at install)")
+    runs: list[int] = []
+    real = speedups.stream_messages
+    assert real is not None
+
+    def spy(*args: object) -> list[MessageReceived]:
+        found = real(*args)
+        runs.append(len(found))
+        return found
+
+    monkeypatch.setattr(speedups, "stream_messages", spy)
+    logon, stream = _market_data_stream([0] * 50)
+    seen = _received(logon, stream, [])
+    assert [kind for kind, *_ in seen] == ["LoggedOn"] + ["message"] * 50
+    assert max(runs) == 49  # the first one found the lane; the rest came in one run
+    last = seen[-1][2]
+    assert isinstance(last, tuple) and last[-len(_increment(49).fields) :] == _increment(49).fields
