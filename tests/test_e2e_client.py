@@ -18,7 +18,7 @@ from e2e import API_KEY, PRIVATE_KEY, Certificate, CuttingProxy, Wire
 from fixsession import client as fix_client
 from fixsession import errors, failover
 from fixsession.binance import Limit
-from fixsession.events import LoggedOut, MessageReceived
+from fixsession.events import Closed, LoggedOut, MessageReceived
 from fixsession.message import Message
 from fixsession.spec import SessionType
 from fixsession.venue import server as venue_server
@@ -342,8 +342,21 @@ async def test_a_client_dropping_mid_message_does_not_disturb_other_sessions(
 # -- flow control --------------------------------------------------------------------------------
 
 
+async def events_of(client: fix_client.Client, batched: bool) -> AsyncIterator[object]:
+    """The client's events, read one at a time (``async for``) or a batch at a time."""
+    if not batched:
+        async for event in client:
+            yield event
+        return
+    async for batch in client.batches():
+        assert batch  # never an empty batch
+        for event in batch:
+            yield event
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["one by one", "batches"])
 async def test_a_full_event_queue_holds_reading_back_and_loses_nothing(
-    certificate: Certificate,
+    certificate: Certificate, batched: bool
 ) -> None:
     acceptor = await server(certificate)
     try:
@@ -353,12 +366,28 @@ async def test_a_full_event_queue_holds_reading_back_and_loses_nothing(
             await asyncio.sleep(0.3)  # the client stops reading at 4 unread events
             received = []
             async with asyncio.timeout(10):
-                async for event in client:
+                async for event in events_of(client, batched):
                     if isinstance(event, MessageReceived):
                         received.append(event.message[11])
                         if len(received) == 40:
                             break
             assert received == [f"q{number}" for number in range(40)]
+    finally:
+        await acceptor.close()
+
+
+async def test_batches_end_when_the_client_does(certificate: Certificate) -> None:
+    acceptor = await server(certificate)
+    try:
+        client = await connect(acceptor, certificate)
+        await client.send(order("b1"))
+        seen: list[object] = []
+        async with asyncio.timeout(10):
+            async for batch in client.batches():
+                seen += batch
+                if any(isinstance(event, MessageReceived) for event in batch):
+                    await client.logout()
+        assert [type(event) for event in seen[-2:]] == [LoggedOut, Closed]
     finally:
         await acceptor.close()
 
