@@ -551,15 +551,16 @@ async def fixsession_orders(port: int, material: Material, tls: bool, config: Co
 
         async def read_all() -> None:
             seen = 0
-            async for event in client:
-                if isinstance(event, MessageReceived):
-                    if event.message.get(39) != "0":
-                        raise BenchError(f"an order was not acknowledged: {describe(event)}")
-                    seen += 1
-                    if seen == config.sustained:
-                        return
-                elif isinstance(event, FaultDetected | Closed | Dropped):
-                    raise BenchError(f"after {seen} reports: {describe(event)}")
+            async for batch in client.batches():
+                for event in batch:
+                    if isinstance(event, MessageReceived):
+                        if event.message.get(39) != "0":
+                            raise BenchError(f"an order was not acknowledged: {describe(event)}")
+                        seen += 1
+                        if seen == config.sustained:
+                            return
+                    elif isinstance(event, FaultDetected | Closed | Dropped):
+                        raise BenchError(f"after {seen} reports: {describe(event)}")
             raise BenchError(f"the session ended after {seen} of {config.sustained} reports")
 
         began = time.perf_counter()
