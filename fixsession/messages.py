@@ -20,56 +20,55 @@ fields the session writes (CompIDs, MsgSeqNum, SendingTime) are optional attribu
 from __future__ import annotations
 
 import datetime
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Final
 
 from fixsession.message import Message
-from fixsession.typed import Entry, Kind, Spec, TypedMessage
+from fixsession.typed import Entry, FixIntEnum, FixStrEnum, Kind, Spec, TypedMessage
 
 
-class AggressorSide(enum.StrEnum):
+class AggressorSide(FixStrEnum):
     """AggressorSide(2446) values."""
 
     BUY = "1"
     SELL = "2"
 
 
-class CancelRestrictions(enum.IntEnum):
+class CancelRestrictions(FixIntEnum):
     """CancelRestrictions(25002) values."""
 
     ONLY_NEW = 1
     ONLY_PARTIALLY_FILLED = 2
 
 
-class ContingencyType(enum.IntEnum):
+class ContingencyType(FixIntEnum):
     """ContingencyType(1385) values."""
 
     ONE_CANCELS_THE_OTHER = 1
     ONE_TRIGGERS_THE_OTHER = 2
 
 
-class CxlRejResponseTo(enum.StrEnum):
+class CxlRejResponseTo(FixStrEnum):
     """CxlRejResponseTo(434) values."""
 
     ORDER_CANCEL_REQUEST = "1"
 
 
-class EncryptMethod(enum.IntEnum):
+class EncryptMethod(FixIntEnum):
     """EncryptMethod(98) values."""
 
     NONE = 0
 
 
-class ExecInst(enum.StrEnum):
+class ExecInst(FixStrEnum):
     """ExecInst(18) values."""
 
     PARTICIPATE_DONT_INITIATE = "6"
 
 
-class ExecType(enum.StrEnum):
+class ExecType(FixStrEnum):
     """ExecType(150) values."""
 
     NEW = "0"
@@ -80,21 +79,21 @@ class ExecType(enum.StrEnum):
     EXPIRED = "C"
 
 
-class ExecutionReportType(enum.IntEnum):
+class ExecutionReportType(FixIntEnum):
     """ExecutionReportType(25045) values."""
 
     FULL = 1
     MINI = 2
 
 
-class InstrumentListRequestType(enum.IntEnum):
+class InstrumentListRequestType(FixIntEnum):
     """InstrumentListRequestType(559) values."""
 
     SINGLE_INSTRUMENT = 0
     ALL_INSTRUMENTS = 4
 
 
-class LimitResetIntervalResolution(enum.StrEnum):
+class LimitResetIntervalResolution(FixStrEnum):
     """LimitResetIntervalResolution(25008) values."""
 
     SECOND = "s"
@@ -103,7 +102,7 @@ class LimitResetIntervalResolution(enum.StrEnum):
     DAY = "d"
 
 
-class LimitType(enum.StrEnum):
+class LimitType(FixStrEnum):
     """LimitType(25004) values."""
 
     ORDER_LIMIT = "1"
@@ -111,7 +110,7 @@ class LimitType(enum.StrEnum):
     SUBSCRIPTION_LIMIT = "3"
 
 
-class ListOrderStatus(enum.IntEnum):
+class ListOrderStatus(FixIntEnum):
     """ListOrderStatus(431) values."""
 
     EXECUTING = 3
@@ -119,13 +118,13 @@ class ListOrderStatus(enum.IntEnum):
     REJECT = 7
 
 
-class ListRejectReason(enum.IntEnum):
+class ListRejectReason(FixIntEnum):
     """ListRejectReason(1386) values."""
 
     OTHER = 99
 
 
-class ListStatusType(enum.IntEnum):
+class ListStatusType(FixIntEnum):
     """ListStatusType(429) values."""
 
     RESPONSE = 2
@@ -134,14 +133,14 @@ class ListStatusType(enum.IntEnum):
     UPDATED = 100
 
 
-class ListTriggerAction(enum.StrEnum):
+class ListTriggerAction(FixStrEnum):
     """ListTriggerAction(25013) values."""
 
     RELEASE = "1"
     CANCEL = "2"
 
 
-class ListTriggerType(enum.StrEnum):
+class ListTriggerType(FixStrEnum):
     """ListTriggerType(25011) values."""
 
     ACTIVATED = "1"
@@ -149,7 +148,7 @@ class ListTriggerType(enum.StrEnum):
     FILLED = "3"
 
 
-class MDEntryType(enum.StrEnum):
+class MDEntryType(FixStrEnum):
     """MDEntryType(269) values."""
 
     BID = "0"
@@ -157,14 +156,14 @@ class MDEntryType(enum.StrEnum):
     TRADE = "2"
 
 
-class MDReqRejReason(enum.StrEnum):
+class MDReqRejReason(FixStrEnum):
     """MDReqRejReason(281) values."""
 
     DUPLICATE_MDREQID = "1"
     TOO_MANY_SUBSCRIPTIONS = "2"
 
 
-class MDUpdateAction(enum.StrEnum):
+class MDUpdateAction(FixStrEnum):
     """MDUpdateAction(279) values."""
 
     NEW = "0"
@@ -172,52 +171,52 @@ class MDUpdateAction(enum.StrEnum):
     DELETE = "2"
 
 
-class MassCancelRejectReason(enum.IntEnum):
+class MassCancelRejectReason(FixIntEnum):
     """MassCancelRejectReason(532) values."""
 
     OTHER = 99
 
 
-class MassCancelRequestType(enum.StrEnum):
+class MassCancelRequestType(FixStrEnum):
     """MassCancelRequestType(530) values."""
 
     CANCEL_SYMBOL_ORDERS = "1"
 
 
-class MassCancelResponse(enum.StrEnum):
+class MassCancelResponse(FixStrEnum):
     """MassCancelResponse(531) values."""
 
     CANCEL_REQUEST_REJECTED = "0"
     CANCEL_SYMBOL_ORDERS = "1"
 
 
-class MatchType(enum.StrEnum):
+class MatchType(FixStrEnum):
     """MatchType(574) values."""
 
     ONE_PARTY_TRADE_REPORT = "1"
     AUTO_MATCH = "4"
 
 
-class MessageHandling(enum.IntEnum):
+class MessageHandling(FixIntEnum):
     """MessageHandling(25035) values."""
 
     UNORDERED = 1
     SEQUENTIAL = 2
 
 
-class MiscFeeType(enum.IntEnum):
+class MiscFeeType(FixIntEnum):
     """MiscFeeType(139) values."""
 
     EXCHANGE_FEES = 4
 
 
-class OrdRejReason(enum.IntEnum):
+class OrdRejReason(FixIntEnum):
     """OrdRejReason(103) values."""
 
     OTHER = 99
 
 
-class OrdStatus(enum.StrEnum):
+class OrdStatus(FixStrEnum):
     """OrdStatus(39) values."""
 
     NEW = "0"
@@ -230,7 +229,7 @@ class OrdStatus(enum.StrEnum):
     EXPIRED = "C"
 
 
-class OrdType(enum.StrEnum):
+class OrdType(FixStrEnum):
     """OrdType(40) values."""
 
     MARKET = "1"
@@ -240,47 +239,47 @@ class OrdType(enum.StrEnum):
     PEGGED = "P"
 
 
-class OrderCancelRequestAndNewOrderSingleMode(enum.IntEnum):
+class OrderCancelRequestAndNewOrderSingleMode(FixIntEnum):
     """OrderCancelRequestAndNewOrderSingleMode(25033) values."""
 
     STOP_ON_FAILURE = 1
     ALLOW_FAILURE = 2
 
 
-class OrderRateLimitExceededMode(enum.IntEnum):
+class OrderRateLimitExceededMode(FixIntEnum):
     """OrderRateLimitExceededMode(25038) values."""
 
     DO_NOTHING = 1
     CANCEL_ONLY = 2
 
 
-class PegMoveType(enum.IntEnum):
+class PegMoveType(FixIntEnum):
     """PegMoveType(835) values."""
 
     FIXED = 1
 
 
-class PegOffsetType(enum.StrEnum):
+class PegOffsetType(FixStrEnum):
     """PegOffsetType(836) values."""
 
     PRICE_TIER = "3"
 
 
-class PegPriceType(enum.StrEnum):
+class PegPriceType(FixStrEnum):
     """PegPriceType(1094) values."""
 
     MARKET_PEG = "4"
     PRIMARY_PEG = "5"
 
 
-class ResponseMode(enum.IntEnum):
+class ResponseMode(FixIntEnum):
     """ResponseMode(25036) values."""
 
     EVERYTHING = 1
     ONLY_ACKS = 2
 
 
-class SelfTradePreventionMode(enum.StrEnum):
+class SelfTradePreventionMode(FixStrEnum):
     """SelfTradePreventionMode(25001) values."""
 
     NONE = "1"
@@ -291,7 +290,7 @@ class SelfTradePreventionMode(enum.StrEnum):
     TRANSFER = "6"
 
 
-class SessionRejectReason(enum.IntEnum):
+class SessionRejectReason(FixIntEnum):
     """SessionRejectReason(373) values."""
 
     INVALID_TAG_NUMBER = 0
@@ -309,21 +308,21 @@ class SessionRejectReason(enum.IntEnum):
     OTHER = 99
 
 
-class Side(enum.StrEnum):
+class Side(FixStrEnum):
     """Side(54) values."""
 
     BUY = "1"
     SELL = "2"
 
 
-class SubscriptionRequestType(enum.StrEnum):
+class SubscriptionRequestType(FixStrEnum):
     """SubscriptionRequestType(263) values."""
 
     SUBSCRIBE = "1"
     UNSUBSCRIBE = "2"
 
 
-class TimeInForce(enum.StrEnum):
+class TimeInForce(FixStrEnum):
     """TimeInForce(59) values."""
 
     GOOD_TILL_CANCEL = "1"
@@ -331,32 +330,32 @@ class TimeInForce(enum.StrEnum):
     FILL_OR_KILL = "4"
 
 
-class TriggerAction(enum.StrEnum):
+class TriggerAction(FixStrEnum):
     """TriggerAction(1101) values."""
 
     ACTIVATE = "1"
 
 
-class TriggerPriceDirection(enum.StrEnum):
+class TriggerPriceDirection(FixStrEnum):
     """TriggerPriceDirection(1109) values."""
 
     UP = "U"
     DOWN = "D"
 
 
-class TriggerPriceType(enum.StrEnum):
+class TriggerPriceType(FixStrEnum):
     """TriggerPriceType(1107) values."""
 
     LAST_TRADE = "2"
 
 
-class TriggerType(enum.StrEnum):
+class TriggerType(FixStrEnum):
     """TriggerType(1100) values."""
 
     PRICE_MOVEMENT = "4"
 
 
-class WorkingFloor(enum.IntEnum):
+class WorkingFloor(FixIntEnum):
     """WorkingFloor(25021) values."""
 
     EXCHANGE = 1
@@ -419,7 +418,7 @@ class Reject(TypedMessage):
     ref_seq_num: int | None = None
     ref_tag_id: int | None = None
     ref_msg_type: str | None = None
-    session_reject_reason: SessionRejectReason | int | None = None
+    session_reject_reason: SessionRejectReason | None = None
     error_code: int | None = None
     text: str | None = None
     FIELDS = (
@@ -468,15 +467,15 @@ class Logon(TypedMessage):
     msg_seq_num: int | None = None
     sending_time: datetime.datetime | None = None
     recv_window: Decimal | None = None
-    encrypt_method: EncryptMethod | int | None = None
+    encrypt_method: EncryptMethod | None = None
     heart_bt_int: int
     raw_data_length: int | None = None
     raw_data: str | None = None
     reset_seq_num_flag: bool | None = None
     username: str | None = None
-    message_handling: MessageHandling | int | None = None
-    response_mode: ResponseMode | int | None = None
-    execution_report_type: ExecutionReportType | int | None = None
+    message_handling: MessageHandling | None = None
+    response_mode: ResponseMode | None = None
+    execution_report_type: ExecutionReportType | None = None
     drop_copy_flag: bool | None = None
     uuid: str | None = None
     sbe_schema_id: int | None = None
@@ -553,11 +552,11 @@ class LimitResponse(TypedMessage):
     class LimitIndicator(Entry):
         """An entry of NoLimitIndicators(25003)."""
 
-        limit_type: LimitType | str
+        limit_type: LimitType
         limit_count: int
         limit_max: int
         limit_reset_interval: int | None = None
-        limit_reset_interval_resolution: LimitResetIntervalResolution | str | None = None
+        limit_reset_interval_resolution: LimitResetIntervalResolution | None = None
         FIELDS = (
             Spec(25004, "limit_type", Kind.STR, LimitType, required=True),
             Spec(25005, "limit_count", Kind.INT, required=True),
@@ -596,7 +595,7 @@ class InstrumentListRequest(TypedMessage):
     sending_time: datetime.datetime | None = None
     recv_window: Decimal | None = None
     instrument_req_id: str
-    instrument_list_request_type: InstrumentListRequestType | int
+    instrument_list_request_type: InstrumentListRequestType
     symbol: str | None = None
     FIELDS = (
         Spec(49, "sender_comp_id", Kind.STR),
@@ -679,7 +678,7 @@ class MarketDataRequest(TypedMessage):
     class MDEntryTypeEntry(Entry):
         """An entry of NoMDEntryTypes(267)."""
 
-        md_entry_type: MDEntryType | str
+        md_entry_type: MDEntryType
         FIELDS = (
             Spec(269, "md_entry_type", Kind.STR, MDEntryType, required=True),
         )
@@ -691,7 +690,7 @@ class MarketDataRequest(TypedMessage):
     sending_time: datetime.datetime | None = None
     recv_window: Decimal | None = None
     md_req_id: str
-    subscription_request_type: SubscriptionRequestType | str
+    subscription_request_type: SubscriptionRequestType
     market_depth: int | None = None
     related_sym: Sequence[RelatedSym] | None = None
     md_entry_types: Sequence[MDEntryTypeEntry] | None = None
@@ -722,7 +721,7 @@ class MarketDataRequestReject(TypedMessage):
     sending_time: datetime.datetime | None = None
     recv_window: Decimal | None = None
     md_req_id: str
-    md_req_rej_reason: MDReqRejReason | str | None = None
+    md_req_rej_reason: MDReqRejReason | None = None
     error_code: int | None = None
     text: str | None = None
     FIELDS = (
@@ -746,7 +745,7 @@ class MarketDataSnapshot(TypedMessage):
     class MDEntry(Entry):
         """An entry of NoMDEntries(268)."""
 
-        md_entry_type: MDEntryType | str
+        md_entry_type: MDEntryType
         md_entry_px: Decimal
         md_entry_size: Decimal
         FIELDS = (
@@ -786,14 +785,14 @@ class MarketDataIncrementalRefresh(TypedMessage):
     class MDEntry(Entry):
         """An entry of NoMDEntries(268)."""
 
-        md_update_action: MDUpdateAction | str
+        md_update_action: MDUpdateAction
         md_entry_px: Decimal
         md_entry_size: Decimal | None = None
-        md_entry_type: MDEntryType | str
+        md_entry_type: MDEntryType
         symbol: str | None = None
         transact_time: datetime.datetime | None = None
         trade_id: str | None = None
-        aggressor_side: AggressorSide | str | None = None
+        aggressor_side: AggressorSide | None = None
         first_book_update_id: int | None = None
         last_book_update_id: int | None = None
         FIELDS = (
@@ -840,7 +839,7 @@ class ExecutionReport(TypedMessage):
 
         misc_fee_amt: Decimal
         misc_fee_curr: str
-        misc_fee_type: MiscFeeType | int
+        misc_fee_type: MiscFeeType
         FIELDS = (
             Spec(137, "misc_fee_amt", Kind.DECIMAL, required=True),
             Spec(138, "misc_fee_curr", Kind.STR, required=True),
@@ -858,23 +857,23 @@ class ExecutionReport(TypedMessage):
     orig_cl_ord_id: str | None = None
     order_id: int | None = None
     order_qty: Decimal | None = None
-    ord_type: OrdType | str
-    side: Side | str
+    ord_type: OrdType
+    side: Side
     symbol: str
-    exec_inst: ExecInst | str | None = None
+    exec_inst: ExecInst | None = None
     price: Decimal | None = None
-    trigger_type: TriggerType | str | None = None
-    trigger_action: TriggerAction | str | None = None
+    trigger_type: TriggerType | None = None
+    trigger_action: TriggerAction | None = None
     trigger_price: Decimal | None = None
-    trigger_price_type: TriggerPriceType | str | None = None
-    trigger_price_direction: TriggerPriceDirection | str | None = None
+    trigger_price_type: TriggerPriceType | None = None
+    trigger_price_direction: TriggerPriceDirection | None = None
     trigger_trailing_delta_bips: int | None = None
     peg_offset_value: Decimal | None = None
-    peg_price_type: PegPriceType | str | None = None
-    peg_move_type: PegMoveType | int | None = None
-    peg_offset_type: PegOffsetType | str | None = None
+    peg_price_type: PegPriceType | None = None
+    peg_move_type: PegMoveType | None = None
+    peg_offset_type: PegOffsetType | None = None
     pegged_price: Decimal | None = None
-    time_in_force: TimeInForce | str | None = None
+    time_in_force: TimeInForce | None = None
     transact_time: datetime.datetime | None = None
     order_creation_time: datetime.datetime | None = None
     max_floor: Decimal | None = None
@@ -882,8 +881,8 @@ class ExecutionReport(TypedMessage):
     cash_order_qty: Decimal | None = None
     target_strategy: int | None = None
     strategy_id: int | None = None
-    self_trade_prevention_mode: SelfTradePreventionMode | str | None = None
-    exec_type: ExecType | str
+    self_trade_prevention_mode: SelfTradePreventionMode | None = None
+    exec_type: ExecType
     cum_qty: Decimal
     leaves_qty: Decimal | None = None
     cum_quote_qty: Decimal | None = None
@@ -891,10 +890,10 @@ class ExecutionReport(TypedMessage):
     trade_id: str | None = None
     last_px: Decimal | None = None
     last_qty: Decimal
-    ord_status: OrdStatus | str
+    ord_status: OrdStatus
     alloc_id: int | None = None
-    match_type: MatchType | str | None = None
-    working_floor: WorkingFloor | int | None = None
+    match_type: MatchType | None = None
+    working_floor: WorkingFloor | None = None
     working_indicator: bool | None = None
     working_time: datetime.datetime | None = None
     trailing_time: datetime.datetime | None = None
@@ -908,7 +907,7 @@ class ExecutionReport(TypedMessage):
     last_prevented_qty: Decimal | None = None
     sor: bool | None = None
     misc_fees: Sequence[MiscFee] | None = None
-    ord_rej_reason: OrdRejReason | int | None = None
+    ord_rej_reason: OrdRejReason | None = None
     error_code: int | None = None
     text: str | None = None
     expiry_reason: str | None = None
@@ -996,8 +995,8 @@ class OrderCancelReject(TypedMessage):
     orig_cl_list_id: str | None = None
     list_id: str | None = None
     symbol: str
-    cancel_restrictions: CancelRestrictions | int | None = None
-    cxl_rej_response_to: CxlRejResponseTo | str
+    cancel_restrictions: CancelRestrictions | None = None
+    cxl_rej_response_to: CxlRejResponseTo
     error_code: int
     text: str
     FIELDS = (
@@ -1031,27 +1030,27 @@ class NewOrderSingle(TypedMessage):
     recv_window: Decimal | None = None
     cl_ord_id: str
     order_qty: Decimal | None = None
-    ord_type: OrdType | str
-    exec_inst: ExecInst | str | None = None
+    ord_type: OrdType
+    exec_inst: ExecInst | None = None
     price: Decimal | None = None
-    trigger_type: TriggerType | str | None = None
-    trigger_action: TriggerAction | str | None = None
+    trigger_type: TriggerType | None = None
+    trigger_action: TriggerAction | None = None
     trigger_price: Decimal | None = None
-    trigger_price_type: TriggerPriceType | str | None = None
-    trigger_price_direction: TriggerPriceDirection | str | None = None
+    trigger_price_type: TriggerPriceType | None = None
+    trigger_price_direction: TriggerPriceDirection | None = None
     trigger_trailing_delta_bips: int | None = None
     peg_offset_value: Decimal | None = None
-    peg_price_type: PegPriceType | str | None = None
-    peg_move_type: PegMoveType | int | None = None
-    peg_offset_type: PegOffsetType | str | None = None
-    side: Side | str
+    peg_price_type: PegPriceType | None = None
+    peg_move_type: PegMoveType | None = None
+    peg_offset_type: PegOffsetType | None = None
+    side: Side
     symbol: str
-    time_in_force: TimeInForce | str | None = None
+    time_in_force: TimeInForce | None = None
     max_floor: Decimal | None = None
     cash_order_qty: Decimal | None = None
     target_strategy: int | None = None
     strategy_id: int | None = None
-    self_trade_prevention_mode: SelfTradePreventionMode | str | None = None
+    self_trade_prevention_mode: SelfTradePreventionMode | None = None
     sor: bool | None = None
     FIELDS = (
         Spec(49, "sender_comp_id", Kind.STR),
@@ -1098,9 +1097,9 @@ class NewOrderList(TypedMessage):
         class ListTriggeringInstruction(Entry):
             """An entry of NoListTriggeringInstructions(25010)."""
 
-            list_trigger_type: ListTriggerType | str
+            list_trigger_type: ListTriggerType
             list_trigger_trigger_index: int
-            list_trigger_action: ListTriggerAction | str
+            list_trigger_action: ListTriggerAction
             FIELDS = (
                 Spec(25011, "list_trigger_type", Kind.STR, ListTriggerType, required=True),
                 Spec(25012, "list_trigger_trigger_index", Kind.INT, required=True),
@@ -1109,27 +1108,27 @@ class NewOrderList(TypedMessage):
 
         cl_ord_id: str
         order_qty: Decimal | None = None
-        ord_type: OrdType | str
-        exec_inst: ExecInst | str | None = None
+        ord_type: OrdType
+        exec_inst: ExecInst | None = None
         price: Decimal | None = None
-        trigger_type: TriggerType | str | None = None
-        trigger_action: TriggerAction | str | None = None
+        trigger_type: TriggerType | None = None
+        trigger_action: TriggerAction | None = None
         trigger_price: Decimal | None = None
-        trigger_price_type: TriggerPriceType | str | None = None
-        trigger_price_direction: TriggerPriceDirection | str | None = None
+        trigger_price_type: TriggerPriceType | None = None
+        trigger_price_direction: TriggerPriceDirection | None = None
         trigger_trailing_delta_bips: int | None = None
         peg_offset_value: Decimal | None = None
-        peg_price_type: PegPriceType | str | None = None
-        peg_move_type: PegMoveType | int | None = None
-        peg_offset_type: PegOffsetType | str | None = None
-        side: Side | str
+        peg_price_type: PegPriceType | None = None
+        peg_move_type: PegMoveType | None = None
+        peg_offset_type: PegOffsetType | None = None
+        side: Side
         symbol: str
-        time_in_force: TimeInForce | str | None = None
+        time_in_force: TimeInForce | None = None
         max_floor: Decimal | None = None
         cash_order_qty: Decimal | None = None
         target_strategy: int | None = None
         strategy_id: int | None = None
-        self_trade_prevention_mode: SelfTradePreventionMode | str | None = None
+        self_trade_prevention_mode: SelfTradePreventionMode | None = None
         list_triggering_instructions: Sequence[ListTriggeringInstruction] | None = None
         FIELDS = (
             Spec(11, "cl_ord_id", Kind.STR, required=True),
@@ -1165,7 +1164,7 @@ class NewOrderList(TypedMessage):
     sending_time: datetime.datetime | None = None
     recv_window: Decimal | None = None
     cl_list_id: str
-    contingency_type: ContingencyType | int
+    contingency_type: ContingencyType
     opo: bool | None = None
     orders: Sequence[Order] | None = None
     FIELDS = (
@@ -1197,7 +1196,7 @@ class OrderCancelRequest(TypedMessage):
     orig_cl_list_id: str | None = None
     list_id: str | None = None
     symbol: str
-    cancel_restrictions: CancelRestrictions | int | None = None
+    cancel_restrictions: CancelRestrictions | None = None
     FIELDS = (
         Spec(49, "sender_comp_id", Kind.STR),
         Spec(56, "target_comp_id", Kind.STR),
@@ -1226,9 +1225,9 @@ class ListStatus(TypedMessage):
         class ListTriggeringInstruction(Entry):
             """An entry of NoListTriggeringInstructions(25010)."""
 
-            list_trigger_type: ListTriggerType | str
+            list_trigger_type: ListTriggerType
             list_trigger_trigger_index: int
-            list_trigger_action: ListTriggerAction | str
+            list_trigger_action: ListTriggerAction
             FIELDS = (
                 Spec(25011, "list_trigger_type", Kind.STR, ListTriggerType, required=True),
                 Spec(25012, "list_trigger_trigger_index", Kind.INT, required=True),
@@ -1239,7 +1238,7 @@ class ListStatus(TypedMessage):
         symbol: str
         order_id: int | None = None
         list_triggering_instructions: Sequence[ListTriggeringInstruction] | None = None
-        ord_rej_reason: OrdRejReason | int | None = None
+        ord_rej_reason: OrdRejReason | None = None
         error_code: int | None = None
         text: str | None = None
         FIELDS = (
@@ -1262,13 +1261,13 @@ class ListStatus(TypedMessage):
     list_id: str | None = None
     cl_list_id: str | None = None
     orig_cl_list_id: str | None = None
-    contingency_type: ContingencyType | int | None = None
-    list_status_type: ListStatusType | int
-    list_order_status: ListOrderStatus | int
-    list_reject_reason: ListRejectReason | int | None = None
+    contingency_type: ContingencyType | None = None
+    list_status_type: ListStatusType
+    list_order_status: ListOrderStatus
+    list_reject_reason: ListRejectReason | None = None
     transact_time: datetime.datetime | None = None
     orders: Sequence[Order] | None = None
-    ord_rej_reason: OrdRejReason | int | None = None
+    ord_rej_reason: OrdRejReason | None = None
     error_code: int | None = None
     text: str | None = None
     FIELDS = (
@@ -1305,7 +1304,7 @@ class OrderMassCancelRequest(TypedMessage):
     recv_window: Decimal | None = None
     symbol: str
     cl_ord_id: str
-    mass_cancel_request_type: MassCancelRequestType | str
+    mass_cancel_request_type: MassCancelRequestType
     FIELDS = (
         Spec(49, "sender_comp_id", Kind.STR),
         Spec(56, "target_comp_id", Kind.STR),
@@ -1330,9 +1329,9 @@ class OrderMassCancelReport(TypedMessage):
     recv_window: Decimal | None = None
     symbol: str
     cl_ord_id: str
-    mass_cancel_request_type: MassCancelRequestType | str
-    mass_cancel_response: MassCancelResponse | str
-    mass_cancel_reject_reason: MassCancelRejectReason | int | None = None
+    mass_cancel_request_type: MassCancelRequestType
+    mass_cancel_response: MassCancelResponse
+    mass_cancel_reject_reason: MassCancelRejectReason | None = None
     total_affected_orders: int | None = None
     error_code: int | None = None
     text: str | None = None
@@ -1425,35 +1424,35 @@ class OrderCancelRequestAndNewOrderSingle(TypedMessage):
     msg_seq_num: int | None = None
     sending_time: datetime.datetime | None = None
     recv_window: Decimal | None = None
-    order_cancel_request_and_new_order_single_mode: OrderCancelRequestAndNewOrderSingleMode | int
-    order_rate_limit_exceeded_mode: OrderRateLimitExceededMode | int | None = None
+    order_cancel_request_and_new_order_single_mode: OrderCancelRequestAndNewOrderSingleMode
+    order_rate_limit_exceeded_mode: OrderRateLimitExceededMode | None = None
     order_id: int | None = None
     cancel_cl_ord_id: str | None = None
     orig_cl_ord_id: str | None = None
-    cancel_restrictions: CancelRestrictions | int | None = None
+    cancel_restrictions: CancelRestrictions | None = None
     cl_ord_id: str
     order_qty: Decimal | None = None
-    ord_type: OrdType | str
-    exec_inst: ExecInst | str | None = None
+    ord_type: OrdType
+    exec_inst: ExecInst | None = None
     price: Decimal | None = None
-    trigger_type: TriggerType | str | None = None
-    trigger_action: TriggerAction | str | None = None
+    trigger_type: TriggerType | None = None
+    trigger_action: TriggerAction | None = None
     trigger_price: Decimal | None = None
-    trigger_price_type: TriggerPriceType | str | None = None
-    trigger_price_direction: TriggerPriceDirection | str | None = None
+    trigger_price_type: TriggerPriceType | None = None
+    trigger_price_direction: TriggerPriceDirection | None = None
     trigger_trailing_delta_bips: int | None = None
     peg_offset_value: Decimal | None = None
-    peg_price_type: PegPriceType | str | None = None
-    peg_move_type: PegMoveType | int | None = None
-    peg_offset_type: PegOffsetType | str | None = None
-    side: Side | str
+    peg_price_type: PegPriceType | None = None
+    peg_move_type: PegMoveType | None = None
+    peg_offset_type: PegOffsetType | None = None
+    side: Side
     symbol: str
-    time_in_force: TimeInForce | str | None = None
+    time_in_force: TimeInForce | None = None
     max_floor: Decimal | None = None
     cash_order_qty: Decimal | None = None
     target_strategy: int | None = None
     strategy_id: int | None = None
-    self_trade_prevention_mode: SelfTradePreventionMode | str | None = None
+    self_trade_prevention_mode: SelfTradePreventionMode | None = None
     FIELDS = (
         Spec(49, "sender_comp_id", Kind.STR),
         Spec(56, "target_comp_id", Kind.STR),

@@ -36,6 +36,35 @@ class Kind(enum.Enum):
     STR = "str"
 
 
+class FixStrEnum(enum.StrEnum):
+    """Base of the generated enums of text values. A value the dictionary does not list
+    (read with enum validation off) becomes a member of its own, named ``UNLISTED_<value>``,
+    equal to its text: reading a message never fails on it, and nothing is lost."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = f"UNLISTED_{value}"
+        member._value_ = value
+        return member
+
+
+class FixIntEnum(enum.IntEnum):
+    """Base of the generated enums of integer values (``FixStrEnum``'s rule for a value the
+    dictionary does not list)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = f"UNLISTED_{value}"
+        member._value_ = value
+        return member
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
     """One attribute of a typed message or group entry: the FIX field it holds.
@@ -196,12 +225,8 @@ def _tags(kind: type[Entry]) -> frozenset[int]:
 
 def _value(spec: Spec, text: str) -> object:
     kind = spec.kind
-    if spec.enum is not None:
-        raw: object = _int(spec, text) if kind is Kind.INT else text
-        try:
-            return spec.enum(raw)
-        except ValueError:
-            return raw  # a value the dictionary does not list (validation was off): kept
+    if spec.enum is not None:  # one the dictionary does not list is kept (FixStrEnum)
+        return spec.enum(_int(spec, text) if kind is Kind.INT else text)
     if kind is Kind.STR:
         return text
     if kind is Kind.INT:

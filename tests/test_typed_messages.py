@@ -74,6 +74,7 @@ def test_every_valid_message_reads_typed_and_back_losslessly(message: Message) -
     assert view.to_message() is message  # unchanged: the very message
     rebuilt = dataclasses.replace(view).to_message()  # built anew from the attributes
     assert typed(rebuilt) == view
+    assert typed(Message.decode(rebuilt.encode())) == view  # and through the wire
     assert sorted(rebuilt.fields) == sorted(_microseconds(message).fields)
 
 
@@ -167,6 +168,17 @@ def test_int_enums_and_fields_outside_the_dictionary_are_kept() -> None:
     assert logon.response_mode is ResponseMode.ONLY_ACKS  # type: ignore[attr-defined]
     assert logon.extra_fields == ((9999, "mine"), (25036, "1"))
     assert dataclasses.replace(logon).to_message().fields[-2:] == ((9999, "mine"), (25036, "1"))
+
+
+def test_a_value_the_dictionary_does_not_list_is_a_member_of_its_own() -> None:
+    """Read with enum validation off: nothing fails, nothing is lost."""
+    message = order(side=Side("7")).to_message()
+    assert message[54] == "7"
+    view = typed(message)
+    assert isinstance(view, NewOrderSingle) and view.side == "7" and view.side.name == "UNLISTED_7"
+    assert isinstance(view.side, Side) and list(Side) == [Side.BUY, Side.SELL]
+    assert ResponseMode(9).name == "UNLISTED_9" and ResponseMode(9) == 9
+    assert typed(dataclasses.replace(view).to_message()) == view
 
 
 def test_no_repr_shows_raw_data() -> None:

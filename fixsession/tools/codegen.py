@@ -90,8 +90,8 @@ def generate(dictionary: Dictionary = BINANCE) -> str:
 
 
 def _enum(field: Field) -> Iterator[str]:
-    base, quote = ("IntEnum", "") if field.type is FieldType.INT else ("StrEnum", '"')
-    yield f"\n\nclass {field.name}(enum.{base}):\n"
+    base, quote = ("FixIntEnum", "") if field.type is FieldType.INT else ("FixStrEnum", '"')
+    yield f"\n\nclass {field.name}({base}):\n"
     yield f'    """{field.name}({field.tag}) values."""\n\n'
     for value, name in field.values.items():
         member = name if name.isidentifier() and not keyword.iskeyword(name) else f"V_{name}"
@@ -140,7 +140,7 @@ def _class(
             kind, annotation = _KINDS[field.type]
             enum_name = field.name if _has_enum(field) else "None"
             if enum_name != "None":
-                annotation = f"{enum_name} | {annotation}"
+                annotation = enum_name
             specs.append(
                 f'Spec({member.tag}, "{attribute}", Kind.{kind}'
                 + (f", {enum_name}" if enum_name != "None" else "")
@@ -183,14 +183,13 @@ fields the session writes (CompIDs, MsgSeqNum, SendingTime) are optional attribu
 from __future__ import annotations
 
 import datetime
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Final
 
 from fixsession.message import Message
-from fixsession.typed import Entry, Kind, Spec, TypedMessage
+from fixsession.typed import Entry, FixIntEnum, FixStrEnum, Kind, Spec, TypedMessage
 '''
 
 _EPILOGUE: Final = '''
