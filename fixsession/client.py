@@ -38,7 +38,7 @@ from fixsession.events import (
     MessageReceived,
     Request,
 )
-from fixsession.failover import Failover, ReconnectPolicy
+from fixsession.failover import Budget, Failover, ReconnectPolicy
 from fixsession.initiator import Initiator
 from fixsession.message import Message
 from fixsession.recording import Recorder
@@ -69,6 +69,7 @@ class Reconnected:
     previous_comp_id: str
     reason: str  # "maintenance" or "reconnect"
     resubscribed: tuple[str, ...] = ()  # MDReqIDs sent again on the new session
+    closed_first: bool = False  # no free connection slot (budget): the old one ended first
 
 
 ClientEvent = Event | Dropped | Reconnected
@@ -373,6 +374,16 @@ class Client:
         loop = asyncio.get_running_loop()
         failover = self._failover
         old = self._link
+        closed_first = False
+        if old is not None and not old.session.closed and self._connector.free_connections() == 0:
+            # Every connection slot of the account is taken: no overlap is possible.
+            log.warning("no free connection slot for %s: logging out before reconnecting", reason)
+            closed_first = True
+            self._retiring.add(old)
+            failover.retiring()
+            old.session.logout(loop.time())
+            old.flush()
+            await finish([old], 5.0)
         while not self._closing:
             await asyncio.sleep(failover.attempt_delay(loop.time()))
             failover.attempted(loop.time())
@@ -392,7 +403,7 @@ class Client:
             self.stats.reconnects += 1
             resubscribed = await self._resubscribe()
             previous = old.session.sender_comp_id if old else ""
-            self._put(None, Reconnected(comp_id, previous, reason, resubscribed))
+            self._put(None, Reconnected(comp_id, previous, reason, resubscribed, closed_first))
             if old is not None and not old.session.closed:
                 self._retiring.add(old)
                 failover.retiring()
@@ -477,6 +488,8 @@ class Connector:
         self.logon_timeout: float = options["logon_timeout"]
         self.session_options: dict[str, Any] = options["session_options"]
         self.failover = Failover(self.reconnect, self.sender_comp_id)
+        self.budget: Budget | None = options.get("budget")
+        self.address = self.local_addr[0] if self.local_addr else "*"  # as Binance counts IPs
         self.wall_clock: Callable[[], float] = options["wall_clock"]
         self.record: Path | None = Path(options["record"]) if options["record"] else None
         if self.record is not None:
@@ -484,8 +497,35 @@ class Connector:
         self.client: Client | None = None
         self._comp_ids = 0
 
+    def free_connections(self) -> int | None:
+        """Connections the account may still open (its ``budget``), or None without one."""
+        if self.budget is None:
+            return None
+        return self.budget.free_connections(self.api_key, self.session_type)
+
     async def open_link(self, client: Client, comp_id: str) -> Connection:
-        """Open a connection and log on as ``comp_id``; the link once logged on."""
+        """Open a connection and log on as ``comp_id``; the link once logged on. With a
+        ``budget``: first wait until the attempt fits it, and count the connection open
+        until it ends."""
+        budget = self.budget
+        if budget is None:
+            return await self._open_link(client, comp_id)
+        loop = asyncio.get_running_loop()
+        key, kind = self.api_key, self.session_type
+        while (delay := budget.attempt_delay(key, self.address, kind, loop.time())) > 0:
+            log.info("connection attempts of %s at the budget: waiting %.1f s", kind.value, delay)
+            await asyncio.sleep(delay)
+        budget.attempted(key, self.address, kind, loop.time())
+        budget.opened(key, kind)
+        try:
+            link = await self._open_link(client, comp_id)
+        except BaseException:
+            budget.closed(key, kind)
+            raise
+        link.done.add_done_callback(lambda _: budget.closed(key, kind))
+        return link
+
+    async def _open_link(self, client: Client, comp_id: str) -> Connection:
         loop = asyncio.get_running_loop()
         session = Initiator(
             api_key=self.api_key, private_key=self.private_key, sender_comp_id=comp_id,
@@ -613,6 +653,7 @@ def connect(
     response_mode: int | None = None,
     recv_window_ms: float | None = None,
     rules: SessionRules | None = None,
+    budget: Budget | None = None,
 ) -> Connector:
     """Open a FIX session with Binance (or ``fixsession serve``) and log on.
 
@@ -625,7 +666,10 @@ def connect(
     on maintenance News and after a drop, each time with a fresh SenderCompID. ``record``
     names a folder where each session's traffic is written as a fixlog capture;
     ``local_addr`` the (host, port) to connect from. ``private_key`` is a key or its PEM
-    (``private_key_password`` opens an encrypted one; neither is ever logged).
+    (``private_key_password`` opens an encrypted one; neither is ever logged). ``budget``
+    shares Binance's connection limits with the other clients given the same ``Budget``
+    (per account and per source IP): an attempt waits until it fits, and a News failover
+    with no free connection slot logs the old session out before opening the new one.
     """
     context: ssl.SSLContext | None
     if tls is True:
@@ -640,7 +684,7 @@ def connect(
         session_type=session_type, tls=context,
         server_hostname=server_hostname, queue_size=queue_size, reconnect=reconnect,
         logon_timeout=logon_timeout, wall_clock=wall_clock, record=record,
-        local_addr=local_addr, session_options={
+        local_addr=local_addr, budget=budget, session_options={
             "heart_bt_int": heart_bt_int, "message_handling": message_handling,
             "response_mode": response_mode, "recv_window_ms": recv_window_ms, "rules": rules,
         },

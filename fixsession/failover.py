@@ -5,7 +5,9 @@ session is logged on before the old one logs out, and after a drop a new one is 
 ``ReconnectPolicy`` says so; each with a fresh SenderCompID (Binance holds a CompID for
 2×HeartBtInt after a session drops, and two live sessions of an account need two); attempts
 kept under Binance's connection-attempt limit with a backoff; and, while two sessions overlap,
-each ExecutionReport handed on once. The client's transport asks; time is an input.
+each ExecutionReport handed on once. ``Budget`` counts Binance's connection limits for every
+client that shares it (per account and per source IP). The client's transport asks; time is
+an input.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from fixsession.binance import RULES, SessionRules
 from fixsession.events import Closed, Event, NewsReceived
 from fixsession.message import Message
-from fixsession.spec import MsgType, Tag
+from fixsession.spec import MsgType, SessionType, Tag
 
 MAINTENANCE: Final = "maintenance"
 RECONNECT: Final = "reconnect"
@@ -149,3 +152,70 @@ class Failover:
         if len(self._exec_ids) > _MAX_REMEMBERED_EXEC_IDS:
             del self._exec_ids[next(iter(self._exec_ids))]
         return True
+
+
+class Budget:
+    """Binance's connection limits, counted for every client given this budget (all the
+    sessions of a ``Gateway``; pass one to each ``connect()`` of a process to share it).
+
+    Binance counts connection attempts per account and per source IP (order entry and drop
+    copy 15 per 30 s, market data 300 per 300 s) and concurrent connections per account (10,
+    10, 100), per session type, and answers -1034 past them. A budget makes the clients that
+    share it wait for a free attempt (``attempt_delay``) and tells how many connections an
+    account has free; ``share`` of each attempt limit is used (0.8: 12 of 15), the rest left
+    for retries from elsewhere (an operator's tools, another process).
+    """
+
+    def __init__(
+        self, rules: dict[SessionType, SessionRules] | None = None, share: float = 0.8
+    ) -> None:
+        if not 0 < share <= 1:
+            raise ValueError(f"share is a fraction of Binance's limit, 0 < share <= 1: {share}")
+        self.rules = rules or RULES
+        self.share = share
+        self._attempts: dict[tuple[str, str, SessionType], list[float]] = {}
+        self._connections: dict[tuple[str, SessionType], int] = {}
+
+    def _limit(self, session_type: SessionType) -> tuple[int, float]:
+        limit = self.rules[session_type].connection_attempts
+        return max(1, int(limit.count * self.share)), limit.seconds
+
+    def attempt_delay(
+        self, api_key: str, address: str, session_type: SessionType, now: float
+    ) -> float:
+        """Seconds until one more attempt fits both the account's and the address's window."""
+        count, seconds = self._limit(session_type)
+        delay = 0.0
+        for key in (("account", api_key, session_type), ("address", address, session_type)):
+            recent = [at for at in self._attempts.get(key, ()) if at > now - seconds]
+            if recent:
+                self._attempts[key] = recent
+            else:
+                self._attempts.pop(key, None)  # idle accounts and addresses are forgotten
+            if len(recent) >= count:
+                delay = max(delay, recent[-count] + seconds - now)
+        return delay
+
+    def attempted(self, api_key: str, address: str, session_type: SessionType, now: float) -> None:
+        """A connection attempt starts at ``now``."""
+        for key in (("account", api_key, session_type), ("address", address, session_type)):
+            self._attempts.setdefault(key, []).append(now)
+
+    def opened(self, api_key: str, session_type: SessionType) -> None:
+        """A connection of the account is open (until ``closed``)."""
+        key = (api_key, session_type)
+        self._connections[key] = self._connections.get(key, 0) + 1
+
+    def closed(self, api_key: str, session_type: SessionType) -> None:
+        """A connection ``opened`` counted has ended."""
+        key = (api_key, session_type)
+        left = self._connections.get(key, 0) - 1
+        if left > 0:
+            self._connections[key] = left
+        else:
+            self._connections.pop(key, None)
+
+    def free_connections(self, api_key: str, session_type: SessionType) -> int:
+        """How many more connections of this type the account may open now."""
+        used = self._connections.get((api_key, session_type), 0)
+        return max(0, self.rules[session_type].max_connections - used)

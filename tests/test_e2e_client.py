@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import socket
 import ssl
 import time
@@ -17,7 +18,7 @@ from e2e import API_KEY, PRIVATE_KEY, Certificate, CuttingProxy, Wire
 
 from fixsession import client as fix_client
 from fixsession import errors, failover
-from fixsession.binance import Limit
+from fixsession.binance import RULES, Limit, SessionRules
 from fixsession.events import Closed, LoggedOut, MessageReceived
 from fixsession.message import Message
 from fixsession.spec import SessionType
@@ -523,3 +524,52 @@ async def test_a_server_that_never_starts_tls_is_named_after_the_timeout(
     with pytest.raises(ConnectionError, match=r"no TLS handshake with .* within 1 s: is the"):
         await connect(("127.0.0.1", port), certificate, logon_timeout=1)
     listener.close()
+
+
+# -- one budget for every client of an account ----------------------------------------------------
+
+
+def tight_rules(attempts: Limit, connections: int) -> dict[SessionType, SessionRules]:
+    """Binance's rules with order entry's connection limits made small."""
+    rules = dict(RULES)
+    rules[SessionType.ORDER_ENTRY] = dataclasses.replace(
+        rules[SessionType.ORDER_ENTRY], connection_attempts=attempts, max_connections=connections
+    )
+    return rules
+
+
+async def test_clients_sharing_a_budget_wait_for_an_attempt_instead_of_drawing_1034() -> None:
+    rules = tight_rules(Limit(2, 1.0), 10)
+    acceptor = await server(None, registry=Accounts({API_KEY: PRIVATE_KEY.public_key()}, rules))
+    budget = failover.Budget(rules, share=1.0)
+    clients: list[fix_client.Client] = []
+    try:
+        started = time.monotonic()
+        for n in range(3):  # the third attempt fits the account's window a second later
+            clients.append(await connect(acceptor, None, sender_comp_id=f"B{n}", budget=budget))
+        assert time.monotonic() - started >= 0.9
+        assert budget.free_connections(API_KEY, SessionType.ORDER_ENTRY) == 7
+        with pytest.raises(errors.TooManyConnections):  # the venue counts too, without a budget
+            await connect(acceptor, None, sender_comp_id="B3")
+    finally:
+        for client in clients:
+            await client.logout()
+        await acceptor.close()
+    assert budget.free_connections(API_KEY, SessionType.ORDER_ENTRY) == 10  # all released
+
+
+async def test_news_with_no_free_connection_slot_closes_then_opens() -> None:
+    rules = tight_rules(Limit(15, 30.0), 1)
+    acceptor = await server(None, registry=Accounts({API_KEY: PRIVATE_KEY.public_key()}, rules))
+    budget = failover.Budget(rules)
+    try:
+        policy = failover.ReconnectPolicy(backoff=0.05)
+        async with connect(acceptor, None, reconnect=policy, budget=budget) as client:
+            acceptor.start_maintenance(30.0)
+            event = await next_event(client, fix_client.Reconnected)
+            assert isinstance(event, fix_client.Reconnected) and event.closed_first
+            assert event.reason == "maintenance" and event.previous_comp_id == "GW1"
+            report = await client.request(order("after-news"))
+            assert report[11] == "after-news"
+    finally:
+        await acceptor.close()

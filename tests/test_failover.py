@@ -3,9 +3,12 @@ handing each ExecutionReport on once while two sessions overlap."""
 
 from __future__ import annotations
 
+import pytest
+
 from fixsession.events import Closed, NewsReceived
-from fixsession.failover import MAINTENANCE, RECONNECT, Failover, ReconnectPolicy
+from fixsession.failover import MAINTENANCE, RECONNECT, Budget, Failover, ReconnectPolicy
 from fixsession.message import Message
+from fixsession.spec import SessionType
 
 NEWS = NewsReceived("You'll be disconnected in 30 seconds. Please reconnect.", 30)
 
@@ -60,3 +63,39 @@ def test_while_sessions_overlap_a_report_is_handed_on_once() -> None:
     assert failover.first_delivery(Message("3", [(45, "2")]))  # not a report: always
     failover.retired()
     assert failover.first_delivery(report("2"))  # overlap over: nothing remembered
+
+
+# -- one budget for every client of an account ------------------------------------------------
+
+
+def test_a_budget_counts_attempts_per_account_and_per_address() -> None:
+    budget = Budget(share=0.8)  # order entry: 12 of Binance's 15 per 30 s
+    oe = SessionType.ORDER_ENTRY
+    for n in range(12):
+        assert budget.attempt_delay("k1", "10.0.0.1", oe, 100.0 + n) == 0
+        budget.attempted("k1", "10.0.0.1", oe, 100.0 + n)
+    assert budget.attempt_delay("k1", "10.0.0.1", oe, 112.0) == 18.0  # the first leaves at 130
+    assert budget.attempt_delay("k2", "10.0.0.1", oe, 112.0) == 18.0  # the same address
+    assert budget.attempt_delay("k1", "10.0.0.2", oe, 112.0) == 18.0  # the same account
+    assert budget.attempt_delay("k2", "10.0.0.2", oe, 112.0) == 0
+    assert budget.attempt_delay("k1", "10.0.0.1", SessionType.MARKET_DATA, 112.0) == 0
+    assert budget.attempt_delay("k1", "10.0.0.1", oe, 130.5) == 0
+    assert budget.attempt_delay("k1", "10.0.0.1", oe, 1000.0) == 0
+    assert budget._attempts == {}  # idle windows are forgotten
+
+
+def test_a_budget_counts_open_connections_per_account() -> None:
+    budget = Budget()
+    dc = SessionType.DROP_COPY
+    assert budget.free_connections("k", dc) == 10
+    for _ in range(10):
+        budget.opened("k", dc)
+    assert budget.free_connections("k", dc) == 0
+    assert budget.free_connections("k", SessionType.ORDER_ENTRY) == 10
+    budget.closed("k", dc)
+    assert budget.free_connections("k", dc) == 1
+    for _ in range(20):  # more closes than opens never make room that is not there
+        budget.closed("k", dc)
+    assert budget.free_connections("k", dc) == 10
+    with pytest.raises(ValueError, match="share"):
+        Budget(share=1.5)
