@@ -545,12 +545,10 @@ async def test_clients_sharing_a_budget_wait_for_an_attempt_instead_of_drawing_1
     clients: list[fix_client.Client] = []
     try:
         started = time.monotonic()
-        for n in range(3):  # the third attempt fits the account's window a second later
+        for n in range(3):  # the venue allows 2 a second: the third waits, and is not refused
             clients.append(await connect(acceptor, None, sender_comp_id=f"B{n}", budget=budget))
         assert time.monotonic() - started >= 0.9
         assert budget.free_connections(API_KEY, SessionType.ORDER_ENTRY) == 7
-        with pytest.raises(errors.TooManyConnections):  # the venue counts too, without a budget
-            await connect(acceptor, None, sender_comp_id="B3")
     finally:
         for client in clients:
             await client.logout()
