@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import fixsession
 from fixsession import Accounts, errors
+from fixsession.client import Connector
 from fixsession.events import MessageReceived
 from fixsession.messages import (
     CxlRejResponseTo,
@@ -117,9 +118,7 @@ async def main() -> None:
         await feed.close()
 
 
-def connect(
-    server: fixsession.Server, key: Ed25519PrivateKey, kind: SessionType
-) -> fixsession.Connector:
+def connect(server: fixsession.Server, key: Ed25519PrivateKey, kind: SessionType) -> Connector:
     """A session of ``kind`` with the local venue ``server``."""
     assert server.address is not None
     host, port = server.address

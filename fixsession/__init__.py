@@ -12,9 +12,9 @@ Three places, each importing only from those before it (docs/architecture.md dra
 - ``fixsession.tools``: what works on captures and peers: ``replay``, ``malformed``,
   ``probe``, ``strategies``, ``pytest_plugin``, ``demo`` and the ``cli``.
 
-The names below are the public API. ``connect``, ``Client`` and ``ReconnectPolicy`` load the
-client on first use, and ``serve``, ``Server``, ``Acceptor``, ``Accounts`` and ``Exchange``
-the venue, so that ``import fixsession`` loads neither asyncio nor the venue.
+The names below are the public API. ``connect``, ``Client``, ``ReconnectPolicy``, ``Budget``
+and ``Gateway`` load the client on first use, and ``serve``, ``Server``, ``Acceptor``,
+``Accounts`` and ``Exchange`` the venue, so that ``import fixsession`` loads neither asyncio nor the venue.
 """
 
 import logging
@@ -33,7 +33,8 @@ from fixsession.validation import Validator
 
 if TYPE_CHECKING:
     from fixsession.client import Client, connect
-    from fixsession.failover import ReconnectPolicy
+    from fixsession.failover import Budget, ReconnectPolicy
+    from fixsession.gateway import Gateway
     from fixsession.venue.acceptor import Acceptor
     from fixsession.venue.accounts import Accounts
     from fixsession.venue.exchange import Exchange
@@ -43,6 +44,8 @@ _LAZY = {
     "Client": "fixsession.client",
     "connect": "fixsession.client",
     "ReconnectPolicy": "fixsession.failover",
+    "Budget": "fixsession.failover",
+    "Gateway": "fixsession.gateway",
     "Acceptor": "fixsession.venue.acceptor",
     "Accounts": "fixsession.venue.accounts",
     "Exchange": "fixsession.venue.exchange",
@@ -71,12 +74,14 @@ __all__ = [
     "Acceptor",
     "Accounts",
     "BinanceError",
+    "Budget",
     "Client",
     "Dictionary",
     "Exchange",
     "FixSessionError",
     "Framer",
     "Garbled",
+    "Gateway",
     "Initiator",
     "Message",
     "MsgType",

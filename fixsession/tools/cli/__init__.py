@@ -1,4 +1,4 @@
-"""The ``fixsession`` command line: check, decode, serve, replay, fuzz, keygen, demo.
+"""The ``fixsession`` command line: check, decode, serve, run, replay, fuzz, keygen, demo.
 
 A module per command (``check`` has decode too, ``keygen`` the demo), each adding its
 arguments with ``add_parser``; ``common`` has what they share. Every FIX rule lives in the
@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from fixsession import __version__, speedups
-from fixsession.tools.cli import check, fuzz, keygen, replay, serve
+from fixsession.tools.cli import check, fuzz, keygen, replay, run, serve
 from fixsession.tools.cli.common import PeerError, UsageError
 
 
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"fixsession {__version__} ({implementation})"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (check, serve, replay, fuzz, keygen):
+    for command in (check, serve, run, replay, fuzz, keygen):
         command.add_parser(commands)
     return parser
 
