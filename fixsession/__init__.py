@@ -14,7 +14,8 @@ Three places, each importing only from those before it (docs/architecture.md dra
 
 The names below are the public API. ``connect``, ``Client``, ``ReconnectPolicy``, ``Budget``
 and ``Gateway`` load the client on first use, and ``serve``, ``Server``, ``Acceptor``,
-``Accounts`` and ``Exchange`` the venue, so that ``import fixsession`` loads neither asyncio nor the venue.
+``Accounts`` and ``Exchange`` the venue, so that ``import fixsession`` loads neither asyncio
+nor the venue.
 """
 
 import logging
