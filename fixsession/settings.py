@@ -44,9 +44,11 @@ import tomllib
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
+from fixsession.dictionary import MARKET_DATA
 from fixsession.failover import ReconnectPolicy
 from fixsession.message import Message
 from fixsession.spec import SessionType
+from fixsession.validation import shared
 
 _ENTRY_TYPES: Final = {"bid": "0", "offer": "1", "trade": "2"}
 _RESPONSE_MODES: Final = {"everything": 1, "only-acks": 2}
@@ -360,12 +362,17 @@ class _Reader:
                 raise self.fail((*at, "symbols"), "must be a list of symbols")
             if not entries or not all(e in _ENTRY_TYPES for e in entries):
                 raise self.fail((*at, "entries"), f"must be a list of {', '.join(_ENTRY_TYPES)}")
+            if ("bid" in entries) != ("offer" in entries):
+                raise self.fail((*at, "entries"), "Binance takes bid and offer together (-1128)")
             depth = self.get(entry, at, "depth", int, 1)
             if not (depth == 1 or 2 <= depth <= 5000):
                 raise self.fail((*at, "depth"), "Binance takes 1, or 2 to 5000")
-            out.append(
-                Subscription(self.get(entry, at, "id", str), tuple(symbols), tuple(entries), depth)
-            )
+            name = self.get(entry, at, "id", str)
+            subscription = Subscription(name, tuple(symbols), tuple(entries), depth)
+            fault = shared(MARKET_DATA, header=False).validate(subscription.request())
+            if fault is not None:
+                raise self.fail(at, f"Binance would refuse it: {fault.code} {fault.text}")
+            out.append(subscription)
         return tuple(out)
 
 

@@ -41,7 +41,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance, captures, errors, messages, recording, speedups
+from fixsession import binance, captures, errors, messages, recording, settings, speedups
 from fixsession.binance import Limit
 from fixsession.captures import CaptureError, Format, Record
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
@@ -949,6 +949,35 @@ def sidecar(data: bytes) -> None:
 
 
 # ================================================================================================
+# 9b. settings
+
+EXAMPLES: Final = Path(__file__).resolve().parent.parent / "examples"
+_SUBSCRIPTIONS: Final = Validator(MARKET_DATA, header=False)  # what the gateway sends
+
+
+def settings_(data: bytes) -> None:
+    """``settings.parse`` on the whole input as text: ``SettingsError`` only, its message
+    naming the file; settings it accepts hold what it promises (sessions named once, market
+    data alone subscribes, every subscription a valid MarketDataRequest)."""
+    text = data.decode("utf-8", "surrogateescape")
+    with watchdog():
+        try:
+            parsed = settings.parse(text, "fuzz.toml")
+        except settings.SettingsError as error:
+            check(str(error).startswith("fuzz.toml"), f"an error not naming the file: {error}")
+            return
+    names = [session.name for session in parsed.sessions]
+    check(len(set(names)) == len(names), f"a name given twice: {names}")
+    for session in parsed.sessions:
+        for subscription in session.subscriptions:
+            check(session.session_type is SessionType.MARKET_DATA, "a subscription off market data")
+            fault = _SUBSCRIPTIONS.validate(subscription.request())
+            check(fault is None, f"a subscription Binance refuses: {fault}")
+            entries = set(subscription.entries)
+            check(("bid" in entries) == ("offer" in entries), "bid without offer (-1128)")
+
+
+# ================================================================================================
 # 10. recorder
 
 
@@ -1087,6 +1116,8 @@ def seeds(name: str, root: Path = CAPTURES) -> list[bytes]:
     found: list[bytes] = []
     if name == "sidecar":
         return [p.read_bytes() for p in sorted(root.rglob("*.expect.json"))]
+    if name == "settings":
+        return [p.read_bytes() for p in sorted(EXAMPLES.glob("*.toml"))]
     for path in capture_files(root):
         records = recording.read(path)
         frames = [r.data for r in records]
@@ -1169,12 +1200,14 @@ TARGETS: Final[dict[str, Callable[[bytes], None]]] = {
     "exchange": exchange,
     "captures": captures_,
     "sidecar": sidecar,
+    "settings": settings_,
     "recorder": recorder,
 }
 """Every target, by name."""
 
 MAX_LEN: Final = {
     "framer": 2048, "decode": 2048, "parse": 2048, "from_message": 2048, "acceptor": 8192,
-    "initiator": 8192, "exchange": 4096, "captures": 16384, "sidecar": 4096, "recorder": 8192,
+    "initiator": 8192, "exchange": 4096, "captures": 16384, "sidecar": 4096, "settings": 4096,
+    "recorder": 8192,
 }  # fmt: skip
 """The largest input libFuzzer makes for each target (``-max_len``)."""

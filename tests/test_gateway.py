@@ -123,6 +123,14 @@ def test_a_good_file_names_every_session_and_hides_the_key() -> None:
             "gateway.toml:30: sessions[0].reconnect.backof: unknown key",
         ),
         (
+            ('entries = ["bid", "offer"]', 'entries = ["bid"]'),
+            "gateway.toml:47: sessions[2].subscriptions[0].entries: Binance takes bid and offer together (-1128)",
+        ),
+        (
+            ('id = "book"', 'id = "a book"'),
+            "gateway.toml:47: sessions[2].subscriptions[0]: Binance would refuse it: -1100 Illegal characters found in parameter '262'",
+        ),
+        (
             ("depth = 5", "depth = 9000"),
             "gateway.toml:47: sessions[2].subscriptions[0].depth: Binance takes 1, or 2 to 5000",
         ),
