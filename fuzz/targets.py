@@ -37,11 +37,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import FrameType
-from typing import Final
+from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance, captures, errors, messages, recording, settings, speedups
+from fixsession import binance, captures, errors, messages, recording, sbe, settings, speedups
 from fixsession.binance import Limit
 from fixsession.captures import CaptureError, Format, Record
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
@@ -978,6 +978,53 @@ def settings_(data: bytes) -> None:
 
 
 # ================================================================================================
+# 9c. FIX SBE
+
+_SBE_ERRORS: Final = (-1152, -1153, -1177, -1221)
+
+
+def sbe_(data: bytes) -> None:
+    """``sbe.SbeFramer`` over the payload in many chunkings: the same items whatever the
+    chunking; faults only Binance's four SBE errors; the buffer within its bound; each message
+    decoded encodes back to values that decode the same.
+
+    Flags: bit 0 a small ``max_message_size`` (64 bytes), bit 1 only schema version 1.
+    """
+    controls = Controls.of(data)
+    options: dict[str, Any] = {"max_message_size": 64 if controls.flag(0) else 1 << 16}
+    if controls.flag(1):
+        options["versions"] = range(1, 2)
+    payload = controls.payload
+    reference: list[tuple[object, ...]] | None = None
+    for seed in (0, controls.seed or 1):
+        framer = sbe.SbeFramer(**options)
+        items: list[sbe.SbeItem] = []
+        for piece in chunks(payload, seed):
+            items += framer.feed(piece)
+            check(framer.buffered <= options["max_message_size"], f"{framer.buffered} buffered")
+        seen = [_sbe_key(item) for item in items]
+        if reference is None:
+            reference = seen
+        check(seen == reference, f"chunking changed the items: {seen[:3]} vs {reference[:3]}")
+    for item in items:
+        if isinstance(item, sbe.SbeGarbled):
+            check(item.error.code in _SBE_ERRORS, f"not an SBE error: {item.error!r}")
+            continue
+        try:
+            again = sbe.encode(item.name, item.values, item.seq_num, item.sending_time_us,
+                               version=item.version)  # fmt: skip
+        except ValueError:
+            continue  # e.g. a char outside latin-1 cannot come from a decode; a too-long group
+        check(sbe.decode(again).values == item.values, f"{item.name} re-encoded reads otherwise")
+
+
+def _sbe_key(item: sbe.SbeItem) -> tuple[object, ...]:
+    if isinstance(item, sbe.SbeGarbled):
+        return ("garbled", item.length, item.error.code)
+    return ("message", item.name, item.seq_num, repr(item.values))
+
+
+# ================================================================================================
 # 10. recorder
 
 
@@ -1118,6 +1165,8 @@ def seeds(name: str, root: Path = CAPTURES) -> list[bytes]:
         return [p.read_bytes() for p in sorted(root.rglob("*.expect.json"))]
     if name == "settings":
         return [p.read_bytes() for p in sorted(EXAMPLES.glob("*.toml"))]
+    if name == "sbe":
+        return _sbe_seeds()
     for path in capture_files(root):
         records = recording.read(path)
         frames = [r.data for r in records]
@@ -1170,6 +1219,35 @@ def seeds(name: str, root: Path = CAPTURES) -> list[bytes]:
     return list(dict.fromkeys(found))
 
 
+def _sbe_seeds() -> list[bytes]:
+    """A few SBE messages of each kind (session, orders, reports with groups, market data)."""
+    from decimal import Decimal
+
+    report = {"OrdType": "Limit", "Side": "Sell", "ExecType": "Trade", "CumQty": Decimal("1.5"),
+              "LastQty": Decimal("0.5"), "OrdStatus": "PartiallyFilled", "Symbol": "BTCUSDT",
+              "LastPx": Decimal("30000.01"), "ClOrdID": "o1",
+              "MiscFees": [{"MiscFeeAmt": Decimal("0.001"), "MiscFeeType": "ExchangeFees",
+                            "MiscFeeCurr": "BNB"}]}  # fmt: skip
+    book = {"LastBookUpdateID": 7, "Symbol": "BTCUSDT",
+            "MDEntriesBids": [{"MDEntryPx": Decimal("30000.1"), "MDEntrySize": Decimal("0.5")}],
+            "MDEntriesAsks": [{"MDEntryPx": Decimal("30000.2")}]}  # fmt: skip
+    frames = [
+        sbe.encode("Heartbeat", {}, 1, START_US),
+        sbe.encode("TestRequest", {"TestReqID": "t1"}, 2, START_US),
+        sbe.encode("ExecutionReport", report, 3, START_US),
+        sbe.encode("MarketDataIncrementalBookTicker", book, 4, START_US),
+        sbe.encode("Logout", {"Text": "bye"}, 5, START_US),
+    ]
+    stream = b"".join(frames)
+    return [make_input(frame) for frame in frames] + [
+        make_input(stream, 0, 7),
+        make_input(stream, 2, 3),
+    ]
+
+
+START_US: Final = 1_750_000_000_000_000
+
+
 def _malformed_seeds() -> list[bytes]:
     """fixsession's own malformed frames of every kind, after a prepended Logon."""
     import random
@@ -1201,6 +1279,7 @@ TARGETS: Final[dict[str, Callable[[bytes], None]]] = {
     "captures": captures_,
     "sidecar": sidecar,
     "settings": settings_,
+    "sbe": sbe_,
     "recorder": recorder,
 }
 """Every target, by name."""
@@ -1208,6 +1287,6 @@ TARGETS: Final[dict[str, Callable[[bytes], None]]] = {
 MAX_LEN: Final = {
     "framer": 2048, "decode": 2048, "parse": 2048, "from_message": 2048, "acceptor": 8192,
     "initiator": 8192, "exchange": 4096, "captures": 16384, "sidecar": 4096, "settings": 4096,
-    "recorder": 8192,
+    "sbe": 4096, "recorder": 8192,
 }  # fmt: skip
 """The largest input libFuzzer makes for each target (``-max_len``)."""

@@ -25,12 +25,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "fixsession"
 CORE = {
     "spec", "speedups", "catalog", "message", "errors", "framing", "captures", "dictionary",
     "validation", "binance", "events", "state", "session", "initiator", "failover", "_moved",
-    "stats", "typed", "messages", "settings",
+    "stats", "typed", "messages", "settings", "sbe", "sbe_schema",
     "venue.acceptor", "venue.accounts", "venue.exchange", "tools.replay", "tools.malformed",
     "tools.expectations", "tools.codegen",
 }  # fmt: skip
 SHELL = {
-    "transport", "recording", "eventlog", "metrics", "client", "gateway", "tools.cli.run", "venue.server", "tools.probe", "tools.fuzzer",
+    "transport", "recording", "eventlog", "metrics", "client", "gateway", "tools.cli.run", "tools.sbegen", "venue.server", "tools.probe", "tools.fuzzer",
     "tools.strategies",
     "tools.pytest_plugin", "tools.demo", "tools.cli.common", "tools.cli.check",
     "tools.cli.serve", "tools.cli.replay", "tools.cli.fuzz", "tools.cli.keygen",

@@ -1,0 +1,553 @@
+"""FIX SBE, Binance's binary FIX: messages to and from bytes, and framing a byte stream.
+
+Owns the SBE wire format for the layouts in ``sbe_schema`` (generated from Binance's schema
+by ``tools.sbegen``): the 6-byte SOFH (messageLength counting itself, encodingType 0xEB50),
+the 20-byte message header (blockLength, templateId, schemaId, version, seqNum,
+sendingTime), each message's fixed block, its repeating groups and its var data, all
+little-endian; ``nullValue`` for absent optional fields; decimals as a mantissa with the
+exponent field the schema names. A message of a newer schema version is read by its
+blockLength (fields added at the end are skipped), an older one without the fields its
+version lacks. ``SbeFramer`` frames a stream as ``framing.Framer`` frames FIX, and reports
+Binance's SBE faults as typed errors: -1177 "Invalid encodingType.", -1152 "Invalid SBE
+message header.", -1153 "Invalid SBE schema ID or version specified.", -1221 "Invalid/missing
+field(s) in SBE message.". No I/O, no clock; sessions over SBE are not here yet.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final
+
+from fixsession import errors
+from fixsession.errors import BinanceError
+
+SOFH: Final = struct.Struct("<IH")  # messageLength, encodingType
+HEADER: Final = struct.Struct("<HHHHIq")  # blockLength, templateId, schemaId, version, ...
+ENCODING_TYPE: Final = 0xEB50  # little-endian SBE, the only one Binance takes
+PREFIX: Final = SOFH.size + HEADER.size  # 26 bytes before a message's block
+DEFAULT_MAX_MESSAGE_SIZE: Final = 1 << 20
+
+_FORMATS: Final = {
+    "char": "c", "int8": "b", "uint8": "B", "int16": "h", "uint16": "H", "int32": "i",
+    "uint32": "I", "int64": "q", "uint64": "Q",
+}  # fmt: skip
+NULLS: Final[dict[str, int | bytes]] = {
+    "char": b"\x00", "int8": -(1 << 7), "uint8": (1 << 8) - 1, "int16": -(1 << 15),
+    "uint16": (1 << 16) - 1, "int32": -(1 << 31), "uint32": (1 << 32) - 1, "int64": -(1 << 63),
+    "uint64": (1 << 64) - 1,
+}  # fmt: skip
+"""Each primitive type's ``nullValue`` (the SBE specification's defaults)."""
+
+
+@dataclass(frozen=True)
+class SbeEnum:
+    """An enum of the schema: its encoding type and its values (wire value to name)."""
+
+    name: str
+    encoding: str
+    values: Mapping[int | str, str]
+
+
+@dataclass(frozen=True)
+class SbeField:
+    """A fixed-size field of a block, at ``offset``. ``exponent`` names the field holding a
+    decimal mantissa's exponent; ``enum`` the enum its value is one of."""
+
+    name: str
+    id: int
+    primitive: str
+    offset: int
+    optional: bool = False
+    enum: str | None = None
+    exponent: str | None = None
+    since_version: int = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes the field takes in its block."""
+        return struct.calcsize("<" + _FORMATS[self.primitive])
+
+
+@dataclass(frozen=True)
+class SbeData:
+    """A variable-length field: a length (``length_primitive``), then UTF-8 bytes. An
+    optional one is null when empty."""
+
+    name: str
+    id: int
+    length_primitive: str
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class SbeGroup:
+    """A repeating group: its dimensions (``block_primitive`` blockLength, ``count_primitive``
+    numInGroup), then each entry's block, nested groups and var data."""
+
+    name: str
+    id: int
+    block_primitive: str
+    count_primitive: str
+    block_length: int
+    fields: tuple[SbeField, ...]
+    groups: tuple[SbeGroup, ...] = ()
+    data: tuple[SbeData, ...] = ()
+
+
+@dataclass(frozen=True)
+class SbeMessageDef:
+    """A message of the schema: template ID, the FIX MsgType it stands for, its layout."""
+
+    name: str
+    template_id: int
+    msg_type: str
+    block_length: int
+    fields: tuple[SbeField, ...]
+    groups: tuple[SbeGroup, ...] = ()
+    data: tuple[SbeData, ...] = ()
+
+
+@dataclass(frozen=True)
+class SbeMessage:
+    """A decoded message: its header and its values by field name (absent: null). Decimals
+    are ``Decimal``; enums their value's name (the raw value if the schema has none);
+    timestamps microseconds since the epoch; groups lists of such dicts; var data ``str``."""
+
+    name: str
+    template_id: int
+    seq_num: int
+    sending_time_us: int
+    values: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+
+    def __repr__(self) -> str:
+        shown = {k: ("***" if k == "RawData" else v) for k, v in self.values.items()}
+        return f"SbeMessage({self.name!r}, seq {self.seq_num}, {shown!r})"
+
+
+# -- decoding -------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one message's bytes; every overrun or bad value is -1221."""
+
+    def __init__(self, data: bytes, enums: Mapping[str, SbeEnum]) -> None:
+        self.data = memoryview(data)
+        self.enums = enums
+
+    def fail(self, what: str) -> BinanceError:
+        error = errors.InvalidSbeMessageField.from_template()
+        error.add_note(what)
+        return error
+
+    def block(
+        self,
+        fields: tuple[SbeField, ...],
+        start: int,
+        length: int,
+        version: int,
+        scope: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The values of a block; ``scope`` gets its raw values (an exponent field of a
+        message applies to the decimals of its groups' entries too)."""
+        if start + length > len(self.data):
+            raise self.fail(f"a block of {length} bytes at {start} runs past the message")
+        values: dict[str, Any] = {}
+        raw = scope
+        for spec in fields:
+            if spec.since_version > version:
+                continue  # not in this version's block: null
+            if spec.offset + spec.size > length:
+                if spec.optional:
+                    continue
+                raise self.fail(f"{spec.name} is missing: the block is {length} bytes")
+            (value,) = struct.unpack_from(
+                "<" + _FORMATS[spec.primitive], self.data, start + spec.offset
+            )
+            raw[spec.name] = value
+            if spec.optional and value == NULLS[spec.primitive]:
+                continue  # (a required field has no null: its every value is one)
+            values[spec.name] = value
+        for spec in fields:
+            value = values.get(spec.name)
+            if value is None:
+                continue
+            if spec.exponent is not None:
+                exponent = raw.get(spec.exponent)
+                if exponent is None or exponent == NULLS["int8"]:
+                    raise self.fail(f"{spec.name} has no exponent ({spec.exponent})")
+                values[spec.name] = Decimal(value).scaleb(exponent)
+            elif spec.enum is not None:
+                enum = self.enums[spec.enum]
+                key = value.decode("latin-1") if isinstance(value, bytes) else value
+                values[spec.name] = enum.values.get(key, key)
+            elif spec.primitive == "char":
+                values[spec.name] = value.decode("latin-1")
+        return values
+
+    def number(self, primitive: str, at: int) -> tuple[int, int]:
+        size = struct.calcsize("<" + _FORMATS[primitive])
+        if at + size > len(self.data):
+            raise self.fail(f"a {primitive} at {at} runs past the message")
+        (value,) = struct.unpack_from("<" + _FORMATS[primitive], self.data, at)
+        return value, at + size
+
+    def var_data(self, specs: tuple[SbeData, ...], at: int, values: dict[str, Any]) -> int:
+        for spec in specs:
+            length, at = self.number(spec.length_primitive, at)
+            if at + length > len(self.data):
+                raise self.fail(f"{spec.name}: {length} bytes run past the message")
+            try:
+                text = bytes(self.data[at : at + length]).decode("utf-8")
+            except UnicodeDecodeError:
+                raise self.fail(f"{spec.name} is not UTF-8") from None
+            at += length
+            if text:
+                values[spec.name] = text
+            elif not spec.optional:
+                raise self.fail(f"{spec.name} is required, and empty")
+        return at
+
+    def groups(
+        self,
+        specs: tuple[SbeGroup, ...],
+        at: int,
+        values: dict[str, Any],
+        version: int,
+        scope: dict[str, Any],
+    ) -> int:
+        for spec in specs:
+            block_length, at = self.number(spec.block_primitive, at)
+            count, at = self.number(spec.count_primitive, at)
+            if count * block_length > len(self.data) - at:
+                raise self.fail(f"{spec.name}: {count} entries of {block_length} bytes do not fit")
+            entries = []
+            for _ in range(count):
+                inner = dict(scope)
+                entry = self.block(spec.fields, at, block_length, version, inner)
+                at = self.groups(spec.groups, at + block_length, entry, version, inner)
+                at = self.var_data(spec.data, at, entry)
+                entries.append(entry)
+            values[spec.name] = entries
+        return at
+
+
+def decode(
+    data: bytes,
+    messages: Mapping[int, SbeMessageDef] | None = None,
+    enums: Mapping[str, SbeEnum] | None = None,
+    *,
+    schema_id: int | None = None,
+    versions: range | None = None,
+) -> SbeMessage:
+    """The message in ``data`` (one whole frame, SOFH included); the typed error Binance
+    answers with if it is not one: ``GarbledMessage`` (-1177 "Invalid encodingType."),
+    ``InvalidSbeHeader`` (-1152: too short, a length that does not match, an unknown
+    template), ``UnsupportedSchemaId`` (-1153: another schema, or a version outside
+    ``versions``, default any), ``InvalidSbeMessageField`` (-1221: a field that runs past
+    the message, a required one null, var data that is not UTF-8)."""
+    from fixsession import sbe_schema
+
+    messages = sbe_schema.MESSAGES if messages is None else messages
+    enums = sbe_schema.ENUMS if enums is None else enums
+    schema_id = sbe_schema.SCHEMA_ID if schema_id is None else schema_id
+    if len(data) < SOFH.size:
+        raise errors.InvalidSbeHeader.from_template(template=1)
+    length, encoding = SOFH.unpack_from(data)
+    if encoding != ENCODING_TYPE:
+        raise errors.GarbledMessage.from_template(template=6)
+    if length != len(data) or length < PREFIX:
+        raise errors.InvalidSbeHeader.from_template(template=1)
+    block_length, template_id, schema, version, seq_num, sending_time = HEADER.unpack_from(
+        data, SOFH.size
+    )
+    if schema != schema_id or (versions is not None and version not in versions):
+        raise errors.UnsupportedSchemaId.from_template(template=1)
+    definition = messages.get(template_id)
+    if definition is None:
+        raise errors.InvalidSbeHeader.from_template(template=1)
+    reader = _Reader(data, enums)
+    scope: dict[str, Any] = {}
+    values = reader.block(definition.fields, PREFIX, block_length, version, scope)
+    at = reader.groups(definition.groups, PREFIX + block_length, values, version, scope)
+    at = reader.var_data(definition.data, at, values)
+    if at != len(data):
+        raise reader.fail(f"{len(data) - at} bytes after the last field")
+    return SbeMessage(definition.name, template_id, seq_num, sending_time, values, version)
+
+
+# -- encoding -------------------------------------------------------------------------------------
+
+
+def encode(
+    name: str,
+    values: Mapping[str, Any],
+    seq_num: int,
+    sending_time_us: int,
+    *,
+    messages: Mapping[int, SbeMessageDef] | None = None,
+    enums: Mapping[str, SbeEnum] | None = None,
+    version: int | None = None,
+) -> bytes:
+    """The frame of message ``name`` with ``values`` (as ``SbeMessage.values`` holds them;
+    an exponent field left out is the one that represents its decimals exactly), in schema
+    ``version`` (default the schema's: an older one leaves out the fields it lacks). A
+    missing required field, an unknown name, a value that does not fit: ``ValueError``."""
+    from fixsession import sbe_schema
+
+    messages = sbe_schema.MESSAGES if messages is None else messages
+    enums = sbe_schema.ENUMS if enums is None else enums
+    table = (
+        sbe_schema.BY_NAME
+        if messages is sbe_schema.MESSAGES
+        else {definition.name: definition for definition in messages.values()}
+    )
+    schema = table.get(name)
+    if schema is None:
+        raise ValueError(f"no SBE message {name!r}")
+    unknown = set(values) - _names(schema.fields, schema.groups, schema.data)
+    if unknown:
+        raise ValueError(f"{name} has no field {sorted(unknown)[0]!r}")
+    version = sbe_schema.SCHEMA_VERSION if version is None else version
+    body = bytearray()
+    scope = _exponents(schema.fields, schema.groups, values, {})
+    block = _block(schema.fields, values, enums, name, version, scope)
+    body += block
+    _groups(body, schema.groups, values, enums, version, scope)
+    _data(body, schema.data, values, name)
+    length = PREFIX + len(body)
+    header = HEADER.pack(
+        len(block), schema.template_id, sbe_schema.SCHEMA_ID, version, seq_num, sending_time_us
+    )
+    return SOFH.pack(length, ENCODING_TYPE) + header + bytes(body)
+
+
+def _names(
+    fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...], data: tuple[SbeData, ...]
+) -> set[str]:
+    return {f.name for f in fields} | {g.name for g in groups} | {d.name for d in data}
+
+
+def _block(
+    fields: tuple[SbeField, ...],
+    values: Mapping[str, Any],
+    enums: Mapping[str, SbeEnum],
+    where: str,
+    version: int,
+    exponents: dict[str, int],
+) -> bytes:
+    """A block with the fields of schema ``version`` (those added later are at its end);
+    ``exponents``: the value of each exponent field in scope."""
+    present = [spec for spec in fields if spec.since_version <= version]
+    absent = {spec.name for spec in fields if spec.since_version > version}
+    if absent & {name for name, value in values.items() if value is not None}:
+        raise ValueError(f"{where}: {sorted(absent)[0]} is not in schema version {version}")
+    block = bytearray(max((spec.offset + spec.size for spec in present), default=0))
+    for spec in present:
+        value = values.get(spec.name)
+        if spec.exponent is None and spec.name in exponents:
+            value = exponents[spec.name]
+        if value is None:
+            if not spec.optional:
+                raise ValueError(f"{where}: {spec.name} is required")
+            raw: Any = NULLS[spec.primitive]
+        elif spec.exponent is not None:
+            raw = _mantissa(Decimal(value), exponents[spec.exponent], f"{where}.{spec.name}")
+        elif spec.enum is not None:
+            raw = _enum_value(enums[spec.enum], value, f"{where}.{spec.name}")
+        elif spec.primitive == "char":
+            raw = str(value).encode("latin-1")
+        else:
+            raw = int(value)
+        try:
+            struct.pack_into("<" + _FORMATS[spec.primitive], block, spec.offset, raw)
+        except struct.error as error:
+            raise ValueError(f"{where}.{spec.name}: {value!r} does not fit: {error}") from None
+    return bytes(block)
+
+
+def _exponents(
+    fields: tuple[SbeField, ...],
+    groups: tuple[SbeGroup, ...],
+    values: Mapping[str, Any],
+    scope: dict[str, int],
+) -> dict[str, int]:
+    """``scope`` and the exponent fields of this block: as given, or the one that writes
+    every decimal it scales exactly (here and in the groups below that do not have their
+    own), the most negative of their exponents and at most 0."""
+    out = dict(scope)
+    names = {spec.name for spec in fields}
+    for name in {spec.exponent for spec in _all_fields(fields, groups) if spec.exponent} & names:
+        given = values.get(name)
+        if given is not None:
+            out[name] = int(given)
+            continue
+        exponent = 0
+        for value in _scaled(fields, groups, values, name):
+            places = Decimal(value).normalize().as_tuple().exponent
+            assert isinstance(places, int)
+            exponent = min(exponent, places)
+        out[name] = exponent
+    return out
+
+
+def _all_fields(fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...]) -> Iterator[SbeField]:
+    yield from fields
+    for group in groups:
+        yield from _all_fields(group.fields, group.groups)
+
+
+def _scaled(
+    fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...], values: Mapping[str, Any], name: str
+) -> Iterator[Any]:
+    """The decimals the exponent field ``name`` scales, here and below."""
+    for spec in fields:
+        if spec.exponent == name and values.get(spec.name) is not None:
+            yield values[spec.name]
+    for group in groups:
+        if any(spec.name == name for spec in group.fields):
+            continue  # the entries have their own
+        for entry in values.get(group.name) or ():
+            yield from _scaled(group.fields, group.groups, entry, name)
+
+
+def _mantissa(value: Decimal, exponent: int, where: str) -> int:
+    scaled = value.scaleb(-exponent)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{where}: {value} needs more decimals than exponent {exponent}")
+    return int(scaled)
+
+
+def _enum_value(enum: SbeEnum, value: Any, where: str) -> Any:
+    by_name = {name: raw for raw, name in enum.values.items()}
+    raw = by_name.get(value, value)
+    if enum.encoding == "char":
+        if not isinstance(raw, str) or len(raw) != 1:
+            raise ValueError(f"{where}: {value!r} is not one of {sorted(by_name)}")
+        return raw.encode("latin-1")
+    if not isinstance(raw, int):
+        raise ValueError(f"{where}: {value!r} is not one of {sorted(by_name)}")
+    return raw
+
+
+def _groups(
+    body: bytearray,
+    specs: tuple[SbeGroup, ...],
+    values: Mapping[str, Any],
+    enums: Mapping[str, SbeEnum],
+    version: int,
+    scope: dict[str, int],
+) -> None:
+    for spec in specs:
+        entries = values.get(spec.name) or []
+        blocks, scopes = [], []
+        for entry in entries:
+            unknown = set(entry) - _names(spec.fields, spec.groups, spec.data)
+            if unknown:
+                raise ValueError(f"{spec.name} has no field {sorted(unknown)[0]!r}")
+            inner = _exponents(spec.fields, spec.groups, entry, scope)
+            blocks.append(_block(spec.fields, entry, enums, spec.name, version, inner))
+            scopes.append(inner)
+        block_length = len(blocks[0]) if blocks else spec.block_length
+        try:
+            body += struct.pack("<" + _FORMATS[spec.block_primitive], block_length)
+            body += struct.pack("<" + _FORMATS[spec.count_primitive], len(entries))
+        except struct.error:
+            raise ValueError(f"{spec.name}: {len(entries)} entries are too many") from None
+        for entry, block, inner in zip(entries, blocks, scopes, strict=True):
+            body += block
+            _groups(body, spec.groups, entry, enums, version, inner)
+            _data(body, spec.data, entry, spec.name)
+
+
+def _data(
+    body: bytearray, specs: tuple[SbeData, ...], values: Mapping[str, Any], where: str
+) -> None:
+    for spec in specs:
+        value = values.get(spec.name)
+        if value is None and not spec.optional:
+            raise ValueError(f"{where}: {spec.name} is required")
+        encoded = (value or "").encode("utf-8")
+        try:
+            body += struct.pack("<" + _FORMATS[spec.length_primitive], len(encoded))
+        except struct.error:
+            raise ValueError(f"{where}.{spec.name}: {len(encoded)} bytes are too long") from None
+        body += encoded
+
+
+# -- framing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SbeGarbled:
+    """Bytes that are not an SBE message: how many, and Binance's error for them."""
+
+    length: int
+    error: BinanceError
+
+
+SbeItem = SbeMessage | SbeGarbled
+
+
+class SbeFramer:
+    """Frames a byte stream of SBE messages, fed in any chunks: each whole message decoded,
+    or an ``SbeGarbled`` with its error. ``max_message_size`` bounds the buffer: a
+    messageLength above it (or below the 26 bytes of SOFH and header) is garbled at once,
+    before its bytes are waited for, and nothing is allocated for it.
+
+    Resynchronisation: SBE has no frame delimiter to look for, so after a SOFH whose
+    encodingType or messageLength is wrong nothing that follows can be trusted; the framer
+    reports the fault once (as a garbled item of the SOFH's 6 bytes), discards everything
+    buffered and everything fed later, and says so in ``broken`` (a session then closes the
+    connection, as Binance does). A message whose SOFH is right but whose content is not
+    (header, schema, a field) is reported and skipped by its messageLength: the stream stays
+    in step.
+    """
+
+    def __init__(self, *, max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE, **options: Any) -> None:
+        if max_message_size < PREFIX:
+            raise ValueError(f"max_message_size must be at least {PREFIX} bytes")
+        self.max_message_size = max_message_size
+        self.options = options
+        self.broken: BinanceError | None = None
+        self._buffer = bytearray()
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held while waiting for the rest of a message."""
+        return len(self._buffer)
+
+    def feed(self, data: bytes) -> list[SbeItem]:
+        """The messages (and faults) ``data`` completes."""
+        if self.broken is not None:
+            return []
+        self._buffer += data
+        return list(self._take())
+
+    def _take(self) -> Iterator[SbeItem]:
+        buffer = self._buffer
+        at = 0
+        while len(buffer) - at >= SOFH.size:
+            length, encoding = SOFH.unpack_from(buffer, at)
+            if encoding != ENCODING_TYPE or not PREFIX <= length <= self.max_message_size:
+                error = (
+                    errors.GarbledMessage.from_template(template=6)
+                    if encoding != ENCODING_TYPE
+                    else errors.InvalidSbeHeader.from_template(template=1)
+                )
+                self.broken = error
+                yield SbeGarbled(SOFH.size, error)  # the SOFH judged; the rest is dropped
+                buffer.clear()
+                return
+            if len(buffer) - at < length:
+                break
+            frame = bytes(buffer[at : at + length])
+            at += length
+            try:
+                yield decode(frame, **self.options)
+            except BinanceError as error:
+                yield SbeGarbled(length, error)
+        del buffer[:at]

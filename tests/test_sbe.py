@@ -1,0 +1,329 @@
+"""FIX SBE: the layouts generated from Binance's schema, Binance's own sample Logon byte for
+byte, every message both ways (hypothesis), newer and older schema versions, and the framer's
+chunking, bounds and Binance's SBE errors (-1177, -1152, -1153, -1221)."""
+
+from __future__ import annotations
+
+import re
+import struct
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import shared_file
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fixsession import errors, sbe, sbe_schema
+from fixsession.sbe import SbeField, SbeFramer, SbeGarbled, SbeGroup, SbeMessage, SbeMessageDef
+from fixsession.tools import sbegen
+
+
+def test_the_checked_in_layouts_are_what_the_generator_writes_from_binances_schema() -> None:
+    schema = shared_file("spot-fixsbe-1_1.xml")
+    assert sbegen.generate(schema.read_text(), str(schema)) == Path(sbe_schema.__file__).read_text()
+
+
+def sample_logon() -> bytes:
+    """The hexdump of Binance's sample FIX SBE Logon, read from its FIX API page."""
+    text = shared_file("fix-api.md").read_text()
+    table = text[text.index("#### Sample FIX SBE `Logon`") : text.index("### FIX vs. FIX SBE")]
+    rows = re.findall(r"^\| ((?:0x[0-9a-f]{2}, )*0x[0-9a-f]{2}) +\|", table, re.MULTILINE)
+    return bytes(int(byte, 16) for row in rows for byte in row.split(", "))
+
+
+def test_binances_sample_logon_decodes_and_encodes_back_byte_for_byte() -> None:
+    data = sample_logon()
+    message = sbe.decode(data)
+    assert (message.name, message.template_id, message.seq_num, message.version) == (
+        "Logon", 20008, 1, 0,
+    )  # fmt: skip
+    values = message.values
+    assert (values["HeartBtInt"], values["SenderCompId"], values["TargetCompId"]) == (
+        30,
+        "EXAMPLE",
+        "SPOT",
+    )
+    assert values["MessageHandling"] == "Sequential" and "ResponseMode" not in values  # null
+    assert "RecvWindow" not in values and len(values["RawData"]) == 88
+    assert "RawData" in repr(message) and values["RawData"] not in repr(message)
+    again = sbe.encode("Logon", values, 1, message.sending_time_us, version=message.version)
+    assert again == data
+
+
+# -- every message, both ways -------------------------------------------------------------------------
+
+_RANGES = {
+    "int8": (-127, 127), "uint8": (0, 254), "int16": (-(2**15) + 1, 2**15 - 1),
+    "uint16": (0, 2**16 - 2), "int32": (-(2**31) + 1, 2**31 - 1), "uint32": (0, 2**32 - 2),
+    "int64": (-(2**63) + 1, 2**63 - 1), "uint64": (0, 2**64 - 2),
+}  # fmt: skip
+
+
+def _value(spec: SbeField) -> st.SearchStrategy[Any]:
+    if spec.enum is not None:
+        return st.sampled_from(sorted(sbe_schema.ENUMS[spec.enum].values.values()))
+    if spec.exponent is not None:
+        return st.integers(-(10**12), 10**12).map(lambda n: Decimal(n).scaleb(-8))
+    if spec.primitive == "char":
+        return st.characters(min_codepoint=33, max_codepoint=126)
+    low, high = _RANGES[spec.primitive]
+    return st.integers(low, high)
+
+
+@st.composite
+def _values(draw: st.DrawFn, fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...],
+            data: tuple[sbe.SbeData, ...], depth: int = 0) -> dict[str, Any]:  # fmt: skip
+    exponents = {spec.exponent for spec in sbe._all_fields(fields, groups) if spec.exponent}
+    out: dict[str, Any] = {}
+    for spec in fields:
+        if spec.name in exponents:
+            continue  # worked out from the decimals
+        if spec.optional and draw(st.booleans()):
+            continue
+        out[spec.name] = draw(_value(spec))
+    for group in groups:
+        out[group.name] = draw(
+            st.lists(_values(group.fields, group.groups, group.data, depth + 1), max_size=3 - depth)
+        )
+    for item in data:
+        if item.optional and draw(st.booleans()):
+            continue
+        out[item.name] = draw(st.text(min_size=1, max_size=20))
+    return out
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> tuple[SbeMessageDef, dict[str, Any]]:
+    definition = draw(st.sampled_from(list(sbe_schema.MESSAGES.values())))
+    return definition, draw(_values(definition.fields, definition.groups, definition.data))
+
+
+def _without_exponents(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in values.items():
+        if key.endswith("Exponent") and isinstance(value, int):
+            continue
+        if isinstance(value, list):
+            value = [_without_exponents(entry) for entry in value]
+        out[key] = value
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(messages(), st.integers(0, 2**32 - 1), st.integers(0, 2**62))
+def test_every_message_encodes_and_decodes_to_the_same_values(
+    message: tuple[SbeMessageDef, dict[str, Any]], seq_num: int, sending_time: int
+) -> None:
+    definition, values = message
+    frame = sbe.encode(definition.name, values, seq_num, sending_time)
+    decoded = sbe.decode(frame)
+    assert (decoded.name, decoded.seq_num, decoded.sending_time_us) == (
+        definition.name,
+        seq_num,
+        sending_time,
+    )
+    assert _without_exponents(decoded.values) == _without_exponents(values)
+    assert sbe.encode(definition.name, decoded.values, seq_num, sending_time) == frame
+
+
+def test_a_decimal_takes_the_exponent_it_needs_and_one_given_is_kept() -> None:
+    values = {"OrdType": "Limit", "Side": "Buy", "OrderQty": Decimal("0.00100"),
+              "Price": Decimal("30000.10"), "ClOrdID": "o1", "Symbol": "BTCUSDT"}  # fmt: skip
+    decoded = sbe.decode(sbe.encode("NewOrderSingle", values, 2, 0)).values
+    assert (decoded["QtyExponent"], decoded["PriceExponent"]) == (-3, -1)
+    assert decoded["Price"] == Decimal("30000.1") and decoded["OrderQty"] == Decimal("0.001")
+    fixed = sbe.decode(sbe.encode("NewOrderSingle", {**values, "PriceExponent": -2}, 2, 0))
+    assert fixed.values["PriceExponent"] == -2
+    with pytest.raises(ValueError, match="needs more decimals than exponent -1"):
+        sbe.encode(
+            "NewOrderSingle", {**values, "PriceExponent": -1, "Price": Decimal("1.23")}, 2, 0
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "error"),
+    [
+        ("Nothing", {}, "no SBE message 'Nothing'"),
+        ("NewOrderSingle", {"Side": "Buy", "ClOrdID": "o", "Symbol": "S"}, "OrdType is required"),
+        (
+            "NewOrderSingle",
+            {"OrdType": "Limit", "Side": "Up", "ClOrdID": "o", "Symbol": "S"},
+            "'Up' is not one of",
+        ),
+        ("TestRequest", {"TestReqID": "x", "Colour": 1}, "no field 'Colour'"),
+        ("TestRequest", {"TestReqID": "x" * 300}, "300 bytes are too long"),
+        (
+            "Logon",
+            {
+                "HeartBtInt": -1,
+                "SenderCompId": "a",
+                "TargetCompId": "b",
+                "RawData": "c",
+                "Username": "d",
+            },
+            "does not fit",
+        ),
+    ],
+)
+def test_what_cannot_be_encoded_is_a_value_error_naming_it(
+    name: str, values: dict[str, Any], error: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(error)):
+        sbe.encode(name, values, 1, 0)
+
+
+# -- schema versions ------------------------------------------------------------------------------------
+
+REPORT = {"OrdType": "Limit", "Side": "Sell", "ExecType": "Expired", "CumQty": Decimal(0),
+          "LastQty": Decimal(0), "OrdStatus": "Expired", "Symbol": "BTCUSDT"}  # fmt: skip
+
+
+def test_an_older_version_lacks_the_fields_added_since_and_a_newer_one_is_read_by_block_length() -> (
+    None
+):
+    older = sbe.encode("ExecutionReport", REPORT, 5, 0, version=0)
+    newer_fields = sbe.encode("ExecutionReport", REPORT, 5, 0)
+    assert len(newer_fields) == len(older) + 1  # ExpiryReason, added in version 1
+    assert sbe.decode(older).values == sbe.decode(newer_fields).values
+    with pytest.raises(ValueError, match="ExpiryReason is not in schema version 0"):
+        sbe.encode(
+            "ExecutionReport", {**REPORT, "ExpiryReason": _an_expiry_reason()}, 5, 0, version=0
+        )
+    # Version 2 of the schema appends a 4-byte field to the block: version 1 skips it.
+    block_length = struct.unpack_from("<H", newer_fields, 6)[0]
+    body = (
+        newer_fields[26 : 26 + block_length]
+        + b"\x07\x07\x07\x07"
+        + newer_fields[26 + block_length :]
+    )
+    header = struct.pack("<HHHHIq", block_length + 4, 98, 1, 2, 5, 0)
+    future = struct.pack("<IH", 26 + len(body), 0xEB50) + header + body
+    decoded = sbe.decode(future)
+    assert decoded.version == 2 and decoded.values == sbe.decode(newer_fields).values
+    with pytest.raises(errors.UnsupportedSchemaId):
+        sbe.decode(future, versions=range(2))
+
+
+def _an_expiry_reason() -> str:
+    return next(iter(sbe_schema.ENUMS["expiryReason"].values.values()))
+
+
+# -- framing and Binance's errors -----------------------------------------------------------------------
+
+
+def frames() -> list[bytes]:
+    return [
+        sbe.encode("Heartbeat", {}, 1, 0),
+        sbe.encode("TestRequest", {"TestReqID": "t1"}, 2, 0),
+        sbe.encode("ExecutionReport", REPORT, 3, 0),
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 64), min_size=1, max_size=40))
+def test_any_chunking_frames_the_same_messages(sizes: list[int]) -> None:
+    stream = b"".join(frames())
+    framer = SbeFramer()
+    items: list[Any] = []
+    at = 0
+    for size in sizes * (len(stream) // sum(sizes) + 1):
+        items += framer.feed(stream[at : at + size])
+        at += size
+        if at >= len(stream):
+            break
+    assert [item.seq_num for item in items] == [1, 2, 3]
+    assert all(isinstance(item, SbeMessage) for item in items) and framer.buffered == 0
+
+
+def _garbled(data: bytes, **options: Any) -> tuple[list[Any], SbeFramer]:
+    framer = SbeFramer(**options)
+    return framer.feed(data), framer
+
+
+def test_a_wrong_encoding_type_is_1177_and_nothing_after_it_is_trusted() -> None:
+    bad = bytearray(frames()[0])
+    bad[4:6] = b"\x50\xbe"  # big-endian's 0x50BE: Binance takes 0xEB50 only
+    items, framer = _garbled(bytes(bad) + frames()[1])
+    (item,) = items
+    assert isinstance(item, SbeGarbled) and isinstance(item.error, errors.GarbledMessage)
+    assert (item.error.code, item.error.text) == (-1177, "Invalid encodingType.")
+    assert framer.broken is item.error and framer.feed(frames()[2]) == [] and framer.buffered == 0
+
+
+def test_a_message_length_past_the_bound_is_refused_before_it_is_buffered() -> None:
+    head = struct.pack("<IH", 4_000_000_000, 0xEB50)
+    items, framer = _garbled(head, max_message_size=1 << 16)
+    (item,) = items
+    assert (item.error.code, item.error.text) == (-1152, "Invalid SBE message header.")
+    assert framer.buffered == 0
+    short = struct.pack("<IH", 10, 0xEB50) + b"\x00" * 4
+    (item,) = _garbled(short)[0]
+    assert item.error.code == -1152
+
+
+def _with_header(frame: bytes, **changes: int) -> bytes:
+    fields = dict(zip(("block", "template", "schema", "version", "seq", "time"),
+                      struct.unpack_from("<HHHHIq", frame, 6), strict=True))  # fmt: skip
+    fields.update(changes)
+    return frame[:6] + struct.pack("<HHHHIq", *fields.values()) + frame[26:]
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "text"),
+    [
+        ({"schema": 2}, -1153, "Invalid SBE schema ID or version specified."),
+        ({"template": 4242}, -1152, "Invalid SBE message header."),
+        ({"block": 60000}, -1221, "Invalid/missing field(s) in SBE message."),
+    ],
+)
+def test_a_bad_header_is_its_error_and_the_stream_stays_in_step(
+    change: dict[str, int], code: int, text: str
+) -> None:
+    first, second, third = frames()
+    items, framer = _garbled(first + _with_header(second, **change) + third)
+    assert [type(item).__name__ for item in items] == ["SbeMessage", "SbeGarbled", "SbeMessage"]
+    assert (items[1].error.code, items[1].error.text) == (code, text)
+    assert framer.broken is None
+
+
+@pytest.mark.parametrize(
+    ("damage", "note"),
+    [
+        ("truncated var data", "TestReqID: 3 bytes run past the message"),
+        ("not UTF-8", "TestReqID is not UTF-8"),
+        ("bytes after the last field", "1 bytes after the last field"),
+    ],
+)
+def test_a_bad_field_is_1221(damage: str, note: str) -> None:
+    frame = sbe.encode("TestRequest", {"TestReqID": "abc"}, 2, 0)
+    if damage == "truncated var data":
+        frame = frame[:-1]
+    elif damage == "not UTF-8":
+        frame = frame[:-1] + b"\xff"
+    else:
+        frame += b"\x00"
+    frame = struct.pack("<I", len(frame)) + frame[4:]
+    with pytest.raises(errors.InvalidSbeMessageField) as raised:
+        sbe.decode(frame)
+    assert raised.value.text == "Invalid/missing field(s) in SBE message."
+    assert raised.value.__notes__ == [note]
+
+
+def test_a_block_too_short_for_a_required_field_is_1221_and_a_group_entry_too() -> None:
+    logon = sbe.encode("Logon", {"HeartBtInt": 30, "SenderCompId": "a", "TargetCompId": "SPOT",
+                                 "RawData": "c2ln", "Username": "k"}, 1, 0)  # fmt: skip
+    with pytest.raises(errors.InvalidSbeMessageField) as raised:
+        sbe.decode(_with_header(logon, block=1))  # EncryptMethod only
+    assert raised.value.__notes__ == ["HeartBtInt is missing: the block is 1 bytes"]
+    book = sbe.encode("MarketDataIncrementalBookTicker", {"LastBookUpdateID": 7, "Symbol": "B",
+                      "MDEntriesAsks": [{"MDEntryPx": Decimal(1)}]}, 2, 0)  # fmt: skip
+    asks = sbe.PREFIX + 10 + 2  # the block, Bids' dimensions (16, 0), then Asks' blockLength
+    assert book[asks : asks + 2] == b"\x10\x01"
+    with pytest.raises(errors.InvalidSbeMessageField) as raised:
+        sbe.decode(book[:asks] + b"\x00" + book[asks + 1 :])  # Asks: 1 entry of 0 bytes
+    assert raised.value.__notes__ == ["MDEntryPx is missing: the block is 0 bytes"]
+    with pytest.raises(ValueError, match="MDEntryPx is required"):
+        sbe.encode("MarketDataIncrementalBookTicker", {"LastBookUpdateID": 7, "Symbol": "B",
+                   "MDEntriesAsks": [{}]}, 2, 0)  # fmt: skip
