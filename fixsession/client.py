@@ -42,6 +42,7 @@ from fixsession.failover import Budget, Failover, ReconnectPolicy
 from fixsession.initiator import Initiator
 from fixsession.message import Message
 from fixsession.recording import Recorder
+from fixsession.sbewire import Encoding
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import State
 from fixsession.stats import Stats
@@ -654,6 +655,8 @@ def connect(
     recv_window_ms: float | None = None,
     rules: SessionRules | None = None,
     budget: Budget | None = None,
+    encoding: Encoding | str = Encoding.FIX,
+    mini_reports: bool = False,
 ) -> Connector:
     """Open a FIX session with Binance (or ``fixsession serve``) and log on.
 
@@ -670,7 +673,14 @@ def connect(
     shares Binance's connection limits with the other clients given the same ``Budget``
     (per account and per source IP): an attempt waits until it fits, and a News failover
     with no free connection slot logs the old session out before opening the new one.
+    ``encoding`` is ``"fix"`` (Binance's port 9000), ``"sbe-responses"`` (port 9001: FIX
+    requests, FIX SBE answers) or ``"sbe"`` (port 9002): answers read the same either way,
+    as ``Message`` objects and typed errors; ``mini_reports`` (with ``response_mode=2``)
+    asks for ExecutionReportAck instead of full reports over SBE.
     """
+    encoding = Encoding(encoding)
+    if record is not None and encoding is not Encoding.FIX:
+        raise ValueError("record= records FIX sessions only, not yet FIX SBE")
     context: ssl.SSLContext | None
     if tls is True:
         context = ssl.create_default_context()
@@ -687,5 +697,6 @@ def connect(
         local_addr=local_addr, budget=budget, session_options={
             "heart_bt_int": heart_bt_int, "message_handling": message_handling,
             "response_mode": response_mode, "recv_window_ms": recv_window_ms, "rules": rules,
+            "encoding": encoding, "mini_reports": mini_reports,
         },
     )  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance, errors, speedups
+from fixsession import binance, errors, sbe_schema, speedups
 from fixsession.binance import RULES, SessionRules
 from fixsession.errors import BinanceError, from_message
 from fixsession.events import (
@@ -28,6 +28,7 @@ from fixsession.events import (
 )
 from fixsession.framing import DEFAULT_MAX_FRAME_SIZE, Garbled
 from fixsession.message import Message
+from fixsession.sbewire import Encoding
 from fixsession.session import (
     HEADER_TAGS,
     LOGOUT_LINGER_S,
@@ -92,11 +93,15 @@ class Initiator(Session):
         pacing_slack: float | None = None,
         max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
         pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
+        encoding: Encoding = Encoding.FIX,
+        mini_reports: bool = False,
     ) -> None:
         if not 5 <= heart_bt_int <= 60:
             raise ValueError("HeartBtInt must be 5 to 60 seconds")
         if message_handling not in (1, 2) or response_mode not in (None, 1, 2):
             raise ValueError("MessageHandling is 1 or 2; ResponseMode is 1 or 2")
+        if mini_reports and response_mode != 2:
+            raise ValueError("Mini execution reports come only with ResponseMode 2 (OnlyAcks)")
         if recv_window_ms is not None and not 0 < recv_window_ms <= binance.MAX_RECV_WINDOW_MS:
             raise ValueError("RecvWindow must be above 0 and at most 60000 ms")
         self._recv_window_text = (
@@ -119,7 +124,9 @@ class Initiator(Session):
             max_frame_size=max_frame_size,
             logon_timeout=logon_timeout,
             pre_logon_max_frame_size=pre_logon_max_frame_size,
+            encoding=encoding,
         )
+        self.mini_reports = mini_reports
         self._logon_timeout = logon_timeout  # also bounds how long it waits to be told to log on
         self.api_key = api_key
         self._private_key = private_key
@@ -162,6 +169,11 @@ class Initiator(Session):
             body.append((Tag.RESPONSE_MODE, str(self.response_mode)))
         if self.session_type is SessionType.DROP_COPY:
             body.append((Tag.DROP_COPY_FLAG, "Y"))
+        if self.mini_reports:
+            body.append((Tag.EXECUTION_REPORT_TYPE, "2"))
+        if self.encoding is Encoding.SBE_RESPONSES:
+            body += [(Tag.SBE_SCHEMA_ID, str(sbe_schema.SCHEMA_ID)),
+                     (Tag.SBE_SCHEMA_VERSION, str(sbe_schema.SCHEMA_VERSION))]  # fmt: skip
         self._encode(MsgType.LOGON, body, now, sending_time)  # the SendingTime it signed
         self._logon_deadline = now + self._logon_timeout
 

@@ -28,6 +28,7 @@ from fixsession.events import (
 )
 from fixsession.framing import Framer, Garbled
 from fixsession.message import Message
+from fixsession.sbewire import Encoding, SbeWire
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import TRANSITIONS, Input, State, transition
 from fixsession.validation import Validator
@@ -85,6 +86,8 @@ class Session:
         max_frame_size: int,
         logon_timeout: float,
         pre_logon_max_frame_size: int,
+        encoding: Encoding = Encoding.FIX,
+        venue: bool = False,
     ) -> None:
         self.state = state
         self.session_type = session_type
@@ -95,7 +98,11 @@ class Session:
         self._wall_clock = wall_clock
         self._validator = validator
         self._sending_time_digits = sending_time_digits
-        self._framer = Framer(max_frame_size=max_frame_size)
+        self.encoding = encoding
+        self._sbe: SbeWire | None = None  # FIX SBE in a direction: it frames and encodes
+        self._framer: Framer | SbeWire = Framer(max_frame_size=max_frame_size)
+        if encoding is not Encoding.FIX:
+            self._framer = self._sbe = SbeWire(encoding, venue=venue, max_frame_size=max_frame_size)
         self._received_bytes = 0
         self._pre_logon_max_frame_size = pre_logon_max_frame_size
         self._outbound: list[bytes] = []
@@ -167,8 +174,19 @@ class Session:
             index += 1
             if self.closed:
                 return
+        if self._sbe is not None and self._sbe.broken is not None:
+            self._end_broken_stream(self._sbe.broken, now)
+            return
         if self.state in _BEFORE_LOGON:
             self._check_before_logon(now)
+
+    def _end_broken_stream(self, error: BinanceError, now: float) -> None:
+        """An SBE stream that cannot be followed (its fault already answered): log out if
+        logged on, and close."""
+        if self.state in (State.ACTIVE, State.LOGOUT_RECEIVED):
+            self._send_logout(now, error.text)
+        self._events.append(FaultDetected(error, Action.CLOSED))
+        self._close(error.text, clean=False, now=now, event=Input.FAULT)
 
     def _check_before_logon(self, now: float) -> None:
         """Before Logon, the peer may not make the session wait for a frame larger than
@@ -327,7 +345,7 @@ class Session:
     def _queue(self, frame: bytes, msg_type: str, now: float) -> int:
         """Queue a frame made by ``_frame`` for ``msg_type``; its MsgSeqNum, now used up."""
         seq = self.next_outbound_seq
-        self._outbound.append(frame)
+        self._outbound.append(frame if self._sbe is None else self._sbe.outbound(frame))
         if self.sent_counts is not None:
             self.sent_counts[msg_type] += 1
         self.next_outbound_seq = (seq + 1) % SEQNUM_MODULUS

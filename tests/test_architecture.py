@@ -25,7 +25,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "fixsession"
 CORE = {
     "spec", "speedups", "catalog", "message", "errors", "framing", "captures", "dictionary",
     "validation", "binance", "events", "state", "session", "initiator", "failover", "_moved",
-    "stats", "typed", "messages", "settings", "sbe", "sbe_schema",
+    "stats", "typed", "messages", "settings", "sbe", "sbe_schema", "sbefix", "sbewire",
     "venue.acceptor", "venue.accounts", "venue.exchange", "tools.replay", "tools.malformed",
     "tools.expectations", "tools.codegen",
 }  # fmt: skip

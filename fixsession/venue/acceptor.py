@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from typing import Final
 
-from fixsession import binance, errors
+from fixsession import binance, errors, sbe_schema
 from fixsession.binance import SessionRules
 from fixsession.errors import BinanceError, from_message
 from fixsession.events import (
@@ -25,6 +25,7 @@ from fixsession.events import (
 )
 from fixsession.framing import DEFAULT_MAX_FRAME_SIZE, Garbled
 from fixsession.message import Message
+from fixsession.sbewire import Encoding
 from fixsession.session import (
     NEWS_LAST,
     PRE_LOGON_MAX_FRAME_SIZE,
@@ -75,6 +76,7 @@ class Acceptor(Session):
         min_heart_bt_int: int = 5,
         max_frame_size: int = DEFAULT_MAX_FRAME_SIZE,
         pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
+        encoding: Encoding = Encoding.FIX,
     ) -> None:
         if logon_failure not in ("reject", "logout"):
             raise ValueError("logon_failure is 'reject' or 'logout'")
@@ -92,6 +94,8 @@ class Acceptor(Session):
             max_frame_size=max_frame_size,
             logon_timeout=logon_timeout,
             pre_logon_max_frame_size=pre_logon_max_frame_size,
+            encoding=encoding,
+            venue=True,
         )
         self.accounts = accounts
         self.address = address
@@ -392,6 +396,8 @@ class Acceptor(Session):
             self._reject_and_close(error, message, now, Input.LOGON_REJECTED)
             return
         self._apply(Input.LOGON_ACCEPTED)
+        if self._sbe is not None:
+            self._sbe.logged_on(message)
         self._logon_deadline = None
         self.heart_bt_int = message.get_int(Tag.HEART_BT_INT) or 30
         self.response_mode = int(message.get(Tag.RESPONSE_MODE) or 1)
@@ -414,6 +420,21 @@ class Acceptor(Session):
             )
         )
 
+    def _schema_fault(self, message: Message) -> BinanceError | None:
+        """FIX requests with SBE responses (port 9001): the Logon names a schema this venue
+        writes, in SbeSchemaId(25050) and SbeSchemaVersion(25051)."""
+        if self.encoding is not Encoding.SBE_RESPONSES:
+            return None
+        for tag in (Tag.SBE_SCHEMA_ID, Tag.SBE_SCHEMA_VERSION):
+            if tag not in message:
+                return errors.MandatoryParamEmptyOrMalformed.from_template(
+                    tag, template=3, ref_tag_id=tag
+                )
+        schema = (message.get(Tag.SBE_SCHEMA_ID), message.get(Tag.SBE_SCHEMA_VERSION))
+        if schema != (str(sbe_schema.SCHEMA_ID), str(sbe_schema.SCHEMA_VERSION)):
+            return errors.UnsupportedSchemaId.from_template(template=1)
+        return None
+
     def _logon_fault(self, message: Message, now: float) -> BinanceError | None:
         """Binance's Logon rules, in the order checked (digest §2)."""
         for tag in self._LOGON_REQUIRED:
@@ -421,6 +442,9 @@ class Acceptor(Session):
                 return errors.MandatoryParamEmptyOrMalformed.from_template(
                     tag, template=3, ref_tag_id=tag
                 )
+        schema_fault = self._schema_fault(message)
+        if schema_fault is not None:
+            return schema_fault
         heart_bt_int = message.get(Tag.HEART_BT_INT) or ""
         for tag, good in (
             (Tag.ENCRYPT_METHOD, message.get(Tag.ENCRYPT_METHOD) == "0"),

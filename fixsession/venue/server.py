@@ -24,6 +24,7 @@ from typing import Any, Final, cast
 
 from fixsession.events import Closed, Event, FaultDetected, LoggedOn, MessageReceived
 from fixsession.recording import Recorder, RecordLimits
+from fixsession.sbewire import Encoding
 from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE, Session
 from fixsession.spec import SessionType
 from fixsession.state import State
@@ -62,7 +63,10 @@ class Server:
     and the Logon within ``logon_timeout`` of the connection, a frame of at most
     ``pre_logon_max_frame_size`` bytes waited for, and one Reject for garbage before the
     connection is closed. ``record`` names a folder for a fixlog capture per connection,
-    within ``record_limits``.
+    within ``record_limits``. ``encoding`` picks FIX (Binance's port 9000), FIX requests with
+    SBE responses (9001) or SBE both ways (9002); for more than one, start a ``Server`` per
+    encoding on the same ``exchange`` and ``accounts`` (Binance shares connection limits
+    between FIX and FIX SBE).
     """
 
     def __init__(
@@ -81,8 +85,12 @@ class Server:
         max_unauthenticated_per_ip: int = DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
         pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
         min_heart_bt_int: int = 5,
+        encoding: Encoding = Encoding.FIX,
     ) -> None:
+        if record is not None and encoding is not Encoding.FIX:
+            raise ValueError("recording FIX SBE connections is not supported yet")
         self.accounts = accounts
+        self.encoding = Encoding(encoding)
         self.record = Path(record) if record is not None else None
         if self.record is not None:
             self.record.mkdir(parents=True, exist_ok=True)
@@ -240,7 +248,7 @@ class Server:
             accounts=self.accounts, session_type=kind, wall_clock=self.wall_clock,
             now=loop.time(), address=address, logon_timeout=self.logon_timeout,
             pre_logon_max_frame_size=self.pre_logon_max_frame_size,
-            min_heart_bt_int=self.min_heart_bt_int,
+            min_heart_bt_int=self.min_heart_bt_int, encoding=self.encoding,
         )  # fmt: skip
         session.sent_counts = self.stats.messages_out  # every message sent, by MsgType
         recorder = None

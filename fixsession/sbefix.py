@@ -1,0 +1,317 @@
+"""Between FIX and FIX SBE: a FIX ``Message`` as the SBE message Binance's schema makes of it,
+and back.
+
+Owns the correspondence, which the schema gives: an SBE field's id is the FIX tag it carries,
+an SBE message names the MsgType it stands for, and the FIX dictionary says what each tag's
+value is. So a BOOLEAN is ``Y``/``N`` in FIX and 1/0 in SBE, a UTCTIMESTAMP is text in FIX
+and microseconds since the epoch in SBE, a PRICE or QTY is text in FIX and a mantissa with the
+schema's exponent field in SBE, RawData(96) has its RawDataLength(95) in FIX only, and the
+header's MsgSeqNum(34) and SendingTime(52) are the SBE message header's seqNum and
+sendingTime. Binance's choices where the two differ: a Logon is 20008 towards the venue and
+LogonAck 20009 from it; SenderCompID(49)/TargetCompID(56) travel in the Logon only (the
+others take the session's); RecvWindow(25000) is the Logon's, in microseconds, for the whole
+session; an ExecutionReport is ExecutionReportAck (198) when the session asked for Mini
+reports. Fields FIX has no tag for (the exponents; LogonAck's SbeSchemaIdVersionDeprecated)
+are left out of the FIX message. Market data's split messages are not here yet.
+
+SendingTime as text (the Logon's signature covers it): milliseconds when the microseconds are
+a whole number of them, else microseconds (Binance is silent; its sample is in milliseconds).
+No I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+from fixsession import binance, errors, sbe, sbe_schema
+from fixsession.dictionary import BINANCE, FieldType, Group, Member
+from fixsession.message import Message
+from fixsession.spec import MsgType, Tag
+
+LOGON_TEMPLATE: Final = 20008
+LOGON_ACK_TEMPLATE: Final = 20009
+EXECUTION_REPORT_ACK_TEMPLATE: Final = 198
+_EXPONENTS: Final = frozenset({25054, 25055})  # PriceExponent, QtyExponent: SBE only
+_DECIMALS: Final = frozenset({FieldType.PRICE, FieldType.QTY, FieldType.FLOAT})
+_HEADER: Final = frozenset({8, 9, 10, Tag.MSG_SEQ_NUM, Tag.SENDING_TIME})
+_TO_HEADER: Final = (Tag.SENDER_COMP_ID, Tag.TARGET_COMP_ID, Tag.RECV_WINDOW)
+_BY_MSG_TYPE: Final = {
+    definition.msg_type: definition
+    for definition in sbe_schema.MESSAGES.values()
+    if definition.template_id not in (LOGON_ACK_TEMPLATE, EXECUTION_REPORT_ACK_TEMPLATE)
+    and definition.msg_type not in ("X",)
+}
+"""The SBE message for each MsgType (towards the venue for a Logon, a full report for 8)."""
+_REQUIRED_IN_SBE: Final[dict[str, dict[str, Any]]] = {
+    "ExecutionReport": {"CumQty": Decimal(0), "LastQty": Decimal(0)},
+    "LogonAck": {"SbeSchemaIdVersionDeprecated": 0},
+}
+"""Values FIX leaves out where SBE requires one (no fill yet: zero; the schema in use is not
+deprecated)."""
+
+
+def _groups_by_count_tag() -> dict[int, Group]:
+    found: dict[int, Group] = {}
+
+    def walk(members: Sequence[Member]) -> None:
+        for member in members:
+            if member.group is not None:
+                found.setdefault(member.tag, member.group)
+                walk(member.group.members)
+
+    for definition in BINANCE.messages.values():
+        walk(definition.members)
+    return found
+
+
+_FIX_GROUPS: Final = _groups_by_count_tag()
+
+
+@dataclass
+class SessionFields:
+    """What SBE leaves out of a message's header but FIX needs: the CompIDs (learnt from the
+    Logon), the session's RecvWindow, and whether the peer asked for Mini reports."""
+
+    local_comp_id: str = ""
+    peer_comp_id: str = ""
+    recv_window_ms: str | None = None
+    mini_reports: bool = False
+
+    def learn_logon(self, message: Message, *, from_peer: bool) -> None:
+        """Take the CompIDs (and the venue side's options) from a Logon going either way."""
+        sender = message.get(Tag.SENDER_COMP_ID) or ""
+        target = message.get(Tag.TARGET_COMP_ID) or ""
+        self.local_comp_id, self.peer_comp_id = (target, sender) if from_peer else (sender, target)
+        if from_peer:  # a venue applies the gateway's RecvWindow to the whole session
+            self.recv_window_ms = message.get(Tag.RECV_WINDOW)
+        self.mini_reports = message.get(25036) == "2" and message.get(25045) == "2"
+
+
+# -- SBE to FIX ---------------------------------------------------------------------------------
+
+
+def to_fix(item: sbe.SbeMessage, session: SessionFields) -> Message:
+    """The FIX message an SBE message from the peer stands for, with a full header (CompIDs
+    from ``session``, or the Logon's own, which ``session`` then learns). A value FIX cannot
+    carry (a control character, a timestamp out of range) is -1221, as Binance answers a
+    field it cannot read."""
+    definition = sbe_schema.MESSAGES[item.template_id]
+    body: list[tuple[int, str]] = []
+    try:
+        _fix_fields(definition.fields, definition.groups, definition.data, item.values, body)
+        sending_time = format_us(item.sending_time_us)
+    except ValueError as error:
+        failure = errors.InvalidSbeMessageField.from_template()
+        failure.add_note(f"{definition.name}: {error}")
+        raise failure from None
+    moved = dict(pair for pair in body if pair[0] in _TO_HEADER)  # header fields in SBE's body
+    body = [pair for pair in body if pair[0] not in _TO_HEADER]
+    comp_ids = moved
+    if item.template_id == LOGON_TEMPLATE:
+        sender, target = comp_ids.get(Tag.SENDER_COMP_ID, ""), comp_ids.get(Tag.TARGET_COMP_ID, "")
+    else:
+        sender, target = session.peer_comp_id, session.local_comp_id
+    header: list[tuple[int, str]] = [(Tag.MSG_SEQ_NUM, str(item.seq_num))]
+    header += [(Tag.SENDER_COMP_ID, sender)] if sender else []
+    header += [(Tag.SENDING_TIME, sending_time)]
+    header += [(Tag.TARGET_COMP_ID, target)] if target else []
+    window = moved.get(Tag.RECV_WINDOW, session.recv_window_ms)
+    if window is not None:
+        header.append((Tag.RECV_WINDOW, window))
+    message = Message(definition.msg_type, header + body)
+    if item.template_id == LOGON_TEMPLATE:
+        session.learn_logon(message, from_peer=True)
+    return message
+
+
+def _fix_fields(
+    fields: Sequence[sbe.SbeField],
+    groups: Sequence[sbe.SbeGroup],
+    data: Sequence[sbe.SbeData],
+    values: Mapping[str, Any],
+    out: list[tuple[int, str]],
+) -> None:
+    for spec in fields:
+        value = values.get(spec.name)
+        if value is None or spec.id not in BINANCE.fields:  # exponents, SBE-only flags
+            continue
+        out.append((spec.id, _fix_value(spec, value)))
+    for group in groups:
+        entries = values.get(group.name) or []
+        if not entries:
+            continue
+        out.append((group.id, str(len(entries))))
+        delimiter = _delimiter(group.id)
+        for entry in entries:
+            pairs: list[tuple[int, str]] = []
+            _fix_fields(group.fields, group.groups, group.data, entry, pairs)
+            pairs.sort(key=lambda pair: pair[0] != delimiter)  # the delimiter first
+            out += pairs
+    for data_spec in data:
+        text = values.get(data_spec.name)
+        if text is None:
+            continue
+        if not all(" " <= character <= "~" for character in text):
+            raise ValueError(f"{data_spec.name} holds a character FIX cannot carry")
+        if data_spec.id == Tag.RAW_DATA:
+            out.append((Tag.RAW_DATA_LENGTH, str(len(text))))
+        out.append((data_spec.id, text))
+
+
+def _delimiter(count_tag: int) -> int | None:
+    group = _FIX_GROUPS.get(count_tag)
+    return group.delimiters[0] if group is not None and group.delimiters else None
+
+
+def _fix_value(spec: sbe.SbeField, value: Any) -> str:
+    field = BINANCE.fields.get(spec.id)
+    kind = field.type if field is not None else None
+    if spec.enum is not None:
+        raw = _raw(spec.enum, value)
+        if kind is FieldType.BOOLEAN:
+            return "Y" if raw == 1 else "N" if raw == 0 else str(raw)
+        return str(raw)
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if spec.id == Tag.RECV_WINDOW:  # microseconds in SBE, milliseconds in FIX
+        return binance.format_recv_window(Decimal(value) / 1000)
+    if kind is FieldType.UTCTIMESTAMP:
+        return format_us(int(value))
+    return str(value)
+
+
+def _raw(enum_name: str, value: Any) -> Any:
+    """An enum's wire value for its name (``sbe.decode`` gives names)."""
+    enum = sbe_schema.ENUMS[enum_name]
+    for raw, name in enum.values.items():
+        if name == value:
+            return raw
+    return value
+
+
+def format_us(micros: int) -> str:
+    """A UTCTIMESTAMP for microseconds since the epoch: milliseconds when whole, else
+    microseconds. ValueError outside years 1-9999."""
+    seconds, fraction = divmod(micros, 1_000_000)
+    if not 0 < seconds < 253402300800:
+        raise ValueError(f"timestamp {micros} µs is outside years 1970-9999")
+    digits = 3 if fraction % 1000 == 0 else 6
+    return binance.format_sending_time(seconds + fraction / 1_000_000, digits)
+
+
+def parse_us(text: str) -> int:
+    """Microseconds since the epoch of a UTCTIMESTAMP (exactly); ValueError if it is not one."""
+    whole = binance.parse_sending_time(text[:17])
+    if whole is None:
+        raise ValueError(f"{text!r} is not a UTCTIMESTAMP")
+    fraction = text[18:] if len(text) > 17 else ""
+    if len(text) > 17 and (text[17] != "." or not fraction.isdigit() or len(fraction) > 9):
+        raise ValueError(f"{text!r} is not a UTCTIMESTAMP")
+    return int(whole) * 1_000_000 + (int(fraction.ljust(6, "0")[:6]) if fraction else 0)
+
+
+# -- FIX to SBE ---------------------------------------------------------------------------------
+
+
+def template_for(message: Message, *, from_venue: bool, mini_reports: bool = False) -> int:
+    """The SBE template that carries ``message`` in this direction; ValueError if none does."""
+    msg_type = message.msg_type
+    if msg_type == MsgType.LOGON:
+        return LOGON_ACK_TEMPLATE if from_venue else LOGON_TEMPLATE
+    if msg_type == MsgType.EXECUTION_REPORT and mini_reports:
+        return EXECUTION_REPORT_ACK_TEMPLATE
+    definition = _BY_MSG_TYPE.get(msg_type)
+    if definition is None:
+        raise ValueError(f"FIX SBE has no message for MsgType {msg_type!r} here")
+    return definition.template_id
+
+
+def to_sbe(message: Message, *, from_venue: bool, mini_reports: bool = False) -> bytes:
+    """The SBE frame for a FIX message with a full header (MsgSeqNum, SendingTime); fields
+    the SBE message has no place for (BodyLength, CheckSum, CompIDs outside a Logon,
+    RecvWindow outside a Logon) are left out. ValueError if a value does not fit."""
+    template = template_for(message, from_venue=from_venue, mini_reports=mini_reports)
+    definition = sbe_schema.MESSAGES[template]
+    seq = message.get(Tag.MSG_SEQ_NUM)
+    sending_time = message.get(Tag.SENDING_TIME)
+    if seq is None or sending_time is None:
+        raise ValueError("a message to encode as SBE needs MsgSeqNum and SendingTime")
+    pairs = [pair for pair in message.fields if pair[0] not in _HEADER]
+    values = _sbe_values(definition.fields, definition.groups, definition.data, iter(pairs))
+    for name, default in _REQUIRED_IN_SBE.get(definition.name, {}).items():
+        values.setdefault(name, default)
+    return sbe.encode(definition.name, values, int(seq), parse_us(sending_time))
+
+
+def _sbe_values(
+    fields: Sequence[sbe.SbeField],
+    groups: Sequence[sbe.SbeGroup],
+    data: Sequence[sbe.SbeData],
+    pairs: Iterator[tuple[int, str]],
+) -> dict[str, Any]:
+    """The values of a block (or a group entry) from FIX fields, in the SBE names."""
+    by_tag: dict[int, Any] = {spec.id: spec for spec in fields}
+    by_tag.update({spec.id: spec for spec in data})
+    by_tag.update({spec.id: spec for spec in groups})
+    values: dict[str, Any] = {}
+    for tag, text in pairs:
+        spec = by_tag.get(tag)
+        if spec is None or spec.id in _EXPONENTS:
+            continue
+        if isinstance(spec, sbe.SbeGroup):
+            values[spec.name] = _entries(spec, int(text), pairs)
+        elif isinstance(spec, sbe.SbeData):
+            values[spec.name] = text
+        else:
+            values[spec.name] = _sbe_value(spec, text)
+    return values
+
+
+def _entries(
+    group: sbe.SbeGroup, count: int, pairs: Iterator[tuple[int, str]]
+) -> list[dict[str, Any]]:
+    """``count`` entries of ``group`` from the FIX fields that follow its NumInGroup: each
+    entry is the run of its members up to the next delimiter (a flat group; nested groups of
+    FIX SBE's schema are not in Binance's messages)."""
+    members = {spec.id for spec in group.fields} | {spec.id for spec in group.data}
+    entries: list[list[tuple[int, str]]] = []
+    pending: list[tuple[int, str]] = []
+    delimiter: int | None = None
+    for tag, text in pairs:
+        if tag not in members:
+            break
+        if delimiter is None:
+            delimiter = tag
+        if tag == delimiter and pending:
+            entries.append(pending)
+            pending = []
+        pending.append((tag, text))
+    if pending:
+        entries.append(pending)
+    if len(entries) != count:
+        raise ValueError(f"{group.name}: NumInGroup {count}, {len(entries)} entries")
+    return [_sbe_values(group.fields, group.groups, group.data, iter(e)) for e in entries]
+
+
+def _sbe_value(spec: sbe.SbeField, text: str) -> Any:
+    field = BINANCE.fields.get(spec.id)
+    kind = field.type if field is not None else None
+    try:
+        if spec.enum is not None:
+            if kind is FieldType.BOOLEAN:
+                return {"Y": 1, "N": 0}[text]
+            return text if sbe_schema.ENUMS[spec.enum].encoding == "char" else int(text)
+        if spec.exponent is not None:
+            return Decimal(text)
+        if spec.id == Tag.RECV_WINDOW:
+            return int(Decimal(text) * 1000)
+        if kind is FieldType.UTCTIMESTAMP:
+            return parse_us(text)
+        if spec.primitive == "char":
+            return text
+        return int(text)
+    except (KeyError, ValueError, InvalidOperation):
+        raise ValueError(f"{spec.name}: {text!r} does not fit FIX SBE") from None

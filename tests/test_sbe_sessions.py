@@ -1,0 +1,272 @@
+"""Sessions over FIX SBE (issue 16, item 3): the same session rules and the same typed errors
+as over FIX, in memory and on loopback sockets, for Binance's port 9001 (FIX requests, SBE
+responses) and 9002 (SBE both ways) modes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from memory import API_KEY, PRIVATE_KEY, START, Clock
+
+import fixsession
+from fixsession import binance, errors, sbe, sbe_schema, sbefix
+from fixsession.events import Closed, FaultDetected, LoggedOn, MessageReceived
+from fixsession.framing import Garbled
+from fixsession.initiator import Initiator
+from fixsession.message import Message
+from fixsession.sbewire import Encoding, SbeWire
+from fixsession.venue.acceptor import Acceptor
+from fixsession.venue.accounts import Accounts
+from fixsession.venue.exchange import Exchange
+from fixsession.venue.server import Server
+
+ORDER = [(11, "o1"), (38, "0.001"), (40, "2"), (44, "60000.5"), (54, "1"), (55, "BTCUSDT"),
+         (59, "1")]  # fmt: skip
+UNKNOWN_CANCEL = [(11, "c1"), (41, "nope"), (55, "BTCUSDT")]
+
+
+def accounts() -> Accounts:
+    found = Accounts()
+    found.add_key(API_KEY, PRIVATE_KEY.public_key())
+    return found
+
+
+# -- in memory --------------------------------------------------------------------------------
+
+
+class Pair:
+    """An Initiator and an Acceptor (with an Exchange) speaking ``encoding`` to each other."""
+
+    def __init__(self, encoding: Encoding, **options: object) -> None:
+        self.clock = Clock()
+        self.exchange = Exchange(wall_clock=self.clock)
+        self.acceptor = Acceptor(
+            accounts=accounts(), wall_clock=self.clock, now=self.clock.now, encoding=encoding
+        )
+        self.initiator = Initiator(
+            api_key=API_KEY, private_key=PRIVATE_KEY, sender_comp_id="GW", wall_clock=self.clock,
+            now=self.clock.now, encoding=encoding, **options,  # type: ignore[arg-type]
+        )  # fmt: skip
+        self.wire: list[bytes] = []  # what the venue wrote
+
+    def pump(self) -> list[object]:
+        """Exchange bytes until both are quiet; the initiator's events."""
+        seen: list[object] = []
+        for _ in range(10):
+            data = self.initiator.data_to_send()
+            if data:
+                self.acceptor.receive_data(data, self.clock.now)
+            for event in self.acceptor.events():
+                self.exchange.on_event(self.acceptor, event, self.clock.now)
+            answer = self.acceptor.data_to_send()
+            if answer:
+                self.wire.append(answer)
+                self.initiator.receive_data(answer, self.clock.now)
+            seen += self.initiator.events()
+        return seen
+
+
+@pytest.mark.parametrize("encoding", list(Encoding))
+def test_an_order_and_a_reject_read_the_same_in_every_encoding(encoding: Encoding) -> None:
+    pair = Pair(encoding, recv_window_ms=6000.5)
+    pair.initiator.logon(pair.clock.now)
+    assert any(isinstance(event, LoggedOn) for event in pair.pump())
+    pair.initiator.send(Message("D", ORDER), pair.clock.now)
+    (report,) = [e for e in pair.pump() if isinstance(e, MessageReceived)]
+    assert report.error is None and report.request is not None
+    assert report.message.msg_type == "8"
+    assert [report.message.get(tag) for tag in (11, 39, 150, 55, 54)] == ["o1", "0", "0",
+                                                                          "BTCUSDT", "1"]  # fmt: skip
+    assert Decimal(report.message[44]) == Decimal("60000.5")
+    pair.initiator.send(Message("F", UNKNOWN_CANCEL), pair.clock.now)
+    (reject,) = [e for e in pair.pump() if isinstance(e, MessageReceived)]
+    assert isinstance(reject.error, errors.InvalidMessage)
+    assert reject.error.text == "Unknown order sent."
+    assert reject.message.get(25016) == "-1013"
+    if encoding is not Encoding.FIX:  # the venue wrote SBE: the LogonAck first
+        assert pair.wire[0][4:6] == b"\x50\xeb"
+        assert sbe.decode(pair.wire[0]).template_id == sbefix.LOGON_ACK_TEMPLATE
+    pair.initiator.logout(pair.clock.now)
+    assert any(isinstance(event, Closed) and event.clean for event in pair.pump())
+
+
+def test_the_venue_applies_the_sbe_logons_recv_window_in_microseconds_to_every_request() -> None:
+    pair = Pair(Encoding.SBE, recv_window_ms=1.5)  # 1,500 µs in the SBE Logon
+    pair.initiator.logon(pair.clock.now)
+    pair.pump()
+    assert pair.acceptor.closed is False
+    logon = sbe.decode(sbefix.to_sbe(Message.decode(_first_logon(pair)), from_venue=False))
+    assert logon.values["RecvWindow"] == 1500
+    sent = pair.clock.now
+    pair.clock.advance(0.01)  # 10 ms later than its SendingTime: outside 1.5 ms
+    pair.initiator._wall_clock = lambda: sent  # a late request
+    pair.initiator.send(Message("D", ORDER), pair.clock.now)
+    (answer,) = [e for e in pair.pump() if isinstance(e, MessageReceived)]
+    assert isinstance(answer.error, errors.InvalidTimestamp)
+
+
+def _first_logon(pair: Pair) -> bytes:
+    message = Message("A", [(34, "1"), (49, "GW"), (52, binance.format_sending_time(START)),
+                            (56, "SPOT"), (95, "4"), (96, "abcd"), (98, "0"), (108, "30"),
+                            (141, "Y"), (553, API_KEY), (25000, "1.5")])  # fmt: skip
+    return message.encode()
+
+
+def test_mini_reports_come_as_execution_report_acks() -> None:
+    pair = Pair(Encoding.SBE, response_mode=2, mini_reports=True)
+    pair.initiator.logon(pair.clock.now)
+    pair.pump()
+    pair.wire.clear()
+    pair.initiator.send(Message("D", ORDER), pair.clock.now)
+    (report,) = [e for e in pair.pump() if isinstance(e, MessageReceived)]
+    assert sbe.decode(pair.wire[0]).name == "ExecutionReportAck"
+    assert report.message.msg_type == "8" and report.message.get(11) == "o1"
+    assert report.message.get(38) is None  # a Mini report has no OrderQty
+
+
+def test_mini_reports_need_only_acks() -> None:
+    with pytest.raises(ValueError, match="OnlyAcks"):
+        Initiator(api_key=API_KEY, private_key=PRIVATE_KEY, sender_comp_id="GW",
+                  wall_clock=time.time, now=0.0, mini_reports=True)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("schema", "code"), [(None, -1102), (("1", "7"), -1153), (("9", "1"), -1153)]
+)
+def test_port_9001_logon_must_name_the_schema(schema: tuple[str, str] | None, code: int) -> None:
+    clock = Clock()
+    acceptor = Acceptor(accounts=accounts(), wall_clock=clock, now=clock.now,
+                        encoding=Encoding.SBE_RESPONSES)  # fmt: skip
+    stamp = binance.format_sending_time(clock.now)
+    signature = binance.sign_logon(PRIVATE_KEY, "GW", "SPOT", 1, stamp)
+    fields = [(34, "1"), (49, "GW"), (52, stamp), (56, "SPOT"), (95, str(len(signature))),
+              (96, signature), (98, "0"), (108, "30"), (141, "Y"), (553, API_KEY),
+              (25035, "2")]  # fmt: skip
+    if schema is not None:
+        fields += [(25050, schema[0]), (25051, schema[1])]
+    acceptor.receive_data(Message("A", fields).encode(), clock.now)
+    (fault,) = [e for e in acceptor.events() if isinstance(e, FaultDetected)]
+    assert fault.error.code == code
+    if schema is None:
+        assert fault.error.text == "Required tag '25050' missing."
+    reject = sbe.decode(acceptor.data_to_send())  # answered in SBE
+    assert reject.name == "Reject" and reject.values["ErrorCode"] == code
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=400), cuts=st.lists(st.integers(0, 400), max_size=8))
+def test_sbe_wire_yields_frames_or_documented_errors_only(data: bytes, cuts: list[int]) -> None:
+    wire = SbeWire(Encoding.SBE, venue=True, max_frame_size=4096)
+    logon = _sbe_logon(sending_time_us=int(START * 1_000_000))
+    stream = logon + data
+    pieces = [
+        stream[a:b] for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), len(stream)], strict=True)
+    ]
+    items = [item for piece in pieces for item in wire.feed(piece)]
+    assert isinstance(items[0], bytes)  # the Logon, as the FIX frame it stands for
+    assert Message.decode(items[0]).get(49) == "GW"
+    for item in items[1:]:
+        assert isinstance(item, bytes) or (
+            isinstance(item, Garbled) and isinstance(item.error, errors.RequestError)
+        )
+
+
+def _sbe_logon(
+    sending_time_us: int, comp_id: str = "GW", recv_window_us: int | None = None
+) -> bytes:
+    stamp = sbefix.format_us(sending_time_us)
+    signature = binance.sign_logon(PRIVATE_KEY, comp_id, "SPOT", 1, stamp)
+    values = {
+        "EncryptMethod": 0, "HeartBtInt": 30, "ResetSeqNumFlag": "True",
+        "MessageHandling": "Sequential", "SenderCompId": comp_id, "TargetCompId": "SPOT",
+        "RawData": signature, "Username": API_KEY, "RecvWindow": recv_window_us,
+    }  # fmt: skip
+    return sbe.encode("Logon", values, 1, sending_time_us)
+
+
+# -- on loopback sockets ----------------------------------------------------------------------
+
+
+@pytest.fixture
+async def venue() -> AsyncIterator[Server]:
+    server = Server(accounts=accounts(), encoding=Encoding.SBE)
+    await server.start("127.0.0.1", 0)
+    yield server
+    await server.close()
+
+
+async def _read_sbe(reader: asyncio.StreamReader) -> sbe.SbeMessage:
+    head = await asyncio.wait_for(reader.readexactly(6), 5)
+    length = int.from_bytes(head[:4], "little")
+    return sbe.decode(head + await asyncio.wait_for(reader.readexactly(length - 6), 5))
+
+
+async def _raw_logon(server: Server) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    assert server.address is not None
+    reader, writer = await asyncio.open_connection(*server.address)
+    writer.write(_sbe_logon(int(time.time() * 1_000_000)))
+    ack = await _read_sbe(reader)
+    assert ack.name == "LogonAck" and ack.values["HeartBtInt"] == 30
+    return reader, writer
+
+
+async def test_a_signed_sbe_logon_is_accepted_on_a_socket(venue: Server) -> None:
+    _, writer = await _raw_logon(venue)
+    writer.close()
+
+
+async def test_a_bad_encoding_type_is_1177_and_ends_the_connection(venue: Server) -> None:
+    reader, writer = await _raw_logon(venue)
+    frame = bytearray(sbe.encode("TestRequest", {"TestReqID": "t1"}, 2, int(time.time() * 1e6)))
+    frame[4:6] = (0xEB51).to_bytes(2, "little")
+    writer.write(bytes(frame))
+    reject = await _read_sbe(reader)
+    assert reject.name == "Reject" and reject.values["ErrorCode"] == -1177
+    assert reject.values["Text"] == "Invalid encodingType."
+    logout = await _read_sbe(reader)
+    assert logout.name == "Logout" and logout.values["Text"] == "Invalid encodingType."
+    assert await asyncio.wait_for(reader.read(), 5) == b""  # closed
+    writer.close()
+
+
+async def test_schema_id_9_is_1153_and_the_session_goes_on(venue: Server) -> None:
+    reader, writer = await _raw_logon(venue)
+    frame = bytearray(sbe.encode("TestRequest", {"TestReqID": "t1"}, 2, int(time.time() * 1e6)))
+    frame[10:12] = (9).to_bytes(2, "little")
+    writer.write(bytes(frame))
+    reject = await _read_sbe(reader)
+    assert reject.name == "Reject" and reject.values["ErrorCode"] == -1153
+    assert reject.values["Text"] == "Invalid SBE schema ID or version specified."
+    writer.write(sbe.encode("TestRequest", {"TestReqID": "t2"}, 2, int(time.time() * 1e6)))
+    heartbeat = await _read_sbe(reader)
+    assert heartbeat.name == "Heartbeat" and heartbeat.values["TestReqID"] == "t2"
+    writer.close()
+
+
+@pytest.mark.parametrize("encoding", [Encoding.SBE, Encoding.SBE_RESPONSES])
+async def test_the_client_over_sbe_gets_the_same_answers_and_typed_errors(
+    encoding: Encoding,
+) -> None:
+    server = Server(accounts=accounts(), encoding=encoding)
+    host, port = await server.start("127.0.0.1", 0)
+    try:
+        async with fixsession.connect(
+            host, port, api_key=API_KEY, private_key=PRIVATE_KEY, tls=False, encoding=encoding
+        ) as client:
+            report = await client.request(Message("D", ORDER))
+            assert (report.get(11), report.get(39)) == ("o1", "0")
+            assert Decimal(report[44]) == Decimal("60000.5")
+            with pytest.raises(errors.InvalidMessage, match=r"Unknown order sent\."):
+                await client.request(Message("F", UNKNOWN_CANCEL))
+    finally:
+        await server.close()
+
+
+def test_the_schema_the_codec_speaks() -> None:
+    assert (sbe_schema.SCHEMA_ID, sbe_schema.SCHEMA_VERSION) == (1, 1)
