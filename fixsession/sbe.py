@@ -122,6 +122,8 @@ class SbeMessage:
     sending_time_us: int
     values: dict[str, Any] = field(default_factory=dict)
     version: int = 0
+    length: int = 0
+    """The frame's bytes, SOFH included (0 for a message not read from bytes)."""
 
     def __repr__(self) -> str:
         shown = {k: ("***" if k == "RawData" else v) for k, v in self.values.items()}
@@ -276,7 +278,9 @@ def decode(
     at = reader.var_data(definition.data, at, values)
     if at != len(data):
         raise reader.fail(f"{len(data) - at} bytes after the last field")
-    return SbeMessage(definition.name, template_id, seq_num, sending_time, values, version)
+    return SbeMessage(
+        definition.name, template_id, seq_num, sending_time, values, version, len(data)
+    )
 
 
 # -- encoding -------------------------------------------------------------------------------------

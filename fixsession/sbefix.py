@@ -90,6 +90,31 @@ class SessionFields:
         self.mini_reports = message.get(25036) == "2" and message.get(25045) == "2"
 
 
+MAX_DECIMAL: Final = Decimal(2**63 - 1).scaleb(-8)
+"""The largest price or quantity Binance's engine holds (8 decimals in a signed 64-bit
+integer): 92233720368.54775807. Beyond it a value has no SBE encoding at 8 decimals."""
+
+
+def decimal_fault(message: Message) -> errors.RequestError | None:
+    """-1102 for a price or quantity beyond ``MAX_DECIMAL``: a venue that answers in SBE
+    could not write it back (Binance's text: "'44' contains unexpected value. Cannot be
+    greater than 92233720368.54775807.")."""
+    fields = BINANCE.fields
+    for tag, text in message.fields:
+        definition = fields.get(tag)
+        if definition is None or definition.type not in _DECIMALS:
+            continue
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            continue  # malformed: the dictionary's fault, not this one
+        if value.is_finite() and abs(value) > MAX_DECIMAL:
+            return errors.MandatoryParamEmptyOrMalformed.from_template(
+                tag, str(MAX_DECIMAL), template=5, ref_tag_id=tag
+            )
+    return None
+
+
 # -- SBE to FIX ---------------------------------------------------------------------------------
 
 
@@ -121,6 +146,11 @@ def to_fix(item: sbe.SbeMessage, session: SessionFields) -> Message:
     window = moved.get(Tag.RECV_WINDOW, session.recv_window_ms)
     if window is not None:
         header.append((Tag.RECV_WINDOW, window))
+    for _, text in body:
+        if not text.isascii() or not text.isprintable():
+            failure = errors.InvalidSbeMessageField.from_template()
+            failure.add_note(f"{definition.name}: a value FIX cannot carry: {text!r}")
+            raise failure
     message = Message(definition.msg_type, header + body)
     if item.template_id == LOGON_TEMPLATE:
         session.learn_logon(message, from_peer=True)
@@ -154,8 +184,6 @@ def _fix_fields(
         text = values.get(data_spec.name)
         if text is None:
             continue
-        if not all(" " <= character <= "~" for character in text):
-            raise ValueError(f"{data_spec.name} holds a character FIX cannot carry")
         if data_spec.id == Tag.RAW_DATA:
             out.append((Tag.RAW_DATA_LENGTH, str(len(text))))
         out.append((data_spec.id, text))

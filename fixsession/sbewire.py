@@ -90,6 +90,11 @@ class SbeWire:
             items.append(frame)
         return items
 
+    def fault(self, message: Message) -> RequestError | None:
+        """What a venue answering in SBE must refuse in a valid message: a price or quantity
+        it could not write back (``sbefix.decimal_fault``)."""
+        return sbefix.decimal_fault(message) if self.venue and self._sbe_out else None
+
     def logged_on(self, message: Message) -> None:
         """The peer's Logon was accepted (a venue learns its options from it)."""
         self.fields.learn_logon(message, from_peer=True)

@@ -167,6 +167,8 @@ class Session:
                     message, fault = validator.parse(item)
                 else:
                     message, fault = Message.decode(item), None
+                if self._sbe is not None and fault is None:
+                    fault = self._sbe.fault(message)
                 self._on_message(message, fault, now)
             else:
                 assert isinstance(item, Garbled)

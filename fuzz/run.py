@@ -40,7 +40,7 @@ REGRESSIONS = FUZZ / "regressions"
 DICTIONARY = FUZZ / "fix.dict"
 NAMES = (
     "framer", "decode", "parse", "from_message", "acceptor", "initiator", "exchange",
-    "captures", "sidecar", "settings", "sbe", "recorder",
+    "captures", "sidecar", "settings", "sbe", "sbe_session", "recorder",
 )  # fmt: skip
 """The targets, in the order ``all`` runs them (``targets.TARGETS`` has the same names)."""
 SUBJECTS: dict[str, tuple[str, ...]] = {

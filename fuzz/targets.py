@@ -41,7 +41,17 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance, captures, errors, messages, recording, sbe, settings, speedups
+from fixsession import (
+    binance,
+    captures,
+    errors,
+    messages,
+    recording,
+    sbe,
+    sbefix,
+    settings,
+    speedups,
+)
 from fixsession.binance import Limit
 from fixsession.captures import CaptureError, Format, Record
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
@@ -57,6 +67,7 @@ from fixsession.events import (
 from fixsession.framing import SAMPLE_SIZE, Framer, Garbled, Item, is_frame
 from fixsession.initiator import Initiator
 from fixsession.message import Message, byte_sum
+from fixsession.sbewire import Encoding
 from fixsession.session import Session
 from fixsession.spec import SessionType
 from fixsession.state import State
@@ -1025,6 +1036,123 @@ def _sbe_key(item: sbe.SbeItem) -> tuple[object, ...]:
 
 
 # ================================================================================================
+# 9b. sessions over SBE
+
+
+def _sbe_out(data: bytes, where: str, next_seq: int) -> int:
+    """Check what a session wrote in SBE: whole messages only, in MsgSeqNum order."""
+    framer = sbe.SbeFramer()
+    items = framer.feed(data)
+    check(framer.buffered == 0 and framer.broken is None, f"{where} wrote a partial SBE frame")
+    for item in items:
+        check(isinstance(item, sbe.SbeMessage), f"{where} wrote a bad SBE frame: {item!r}")
+        assert isinstance(item, sbe.SbeMessage)
+        check(item.seq_num == next_seq, f"{where}: seqNum {item.seq_num}, {next_seq} expected")
+        next_seq += 1
+    return next_seq
+
+
+def sbe_session(data: bytes) -> None:
+    """An ``Acceptor`` (with an ``Exchange`` behind it) or an ``Initiator`` speaking FIX SBE,
+    fed the payload as its peer's bytes: nothing raises; what it writes is whole SBE messages
+    in seqNum order (or valid FIX, for a gateway on port 9001); nothing after Closed; after
+    ``connection_lost`` the account holds no CompID.
+
+    Flags: bit 0 the gateway's side (else the venue's), bit 1 port 9001 (FIX requests, SBE
+    responses; else 9002), bit 2 prepend a signed SBE Logon (venue) or LogonAck (gateway),
+    bit 3 advance the clock between chunks, bit 4 Mini reports.
+    """
+    controls = Controls.of(data)
+    encoding = Encoding.SBE_RESPONSES if controls.flag(1) else Encoding.SBE
+    gateway = controls.flag(0)
+    clock = Clock(START)
+    accounts = Accounts()
+    accounts.add_key(API_KEY, KEY.public_key())
+    payload = controls.payload
+    venue = Exchange(wall_clock=clock)
+    session: Session
+    if gateway:
+        options: dict[str, Any] = (
+            {"response_mode": 2, "mini_reports": True} if controls.flag(4) else {}
+        )
+        session = Initiator(
+            api_key=API_KEY, private_key=KEY, sender_comp_id="GW1", wall_clock=clock,
+            now=clock.now, encoding=encoding, **options,
+        )  # fmt: skip
+        session.logon(clock.now)
+        if controls.flag(2):
+            ack = {"HeartBtInt": 30, "SbeSchemaIdVersionDeprecated": "False", "UUID": UUID}
+            payload = sbe.encode("LogonAck", ack, 1, START_US) + payload
+    else:
+        session = Acceptor(accounts=accounts, wall_clock=clock, now=clock.now, uuid=UUID,
+                           encoding=encoding)  # fmt: skip
+        if controls.flag(2):
+            if encoding is Encoding.SBE:
+                logon = sbe_logon("GW1", START_US, mini=controls.flag(4))
+            else:
+                logon = logon_frame("GW1", START - 0.25, _SBE_RESPONSES_LOGON)
+            payload = logon + payload
+    sbe_out = encoding.sbe_out(venue=not gateway)
+    where = "Initiator" if gateway else "Acceptor"
+    next_seq, closed = 1, False
+    steps = _steps(controls.seed, 64)
+
+    def drain() -> None:
+        nonlocal next_seq, closed
+        written = session.data_to_send()
+        check(not (closed and written), f"{where} wrote after Closed")
+        if written and sbe_out:
+            next_seq = _sbe_out(written, where, next_seq)
+        elif written:
+            next_seq, _ = check_outgoing(written, where, next_seq)
+        for event in session.events():
+            check(isinstance(event, EVENT_TYPES), f"{where}: event {event!r}")
+            if isinstance(event, FaultDetected | MessageReceived) and event.error is not None:
+                check_error(event.error, f"{where}: {type(event).__name__}")
+            if isinstance(event, Closed):
+                closed = True
+            if not gateway:
+                venue.on_event(session, event, clock.now)  # type: ignore[arg-type]
+        if not gateway:
+            written = session.data_to_send()
+            if written:
+                check(not closed, f"{where} wrote after Closed")
+                next_seq = _sbe_out(written, where, next_seq)
+
+    drain()
+    for index, piece in enumerate(chunks(payload, controls.seed)):
+        session.receive_data(piece, clock.now)
+        drain()
+        if controls.flag(3):
+            clock.now += steps[index % len(steps)] / 8
+            session.tick(clock.now)
+            drain()
+    for seconds in (1.0, 31.0, 62.0):
+        clock.now += seconds
+        session.tick(clock.now)
+        drain()
+    session.connection_lost(clock.now)
+    drain()
+    check(not accounts.sessions(API_KEY), "CompIDs still in use after connection_lost")
+
+
+_SBE_RESPONSES_LOGON: Final = b"25050=1\x0125051=1\x01"
+
+
+def sbe_logon(comp_id: str, sending_time_us: int, *, mini: bool = False) -> bytes:
+    """A signed SBE Logon (port 9002) from ``comp_id``."""
+    stamp = sbefix.format_us(sending_time_us)
+    values: dict[str, Any] = {
+        "EncryptMethod": 0, "HeartBtInt": 30, "ResetSeqNumFlag": "True",
+        "MessageHandling": "Sequential", "SenderCompId": comp_id, "TargetCompId": "SPOT",
+        "RawData": binance.sign_logon(KEY, comp_id, "SPOT", 1, stamp), "Username": API_KEY,
+    }  # fmt: skip
+    if mini:
+        values.update(ResponseMode="OnlyAcks", ExecutionReportType="Mini")
+    return sbe.encode("Logon", values, 1, sending_time_us)
+
+
+# ================================================================================================
 # 10. recorder
 
 
@@ -1167,6 +1295,8 @@ def seeds(name: str, root: Path = CAPTURES) -> list[bytes]:
         return [p.read_bytes() for p in sorted(EXAMPLES.glob("*.toml"))]
     if name == "sbe":
         return _sbe_seeds()
+    if name == "sbe_session":
+        return _sbe_session_seeds()
     for path in capture_files(root):
         records = recording.read(path)
         frames = [r.data for r in records]
@@ -1221,6 +1351,15 @@ def seeds(name: str, root: Path = CAPTURES) -> list[bytes]:
 
 def _sbe_seeds() -> list[bytes]:
     """A few SBE messages of each kind (session, orders, reports with groups, market data)."""
+    frames = _sbe_seed_frames()
+    stream = b"".join(frames)
+    return [make_input(frame) for frame in frames] + [
+        make_input(stream, 0, 7),
+        make_input(stream, 2, 3),
+    ]
+
+
+def _sbe_seed_frames() -> list[bytes]:
     from decimal import Decimal
 
     report = {"OrdType": "Limit", "Side": "Sell", "ExecType": "Trade", "CumQty": Decimal("1.5"),
@@ -1231,21 +1370,38 @@ def _sbe_seeds() -> list[bytes]:
     book = {"LastBookUpdateID": 7, "Symbol": "BTCUSDT",
             "MDEntriesBids": [{"MDEntryPx": Decimal("30000.1"), "MDEntrySize": Decimal("0.5")}],
             "MDEntriesAsks": [{"MDEntryPx": Decimal("30000.2")}]}  # fmt: skip
-    frames = [
+    return [
         sbe.encode("Heartbeat", {}, 1, START_US),
         sbe.encode("TestRequest", {"TestReqID": "t1"}, 2, START_US),
         sbe.encode("ExecutionReport", report, 3, START_US),
         sbe.encode("MarketDataIncrementalBookTicker", book, 4, START_US),
         sbe.encode("Logout", {"Text": "bye"}, 5, START_US),
     ]
-    stream = b"".join(frames)
-    return [make_input(frame) for frame in frames] + [
-        make_input(stream, 0, 7),
-        make_input(stream, 2, 3),
-    ]
 
 
-START_US: Final = 1_750_000_000_000_000
+START_US: Final = int(START * 1_000_000)
+
+
+def _sbe_session_seeds() -> list[bytes]:
+    """Each side after its Logon: a gateway's requests, a venue's answers."""
+    from decimal import Decimal
+
+    order = {"OrdType": "Limit", "Side": "Buy", "OrderQty": Decimal("0.001"),
+             "Price": Decimal("60000"), "TimeInForce": "GoodTillCancel", "ClOrdID": "o1",
+             "Symbol": "BTCUSDT"}  # fmt: skip
+    cancel = {"ClOrdID": "c1", "OrigClOrdID": "o1", "Symbol": "BTCUSDT"}
+    requests = b"".join([
+        sbe.encode("NewOrderSingle", order, 2, START_US),
+        sbe.encode("TestRequest", {"TestReqID": "t1"}, 3, START_US),
+        sbe.encode("OrderCancelRequest", cancel, 4, START_US),
+        sbe.encode("LimitQuery", {"ReqID": "l1"}, 5, START_US),
+        sbe.encode("Logout", {}, 6, START_US),
+    ])  # fmt: skip
+    answers = b"".join(frame for frame in _sbe_seed_frames()[1:])
+    return [
+        make_input(requests, 0b100), make_input(requests, 0b1100, 9),
+        make_input(requests, 0b10100), make_input(answers, 0b101), make_input(answers, 0b111, 5),
+    ]  # fmt: skip
 
 
 def _malformed_seeds() -> list[bytes]:
@@ -1280,6 +1436,7 @@ TARGETS: Final[dict[str, Callable[[bytes], None]]] = {
     "sidecar": sidecar,
     "settings": settings_,
     "sbe": sbe_,
+    "sbe_session": sbe_session,
     "recorder": recorder,
 }
 """Every target, by name."""
@@ -1287,6 +1444,6 @@ TARGETS: Final[dict[str, Callable[[bytes], None]]] = {
 MAX_LEN: Final = {
     "framer": 2048, "decode": 2048, "parse": 2048, "from_message": 2048, "acceptor": 8192,
     "initiator": 8192, "exchange": 4096, "captures": 16384, "sidecar": 4096, "settings": 4096,
-    "sbe": 4096, "recorder": 8192,
+    "sbe": 4096, "sbe_session": 8192, "recorder": 8192,
 }  # fmt: skip
 """The largest input libFuzzer makes for each target (``-max_len``)."""

@@ -4,6 +4,7 @@ chunking, bounds and Binance's SBE errors (-1177, -1152, -1153, -1221)."""
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 from decimal import Decimal
@@ -327,3 +328,48 @@ def test_a_block_too_short_for_a_required_field_is_1221_and_a_group_entry_too() 
     with pytest.raises(ValueError, match="MDEntryPx is required"):
         sbe.encode("MarketDataIncrementalBookTicker", {"LastBookUpdateID": 7, "Symbol": "B",
                    "MDEntriesAsks": [{}]}, 2, 0)  # fmt: skip
+
+
+# -- fixsession decode --encoding sbe ------------------------------------------------------------
+
+
+def test_decode_prints_binances_sample_logon(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fixsession.tools.cli import main
+
+    path = tmp_path / "logon.sbe"
+    path.write_bytes(sample_logon())
+    assert main(["decode", "--encoding", "sbe", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{path}:0 valid Logon (templateId 20008, MsgType A, version 0, ")
+    assert "seqNum 1, sendingTime 20240627-09:17:25.223)" in lines[0]
+    for line in ("  HeartBtInt(108) = 30", "  SenderCompId(49) = EXAMPLE",
+                 "  TargetCompId(56) = SPOT", "  ResponseMode(25036) = null",
+                 "  ExecutionReportType(25045) = null", "  DropCopyFlag(9406) = null",
+                 "  RecvWindow(25000) = null", "  RawData(96) = " + "*" * 88,
+                 "  Username(553) = sBRXrJx2DsOraMXOaUovEhgVRcjOvCtQwnWj8VxkOh1xqboS02SPGfKi2h8spZJb"):  # fmt: skip
+        assert line in lines
+
+
+def test_decode_json_shows_sbe_faults_and_groups(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fixsession.tools.cli import main
+
+    book = {"LastBookUpdateID": 7, "Symbol": "BTCUSDT",
+            "MDEntriesBids": [{"MDEntryPx": Decimal("30000.1"), "MDEntrySize": Decimal("0.5")}],
+            "MDEntriesAsks": []}  # fmt: skip
+    good = sbe.encode("MarketDataIncrementalBookTicker", book, 4, 1_750_000_000_000_000)
+    bad_schema = bytearray(sbe.encode("Heartbeat", {}, 5, 1_750_000_000_000_000))
+    bad_schema[10:12] = (9).to_bytes(2, "little")
+    path = tmp_path / "feed.sbe"
+    path.write_bytes(good + bytes(bad_schema) + good[:10])
+    assert main(["decode", "--encoding", "sbe", "--format", "json", str(path)]) == 0
+    first, second, third = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["valid"] and first["message"] == "MarketDataIncrementalBookTicker"
+    bids = next(f for f in first["fields"] if f["name"] == "MDEntriesBids")
+    assert bids["entries"] == [[{"tag": 270, "name": "MDEntryPx", "value": "30000.1"},
+                                {"tag": 271, "name": "MDEntrySize", "value": "0.5"}]]  # fmt: skip
+    assert (second["valid"], second["code"], second["offset"]) == (False, -1153, len(good))
+    assert (third["valid"], third["code"], third["length"]) == (False, -1152, 10)

@@ -270,3 +270,60 @@ async def test_the_client_over_sbe_gets_the_same_answers_and_typed_errors(
 
 def test_the_schema_the_codec_speaks() -> None:
     assert (sbe_schema.SCHEMA_ID, sbe_schema.SCHEMA_VERSION) == (1, 1)
+
+
+# -- what the fuzz target sbe_session found ----------------------------------------------------
+
+
+def _venue(encoding: Encoding = Encoding.SBE) -> tuple[Clock, Accounts, Exchange, Acceptor]:
+    clock = Clock()
+    found = accounts()
+    exchange = Exchange(wall_clock=clock)
+    acceptor = Acceptor(accounts=found, wall_clock=clock, now=clock.now, encoding=encoding)
+    return clock, found, exchange, acceptor
+
+
+def test_a_logon_and_a_broken_stream_in_one_read_release_everything() -> None:
+    clock, found, exchange, acceptor = _venue()
+    bad = bytearray(sbe.encode("Heartbeat", {}, 2, int(clock.now * 1e6)))
+    bad[4:6] = b"\x51\xeb"
+    acceptor.receive_data(_sbe_logon(int(clock.now * 1e6)) + bytes(bad), clock.now)
+    events = acceptor.events()
+    assert isinstance(events[0], LoggedOn) and acceptor.closed
+    for event in events:  # the LoggedOn of a session that has closed since: no error
+        exchange.on_event(acceptor, event, clock.now)
+    assert not found.sessions(API_KEY)
+
+
+def _order_frame(price: Decimal, clock: Clock, **more: object) -> bytes:
+    order = {"OrdType": "Limit", "Side": "Buy", "OrderQty": Decimal("1"), "Price": price,
+             "TimeInForce": "GoodTillCancel", "ClOrdID": "o1", "Symbol": "BTCUSDT", **more}  # fmt: skip
+    return sbe.encode("NewOrderSingle", order, 2, int(clock.now * 1e6))
+
+
+def test_a_price_the_engine_cannot_hold_is_refused_not_echoed() -> None:
+    clock, _, exchange, acceptor = _venue()
+    acceptor.receive_data(_sbe_logon(int(clock.now * 1e6)), clock.now)
+    for event in acceptor.events():
+        exchange.on_event(acceptor, event, clock.now)
+    acceptor.data_to_send()
+    acceptor.receive_data(_order_frame(Decimal("1E+12"), clock), clock.now)
+    (fault,) = [e for e in acceptor.events() if isinstance(e, FaultDetected)]
+    assert fault.error.code == -1102
+    assert fault.error.text == (
+        "'44' contains unexpected value. Cannot be greater than 92233720368.54775807."
+    )
+    reject = sbe.decode(acceptor.data_to_send())
+    assert reject.name == "Reject" and reject.values["RefTagID"] == 44
+    assert not acceptor.closed
+
+
+def test_a_value_fix_cannot_carry_is_1221() -> None:
+    clock, _, _, acceptor = _venue()
+    acceptor.receive_data(_sbe_logon(int(clock.now * 1e6)), clock.now)
+    acceptor.events()
+    acceptor.data_to_send()
+    acceptor.receive_data(_order_frame(Decimal(1), clock, ClOrdID="o\x011"), clock.now)
+    (fault,) = [e for e in acceptor.events() if isinstance(e, FaultDetected)]
+    assert fault.error.code == -1221
+    assert fault.error.text == "Invalid/missing field(s) in SBE message."

@@ -260,10 +260,13 @@ class Exchange:
 
     # -- sessions ------------------------------------------------------------------------------
 
-    def attach(self, session: Acceptor) -> None:
-        """A session logged on."""
-        assert session.username is not None
-        self._sessions[session.username].append(session)
+    def attach(self, session: Acceptor, username: str | None = None) -> None:
+        """A session logged on (as ``username``, default the session's API key). A session
+        that has already closed again (its Logon and its end in one read) is not attached:
+        its ``Closed`` follows."""
+        username = username if username is not None else session.username
+        if username is not None and not session.closed:
+            self._sessions[username].append(session)
 
     def detach(self, session: Acceptor) -> None:
         """A session ended: forget it and its streams."""
@@ -278,7 +281,7 @@ class Exchange:
         through, detach it when it closes. (``attach``, ``on_message`` and ``detach`` one by
         one, for an owner that drives them itself.)"""
         if isinstance(event, LoggedOn):
-            self.attach(session)
+            self.attach(session, event.username)
         elif isinstance(event, MessageReceived) and event.error is None:
             self.on_message(session, event.message, now)
         elif isinstance(event, Closed):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Final, TextIO
 
-from fixsession import captures
+from fixsession import captures, errors, sbe, sbe_schema, sbefix
 from fixsession.captures import Format
 from fixsession.dictionary import BINANCE, MARKET_DATA, ORDER_ENTRY, Dictionary
 from fixsession.errors import CaptureError
@@ -175,6 +175,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _decode(args: argparse.Namespace, out: TextIO) -> int:
+    if args.encoding == "sbe":
+        return _decode_sbe(args, out)
     soh = _soh_byte(args.soh)
     for source in args.files or ["-"]:
         label = "<stdin>" if source == "-" else source
@@ -185,6 +187,101 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
             else:
                 print(_decoded_text(shown), file=out)
     return 0
+
+
+def _decode_sbe(args: argparse.Namespace, out: TextIO) -> int:
+    """FIX SBE bytes, as Binance's ports 9001/9002 send them: each message's fields by the
+    schema's names, absent optional ones as null; faults as Binance's SBE errors."""
+    if args.soh is not None or args.format_in != "auto":
+        raise UsageError("--soh and --format-in are for FIX text, not --encoding sbe")
+    for source in args.files or ["-"]:
+        label = "<stdin>" if source == "-" else source
+        framer = sbe.SbeFramer()
+        offset = 0
+        with _open(source) as stream:
+            while chunk := stream.read(_READ_SIZE):
+                for item in framer.feed(chunk):
+                    shown = _sbe_shown(item, label, offset)
+                    offset += shown["length"]
+                    text = json.dumps(shown) if args.format == "json" else _sbe_text(shown)
+                    print(text, file=out)
+        if framer.buffered:
+            error = errors.InvalidSbeHeader.from_template(template=1)
+            shown = {"file": label, "offset": offset, "valid": False, "length": framer.buffered,
+                     "code": error.code, "name": error.name,
+                     "text": f"{error.text} (the input ends inside a message)"}  # fmt: skip
+            print(json.dumps(shown) if args.format == "json" else _sbe_text(shown), file=out)
+    return 0
+
+
+def _sbe_shown(item: sbe.SbeItem, label: str, offset: int) -> dict[str, Any]:
+    shown: dict[str, Any] = {"file": label, "offset": offset}
+    if isinstance(item, sbe.SbeGarbled):
+        error = item.error
+        shown.update(valid=False, length=item.length, code=error.code, name=error.name,
+                     text=error.text, notes=getattr(error, "__notes__", []))  # fmt: skip
+        return shown
+    definition = sbe_schema.MESSAGES[item.template_id]
+    shown.update(
+        valid=True, length=item.length, template_id=item.template_id, message=item.name,
+        msg_type=definition.msg_type, version=item.version, seq_num=item.seq_num,
+        sending_time=sbefix.format_us(item.sending_time_us)
+        if 0 < item.sending_time_us < 253402300800 * 10**6 else item.sending_time_us,
+        fields=_sbe_fields(definition.fields, definition.groups, definition.data, item.values),
+    )  # fmt: skip
+    return shown
+
+
+def _sbe_fields(
+    fields: tuple[sbe.SbeField, ...],
+    groups: tuple[sbe.SbeGroup, ...],
+    data: tuple[sbe.SbeData, ...],
+    values: dict[str, Any],
+) -> list[dict[str, Any]]:
+    shown: list[dict[str, Any]] = []
+    specs: tuple[sbe.SbeField | sbe.SbeData, ...] = (*fields, *data)
+    for spec in specs:
+        value = values.get(spec.name)
+        if spec.id == Tag.RAW_DATA and value is not None:
+            value = "*" * len(value)  # a Logon's signature is never shown
+        elif value is not None and not isinstance(value, int | str):
+            value = str(value)
+        shown.append({"tag": spec.id, "name": spec.name, "value": value})
+    for group in groups:
+        entries = [
+            _sbe_fields(group.fields, group.groups, group.data, entry)
+            for entry in values.get(group.name) or []
+        ]
+        shown.append({"tag": group.id, "name": group.name, "entries": entries})
+    return shown
+
+
+def _sbe_text(shown: dict[str, Any]) -> str:
+    where = f"{shown['file']}:{shown['offset']}"
+    if not shown["valid"]:
+        notes = "".join(f" ({note})" for note in shown.get("notes", []))
+        return f"{where} GARBLED {shown['code']} {shown['name']}: {shown['text']}{notes}"
+    lines = [
+        f"{where} valid {shown['message']} (templateId {shown['template_id']}, MsgType "
+        f"{shown['msg_type']}, version {shown['version']}, seqNum {shown['seq_num']}, "
+        f"sendingTime {shown['sending_time']})"
+    ]
+    lines += _sbe_field_lines(shown["fields"], "  ")
+    return "\n".join(lines)
+
+
+def _sbe_field_lines(fields: list[dict[str, Any]], indent: str) -> list[str]:
+    lines: list[str] = []
+    for entry in fields:
+        if "entries" in entry:
+            lines.append(f"{indent}{entry['name']}({entry['tag']}): {len(entry['entries'])}")
+            for number, inner in enumerate(entry["entries"], 1):
+                lines.append(f"{indent}  #{number}")
+                lines += _sbe_field_lines(inner, indent + "    ")
+            continue
+        value = "null" if entry["value"] is None else entry["value"]
+        lines.append(f"{indent}{entry['name']}({entry['tag']}) = {value}")
+    return lines
 
 
 def _decoded(found: Located, label: str) -> dict[str, Any]:
@@ -319,6 +416,14 @@ def add_parser(commands: Any) -> None:
         help="text (default), or one JSON object per frame: file, line, offset, valid, "
         "length, code/name/text/ref_tag when garbled, and fields (tag, name, value, "
         "meaning, fault)",
+    )
+    decode.add_argument(
+        "--encoding",
+        choices=("fix", "sbe"),
+        default="fix",
+        help="fix (default), or FIX SBE bytes as Binance's ports 9001/9002 send them: each "
+        "message's fields by the schema's names, absent optional ones as null, faults as "
+        "Binance's SBE errors (-1152, -1153, -1177, -1221)",
     )
     _format_in_argument(decode)
     decode.set_defaults(run=_decode)
