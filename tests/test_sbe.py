@@ -373,3 +373,16 @@ def test_decode_json_shows_sbe_faults_and_groups(
                                 {"tag": 271, "name": "MDEntrySize", "value": "0.5"}]]  # fmt: skip
     assert (second["valid"], second["code"], second["offset"]) == (False, -1153, len(good))
     assert (third["valid"], third["code"], third["length"]) == (False, -1152, 10)
+
+
+def test_the_sbe_bench_runs_and_checks_what_it_times() -> None:
+    import subprocess
+    import sys
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "sbe.py"
+    result = subprocess.run(
+        [sys.executable, str(bench), "--messages", "200"], capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.count("SBE/FIX") == 2
