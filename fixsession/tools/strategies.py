@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from fixsession.dictionary import BINANCE, Dictionary, Field, FieldType, Member, MessageDef
 from fixsession.message import Message
-from fixsession.spec import UTF8_TAGS, SessionType, Tag
+from fixsession.spec import UTF8_TAGS, MsgType, SessionType, Tag
 from fixsession.tools import malformed
 from fixsession.tools.malformed import Malformed
 
@@ -178,6 +178,9 @@ def _message(
     body = draw(_members(dictionary, definition.members))
     if definition.msg_type in _ORDER_REQUESTS:
         body = draw(_order(body))
+    if definition.msg_type == MsgType.NEW_ORDER_LIST and (Tag.OPO, "Y") in body:
+        sides = iter(["1"] + ["2"] * len(body))  # an OPO list: a BUY working, SELLs pending
+        body = [(tag, next(sides) if tag == Tag.SIDE else value) for tag, value in body]
     return Message(definition.msg_type, fields + body)
 
 
