@@ -721,9 +721,9 @@ def _assemble(
     components: Mapping[str, tuple[Member, ...]],
 ) -> Dictionary:
     """A dictionary with the fields its messages use; MsgType's values are its messages."""
-    used = {member.tag for member in _walk((*header, *trailer))}
+    used = {member.tag for member in walk((*header, *trailer))}
     for message in messages.values():
-        used.update(member.tag for member in _walk(message.members))
+        used.update(member.tag for member in walk(message.members))
     fields = {tag: all_fields[tag] for tag in sorted(used)}
     msg_type = fields[35]
     fields[35] = Field(35, msg_type.name, msg_type.type, {
@@ -732,12 +732,12 @@ def _assemble(
     return Dictionary(name, fields, header, trailer, dict(messages), dict(components))
 
 
-def _walk(members: Iterable[Member]) -> Iterator[Member]:
+def walk(members: Iterable[Member]) -> Iterator[Member]:
     """Every member, descending into groups."""
     for member in members:
         yield member
         if member.group is not None:
-            yield from _walk(member.group.members)
+            yield from walk(member.group.members)
 
 
 _BUILTIN: Final = _builtin(["oe", "md"])
@@ -878,7 +878,7 @@ def _differences(ours: Dictionary, other: Dictionary) -> Iterator[str]:
         ("trailer", ours.trailer, other.trailer),
     ):
         yield from _compare_members(label, mine, theirs)
-        used.update(m.tag for m in _walk((*mine, *theirs)))
+        used.update(m.tag for m in walk((*mine, *theirs)))
     for msg_type in sorted(set(ours.messages) | set(other.messages)):
         mine_def = ours.messages.get(msg_type)
         theirs_def = other.messages.get(msg_type)
@@ -890,7 +890,7 @@ def _differences(ours: Dictionary, other: Dictionary) -> Iterator[str]:
         if (mine_def.name, mine_def.admin) != (theirs_def.name, theirs_def.admin):
             yield f"{label}: name/category {theirs_def.name}/{theirs_def.admin}"
         yield from _compare_members(label, mine_def.members, theirs_def.members)
-        used.update(m.tag for m in _walk((*mine_def.members, *theirs_def.members)))
+        used.update(m.tag for m in walk((*mine_def.members, *theirs_def.members)))
     for tag in sorted(used):
         mine_field = ours.fields.get(tag)
         theirs_field = other.fields.get(tag)

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from fixsession import binance, errors, sbe, sbe_schema
-from fixsession.dictionary import BINANCE, FieldType, Group, Member
+from fixsession.dictionary import BINANCE, FieldType, Group, walk
 from fixsession.message import Message
 from fixsession.spec import MsgType, Tag
 
@@ -55,15 +55,10 @@ deprecated)."""
 
 def _groups_by_count_tag() -> dict[int, Group]:
     found: dict[int, Group] = {}
-
-    def walk(members: Sequence[Member]) -> None:
-        for member in members:
+    for definition in BINANCE.messages.values():
+        for member in walk(definition.members):
             if member.group is not None:
                 found.setdefault(member.tag, member.group)
-                walk(member.group.members)
-
-    for definition in BINANCE.messages.values():
-        walk(definition.members)
     return found
 
 
@@ -87,7 +82,9 @@ class SessionFields:
         self.local_comp_id, self.peer_comp_id = (target, sender) if from_peer else (sender, target)
         if from_peer:  # a venue applies the gateway's RecvWindow to the whole session
             self.recv_window_ms = message.get(Tag.RECV_WINDOW)
-        self.mini_reports = message.get(25036) == "2" and message.get(25045) == "2"
+        self.mini_reports = (
+            message.get(Tag.RESPONSE_MODE) == "2" and message.get(Tag.EXECUTION_REPORT_TYPE) == "2"
+        )
 
 
 MAX_DECIMAL: Final = Decimal(2**63 - 1).scaleb(-8)
@@ -134,9 +131,8 @@ def to_fix(item: sbe.SbeMessage, session: SessionFields) -> Message:
         raise failure from None
     moved = dict(pair for pair in body if pair[0] in _TO_HEADER)  # header fields in SBE's body
     body = [pair for pair in body if pair[0] not in _TO_HEADER]
-    comp_ids = moved
     if item.template_id == LOGON_TEMPLATE:
-        sender, target = comp_ids.get(Tag.SENDER_COMP_ID, ""), comp_ids.get(Tag.TARGET_COMP_ID, "")
+        sender, target = moved.get(Tag.SENDER_COMP_ID, ""), moved.get(Tag.TARGET_COMP_ID, "")
     else:
         sender, target = session.peer_comp_id, session.local_comp_id
     header: list[tuple[int, str]] = [(Tag.MSG_SEQ_NUM, str(item.seq_num))]

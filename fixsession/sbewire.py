@@ -101,11 +101,14 @@ class SbeWire:
 
     def outbound(self, frame: bytes) -> bytes:
         """A frame the session queued, in the encoding the peer reads."""
-        if not self.venue and _LOGON in frame[:32]:  # the CompIDs the answers leave out
-            self.fields.learn_logon(Message.decode(frame), from_peer=False)
-        if not self._sbe_out:
+        logon = not self.venue and _LOGON in frame[:32]  # its CompIDs: the answers lack them
+        if not (logon or self._sbe_out):
             return frame
         message = Message.decode(frame)
+        if logon:
+            self.fields.learn_logon(message, from_peer=False)
+        if not self._sbe_out:
+            return frame
         return sbefix.to_sbe(message, from_venue=self.venue, mini_reports=self.fields.mini_reports)
 
 

@@ -638,9 +638,10 @@ _SESSION_TYPES: Final = (
 class _Watch:
     """A session's output and events checked as they come out."""
 
-    def __init__(self, session: Session, where: str) -> None:
+    def __init__(self, session: Session, where: str, *, sbe_out: bool = False) -> None:
         self.session = session
         self.where = where
+        self.sbe_out = sbe_out  # it writes FIX SBE (then ``sent`` stays empty)
         self.next_seq = 1
         self.closed = False
         self.sent: list[bytes] = []  # the frames sent since the owner last cleared it
@@ -650,7 +651,9 @@ class _Watch:
         data = self.session.data_to_send()
         if self.closed:
             check(not data, f"{self.where} sent {data[:60]!r} after Closed")
-        if data:
+        if data and self.sbe_out:
+            self.next_seq = _sbe_out(data, self.where, self.next_seq)
+        elif data:
             self.next_seq, frames = check_outgoing(data, self.where, self.next_seq)
             self.sent += frames
         events: list[object] = list(self.session.events())
@@ -1092,32 +1095,16 @@ def sbe_session(data: bytes) -> None:
             else:
                 logon = logon_frame("GW1", START - 0.25, _SBE_RESPONSES_LOGON)
             payload = logon + payload
-    sbe_out = encoding.sbe_out(venue=not gateway)
-    where = "Initiator" if gateway else "Acceptor"
-    next_seq, closed = 1, False
+    watch = _Watch(session, "Initiator" if gateway else "Acceptor",
+                   sbe_out=encoding.sbe_out(venue=not gateway))  # fmt: skip
     steps = _steps(controls.seed, 64)
 
     def drain() -> None:
-        nonlocal next_seq, closed
-        written = session.data_to_send()
-        check(not (closed and written), f"{where} wrote after Closed")
-        if written and sbe_out:
-            next_seq = _sbe_out(written, where, next_seq)
-        elif written:
-            next_seq, _ = check_outgoing(written, where, next_seq)
-        for event in session.events():
-            check(isinstance(event, EVENT_TYPES), f"{where}: event {event!r}")
-            if isinstance(event, FaultDetected | MessageReceived) and event.error is not None:
-                check_error(event.error, f"{where}: {type(event).__name__}")
-            if isinstance(event, Closed):
-                closed = True
+        """Check what the session wrote and reported; the venue's exchange takes its events."""
+        for event in watch.drain():
             if not gateway:
                 venue.on_event(session, event, clock.now)  # type: ignore[arg-type]
-        if not gateway:
-            written = session.data_to_send()
-            if written:
-                check(not closed, f"{where} wrote after Closed")
-                next_seq = _sbe_out(written, where, next_seq)
+        watch.drain()  # the exchange's answers
 
     drain()
     for index, piece in enumerate(chunks(payload, controls.seed)):
