@@ -372,6 +372,7 @@ def test_decode_json_shows_sbe_faults_and_groups(
     assert bids["entries"] == [[{"tag": 270, "name": "MDEntryPx", "value": "30000.1"},
                                 {"tag": 271, "name": "MDEntrySize", "value": "0.5"}]]  # fmt: skip
     assert (second["valid"], second["code"], second["offset"]) == (False, -1153, len(good))
+    assert first["sending_time"] == "20250615-15:06:40.000"
     assert (third["valid"], third["code"], third["length"]) == (False, -1152, 10)
 
 
@@ -386,3 +387,15 @@ def test_the_sbe_bench_runs_and_checks_what_it_times() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.count("SBE/FIX") == 2
+
+
+def test_decode_shows_a_sending_time_no_timestamp_can_write_as_its_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fixsession.tools.cli import main
+
+    path = tmp_path / "early.sbe"
+    path.write_bytes(sbe.encode("Heartbeat", {}, 1, 5) + sbe.encode("Heartbeat", {}, 2, -1))
+    assert main(["decode", "--encoding", "sbe", "--format", "json", str(path)]) == 0
+    shown = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [s["sending_time"] for s in shown] == [5, -1]

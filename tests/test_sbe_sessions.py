@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -322,3 +323,8 @@ def test_a_value_fix_cannot_carry_is_1221() -> None:
     assert fault.error.code == -1221
     assert fault.error.text == "Invalid/missing field(s) in SBE message."
 
+
+def test_a_server_records_fix_given_by_name_and_refuses_to_record_sbe(tmp_path: Path) -> None:
+    assert Server(accounts=accounts(), record=tmp_path, encoding="fix").encoding is Encoding.FIX
+    with pytest.raises(ValueError, match="recording FIX SBE"):
+        Server(accounts=accounts(), record=tmp_path, encoding="sbe")

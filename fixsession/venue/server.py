@@ -85,12 +85,12 @@ class Server:
         max_unauthenticated_per_ip: int = DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
         pre_logon_max_frame_size: int = PRE_LOGON_MAX_FRAME_SIZE,
         min_heart_bt_int: int = 5,
-        encoding: Encoding = Encoding.FIX,
+        encoding: Encoding | str = Encoding.FIX,
     ) -> None:
-        if record is not None and encoding is not Encoding.FIX:
+        self.encoding = Encoding(encoding)
+        if record is not None and self.encoding is not Encoding.FIX:
             raise ValueError("recording FIX SBE connections is not supported yet")
         self.accounts = accounts
-        self.encoding = Encoding(encoding)
         self.record = Path(record) if record is not None else None
         if self.record is not None:
             self.record.mkdir(parents=True, exist_ok=True)

@@ -222,11 +222,15 @@ def _sbe_shown(item: sbe.SbeItem, label: str, offset: int) -> dict[str, Any]:
                      text=error.text, notes=getattr(error, "__notes__", []))  # fmt: skip
         return shown
     definition = sbe_schema.MESSAGES[item.template_id]
+    sending_time: str | int
+    try:
+        sending_time = sbefix.format_us(item.sending_time_us)
+    except ValueError:  # not a time a UTCTIMESTAMP can write: the number itself
+        sending_time = item.sending_time_us
     shown.update(
         valid=True, length=item.length, template_id=item.template_id, message=item.name,
         msg_type=definition.msg_type, version=item.version, seq_num=item.seq_num,
-        sending_time=sbefix.format_us(item.sending_time_us)
-        if 0 < item.sending_time_us < 253402300800 * 10**6 else item.sending_time_us,
+        sending_time=sending_time,
         fields=_sbe_fields(definition.fields, definition.groups, definition.data, item.values),
     )  # fmt: skip
     return shown
