@@ -290,6 +290,11 @@ class Session:
         return data
 
     @property
+    def queued(self) -> int:
+        """Frames waiting in ``data_to_send``."""
+        return len(self._outbound)
+
+    @property
     def received_bytes(self) -> int:
         """Bytes received from the peer so far."""
         return self._received_bytes

@@ -36,6 +36,9 @@ from fixsession.session import Session
 log = logging.getLogger("fixsession.transport")
 READ_SIZE: Final = 65536
 DEFAULT_MAX_WRITE_BUFFER: Final = 4 * 1024 * 1024
+BURST: Final = 64
+"""Frames a session may queue before they are written at once: a burst of sends (or a read of
+many requests) leaves in writes of this many frames, so the peer starts on it before its end."""
 
 
 Deliver = Callable[["Connection", list[Event]], None]
@@ -119,8 +122,11 @@ class Connection(asyncio.Protocol):
 
     def flush_soon(self) -> None:
         """Write what the session has to send at the end of this loop iteration, so that
-        messages sent in a burst leave in one write."""
-        if self._flush_soon is None:
+        messages sent in a burst leave in one write; at once when ``BURST`` frames wait, so
+        that a long burst does not keep the peer idle until its end."""
+        if self.session.queued >= BURST:
+            self.flush()
+        elif self._flush_soon is None:
             self._flush_soon = self._loop.call_soon(self._flush_now)
 
     def _flush_now(self) -> None:

@@ -30,6 +30,7 @@ from fixsession.spec import SessionType
 from fixsession.state import State
 from fixsession.stats import Stats
 from fixsession.transport import (
+    BURST,
     DEFAULT_MAX_WRITE_BUFFER,
     Connection,
     capture_path,
@@ -310,8 +311,11 @@ class Server:
         return recorder
 
     def _deliver(self, link: Connection, events: list[Event]) -> None:
+        session = link.session
         for event in events:
             self._deliver_one(link, event)
+            if session.queued >= BURST:  # a long read's answers start leaving before its end
+                link.flush()
 
     def _deliver_one(self, link: Connection, event: Event) -> None:
         session = link.session
