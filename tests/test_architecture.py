@@ -27,7 +27,7 @@ CORE = {
     "validation", "binance", "events", "state", "session", "initiator", "failover", "_moved",
     "stats", "typed", "messages", "settings", "sbe", "sbe_schema", "sbefix", "sbewire",
     "venue.acceptor", "venue.accounts", "venue.exchange", "tools.replay", "tools.malformed",
-    "tools.expectations", "tools.codegen",
+    "tools.expectations", "tools.codegen", "venue.journal", "tools.venue_replay",
 }  # fmt: skip
 SHELL = {
     "transport", "recording", "eventlog", "metrics", "client", "gateway", "tools.cli.run", "tools.sbegen", "venue.server", "tools.probe", "tools.fuzzer",

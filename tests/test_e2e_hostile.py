@@ -31,6 +31,7 @@ from fixsession.validation import Validator
 from fixsession.venue import server as venue_server
 from fixsession.venue.acceptor import Acceptor
 from fixsession.venue.exchange import Exchange
+from fixsession.venue.journal import parse
 
 LONG_TAG = b"1" * 5000
 MARKER = "BOOM"
@@ -323,9 +324,11 @@ async def test_recording_before_logon_is_capped_and_old_captures_rotate(tmp_path
             peer.raw.send(b"8=FIX.4.4\x01")
             await eof_within(peer, 5)
         await released(venue)
-        files = sorted(tmp_path.iterdir())
+        files = sorted(tmp_path.glob("*.fixlog"))
         assert len(files) == 2
         assert all(path.stat().st_size <= 2048 for path in files)
+        (journal,) = tmp_path.glob("*-venue.jsonl")  # names all three, whose two remain
+        assert {f.name for f in files} < set(parse(journal.read_text()).captures)
     finally:
         await venue.close()
 

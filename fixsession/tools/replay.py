@@ -361,7 +361,16 @@ def _msg_type(data: bytes) -> str | None:
     return peek(data, Tag.MSG_TYPE)
 
 
-def _resign(frame: bytes, key: Ed25519PrivateKey) -> bytes:
+def signed_well(records: Sequence[Record], index: int) -> bool:
+    """Whether the Logon received at ``index`` had a good signature: its answer is not
+    -1022. (A capture's signature is redacted: a replay signs a good one again.)"""
+    for record in records[index + 1 :]:
+        if record.direction == SENT:
+            return peek(record.data, Tag.ERROR_CODE) != str(errors.InvalidSignature.code)
+    return True
+
+
+def resign(frame: bytes, key: Ed25519PrivateKey) -> bytes:
     """A captured Logon signed again with ``key`` (the capture's signature is redacted)."""
     sender, target, seq, sending_time = (peek(frame, tag) for tag in (49, 56, 34, 52))
     if sender is None or target is None or sending_time is None or not (seq or "").isdigit():
@@ -426,8 +435,8 @@ class _AcceptorReplay(_Replay):
         self, records: Sequence[Record], expectation: Expectation, progress: Progress | None
     ) -> None:
         super().__init__(records, expectation, progress)
-        peer_logon = _first_logon(self.records, RECEIVED)
-        session_type = expectation.session_type or _session_type(self.records, peer_logon)
+        peer_logon = first_logon(self.records, RECEIVED)
+        session_type = expectation.session_type or session_type_of(self.records, peer_logon)
         accounts = Accounts()
         if expectation.message_limit is not None:
             accounts.set_message_limit(session_type, expectation.message_limit)
@@ -482,8 +491,8 @@ class _AcceptorReplay(_Replay):
             if record.direction != RECEIVED:
                 continue
             data = record.data
-            if _msg_type(data) == "A" and self._signed(index):
-                data = _resign(data, self.key)
+            if _msg_type(data) == "A" and signed_well(self.records, index):
+                data = resign(data, self.key)
             chunk += data
             if not self.same_read(index) or index + 1 in actions:
                 self.session.receive_data(chunk, now)
@@ -491,22 +500,14 @@ class _AcceptorReplay(_Replay):
                 self.drain(now)
         return self.output
 
-    def _signed(self, index: int) -> bool:
-        """Whether the Logon at ``index`` had a good signature: its answer is not -1022.
-        (The capture's signature is redacted: a good one is made again for the replay.)"""
-        for record in self.records[index + 1 :]:
-            if record.direction == SENT:
-                return peek(record.data, Tag.ERROR_CODE) != str(errors.InvalidSignature.code)
-        return True
-
 
 class _InitiatorReplay(_Replay):
     def __init__(
         self, records: Sequence[Record], expectation: Expectation, progress: Progress | None
     ) -> None:
         super().__init__(records, expectation, progress)
-        logon = _first_logon(self.records, SENT)
-        session_type = expectation.session_type or _session_type(self.records, logon)
+        logon = first_logon(self.records, SENT)
+        session_type = expectation.session_type or session_type_of(self.records, logon)
         response_mode = peek(logon, 25036)
         recv_window = peek(logon, 25000)
         self.session = Initiator(
@@ -572,14 +573,15 @@ class _InitiatorReplay(_Replay):
             self.output.append(record.data)  # sent raw, out of the session's numbering
 
 
-def _first_logon(records: Sequence[Record], direction: str) -> bytes:
+def first_logon(records: Sequence[Record], direction: str) -> bytes:
+    """The first Logon going ``direction`` in ``records`` (empty if none)."""
     for record in records:
         if record.direction == direction and _msg_type(record.data) == MsgType.LOGON:
             return record.data
     return b""
 
 
-def _session_type(records: Sequence[Record], logon: bytes) -> SessionType:
+def session_type_of(records: Sequence[Record], logon: bytes) -> SessionType:
     """What a capture shows: drop copy if its Logon says DropCopyFlag(9406)=Y, market data if
     it holds a market-data message, else order entry."""
     if peek(logon, 9406) == "Y":

@@ -216,6 +216,8 @@ class Exchange:
         if unknown_order_code not in UNKNOWN_ORDER_CODES:
             raise ValueError(f"unknown_order_code is -1013 or -2011, not {unknown_order_code}")
         self._wall_clock = wall_clock
+        self.seed = seed
+        self.first_order_id = first_order_id
         self.instruments = {instrument.symbol: instrument for instrument in instruments}
         self.drop_copy_delay = drop_copy_delay
         self.feed_interval = feed_interval

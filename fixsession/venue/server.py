@@ -5,7 +5,9 @@ have not logged on (before any TLS is started: the oldest makes room), TLS withi
 timeout, an ``Acceptor`` and a transport ``Connection`` per connection, one ``Exchange`` and
 one ``Accounts`` for all of them, the exchange's timers, flushing what the exchange sent to
 just the sessions it sent to, recording captures within their limits, and closing everything
-with a Logout. FIX rules live in ``acceptor`` and ``exchange``.
+with a Logout. When recording, it also writes the venue's journal (``journal``): what the
+sessions share, so that a recording replays as a set. FIX rules live in ``acceptor`` and
+``exchange``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from fixsession.transport import (
     capture_path,
     finish,
 )
+from fixsession.venue import journal
 from fixsession.venue.acceptor import Acceptor
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import Exchange
@@ -122,6 +125,15 @@ class Server:
         self._flushing: asyncio.Handle | None = None  # _flush_recipients, scheduled
         self._others: set[Acceptor] = set()  # sent to by the exchange, to be written
         self.stats = Stats()  # what this server has seen (fixsession.metrics exports it)
+        self._journal: _JournalFile | None = None
+        if self.record is not None:
+            rules = self.accounts.rules
+            limits = {kind: rules[kind].message_limit for kind in SessionType if kind in rules}
+            header = journal.header(journal.options(self.exchange), limits)
+            name = capture_path(self.record, "venue", wall_clock()).name.replace(
+                ".fixlog", ".jsonl"
+            )
+            self._journal = _JournalFile(self.record / name, header, self.record_limits.file_bytes)
 
     @property
     def address(self) -> tuple[str, int] | None:
@@ -167,6 +179,7 @@ class Server:
     def start_maintenance(self, seconds: float = 30.0) -> None:
         """Start Binance's News countdown on every logged-on session."""
         now = asyncio.get_running_loop().time()
+        self._journaled("maintenance", seconds=seconds)
         log.warning("maintenance: News countdown of %g s sent to %d sessions", seconds,
                     len(self.links))  # fmt: skip
         for link in list(self.links.values()):
@@ -182,6 +195,7 @@ class Server:
             if not isinstance(connection, Session):  # not past its TLS handshake yet
                 connection.abort()
         now = asyncio.get_running_loop().time()
+        self._journaled("shutdown")
         for link in list(self.links.values()):
             if not link.session.closed:
                 link.session.logout(now)
@@ -194,6 +208,8 @@ class Server:
         for listener in self._listeners:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(listener.wait_closed(), timeout)
+        if self._journal is not None:
+            self._journal.close()
 
     # -- connections ----------------------------------------------------------------------------
 
@@ -253,9 +269,13 @@ class Server:
         )  # fmt: skip
         session.sent_counts = self.stats.messages_out  # every message sent, by MsgType
         recorder = None
+        capture = None
         if self.record is not None:
             name = f"{kind.value}-{next(self._connections):05d}"
-            recorder = self._recorder(capture_path(self.record, name, self.wall_clock()))
+            path = capture_path(self.record, name, self.wall_clock())
+            capture = path.name
+            self._journaled("open", capture)
+            recorder = self._recorder(path)
         link = Connection(session, self._deliver, self.max_write_buffer, recorder, self.wall_clock)
         try:
             if self.tls is None or self._tls_by_listener:
@@ -290,12 +310,20 @@ class Server:
                 transport.abort()
                 link.connection_lost(None)
             self.links.pop(session, None)
+            if capture is not None:
+                self._journaled("close", capture)
             self._authenticated(transport)
             self._authenticated(session)
             try:
                 self.exchange.detach(session)
             except Exception:
                 log.exception("%r: the exchange could not forget the session", session)
+
+    def _journaled(
+        self, kind: str, capture: str | None = None, seconds: float | None = None
+    ) -> None:
+        if self._journal is not None:
+            self._journal.write(journal.Entry(self.wall_clock(), kind, capture, seconds))
 
     def _recorder(self, path: Path) -> Recorder | None:
         """A recorder for a new connection; the oldest captures past the limit are deleted."""
@@ -366,11 +394,56 @@ class Server:
                 async with asyncio.timeout_at(deadline):
                     await self._wake.wait()
             try:
+                self._journaled("tick")
                 self.exchange.tick(loop.time())
                 self._flush_recipients()
             except Exception:  # a bug: keep the venue up, and do not spin on it
                 log.exception("the exchange's timers failed; trying again in a second")
                 await asyncio.sleep(1.0)
+
+
+class _JournalFile:
+    """The venue's journal on disk, within ``limit`` bytes (a last ``full`` line says where it
+    stopped); a journal that cannot be written is given up, with a warning, and the venue
+    goes on."""
+
+    def __init__(self, path: Path, header: bytes, limit: int) -> None:
+        self.path = path
+        self._limit = limit
+        self._written = 0
+        self._stream: Any = None
+        try:
+            self._stream = open(path, "wb")  # noqa: SIM115 -- closed by close()
+        except OSError as error:
+            log.warning("cannot write the venue journal %s: %s", path, error.strerror or error)
+            return
+        self._put(header)
+
+    def write(self, item: journal.Entry) -> None:
+        if self._stream is None:
+            return
+        line = journal.entry(item)
+        if self._written + len(line) + 64 > self._limit:  # room for the "full" line
+            self._put(journal.entry(journal.Entry(item.at, "full")))
+            log.warning("the venue journal %s is full: it stops here", self.path)
+            self.close()
+            return
+        self._put(line)
+
+    def _put(self, line: bytes) -> None:
+        try:
+            self._stream.write(line)
+            self._stream.flush()
+            self._written += len(line)
+        except (OSError, ValueError) as error:
+            log.warning("cannot write the venue journal %s: %s", self.path, error)
+            self.close()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            with contextlib.suppress(OSError):
+                self._stream.close()
+            self._stream = None
 
 
 class _Gate(asyncio.Protocol):

@@ -125,7 +125,7 @@ async def test_a_quickfix_gateway_trades_and_its_recording_replays(tmp_path: Pat
             await trade(gateway, initiator)
         finally:
             initiator.stop()
-    (recording,) = recordings.iterdir()
+    (recording,) = recordings.glob("*.fixlog")
     replayed = await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "fixsession", "replay", str(recording)],
         capture_output=True, text=True, cwd=ROOT, timeout=60,

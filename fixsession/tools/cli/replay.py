@@ -28,6 +28,8 @@ from fixsession.tools.cli.common import (
 )
 from fixsession.tools.expectations import Expectation
 from fixsession.tools.replay import Outcome, verify
+from fixsession.tools.venue_replay import verify_venue
+from fixsession.venue import journal
 
 if TYPE_CHECKING:
     pass
@@ -96,15 +98,60 @@ def _replay_live(records: list[captures.Record], args: argparse.Namespace) -> Ou
     return Outcome(not result.findings, summary, [f"live: {f}" for f in result.findings])
 
 
+def _journals(names: list[str]) -> list[Path]:
+    """Venue journals among ``names``: named, or in the folders named."""
+    found: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(path.rglob("*" + journal.SUFFIX))
+        elif path.name.endswith(journal.SUFFIX):
+            found.append(path)
+    return found
+
+
+def _venue_outcomes(paths: list[Path], args: argparse.Namespace) -> dict[Path, Outcome]:
+    """The captures a venue journal names, replayed as its set (see ``tools.venue_replay``)."""
+    outcomes: dict[Path, Outcome] = {}
+    if args.live is not None or args.role is not None or args.mode == "check" or args.each:
+        return outcomes
+    for path in _journals(args.captures):
+        try:
+            venue = journal.parse(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"cannot read the venue journal {path}: {error}") from None
+        except ValueError as error:
+            raise UsageError(f"{path}: {error}") from None
+        members = {p: p for p in paths if p.parent == path.parent and p.name in venue.captures}
+        if not members:
+            continue
+        captures_read, expectations = {}, {}
+        for member in members:
+            try:
+                captures_read[member.name] = recording.read(member, args.capture_format)
+            except CaptureError as error:
+                raise UsageError(str(error)) from None
+            expectation = _expectation(member)
+            if expectation is not None:
+                expectations[member.name] = expectation
+        count = sum(len(records) for records in captures_read.values())
+        progress = _Progress(str(path)) if count > 5_000 else None
+        found = verify_venue(venue, captures_read, expectations, progress)
+        outcomes.update({member: found[member.name] for member in members})
+    return outcomes
+
+
 def _replay(args: argparse.Namespace, out: TextIO) -> int:
     if args.live is not None and args.api_key is None:
         raise UsageError("--live needs --api-key and --private-key to log on")
-    paths = list(recording.iter_capture_files(args.captures))
+    paths = [p for p in recording.iter_capture_files(args.captures)
+             if not p.name.endswith(journal.SUFFIX)]  # fmt: skip
     if not paths:
         raise UsageError("no capture files found (.fix, .txt, .log, .fixlog)")
+    venue = _venue_outcomes(paths, args)
     failed = 0
     for path in paths:
-        outcome = _replay_one(path, args)
+        outcome = venue.get(path) or _replay_one(path, args)
         passed, summary, findings = outcome.passed, outcome.summary, outcome.findings
         failed += not passed
         if args.format == "json":
@@ -134,9 +181,13 @@ def add_parser(commands: Any) -> None:
             "capture's own times as the clock, and what it sends is compared with what was "
             "captured, field by field (SendingTime, the signature, BodyLength, CheckSum and "
             "the exchange's clock readings may differ). A capture's expected outcome, if any, "
-            "is read from NAME.expect.json beside it. Exit status: 0 when every capture "
-            "passes, 1 when any does not (with a diff naming the message and field), 2 on a "
-            "usage or input error."
+            "is read from NAME.expect.json beside it. The captures 'fixsession serve --record' "
+            "wrote in one run are replayed together, as one venue, when its journal "
+            "(STAMP-venue.jsonl) is among the files or folders named: one exchange and one "
+            "set of accounts, connections, timers and shutdown where the journal says, so that "
+            "what sessions share (IDs, the book, drop copy, limits) is as it was. Exit "
+            "status: 0 when every capture passes, 1 when any does not (with a diff naming the "
+            "message and field), 2 on a usage or input error."
         ),
     )
     replay.add_argument("captures", nargs="+", metavar="CAPTURE", help="capture files or folders")
@@ -158,6 +209,11 @@ def add_parser(commands: Any) -> None:
     )
     replay.add_argument(
         "--format", choices=("text", "json"), default="text", help="text lines or JSON objects"
+    )
+    replay.add_argument(
+        "--each",
+        action="store_true",
+        help="replay every capture on its own, even those a venue journal names",
     )
     replay.add_argument("-q", "--quiet", action="store_true", help="print only failures")
     live = replay.add_argument_group(
