@@ -12,7 +12,12 @@ LogonAck 20009 from it; SenderCompID(49)/TargetCompID(56) travel in the Logon on
 others take the session's); RecvWindow(25000) is the Logon's, in microseconds, for the whole
 session; an ExecutionReport is ExecutionReportAck (198) when the session asked for Mini
 reports. Fields FIX has no tag for (the exponents; LogonAck's SbeSchemaIdVersionDeprecated)
-are left out of the FIX message. Market data's split messages are not here yet.
+are left out of the FIX message. Market data: a MarketDataIncrementalRefresh<X> is split by
+stream into MarketDataIncrementalTrade (205), ...BookTicker (206) and ...Depth (207), one
+symbol each, and a MarketDataSnapshot<W> has its bids and asks apart (204); none carries
+MDReqID, MDEntryType or MDUpdateAction, so the gateway's side (``MarketDataStreams``) ties each
+to its subscription by symbol and template and derives MDUpdateAction as Binance documents:
+DELETE without a size, else CHANGE for a price level its book has, NEW for one it has not.
 
 SendingTime as text (the Logon's signature covers it): milliseconds when the microseconds are
 a whole number of them, else microseconds (Binance is silent; its sample is in milliseconds).
@@ -21,8 +26,9 @@ No I/O, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+import collections
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -42,7 +48,7 @@ _BY_MSG_TYPE: Final = {
     definition.msg_type: definition
     for definition in sbe_schema.MESSAGES.values()
     if definition.template_id not in (LOGON_ACK_TEMPLATE, EXECUTION_REPORT_ACK_TEMPLATE)
-    and definition.msg_type not in ("X",)
+    and definition.msg_type not in (MsgType.MARKET_DATA_INCREMENTAL_REFRESH,)
 }
 """The SBE message for each MsgType (towards the venue for a Logon, a full report for 8)."""
 _REQUIRED_IN_SBE: Final[dict[str, dict[str, Any]]] = {
@@ -65,15 +71,77 @@ def _groups_by_count_tag() -> dict[int, Group]:
 _FIX_GROUPS: Final = _groups_by_count_tag()
 
 
+SNAPSHOT_TEMPLATE: Final = 204
+TRADE_TEMPLATE: Final = 205
+BOOK_TICKER_TEMPLATE: Final = 206
+DEPTH_TEMPLATE: Final = 207
+_STREAM_OF: Final = {TRADE_TEMPLATE: "trade", BOOK_TICKER_TEMPLATE: "bookTicker",
+                     DEPTH_TEMPLATE: "depth"}  # fmt: skip
+_SIDES: Final = (("0", "MDEntriesBids"), ("1", "MDEntriesAsks"))
+MAX_STREAMS: Final = 1024
+"""Subscriptions a gateway's side follows at once (Binance allows 1,000 streams a session)."""
+
+
+@dataclass
+class MarketDataStreams:
+    """A gateway's market-data subscriptions, as FIX SBE's market data needs them: which
+    MDReqID a (stream, symbol) has, and each book stream's price levels (to derive
+    MDUpdateAction). Stream names as the venue's: ``trade``, ``bookTicker`` (MarketDepth 1),
+    ``depth``."""
+
+    ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    levels: dict[tuple[str, str], set[tuple[str, Decimal]]] = field(default_factory=dict)
+    snapshots: dict[str, collections.deque[str]] = field(default_factory=dict)  # by symbol
+
+    def learn_request(self, message: Message) -> None:
+        """A MarketDataRequest<V> the gateway sent: subscribe or unsubscribe its streams."""
+        md_req_id = message.get(Tag.MD_REQ_ID) or ""
+        if message.get(Tag.SUBSCRIPTION_REQUEST_TYPE) != "1":
+            for key in [key for key, known in self.ids.items() if known == md_req_id]:
+                del self.ids[key]
+                self.levels.pop(key, None)
+            return
+        kinds = set(message.get_all(Tag.MD_ENTRY_TYPE))
+        book = "bookTicker" if (message.get(Tag.MARKET_DEPTH) or "1") == "1" else "depth"
+        streams = (["trade"] if "2" in kinds else []) + ([book] if kinds & {"0", "1"} else [])
+        for symbol in message.get_all(Tag.SYMBOL):
+            for stream in streams:
+                if len(self.ids) >= MAX_STREAMS or len(self.snapshots) >= MAX_STREAMS:
+                    return
+                self.ids[(stream, symbol)] = md_req_id
+                if stream != "trade":
+                    self.levels[(stream, symbol)] = set()
+                    pending = self.snapshots.setdefault(symbol, collections.deque(maxlen=16))
+                    pending.append(stream)
+
+    def md_req_id(self, stream: str, symbol: str) -> str:
+        """The MDReqID of ``stream`` for ``symbol``; ValueError if not subscribed."""
+        found = self.ids.get((stream, symbol))
+        if found is None:
+            raise ValueError(f"no {stream} subscription for {symbol!r} to tie it to")
+        return found
+
+    def snapshot_stream(self, symbol: str) -> str:
+        """The book stream a MarketDataSnapshot of ``symbol`` answers (the oldest waiting)."""
+        pending = self.snapshots.get(symbol)
+        while pending:
+            stream = pending.popleft()
+            if (stream, symbol) in self.ids:
+                return stream
+        return "depth" if ("depth", symbol) in self.ids else "bookTicker"
+
+
 @dataclass
 class SessionFields:
     """What SBE leaves out of a message's header but FIX needs: the CompIDs (learnt from the
-    Logon), the session's RecvWindow, and whether the peer asked for Mini reports."""
+    Logon), the session's RecvWindow, whether the peer asked for Mini reports, and (for a
+    gateway) its market-data subscriptions."""
 
     local_comp_id: str = ""
     peer_comp_id: str = ""
     recv_window_ms: str | None = None
     mini_reports: bool = False
+    market_data: MarketDataStreams = field(default_factory=MarketDataStreams)
 
     def learn_logon(self, message: Message, *, from_peer: bool) -> None:
         """Take the CompIDs (and the venue side's options) from a Logon going either way."""
@@ -86,6 +154,11 @@ class SessionFields:
             message.get(Tag.RESPONSE_MODE) == "2" and message.get(Tag.EXECUTION_REPORT_TYPE) == "2"
         )
 
+
+_MARKET_DATA: Final = frozenset({SNAPSHOT_TEMPLATE, TRADE_TEMPLATE, BOOK_TICKER_TEMPLATE,
+                                  DEPTH_TEMPLATE})  # fmt: skip
+_MARKET_DATA_TYPES: Final = frozenset({MsgType.MARKET_DATA_SNAPSHOT,
+                                       MsgType.MARKET_DATA_INCREMENTAL_REFRESH})  # fmt: skip
 
 MAX_DECIMAL: Final = Decimal(2**63 - 1).scaleb(-8)
 """The largest price or quantity Binance's engine holds (8 decimals in a signed 64-bit
@@ -123,7 +196,10 @@ def to_fix(item: sbe.SbeMessage, session: SessionFields) -> Message:
     definition = sbe_schema.MESSAGES[item.template_id]
     body: list[tuple[int, str]] = []
     try:
-        _fix_fields(definition.fields, definition.groups, definition.data, item.values, body)
+        if item.template_id in _MARKET_DATA:
+            body = _market_data_fix(item, session.market_data)
+        else:
+            _fix_fields(definition.fields, definition.groups, definition.data, item.values, body)
         sending_time = format_us(item.sending_time_us)
     except ValueError as error:
         failure = errors.InvalidSbeMessageField.from_template()
@@ -151,6 +227,62 @@ def to_fix(item: sbe.SbeMessage, session: SessionFields) -> Message:
     if item.template_id == LOGON_TEMPLATE:
         session.learn_logon(message, from_peer=True)
     return message
+
+
+def _market_data_fix(item: sbe.SbeMessage, streams: MarketDataStreams) -> list[tuple[int, str]]:
+    """The body of the FIX W or X an SBE market-data message stands for (see the module)."""
+    values, template = item.values, item.template_id
+    symbol = values.get("Symbol") or ""
+    body: list[tuple[int, str]]
+    if template == TRADE_TEMPLATE:
+        trades = values.get("MDEntries") or []
+        body = [(Tag.MD_REQ_ID, streams.md_req_id("trade", symbol)),
+                (Tag.NO_MD_ENTRIES, str(len(trades)))]  # fmt: skip
+        transact_time = format_us(int(values["TransactTime"]))
+        for trade in trades:
+            body += [(Tag.MD_UPDATE_ACTION, "0"), (Tag.MD_ENTRY_TYPE, "2"),
+                     (Tag.MD_ENTRY_PX, f"{trade['MDEntryPx']:f}"),
+                     (Tag.MD_ENTRY_SIZE, f"{trade['MDEntrySize']:f}"), (Tag.SYMBOL, symbol),
+                     (Tag.TRADE_ID, str(trade["TradeID"])),
+                     (Tag.TRANSACT_TIME, transact_time)]  # fmt: skip
+            side = trade.get("AggressorSide")
+            if side is not None:
+                body.append((Tag.AGGRESSOR_SIDE, str(_raw("side", side))))
+        return body
+    entries = [(side, entry) for side, name in _SIDES for entry in values.get(name) or []]
+    if template == SNAPSHOT_TEMPLATE:
+        stream = streams.snapshot_stream(symbol)
+        body = [(Tag.MD_REQ_ID, streams.md_req_id(stream, symbol)), (Tag.SYMBOL, symbol)]
+        last = values.get("LastBookUpdateID")
+        body += [(Tag.LAST_BOOK_UPDATE_ID, str(last))] if last is not None else []
+        body.append((Tag.NO_MD_ENTRIES, str(len(entries))))
+        book = streams.levels.setdefault((stream, symbol), set())
+        book.clear()
+        for side, entry in entries:
+            book.add((side, entry["MDEntryPx"]))
+            body += [(Tag.MD_ENTRY_TYPE, side), (Tag.MD_ENTRY_PX, f"{entry['MDEntryPx']:f}"),
+                     (Tag.MD_ENTRY_SIZE, f"{entry['MDEntrySize']:f}")]  # fmt: skip
+        return body
+    stream = _STREAM_OF[template]
+    body = [(Tag.MD_REQ_ID, streams.md_req_id(stream, symbol)),
+            (Tag.NO_MD_ENTRIES, str(len(entries)))]  # fmt: skip
+    book = streams.levels.setdefault((stream, symbol), set())
+    for index, (side, entry) in enumerate(entries):
+        level, size = (side, entry["MDEntryPx"]), entry.get("MDEntrySize")
+        action = "2" if size is None else "1" if level in book else "0"
+        if size is None:
+            book.discard(level)
+        else:
+            book.add(level)
+        body += [(Tag.MD_UPDATE_ACTION, action), (Tag.MD_ENTRY_TYPE, side),
+                 (Tag.MD_ENTRY_PX, f"{level[1]:f}")]  # fmt: skip
+        body += [(Tag.MD_ENTRY_SIZE, f"{size:f}")] if size is not None else []
+        if index == 0:
+            body.append((Tag.SYMBOL, symbol))
+            if template == DEPTH_TEMPLATE:
+                body.append((Tag.FIRST_BOOK_UPDATE_ID, str(values["FirstBookUpdateID"])))
+            body.append((Tag.LAST_BOOK_UPDATE_ID, str(values["LastBookUpdateID"])))
+    return body
 
 
 def _fix_fields(
@@ -257,36 +389,116 @@ def to_sbe(message: Message, *, from_venue: bool, mini_reports: bool = False) ->
     """The SBE frame for a FIX message with a full header (MsgSeqNum, SendingTime); fields
     the SBE message has no place for (BodyLength, CheckSum, CompIDs outside a Logon,
     RecvWindow outside a Logon) are left out. ValueError if a value does not fit."""
-    template = template_for(message, from_venue=from_venue, mini_reports=mini_reports)
-    definition = sbe_schema.MESSAGES[template]
     seq = message.get(Tag.MSG_SEQ_NUM)
     sending_time = message.get(Tag.SENDING_TIME)
     if seq is None or sending_time is None:
         raise ValueError("a message to encode as SBE needs MsgSeqNum and SendingTime")
+    if from_venue and message.msg_type in _MARKET_DATA_TYPES:
+        name, split = _market_data_sbe(message)
+        return sbe.encode(name, split, int(seq), parse_us(sending_time))
+    template = template_for(message, from_venue=from_venue, mini_reports=mini_reports)
+    definition = sbe_schema.MESSAGES[template]
     pairs = [pair for pair in message.fields if pair[0] not in _HEADER]
-    values = _sbe_values(definition.fields, definition.groups, definition.data, iter(pairs))
+    values = _sbe_values(definition.fields, definition.groups, definition.data, pairs)
     for name, default in _REQUIRED_IN_SBE.get(definition.name, {}).items():
         values.setdefault(name, default)
     return sbe.encode(definition.name, values, int(seq), parse_us(sending_time))
+
+
+def _md_entries(message: Message) -> list[dict[int, str]]:
+    """The entries of a W or X's NoMDEntries group, each with its Symbol (an entry without
+    one has the previous entry's, as Binance's FIX page says)."""
+    entries: list[dict[int, str]] = []
+    delimiter: int | None = None
+    inside = False
+    symbol = message.get(Tag.SYMBOL) if message.msg_type == MsgType.MARKET_DATA_SNAPSHOT else None
+    for tag, text in message.fields:
+        if tag == Tag.NO_MD_ENTRIES:
+            inside = True
+            continue
+        if not inside:
+            continue
+        if delimiter is None:
+            delimiter = tag
+        if tag == delimiter:
+            entries.append({Tag.SYMBOL: symbol} if symbol is not None else {})
+        entries[-1][tag] = text
+        if tag == Tag.SYMBOL:
+            symbol = text
+    return entries
+
+
+def _market_data_sbe(message: Message) -> tuple[str, dict[str, Any]]:
+    """The SBE message (its name and values) a venue's W or X is in FIX SBE."""
+    entries = _md_entries(message)
+    symbols = {entry.get(Tag.SYMBOL) for entry in entries}
+    if message.msg_type == MsgType.MARKET_DATA_SNAPSHOT:
+        symbols = {message.get(Tag.SYMBOL)}
+    if len(symbols) != 1 or None in symbols:
+        raise ValueError("FIX SBE carries one Symbol per market-data message")
+    (symbol,) = symbols
+    values: dict[str, Any] = {"Symbol": symbol}
+    try:
+        if message.msg_type == MsgType.MARKET_DATA_SNAPSHOT:
+            last = message.get(Tag.LAST_BOOK_UPDATE_ID)
+            values["LastBookUpdateID"] = int(last) if last is not None else None
+            for side, name in _SIDES:
+                values[name] = [
+                    {"MDEntryPx": Decimal(e[Tag.MD_ENTRY_PX]),
+                     "MDEntrySize": Decimal(e[Tag.MD_ENTRY_SIZE])}
+                    for e in entries if e.get(Tag.MD_ENTRY_TYPE) == side
+                ]  # fmt: skip
+            return "MarketDataSnapshot", values
+        kinds = {entry.get(Tag.MD_ENTRY_TYPE) for entry in entries}
+        if "2" in kinds:
+            if kinds != {"2"}:
+                raise ValueError("FIX SBE has no message for trades and book levels together")
+            values["TransactTime"] = parse_us(entries[0][Tag.TRANSACT_TIME])
+            values["MDEntries"] = [
+                {"TradeID": int(e[Tag.TRADE_ID]), "MDEntryPx": Decimal(e[Tag.MD_ENTRY_PX]),
+                 "MDEntrySize": Decimal(e[Tag.MD_ENTRY_SIZE]),
+                 "AggressorSide": e.get(Tag.AGGRESSOR_SIDE)}
+                for e in entries
+            ]  # fmt: skip
+            return "MarketDataIncrementalTrade", values
+        first = entries[0] if entries else {}
+        name = "MarketDataIncrementalBookTicker"
+        if Tag.FIRST_BOOK_UPDATE_ID in first:
+            name = "MarketDataIncrementalDepth"
+            values["FirstBookUpdateID"] = int(first[Tag.FIRST_BOOK_UPDATE_ID])
+        values["LastBookUpdateID"] = int(first.get(Tag.LAST_BOOK_UPDATE_ID, "0"))
+        for side, group in _SIDES:
+            values[group] = [
+                {"MDEntryPx": Decimal(e[Tag.MD_ENTRY_PX]),
+                 "MDEntrySize": None if e.get(Tag.MD_UPDATE_ACTION) == "2"
+                 else Decimal(e[Tag.MD_ENTRY_SIZE])}
+                for e in entries if e.get(Tag.MD_ENTRY_TYPE) == side
+            ]  # fmt: skip
+        return name, values
+    except (KeyError, ValueError, InvalidOperation) as error:
+        raise ValueError(f"a market-data message FIX SBE cannot carry: {error}") from None
 
 
 def _sbe_values(
     fields: Sequence[sbe.SbeField],
     groups: Sequence[sbe.SbeGroup],
     data: Sequence[sbe.SbeData],
-    pairs: Iterator[tuple[int, str]],
+    pairs: Sequence[tuple[int, str]],
 ) -> dict[str, Any]:
     """The values of a block (or a group entry) from FIX fields, in the SBE names."""
     by_tag: dict[int, Any] = {spec.id: spec for spec in fields}
     by_tag.update({spec.id: spec for spec in data})
     by_tag.update({spec.id: spec for spec in groups})
     values: dict[str, Any] = {}
-    for tag, text in pairs:
+    at = 0
+    while at < len(pairs):
+        tag, text = pairs[at]
+        at += 1
         spec = by_tag.get(tag)
         if spec is None or spec.id in _EXPONENTS:
             continue
         if isinstance(spec, sbe.SbeGroup):
-            values[spec.name] = _entries(spec, int(text), pairs)
+            values[spec.name], at = _entries(spec, int(text), pairs, at)
         elif isinstance(spec, sbe.SbeData):
             values[spec.name] = text
         else:
@@ -295,29 +507,30 @@ def _sbe_values(
 
 
 def _entries(
-    group: sbe.SbeGroup, count: int, pairs: Iterator[tuple[int, str]]
-) -> list[dict[str, Any]]:
-    """``count`` entries of ``group`` from the FIX fields that follow its NumInGroup: each
-    entry is the run of its members up to the next delimiter (a flat group; nested groups of
-    FIX SBE's schema are not in Binance's messages)."""
+    group: sbe.SbeGroup, count: int, pairs: Sequence[tuple[int, str]], at: int
+) -> tuple[list[dict[str, Any]], int]:
+    """``count`` entries of ``group`` from the FIX fields at ``at`` (after its NumInGroup),
+    and where the fields after the group begin: each entry is the run of its members up to
+    the next delimiter (a flat group; nested groups of FIX SBE's schema are not in Binance's
+    messages)."""
     members = {spec.id for spec in group.fields} | {spec.id for spec in group.data}
     entries: list[list[tuple[int, str]]] = []
     pending: list[tuple[int, str]] = []
     delimiter: int | None = None
-    for tag, text in pairs:
-        if tag not in members:
-            break
+    while at < len(pairs) and pairs[at][0] in members:
+        tag = pairs[at][0]
         if delimiter is None:
             delimiter = tag
         if tag == delimiter and pending:
             entries.append(pending)
             pending = []
-        pending.append((tag, text))
+        pending.append(pairs[at])
+        at += 1
     if pending:
         entries.append(pending)
     if len(entries) != count:
         raise ValueError(f"{group.name}: NumInGroup {count}, {len(entries)} entries")
-    return [_sbe_values(group.fields, group.groups, group.data, iter(e)) for e in entries]
+    return [_sbe_values(group.fields, group.groups, group.data, e) for e in entries], at
 
 
 def _sbe_value(spec: sbe.SbeField, text: str) -> Any:

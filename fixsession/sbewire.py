@@ -19,6 +19,7 @@ from fixsession.framing import Framer, Garbled, Item
 from fixsession.message import Message
 
 _LOGON: Final = b"\x0135=A\x01"  # in a frame's first 32 bytes when it is a Logon
+_MARKET_DATA_REQUEST: Final = b"\x0135=V\x01"
 
 
 class Encoding(enum.StrEnum):
@@ -102,11 +103,14 @@ class SbeWire:
     def outbound(self, frame: bytes) -> bytes:
         """A frame the session queued, in the encoding the peer reads."""
         logon = not self.venue and _LOGON in frame[:32]  # its CompIDs: the answers lack them
-        if not (logon or self._sbe_out):
+        request = not self.venue and _MARKET_DATA_REQUEST in frame[:32]  # ties market data
+        if not (logon or request or self._sbe_out):
             return frame
         message = Message.decode(frame)
         if logon:
             self.fields.learn_logon(message, from_peer=False)
+        elif request:
+            self.fields.market_data.learn_request(message)
         if not self._sbe_out:
             return frame
         return sbefix.to_sbe(message, from_venue=self.venue, mini_reports=self.fields.mini_reports)

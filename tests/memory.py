@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fixsession.events import Event, FaultDetected, MessageReceived
 from fixsession.initiator import Initiator
 from fixsession.message import Message
+from fixsession.sbewire import Encoding
 from fixsession.session import Session
 from fixsession.spec import SessionType
 from fixsession.venue.acceptor import Acceptor
@@ -150,18 +151,19 @@ def make_pair(
     clock: Clock | None = None,
     heart_bt_int: int = 30,
     address: str = "127.0.0.1",
+    encoding: Encoding = Encoding.FIX,
     **initiator_options: object,
 ) -> Pair:
     clock = clock or Clock()
     registry = registry or accounts()
     acceptor = Acceptor(
         accounts=registry, session_type=session_type, wall_clock=clock, now=clock.now,
-        uuid="00000000-0000-4000-8000-000000000000", address=address,
+        uuid="00000000-0000-4000-8000-000000000000", address=address, encoding=encoding,
     )  # fmt: skip
     initiator = Initiator(
         api_key=API_KEY, private_key=PRIVATE_KEY, sender_comp_id=comp_id,
         session_type=session_type, wall_clock=clock, now=clock.now, heart_bt_int=heart_bt_int,
-        **initiator_options,  # type: ignore[arg-type]
+        encoding=encoding, **initiator_options,  # type: ignore[arg-type]
     )  # fmt: skip
     return Pair(initiator, acceptor, clock, registry)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from memory import API_KEY, PRIVATE_KEY, START, Clock
+from memory import API_KEY, PRIVATE_KEY, START, Clock, MemoryVenue
 
 import fixsession
 from fixsession import binance, errors, sbe, sbe_schema, sbefix
@@ -22,6 +22,7 @@ from fixsession.framing import Garbled
 from fixsession.initiator import Initiator
 from fixsession.message import Message
 from fixsession.sbewire import Encoding, SbeWire
+from fixsession.spec import SessionType
 from fixsession.venue.acceptor import Acceptor
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import Exchange
@@ -328,3 +329,104 @@ def test_a_server_records_fix_given_by_name_and_refuses_to_record_sbe(tmp_path: 
     assert Server(accounts=accounts(), record=tmp_path, encoding="fix").encoding is Encoding.FIX
     with pytest.raises(ValueError, match="recording FIX SBE"):
         Server(accounts=accounts(), record=tmp_path, encoding="sbe")
+
+
+# -- market data over FIX SBE -----------------------------------------------------------------
+
+DEPTH_REQUEST = [(262, "d1"), (263, "1"), (264, "5000"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
+                 (269, "0"), (269, "1")]  # fmt: skip
+TRADES_AND_TICKER = [(262, "tb"), (263, "1"), (264, "1"), (146, "1"), (55, "BTCUSDT"),
+                     (267, "3"), (269, "2"), (269, "0"), (269, "1")]  # fmt: skip
+
+
+def levels(snapshot: Message) -> dict[tuple[str, Decimal], Decimal]:
+    """A MarketDataSnapshot's book: (MDEntryType, price) to size."""
+    entries = zip(snapshot.get_all(269), snapshot.get_all(270), snapshot.get_all(271), strict=True)
+    return {(side, Decimal(price)): Decimal(size) for side, price, size in entries}
+
+
+@pytest.mark.parametrize("encoding", list(Encoding))
+def test_market_data_reads_the_same_in_every_encoding(encoding: Encoding) -> None:
+    # FIX SBE splits X into Trade (205), BookTicker (206) and Depth (207), and W's bids and
+    # asks apart (204), without MDReqID or MDUpdateAction: the gateway's side ties each to its
+    # subscription by symbol and template, and derives MDUpdateAction from MDEntrySize and its
+    # book ("Derived from MDEntrySize": DELETE when unset, CHANGE for a known level, else NEW).
+    venue = MemoryVenue(seed=3)
+    trader = venue.connect()
+    feed = venue.connect(SessionType.MARKET_DATA, encoding=encoding)
+    (snapshot,) = [m.message for m in venue.ask(feed, Message("V", DEPTH_REQUEST))]
+    assert snapshot.msg_type == "W" and snapshot[262] == "d1"
+    book, last = levels(snapshot), int(snapshot[25044])
+    (ticker_snapshot,) = [m.message for m in venue.ask(feed, Message("V", TRADES_AND_TICKER))]
+    assert ticker_snapshot.msg_type == "W" and ticker_snapshot[262] == "tb"
+    ticker = levels(ticker_snapshot)
+    streams: set[str] = set()
+    for step in range(30):
+        if step % 3 == 0:  # trades, so the feed has fills to show and the book moves
+            side = "1" if step % 2 else "2"
+            venue.ask(trader, Message("D", [(11, f"m{step}"), (38, "0.3"), (40, "1"),
+                                            (54, side), (55, "BTCUSDT")]))  # fmt: skip
+        venue.advance(0.1)
+        for update in (m.message for m in venue.received(feed)):
+            assert update.msg_type == "X"
+            streams.add(update[262])
+            entries = zip(update.get_all(279), update.get_all(269), update.get_all(270),
+                          strict=True)  # fmt: skip
+            sizes = iter(update.get_all(271))
+            if update[262] == "d1":
+                assert int(update[25043]) == last + 1
+                last = int(update[25044])
+                target = book
+            elif update.get(269) == "2":
+                assert update[262] == "tb" and set(update.get_all(279)) == {"0"}
+                continue
+            else:
+                assert update[262] == "tb"
+                target = ticker
+            for action, side, price in entries:
+                level = (side, Decimal(price))
+                assert (action == "0") == (level not in target) or encoding is Encoding.FIX
+                if action == "2":
+                    del target[level]
+                else:
+                    target[level] = Decimal(next(sizes))
+    assert streams == {"d1", "tb"}
+    bids, asks = venue.exchange._levels["BTCUSDT"]
+    expected = {("0", p): q for p, q in bids} | {("1", p): q for p, q in asks}
+    assert book == expected and last == venue.exchange._book_ids["BTCUSDT"]
+    if encoding is not Encoding.FIX:  # what crossed was Binance's split messages
+        framer = sbe.SbeFramer()
+        sent = [item for data in feed.to_initiator for item in framer.feed(data)]
+        templates = {item.template_id for item in sent if isinstance(item, sbe.SbeMessage)}
+        assert {204, 205, 206, 207} <= templates
+
+
+@pytest.mark.parametrize("encoding", [Encoding.SBE, Encoding.SBE_RESPONSES])
+async def test_a_market_data_client_over_sbe_gets_its_streams_by_mdreqid(
+    encoding: Encoding,
+) -> None:
+    server = Server(
+        accounts=accounts(), encoding=encoding, session_type=SessionType.MARKET_DATA,
+        exchange=Exchange(wall_clock=time.time, feed_interval=0.02),
+    )  # fmt: skip
+    host, port = await server.start("127.0.0.1", 0)
+    try:
+        async with fixsession.connect(
+            host, port, api_key=API_KEY, private_key=PRIVATE_KEY, tls=False, encoding=encoding,
+            session_type="market-data",
+        ) as client:  # fmt: skip
+            snapshot = await client.request(Message("V", DEPTH_REQUEST))
+            assert snapshot.msg_type == "W" and snapshot[262] == "d1"
+            await client.send(Message("V", TRADES_AND_TICKER))
+            seen: dict[str, set[str]] = {}
+            async with asyncio.timeout(10):
+                async for event in client:
+                    if isinstance(event, MessageReceived) and event.message.msg_type == "X":
+                        update = event.message
+                        kind = update.get(269) or ""
+                        seen.setdefault(update[262], set()).add("trade" if kind == "2" else kind)
+                    if seen.get("d1") and {"trade", "0"} <= seen.get("tb", set()):
+                        break
+            assert set(seen) == {"d1", "tb"}  # tied to their requests by symbol and template
+    finally:
+        await server.close()
