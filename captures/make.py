@@ -21,6 +21,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ ROOT: Final = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import fixsession
-from fixsession import captures, errors, recording
+from fixsession import binance, captures, errors, recording, sbe, sbefix
 from fixsession.binance import Limit
 from fixsession.message import Message
 from fixsession.spec import SessionType
@@ -54,19 +55,42 @@ class Context:
     """One scenario's server and the raw clients that talk to it."""
 
     def __init__(
-        self, port: int, key: Ed25519PrivateKey, process: asyncio.subprocess.Process, folder: Path
+        self,
+        port: int,
+        key: Ed25519PrivateKey,
+        process: asyncio.subprocess.Process,
+        folder: Path,
+        encoding: str = "fix",
     ) -> None:
         self.port = port
         self.key = key
         self.process = process
         self.client_recordings = folder / "client-recordings"
+        self.encoding = encoding
 
     def gateway(self, comp_id: str = "GW1", **options: object) -> Any:
         """A fixsession client (an initiator) that records its own side of the session."""
         return fixsession.connect(
             "127.0.0.1", self.port, api_key=API_KEY, private_key=self.key,
-            sender_comp_id=comp_id, tls=False, record=self.client_recordings, **options,
+            sender_comp_id=comp_id, tls=False, record=self.client_recordings,
+            encoding=self.encoding, **options,
         )  # fmt: skip
+
+    async def sbe_logged_on(self, comp_id: str = "GW1") -> SbeClient:
+        """A raw FIX SBE client (port 9002's framing), logged on with a signed SBE Logon."""
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        client = SbeClient(reader, writer)
+        now = sbe_now()
+        stamp = sbefix.format_us(now)
+        values = {
+            "EncryptMethod": 0, "HeartBtInt": 30, "ResetSeqNumFlag": "True",
+            "MessageHandling": "Sequential", "SenderCompId": comp_id, "TargetCompId": "SPOT",
+            "RawData": binance.sign_logon(self.key, comp_id, "SPOT", 1, stamp),
+            "Username": API_KEY,
+        }  # fmt: skip
+        writer.write(sbe.encode("Logon", values, 1, now))
+        assert (await client.receive()).name == "LogonAck"
+        return client
 
     async def connect(self, comp_id: str = "GW1") -> RawClient:
         return await RawClient.open(
@@ -105,6 +129,54 @@ class Context:
         self.process.send_signal(number)
 
 
+def sbe_now() -> int:
+    return int(time.time() * 1_000_000)
+
+
+class SbeClient:
+    """Raw FIX SBE messages both ways (what fixsession's client would never send)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+        self.seq = 2
+
+    def send(
+        self, name: str, values: dict[str, Any], *, garbled: bool = False, **header: int
+    ) -> None:
+        """A message with the next seqNum (not used up by a ``garbled`` one, which the venue
+        does not count); ``header`` overwrites SOFH/header fields by name: encoding_type,
+        template_id, schema_id."""
+        frame = bytearray(sbe.encode(name, values, self.seq, sbe_now()))
+        self.seq += not (garbled or header)
+        for field_name, value in header.items():
+            at = {"encoding_type": 4, "template_id": 8, "schema_id": 10}[field_name]
+            frame[at : at + 2] = value.to_bytes(2, "little")
+        self.writer.write(bytes(frame))
+
+    async def receive(self, timeout: float = 10.0) -> sbe.SbeMessage:
+        head = await asyncio.wait_for(self.reader.readexactly(6), timeout)
+        length = int.from_bytes(head[:4], "little")
+        rest = await asyncio.wait_for(self.reader.readexactly(length - 6), timeout)
+        return sbe.decode(head + rest)
+
+    async def expect(self, name: str) -> sbe.SbeMessage:
+        while True:
+            found = await self.receive()
+            if found.name == name:
+                return found
+
+    async def closed(self) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while await asyncio.wait_for(self.reader.read(65536), 20):
+                pass
+        self.writer.close()
+
+    async def logout(self) -> None:
+        self.send("Logout", {})
+        await self.expect("Logout")
+        await self.closed()
+
+
 Drive = Callable[[Context], Awaitable[None]]
 
 
@@ -123,6 +195,7 @@ class Scenario:
     keep: tuple[int, ...] = (-1,)  # which recorded connections make the captures
     action: str | None = None  # what the server did of its own accord: "news" or "shutdown"
     recorded_by: str = "server"  # or "client": the gateway's own recording (initiator role)
+    encoding: str = "fix"  # serve's --encoding (and the gateway's)
     extra_codes: dict[int, list[int]] = field(default_factory=dict)  # codes of other kept ones
 
 
@@ -558,6 +631,98 @@ async def client_order_entry(ctx: Context) -> None:
         await gateway.request(Message("XLQ", [(6136, "q1")]))
 
 
+# -- FIX SBE (Binance's ports 9001 and 9002) -----------------------------------------------------
+
+ORDER_FIELDS: Final = [(11, "o1"), (38, "1"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"),
+                       (59, "1")]  # fmt: skip
+
+
+async def sbe_gateway_orders(ctx: Context) -> None:
+    async with ctx.gateway() as gateway:
+        await gateway.request(Message("D", ORDER_FIELDS))
+        with contextlib.suppress(errors.UnknownOrder):
+            await gateway.request(Message("F", [(11, "c1"), (41, "nope"), (55, "BTCUSDT")]))
+
+
+scenario("sbe-order-entry",
+         "FIX SBE both ways (port 9002): a fixsession gateway's order, and a cancel of an "
+         "unknown order (-1013).", [-1013], encoding="sbe")(sbe_gateway_orders)  # fmt: skip
+scenario("sbe-responses-order-entry",
+         "FIX requests, FIX SBE answers (port 9001): an order, and a cancel of an unknown "
+         "order (-1013).", [-1013], encoding="sbe-responses")(sbe_gateway_orders)  # fmt: skip
+
+
+@scenario("sbe-market-data",
+          "FIX SBE market data: a depth subscription's snapshot (204) and diffs (207) and a "
+          "trade stream (205), each read back with its MDReqID.", [],
+          session_type=SessionType.MARKET_DATA, encoding="sbe")  # fmt: skip
+async def sbe_market_data(ctx: Context) -> None:
+    async with ctx.gateway(session_type="market-data") as gateway:
+        depth = [(262, "d1"), (263, "1"), (264, "5"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
+                 (269, "0"), (269, "1")]  # fmt: skip
+        await gateway.request(Message("V", depth))
+        await gateway.send(Message("V", [(262, "t1"), (263, "1"), (146, "1"), (55, "BTCUSDT"),
+                                         (267, "1"), (269, "2")]))  # fmt: skip
+        updates = 0
+        async with asyncio.timeout(10):
+            async for event in gateway:
+                message = getattr(event, "message", None)
+                if message is not None and message.msg_type == "X":
+                    updates += 1
+                    if updates >= 4:
+                        break
+        await gateway.send(Message("V", [(262, "d1"), (263, "2")]))
+
+
+@scenario("1177-sbe-encoding-type",
+          "FIX SBE: a message whose SOFH has encodingType 0xEB51 (-1177 \"Invalid "
+          "encodingType.\"): Reject, then Logout, and the connection closes.", [-1177, -1177],
+          encoding="sbe")  # fmt: skip
+async def sbe_encoding_type(ctx: Context) -> None:
+    client = await ctx.sbe_logged_on()
+    client.send("TestRequest", {"TestReqID": "t1"}, encoding_type=0xEB51)
+    await client.expect("Reject")
+    await client.expect("Logout")
+    await client.closed()
+
+
+@scenario("1152-sbe-header",
+          "FIX SBE: a message of an unknown templateId (-1152 \"Invalid SBE message "
+          "header.\"); the session goes on.", [-1152], encoding="sbe")  # fmt: skip
+async def sbe_header(ctx: Context) -> None:
+    client = await ctx.sbe_logged_on()
+    client.send("TestRequest", {"TestReqID": "t1"}, template_id=65000)
+    await client.expect("Reject")
+    client.send("TestRequest", {"TestReqID": "t2"})
+    await client.expect("Heartbeat")
+    await client.logout()
+
+
+@scenario("1153-sbe-schema",
+          "FIX SBE: a message of schemaId 9 (-1153 \"Invalid SBE schema ID or version "
+          "specified.\"); the session goes on.", [-1153], encoding="sbe")  # fmt: skip
+async def sbe_schema_id(ctx: Context) -> None:
+    client = await ctx.sbe_logged_on()
+    client.send("TestRequest", {"TestReqID": "t1"}, schema_id=9)
+    await client.expect("Reject")
+    client.send("TestRequest", {"TestReqID": "t2"})
+    await client.expect("Heartbeat")
+    await client.logout()
+
+
+@scenario("1221-sbe-field",
+          "FIX SBE: a TestReqID with a control character, which no FIX field can carry "
+          "(-1221 \"Invalid/missing field(s) in SBE message.\"); the session goes on.",
+          [-1221], encoding="sbe")  # fmt: skip
+async def sbe_field(ctx: Context) -> None:
+    client = await ctx.sbe_logged_on()
+    client.send("TestRequest", {"TestReqID": "t\x07"}, garbled=True)
+    await client.expect("Reject")
+    client.send("TestRequest", {"TestReqID": "t2"})
+    await client.expect("Heartbeat")
+    await client.logout()
+
+
 # -- recording ------------------------------------------------------------------------------------
 
 
@@ -571,7 +736,7 @@ async def record(item: Scenario, key: Ed25519PrivateKey, folder: Path) -> list[P
     command = [
         sys.executable, "-m", "fixsession", "serve", "--listen", "127.0.0.1:0", "--plain",
         "--session-type", item.session_type.value, "--keys", str(keys),
-        "--record", str(recordings),
+        "--record", str(recordings), "--encoding", item.encoding,
     ]  # fmt: skip
     if item.message_limit:
         command += ["--message-limit", item.message_limit]
@@ -585,7 +750,7 @@ async def record(item: Scenario, key: Ed25519PrivateKey, folder: Path) -> list[P
     )  # fmt: skip
     assert process.stdout is not None
     line = (await process.stdout.readline()).decode()
-    context = Context(int(line.rsplit(":", 1)[1]), key, process, folder)
+    context = Context(int(line.rsplit(":", 1)[1]), key, process, folder, item.encoding)
     try:
         await asyncio.wait_for(item.drive(context), 60)
     finally:
@@ -593,8 +758,8 @@ async def record(item: Scenario, key: Ed25519PrivateKey, folder: Path) -> list[P
             process.send_signal(signal.SIGTERM)
         await process.wait()
     if item.recorded_by == "client":
-        return sorted(context.client_recordings.iterdir())
-    return sorted(recordings.iterdir())
+        return sorted(context.client_recordings.glob("*.fixlog"))
+    return sorted(recordings.glob("*.fixlog"))  # (not the venue's journal)
 
 
 def expectation(item: Scenario, records: list[captures.Record], codes: list[int]) -> Expectation:

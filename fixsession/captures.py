@@ -4,9 +4,11 @@ Owns the formats and their detection: ``raw`` (the SOH byte stream as it crossed
 ``text`` (documentation style, ``|`` for SOH, one message per line), ``quickfix`` (QuickFIX's
 message-log lines, ``TIMESTAMP : message``) and ``fixlog`` (fixsession's own lines,
 ``TIMESTAMP > message`` for sent and ``<`` for received, ``|`` for SOH, other unprintable bytes
-escaped, RawData(96) redacted). A capture reads back as ``Record``s: the bytes of one frame
-(or one garbled region), its direction when known, and its time. Bytes in, records out, and
-back: no files (``recording`` reads and writes them), no FIX rules beyond framing.
+escaped, RawData(96) redacted). FIX SBE traffic is written in fixlog as ``sbe `` and the
+message's bytes in hex (RawData masked likewise), so any bytes round-trip. A capture reads back
+as ``Record``s: the bytes of one frame (or one garbled region), its direction when known, its
+time, and whether it is SBE. Bytes in, records out, and back: no files (``recording`` reads and
+writes them), no FIX rules beyond framing.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Final
 
-from fixsession import _moved, binance
-from fixsession.errors import CaptureError
+from fixsession import _moved, binance, sbe
+from fixsession.errors import BinanceError, CaptureError
 from fixsession.framing import Framer, Garbled
 from fixsession.message import byte_sum, raw_data_end, raw_data_length_of
 
@@ -43,12 +45,14 @@ class Record:
     """One frame of a capture (or one garbled region: ``data`` is always what crossed).
 
     ``direction`` is ``">"`` for what the recording side sent and ``"<"`` for what it
-    received, None when the format does not say; ``timestamp`` is epoch seconds, or None.
+    received, None when the format does not say; ``timestamp`` is epoch seconds, or None;
+    ``sbe``: the bytes are FIX SBE (one message as its SOFH delimits it, or what could not be).
     """
 
     data: bytes
     direction: str | None = None
     timestamp: float | None = None
+    sbe: bool = False
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -96,6 +100,13 @@ def parse(data: bytes, format: Format | str | None = None) -> list[Record]:
         timestamp = binance.parse_sending_time(found.group(1).decode())
         if kind is Format.QUICKFIX:
             records.append(Record(found.group(2), None, timestamp))
+        elif found.group(3).startswith(SBE_MARK):
+            text = found.group(3)[len(SBE_MARK) :]
+            try:
+                data = bytes.fromhex(text.decode("ascii"))
+            except ValueError:
+                raise CaptureError(f"line {number}: not hex after 'sbe ': {text[:60]!r}") from None
+            records.append(Record(data, found.group(2).decode(), timestamp, sbe=True))
         else:
             records.append(Record(_unescape(found.group(3)), found.group(2).decode(), timestamp))
     return records
@@ -188,6 +199,30 @@ def redact(data: bytes) -> bytes:
     return set_raw_data(data)
 
 
+def redact_sbe(data: bytes, value: bytes | None = None) -> bytes:
+    """SBE bytes with a Logon's RawData (its signature) replaced by ``value`` if as long, or
+    by ``*``s; a Logon cut short or unreadable has everything after its fixed block masked
+    (wherever RawData would be). Anything else is returned as it is."""
+    if len(data) < sbe.PREFIX or data[8:10] != _SBE_LOGON:
+        return data
+    try:
+        signature = sbe.decode(data).values.get("RawData")
+    except BinanceError:
+        start = min(len(data), sbe.PREFIX + int.from_bytes(data[6:8], "little"))
+        return data[:start] + b"*" * (len(data) - start)
+    if not signature:
+        return data
+    raw = signature.encode()
+    at = data.rfind(raw)
+    if at < 0 or (value is not None and len(value) != len(raw)):
+        return data
+    return data[:at] + (value if value is not None else b"*" * len(raw)) + data[at + len(raw) :]
+
+
+_SBE_LOGON: Final = (20008).to_bytes(2, "little")
+SBE_MARK: Final = b"sbe "
+
+
 def set_raw_data(frame: bytes, value: bytes | None = None) -> bytes:
     """``frame`` with RawData(96)'s value replaced by ``value`` if it is as long (the first
     RawData only), or, when ``value`` is None, every RawData value by ``*``s.
@@ -234,6 +269,38 @@ def _declared_length(frame: bytes, raw_data: int) -> int:
     return raw_data_length_of(field[3:]) if field.startswith(b"95=") else -1
 
 
+class SbePieces:
+    """A FIX SBE byte stream cut into records: each message as its SOFH delimits it
+    (whatever its content); after a SOFH that cannot be followed, the rest of the stream in
+    pieces of at most ``_SBE_PIECE_LIMIT`` bytes (1 MiB)."""
+
+    def __init__(self) -> None:
+        self.pending = bytearray()
+        self.lost = False  # a bad SOFH: no message boundary can be trusted any more
+
+    def take(self, data: bytes, close: bool) -> list[bytes]:
+        """The messages and pieces ``data`` completes (all that is left on close)."""
+        pending = self.pending
+        pending += data
+        out = []
+        while not self.lost and len(pending) >= sbe.SOFH.size:
+            length, encoding = sbe.SOFH.unpack_from(pending)
+            if encoding != sbe.ENCODING_TYPE or not sbe.PREFIX <= length <= _SBE_PIECE_LIMIT:
+                self.lost = True
+                break
+            if len(pending) < length:
+                break
+            out.append(bytes(pending[:length]))
+            del pending[:length]
+        if pending and (close or (self.lost and len(pending) >= _SBE_PIECE_LIMIT)):
+            out.append(bytes(pending))
+            pending.clear()
+        return out
+
+
+_SBE_PIECE_LIMIT: Final = 1 << 20
+
+
 def format_record(record: Record, format: Format | str = Format.FIXLOG) -> bytes:
     """One record as it is written in ``format`` (a line, except for raw)."""
     kind = Format(format)
@@ -245,6 +312,16 @@ def format_record(record: Record, format: Format | str = Format.FIXLOG) -> bytes
     if kind is Format.QUICKFIX:
         return stamp + b" : " + record.data + b"\n"
     direction = (record.direction or SENT).encode()
+    if record.sbe:
+        return (
+            stamp
+            + b" "
+            + direction
+            + b" "
+            + SBE_MARK
+            + redact_sbe(record.data).hex().encode()
+            + b"\n"
+        )
     return stamp + b" " + direction + b" " + _escape(redact(record.data)) + b"\n"
 
 

@@ -558,7 +558,11 @@ class Connector:
 
         recorder = None
         if self.record is not None:
-            recorder = Recorder(capture_path(self.record, comp_id, self.wall_clock()))
+            encoding = Encoding(self.session_options.get("encoding", Encoding.FIX))
+            recorder = Recorder(
+                capture_path(self.record, comp_id, self.wall_clock()),
+                sbe_sent=encoding.sbe_out(venue=False), sbe_received=encoding.sbe_in(venue=False),
+            )  # fmt: skip
         session.logon(loop.time())  # written as soon as the connection is made
         try:
             link = await asyncio.wait_for(
@@ -679,8 +683,6 @@ def connect(
     asks for ExecutionReportAck instead of full reports over SBE.
     """
     encoding = Encoding(encoding)
-    if record is not None and encoding is not Encoding.FIX:
-        raise ValueError("record= records FIX sessions only, not yet FIX SBE")
     context: ssl.SSLContext | None
     if tls is True:
         context = ssl.create_default_context()

@@ -20,6 +20,7 @@ from fixsession.captures import (
     SENT,
     Format,
     Record,
+    SbePieces,
     format_record,
     parse,
 )
@@ -71,14 +72,25 @@ class Recorder:
     one garbled region (a garbage flood is written in pieces: memory stays bounded).
     RawData(96) is redacted. ``logged_on()`` says the peer logged on; until then, and
     always, what is written stays within ``limits`` (the recording stops where it would
-    not). ``close()`` writes what is left.
+    not). ``close()`` writes what is left. ``sbe_sent``/``sbe_received``: that direction is
+    FIX SBE, written message by message as SBE lines (see ``captures``).
     """
 
-    def __init__(self, path: str | PathLike[str], limits: RecordLimits | None = None) -> None:
+    def __init__(
+        self,
+        path: str | PathLike[str],
+        limits: RecordLimits | None = None,
+        *,
+        sbe_sent: bool = False,
+        sbe_received: bool = False,
+    ) -> None:
         self.path = Path(path)
         self.limits = limits or RecordLimits()
         self._stream: BinaryIO = open(self.path, "wb")  # noqa: SIM115 -- closed by close()
-        self._sides = {SENT: Pieces(), RECEIVED: Pieces()}
+        self._sides: dict[str, Pieces | SbePieces] = {
+            SENT: SbePieces() if sbe_sent else Pieces(),
+            RECEIVED: SbePieces() if sbe_received else Pieces(),
+        }
         self._written = 0
         self._logged_on = False
         self.stopped: str | None = None  # why the recording stopped early, if it did
@@ -107,8 +119,10 @@ class Recorder:
         if self._stream.closed:
             return
         limit = self.limits.file_bytes if self._logged_on else self.limits.unauthenticated_bytes
-        for chunk in self._sides[direction].take(data, close):
-            line = format_record(Record(chunk, direction, epoch), Format.FIXLOG)
+        side = self._sides[direction]
+        binary = isinstance(side, SbePieces)
+        for chunk in side.take(data, close):
+            line = format_record(Record(chunk, direction, epoch, sbe=binary), Format.FIXLOG)
             if self._written + len(line) > limit:
                 self.stopped = "before Logon" if not self._logged_on else "file full"
                 self._stream.close()

@@ -325,10 +325,9 @@ def test_a_value_fix_cannot_carry_is_1221() -> None:
     assert fault.error.text == "Invalid/missing field(s) in SBE message."
 
 
-def test_a_server_records_fix_given_by_name_and_refuses_to_record_sbe(tmp_path: Path) -> None:
+def test_a_recording_server_takes_its_encoding_by_name(tmp_path: Path) -> None:
     assert Server(accounts=accounts(), record=tmp_path, encoding="fix").encoding is Encoding.FIX
-    with pytest.raises(ValueError, match="recording FIX SBE"):
-        Server(accounts=accounts(), record=tmp_path, encoding="sbe")
+    assert Server(accounts=accounts(), record=tmp_path, encoding="sbe").encoding is Encoding.SBE
 
 
 # -- market data over FIX SBE -----------------------------------------------------------------

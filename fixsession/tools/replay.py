@@ -7,11 +7,14 @@ captured peer's side to a fresh ``Acceptor`` (with an ``Exchange`` behind it) or
 with what was captured, field by field, ignoring fields that legitimately differ (SendingTime,
 the signature, BodyLength, CheckSum, the exchange's clock readings, the acceptor's UUID). An
 ``Expectation`` (``expectations``) pins the outcome and says how the recording server was set
-up. Sans-I/O: records in, findings out.
+up. FIX SBE records (``Record.sbe``) are judged as the FIX message each stands for
+(``SbeView``), replayed in the capture's encoding, and compared field by field as SBE. Sans-I/O:
+records in, findings out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -20,20 +23,23 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance, errors
+from fixsession import binance, errors, sbe, sbe_schema, sbefix
 from fixsession.captures import (
     RECEIVED,
     SENT,
     Record,
+    SbePieces,
     peek,
+    redact_sbe,
     set_raw_data,
     with_directions,
     with_times,
 )
-from fixsession.errors import SessionStateError
+from fixsession.errors import BinanceError, SessionStateError
 from fixsession.framing import Framer, Garbled, Item, is_frame
 from fixsession.initiator import Initiator
 from fixsession.message import Message
+from fixsession.sbewire import Encoding
 from fixsession.session import Session
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.tools.expectations import Expectation
@@ -42,6 +48,7 @@ from fixsession.venue.acceptor import Acceptor
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import Exchange
 
+_OTHER: Final = {SENT: RECEIVED, RECEIVED: SENT}
 IGNORED: Final = frozenset(
     {Tag.BODY_LENGTH, Tag.CHECK_SUM, Tag.SENDING_TIME, Tag.RAW_DATA, Tag.TRANSACT_TIME,
      Tag.ORDER_CREATION_TIME, Tag.WORKING_TIME, Tag.UUID}
@@ -133,7 +140,20 @@ def check(records: Iterable[Record], validator: Validator | None = None) -> list
     region); offsets count from the start of the capture's records laid end to end."""
     verdicts = []
     offset = 0
+    view = SbeView()
     for record in records:
+        if record.sbe:
+            frame = view.frame(record)
+            if isinstance(frame, BinanceError):
+                verdicts.append(Verdict(offset, len(record.data), None, None, False, frame.code,
+                                        frame.name, frame.session_reject_reason, frame.ref_tag_id,
+                                        frame.text))  # fmt: skip
+            else:
+                found = Verdict.of(frame, offset, validator)
+                verdicts.append(dataclasses.replace(found, length=len(record.data)))
+            offset += len(record.data)
+            continue
+        view.learn(record)
         framer = Framer(max_frame_size=max(64, len(record.data) + 64))
         for at, item in framer.feed_located(record.data) + framer.close_located():
             verdicts.append(Verdict.of(item, offset + at, validator))
@@ -162,7 +182,21 @@ def check_findings(verdicts: Sequence[Verdict], expectation: Expectation) -> lis
 # -- comparing messages ------------------------------------------------------------------------
 
 
+def is_sbe(data: bytes) -> bool:
+    """Whether ``data`` begins as a FIX SBE message (its SOFH's encodingType)."""
+    return len(data) >= sbe.SOFH.size and data[4:6] == _SBE_ENCODING
+
+
+_SBE_ENCODING: Final = sbe.ENCODING_TYPE.to_bytes(2, "little")
+
+
 def _describe(data: bytes) -> str:
+    if is_sbe(data):
+        try:
+            item = sbe.decode(data)
+        except BinanceError:
+            return "garbled SBE bytes"
+        return f"{item.name} #{item.seq_num}"
     try:
         message = Message.decode(data)
     except ValueError:
@@ -181,6 +215,8 @@ def compare(captured: bytes, replayed: bytes, ignored: frozenset[int] = IGNORED)
     """Where two frames differ, as one readable line naming the field; None if they agree."""
     if captured == replayed:
         return None
+    if is_sbe(captured) or is_sbe(replayed):
+        return compare_sbe(captured, replayed, ignored)
     try:
         mine, theirs = Message.decode(captured), Message.decode(replayed)
     except ValueError:
@@ -234,10 +270,65 @@ def compare_streams(
     return findings
 
 
+def compare_sbe(captured: bytes, replayed: bytes, ignored: frozenset[int] = IGNORED) -> str | None:
+    """``compare`` for two SBE messages: by their decoded fields (those whose id is in
+    ``ignored`` skipped, and the header's sendingTime)."""
+    try:
+        mine, theirs = sbe.decode(captured), sbe.decode(replayed)
+    except BinanceError:
+        return f"captured {captured[:40].hex()}…, replayed {replayed[:40].hex()}…"
+    if mine.name != theirs.name:
+        return f"message: captured {mine.name}, replayed {theirs.name}"
+    if mine.seq_num != theirs.seq_num:
+        return f"seqNum: captured {mine.seq_num}, replayed {theirs.seq_num}"
+    definition = sbe_schema.MESSAGES[mine.template_id]
+    skipped = _names_of(definition.fields, definition.groups, definition.data, ignored)
+    return _difference(mine.values, theirs.values, skipped, "")
+
+
+def _names_of(
+    fields: Sequence[sbe.SbeField],
+    groups: Sequence[sbe.SbeGroup],
+    data: Sequence[sbe.SbeData],
+    ids: frozenset[int],
+) -> frozenset[str]:
+    names = {spec.name for spec in fields if spec.id in ids}
+    names |= {spec.name for spec in data if spec.id in ids}
+    for group in groups:
+        names |= _names_of(group.fields, group.groups, group.data, ids)
+    return frozenset(names)
+
+
+def _difference(left: Any, right: Any, skipped: frozenset[str], where: str) -> str | None:
+    if isinstance(left, dict) and isinstance(right, dict):
+        for name in sorted(set(left) | set(right)):
+            if name not in skipped:
+                found = _difference(left.get(name), right.get(name), skipped, where + name)
+                if found is not None:
+                    return found
+        return None
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) != len(right):
+            return f"{where}: captured {len(left)} entries, replayed {len(right)}"
+        for index, (one, other) in enumerate(zip(left, right, strict=True)):
+            found = _difference(one, other, skipped, f"{where}[{index}].")
+            if found is not None:
+                return found
+        return None
+    if left != right:
+        return f"field {where}: captured {left!r}, replayed {right!r}"
+    return None
+
+
 def error_codes(frames: Iterable[bytes]) -> list[int]:
     """The Binance error codes a side sent, in order."""
     codes = []
     for data in frames:
+        if is_sbe(data):  # read as the FIX message it stands for (a Logout's text too)
+            try:
+                data = sbefix.to_fix(sbe.decode(data), sbefix.SessionFields()).encode()
+            except BinanceError:
+                continue
         try:
             error = errors.from_message(data)
         except ValueError:
@@ -245,6 +336,82 @@ def error_codes(frames: Iterable[bytes]) -> list[int]:
         if error is not None:
             codes.append(error.code)
     return codes
+
+
+class SbeView:
+    """The FIX frame each SBE record of a capture stands for, read in order: the CompIDs come
+    from the session's Logon (each direction's the other way round), market data is tied to
+    the MarketDataRequests seen before it (see ``sbefix``)."""
+
+    def __init__(self) -> None:
+        self._fields = {SENT: sbefix.SessionFields(), RECEIVED: sbefix.SessionFields()}
+
+    def learn(self, record: Record) -> None:
+        """A FIX record (port 9001's requests): its Logon's CompIDs, its subscriptions."""
+        if record.sbe or not is_frame(record.data) or _msg_type(record.data) not in ("A", "V"):
+            return
+        with contextlib.suppress(ValueError):
+            self._learn(Message.decode(record.data), record.direction or SENT)
+
+    def frame(self, record: Record) -> bytes | BinanceError:
+        """The FIX frame of an SBE record, or the error Binance answers it with."""
+        direction = record.direction or SENT
+        try:
+            item = sbe.decode(record.data)
+            message = sbefix.to_fix(item, self._fields[direction])
+        except BinanceError as error:
+            return error
+        self._learn(message, direction)
+        return message.encode()
+
+    def _learn(self, message: Message, direction: str) -> None:
+        own, other = self._fields[direction], self._fields[_OTHER[direction]]
+        if message.msg_type == MsgType.LOGON:
+            sender = message.get(Tag.SENDER_COMP_ID) or own.peer_comp_id
+            target = message.get(Tag.TARGET_COMP_ID) or own.local_comp_id
+            own.peer_comp_id, own.local_comp_id = sender, target
+            other.peer_comp_id, other.local_comp_id = target, sender
+        elif message.msg_type == MsgType.MARKET_DATA_REQUEST:
+            other.market_data.learn_request(message)
+
+
+def fix_views(records: Sequence[Record]) -> list[bytes]:
+    """Each record's bytes as FIX: an SBE record's FIX frame (its own bytes if it has none)."""
+    view = SbeView()
+    out = []
+    for record in records:
+        if record.sbe:
+            frame = view.frame(record)
+            out.append(frame if isinstance(frame, bytes) else record.data)
+        else:
+            view.learn(record)
+            out.append(record.data)
+    return out
+
+
+def resign_sbe(data: bytes, key: Ed25519PrivateKey) -> bytes:
+    """A captured SBE Logon signed again with ``key`` (the capture's signature is masked)."""
+    try:
+        logon = sbefix.to_fix(sbe.decode(data), sbefix.SessionFields())
+    except BinanceError:
+        return data
+    sender, target = logon.get(Tag.SENDER_COMP_ID), logon.get(Tag.TARGET_COMP_ID)
+    sending_time = logon.get(Tag.SENDING_TIME)
+    if logon.msg_type != MsgType.LOGON or not (sender and target and sending_time):
+        return data
+    seq = int(logon.get(Tag.MSG_SEQ_NUM) or 0)
+    signature = binance.sign_logon(key, sender, target, seq, sending_time)
+    return redact_sbe(data, signature.encode())
+
+
+def _encoding(records: Sequence[Record], role: str) -> Encoding:
+    """What a capture's session spoke: SBE both ways, SBE from the venue only, or FIX."""
+    from_venue = RECEIVED if role == "initiator" else SENT
+    venue_sbe = any(r.sbe for r in records if r.direction == from_venue)
+    gateway_sbe = any(r.sbe for r in records if r.direction == _OTHER[from_venue])
+    if gateway_sbe:
+        return Encoding.SBE
+    return Encoding.SBE_RESPONSES if venue_sbe else Encoding.FIX
 
 
 # -- session replay ----------------------------------------------------------------------------
@@ -319,9 +486,6 @@ def replay_session(
     return SessionReplay(role, own, replayed, findings)
 
 
-_OTHER: Final = {SENT: RECEIVED, RECEIVED: SENT}
-
-
 @dataclass
 class Outcome:
     """Whether a capture passed ``verify``, a one-line summary, and what did not match."""
@@ -358,6 +522,12 @@ def verify(
 
 
 def _msg_type(data: bytes) -> str | None:
+    """A frame's MsgType; an SBE message's, by its template."""
+    if is_sbe(data):
+        try:
+            return sbe_schema.MESSAGES[sbe.decode(data).template_id].msg_type
+        except BinanceError:
+            return None
     return peek(data, Tag.MSG_TYPE)
 
 
@@ -388,6 +558,15 @@ class _Replay:
         self.records = list(records)
         self.expectation = expectation
         self.progress = progress
+        self.role = "initiator" if isinstance(self, _InitiatorReplay) else "acceptor"
+        self.encoding = _encoding(self.records, self.role)
+        # The records as FIX (SBE ones converted), for reading their fields
+        self.views = [
+            dataclasses.replace(r, data=v, sbe=False)
+            for r, v in zip(self.records, fix_views(self.records), strict=True)
+        ]
+        self._sbe_out = self.encoding.sbe_out(venue=self.role == "acceptor")
+        self._pieces = SbePieces()
         start = self.records[0].timestamp if self.records else None
         self.clock = _Clock(start or 0.0)
         self.output: list[bytes] = []
@@ -396,7 +575,9 @@ class _Replay:
 
     def collect(self, session: Session) -> None:
         data = session.data_to_send()
-        if data:
+        if data and self._sbe_out:
+            self.output += self._pieces.take(data, False)
+        elif data:
             for item in self._framer.feed(data):
                 self.output.append(item if isinstance(item, bytes) else item.data)
 
@@ -435,8 +616,8 @@ class _AcceptorReplay(_Replay):
         self, records: Sequence[Record], expectation: Expectation, progress: Progress | None
     ) -> None:
         super().__init__(records, expectation, progress)
-        peer_logon = first_logon(self.records, RECEIVED)
-        session_type = expectation.session_type or session_type_of(self.records, peer_logon)
+        peer_logon = first_logon(self.views, RECEIVED)
+        session_type = expectation.session_type or session_type_of(self.views, peer_logon)
         accounts = Accounts()
         if expectation.message_limit is not None:
             accounts.set_message_limit(session_type, expectation.message_limit)
@@ -450,7 +631,7 @@ class _AcceptorReplay(_Replay):
             accounts.logon(username, comp_id, session_type, before)
         self.session = Acceptor(
             accounts=accounts, session_type=session_type, wall_clock=self.clock,
-            now=self.clock.now,
+            now=self.clock.now, encoding=self.encoding,
         )  # fmt: skip
         options: dict[str, Any] = {"wall_clock": self.clock}
         if expectation.order_limits is not None:
@@ -491,8 +672,8 @@ class _AcceptorReplay(_Replay):
             if record.direction != RECEIVED:
                 continue
             data = record.data
-            if _msg_type(data) == "A" and signed_well(self.records, index):
-                data = resign(data, self.key)
+            if _msg_type(data) == "A" and signed_well(self.views, index):
+                data = resign_sbe(data, self.key) if record.sbe else resign(data, self.key)
             chunk += data
             if not self.same_read(index) or index + 1 in actions:
                 self.session.receive_data(chunk, now)
@@ -506,8 +687,8 @@ class _InitiatorReplay(_Replay):
         self, records: Sequence[Record], expectation: Expectation, progress: Progress | None
     ) -> None:
         super().__init__(records, expectation, progress)
-        logon = first_logon(self.records, SENT)
-        session_type = expectation.session_type or session_type_of(self.records, logon)
+        logon = first_logon(self.views, SENT)
+        session_type = expectation.session_type or session_type_of(self.views, logon)
         response_mode = peek(logon, 25036)
         recv_window = peek(logon, 25000)
         self.session = Initiator(
@@ -515,6 +696,7 @@ class _InitiatorReplay(_Replay):
             sender_comp_id=peek(logon, 49) or "replay",
             target_comp_id=peek(logon, 56) or "SPOT",
             session_type=session_type, wall_clock=self.clock, now=self.clock.now,
+            encoding=self.encoding,
             heart_bt_int=int(peek(logon, 108) or 30),
             message_handling=int(peek(logon, 25035) or 2),
             response_mode=int(response_mode) if response_mode else None,
@@ -536,7 +718,7 @@ class _InitiatorReplay(_Replay):
             self.report(index)
             now = record.timestamp or self.clock.now
             self.advance(now)
-            msg_type = _msg_type(record.data)
+            msg_type = _msg_type(self.views[index].data)
             if record.direction == RECEIVED:
                 chunk += record.data
                 if not self.same_read(index):
@@ -544,7 +726,7 @@ class _InitiatorReplay(_Replay):
                     chunk = b""
             else:
                 try:
-                    self.send(index, record, msg_type, now)
+                    self.send(index, self.views[index], msg_type, now)
                 except (SessionStateError, ValueError) as error:
                     self.problems.append(f"record {index}: the initiator cannot send it ({error})")
                     self.output.append(record.data)
@@ -555,13 +737,14 @@ class _InitiatorReplay(_Replay):
     def send(self, index: int, record: Record, msg_type: str | None, now: float) -> None:
         """Do what the recording initiator did to send ``record``."""
         session = self.session
+        raw = self.records[index].data  # (``record`` is its FIX view)
         if not is_frame(record.data):
-            self.output.append(record.data)  # garbled bytes, sent as they were
+            self.output.append(raw)  # garbled bytes, sent as they were
         elif msg_type == MsgType.LOGON:
             session.logon(now)
         elif msg_type == MsgType.LOGOUT:
             sent = sum(_msg_type(data) == MsgType.LOGOUT for data in self.output)
-            captured = sum(_msg_type(r.data) == MsgType.LOGOUT for r in self.records[: index + 1]
+            captured = sum(_msg_type(r.data) == MsgType.LOGOUT for r in self.views[: index + 1]
                            if r.direction == SENT)  # fmt: skip
             if sent < captured:
                 session.logout(now, peek(record.data, Tag.TEXT))
@@ -570,7 +753,7 @@ class _InitiatorReplay(_Replay):
         elif peek(record.data, Tag.MSG_SEQ_NUM) == str(session.next_outbound_seq):
             session.send(Message.decode(record.data), now, validate=False)
         else:
-            self.output.append(record.data)  # sent raw, out of the session's numbering
+            self.output.append(raw)  # sent raw, out of the session's numbering
 
 
 def first_logon(records: Sequence[Record], direction: str) -> bytes:

@@ -11,6 +11,7 @@ as ``replay.replay_session`` does for one. Sans-I/O: records and the journal in,
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,15 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession.captures import RECEIVED, SENT, Record, peek, with_directions, with_times
+from fixsession.captures import (
+    RECEIVED,
+    SENT,
+    Record,
+    SbePieces,
+    peek,
+    with_directions,
+    with_times,
+)
 from fixsession.framing import Framer
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.tools.expectations import Expectation
@@ -30,7 +39,9 @@ from fixsession.tools.replay import (
     check_findings,
     compare_streams,
     first_logon,
+    fix_views,
     resign,
+    resign_sbe,
     session_type_of,
     signed_well,
 )
@@ -52,10 +63,12 @@ class _Connection:
 
     name: str
     records: list[Record]
+    views: list[Record]  # the records as FIX (FIX SBE ones converted), for reading fields
     session_type: SessionType
     session: Acceptor | None = None
     output: list[bytes] = field(default_factory=list)
     framer: Framer = field(default_factory=Framer)
+    pieces: SbePieces = field(default_factory=SbePieces)
 
 
 class _Clock:
@@ -109,12 +122,16 @@ class _VenueReplay:
         for name in journal.captures:
             if name in captures:
                 records = with_times(with_directions(captures[name]))
+                views = [
+                    dataclasses.replace(r, data=v, sbe=False)
+                    for r, v in zip(records, fix_views(records), strict=True)
+                ]
                 found = _KIND_IN_NAME.search(name)
                 kind = (
                     SessionType(found.group(1)) if found
-                    else session_type_of(records, first_logon(records, RECEIVED))
+                    else session_type_of(views, first_logon(views, RECEIVED))
                 )  # fmt: skip
-                self.connections[name] = _Connection(name, records, kind)
+                self.connections[name] = _Connection(name, records, views, kind)
         start = journal.entries[0].at if journal.entries else 0.0
         self.clock = _Clock(start)
         self.accounts = Accounts()
@@ -122,7 +139,7 @@ class _VenueReplay:
             self.accounts.set_message_limit(kind, limit)
         self.keys: dict[str, Ed25519PrivateKey] = {}
         for connection in self.connections.values():
-            username = peek(first_logon(connection.records, RECEIVED), Tag.USERNAME)
+            username = peek(first_logon(connection.views, RECEIVED), Tag.USERNAME)
             if username is not None and username not in self.keys:
                 self.keys[username] = Ed25519PrivateKey.generate()
                 self.accounts.add_key(username, self.keys[username].public_key())
@@ -138,15 +155,16 @@ class _VenueReplay:
             steps.append((item.at, _ORDER[item.kind], number, item))
         number = len(steps)
         for connection in self.connections.values():
-            chunk, records = b"", connection.records
+            chunk, records, views = b"", connection.records, connection.views
             for index, record in enumerate(records):
                 if record.direction != RECEIVED:
                     continue
-                data = record.data
-                if peek(data, Tag.MSG_TYPE) == MsgType.LOGON and signed_well(records, index):
-                    username = peek(data, Tag.USERNAME)
+                data, view = record.data, views[index].data
+                if peek(view, Tag.MSG_TYPE) == MsgType.LOGON and signed_well(views, index):
+                    username = peek(view, Tag.USERNAME)
                     if username in self.keys:
-                        data = resign(data, self.keys[username])
+                        key = self.keys[username]
+                        data = resign_sbe(data, key) if record.sbe else resign(data, key)
                 chunk += data
                 after = records[index + 1] if index + 1 < len(records) else None
                 if (
@@ -182,7 +200,7 @@ class _VenueReplay:
             connection = self.connections[item.capture]
             session = Acceptor(
                 accounts=self.accounts, session_type=connection.session_type,
-                wall_clock=self.clock, now=now,
+                wall_clock=self.clock, now=now, encoding=self.journal.encoding,
             )  # fmt: skip
             connection.session = session
             self.by_session[session] = connection
@@ -246,7 +264,9 @@ class _VenueReplay:
     def collect(self, session: Acceptor) -> None:
         connection = self.by_session.get(session)
         data = session.data_to_send()
-        if connection is not None and data:
+        if connection is not None and data and self.journal.encoding.sbe_out(venue=True):
+            connection.output += connection.pieces.take(data, False)
+        elif connection is not None and data:
             for item in connection.framer.feed(data):
                 connection.output.append(item if isinstance(item, bytes) else item.data)
 

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from fixsession.binance import Limit
+from fixsession.sbewire import Encoding
 from fixsession.session import WallClock
 from fixsession.spec import SessionType
 from fixsession.venue.exchange import UNKNOWN_ORDER_CODES, Exchange, Instrument
@@ -55,6 +56,7 @@ class Journal:
     exchange: dict[str, Any]
     message_limits: dict[SessionType, Limit] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
+    encoding: Encoding = Encoding.FIX
 
     @property
     def captures(self) -> list[str]:
@@ -98,10 +100,15 @@ def exchange(setup: dict[str, Any], wall_clock: WallClock) -> Exchange:
     )  # fmt: skip
 
 
-def header(setup: dict[str, Any], message_limits: dict[SessionType, Limit]) -> bytes:
+def header(
+    setup: dict[str, Any],
+    message_limits: dict[SessionType, Limit],
+    encoding: Encoding = Encoding.FIX,
+) -> bytes:
     """The journal's first line."""
     limits = {kind.value: str(limit) for kind, limit in message_limits.items()}
-    data = {"journal": VERSION, "exchange": setup, "message_limits": limits}
+    data = {"journal": VERSION, "exchange": setup, "message_limits": limits,
+            "encoding": encoding.value}  # fmt: skip
     return json.dumps(data, separators=(",", ":")).encode() + b"\n"
 
 
@@ -125,6 +132,10 @@ def parse(text: str) -> Journal:
     if first.get("journal") != VERSION:
         raise ValueError(f"line 1: not a venue journal of version {VERSION}")
     journal = Journal(_setup(first.get("exchange")), _limits(first.get("message_limits")))
+    encoding = first.get("encoding", Encoding.FIX.value)
+    if encoding not in tuple(Encoding):
+        raise ValueError(f"line 1: encoding is one of {', '.join(Encoding)}")
+    journal.encoding = Encoding(encoding)
     for number, line in enumerate(lines[1:], 2):
         if line.strip():
             journal.entries.append(_entry(_object(line, number), number))

@@ -92,8 +92,6 @@ class Server:
         encoding: Encoding | str = Encoding.FIX,
     ) -> None:
         self.encoding = Encoding(encoding)
-        if record is not None and self.encoding is not Encoding.FIX:
-            raise ValueError("recording FIX SBE connections is not supported yet")
         self.accounts = accounts
         self.record = Path(record) if record is not None else None
         if self.record is not None:
@@ -129,7 +127,7 @@ class Server:
         if self.record is not None:
             rules = self.accounts.rules
             limits = {kind: rules[kind].message_limit for kind in SessionType if kind in rules}
-            header = journal.header(journal.options(self.exchange), limits)
+            header = journal.header(journal.options(self.exchange), limits, self.encoding)
             name = capture_path(self.record, "venue", wall_clock()).name.replace(
                 ".fixlog", ".jsonl"
             )
@@ -328,7 +326,10 @@ class Server:
     def _recorder(self, path: Path) -> Recorder | None:
         """A recorder for a new connection; the oldest captures past the limit are deleted."""
         try:
-            recorder = Recorder(path, self.record_limits)
+            recorder = Recorder(
+                path, self.record_limits, sbe_sent=self.encoding.sbe_out(venue=True),
+                sbe_received=self.encoding.sbe_in(venue=True),
+            )  # fmt: skip
         except OSError as error:
             log.warning("cannot record in %s: %s", path, error.strerror or error)
             return None

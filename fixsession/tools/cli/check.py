@@ -25,7 +25,7 @@ from fixsession.spec import SessionType, Tag
 from fixsession.tools.cli.common import (
     UsageError,
 )
-from fixsession.tools.replay import Verdict
+from fixsession.tools.replay import SbeView, Verdict
 from fixsession.validation import Validator
 
 _READ_SIZE = 1 << 20
@@ -117,7 +117,16 @@ def _line_items(data: bytes, kind: Format, source: str) -> Iterator[Located]:
     except CaptureError as error:
         raise UsageError(f"cannot read {source}: {error}") from None
     lines = [n for n, text in enumerate(data.split(b"\n"), 1) if text.rstrip(b"\r").strip()]
+    view = SbeView()  # FIX SBE lines are judged as the FIX message each stands for
     for line, record in zip(lines, records, strict=True):
+        if record.sbe:
+            frame = view.frame(record)
+            if isinstance(frame, bytes):
+                yield Located(0, line, frame)
+            elif isinstance(frame, errors.RequestError):
+                yield Located(0, line, Garbled(0, len(record.data), frame, record.data[:26]))
+            continue
+        view.learn(record)
         framer = Framer(max_frame_size=max(64, len(record.data) + 64))
         for offset, item in framer.feed_located(record.data) + framer.close_located():
             yield Located(offset, line, item)

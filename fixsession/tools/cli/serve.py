@@ -140,8 +140,6 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     if args.message_limit is not None:
         for kind in kinds:
             accounts.set_message_limit(kind, args.message_limit)
-    if args.record and args.encoding != Encoding.FIX.value:
-        raise UsageError("--record records FIX only, not yet --encoding " + args.encoding)
     tls = _server_tls(args)
     configure_logging(args.verbose, args.log_format)
     return _event_loop_runner(args.loop)(_run_server(args, accounts, endpoints, tls, out))
@@ -263,7 +261,7 @@ def add_parser(commands: Any) -> None:
         help="what each side speaks: fix (Binance's port 9000), sbe-responses (port 9001: FIX "
         "requests, FIX SBE responses; the Logon must carry SbeSchemaId 25050 and "
         "SbeSchemaVersion 25051) or sbe (port 9002: FIX SBE both ways); default fix. "
-        "Not with --record yet",
+        "--record writes FIX SBE as hex lines that fixsession replay reads",
     )
     serve.add_argument("--tls-cert", metavar="PEM", help="the server's certificate chain")
     serve.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
