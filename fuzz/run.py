@@ -40,7 +40,7 @@ REGRESSIONS = FUZZ / "regressions"
 DICTIONARY = FUZZ / "fix.dict"
 NAMES = (
     "framer", "decode", "parse", "from_message", "acceptor", "initiator", "exchange",
-    "captures", "sidecar", "settings", "sbe", "sbe_session", "recorder",
+    "captures", "sidecar", "journal", "settings", "sbe", "sbe_session", "recorder",
 )  # fmt: skip
 """The targets, in the order ``all`` runs them (``targets.TARGETS`` has the same names)."""
 SUBJECTS: dict[str, tuple[str, ...]] = {
@@ -196,7 +196,7 @@ def fuzz(target: str, args: argparse.Namespace, extra: list[str]) -> int:
         "-artifact_prefix": f"{crashes.folder}{os.sep}",
         "-print_final_stats": "1",
     }
-    if target != "sidecar":
+    if target not in ("sidecar", "journal"):
         defaults["-dict"] = str(DICTIONARY)
     if args.seconds is not None:
         defaults["-max_total_time"] = str(args.seconds)

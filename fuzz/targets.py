@@ -71,9 +71,10 @@ from fixsession.sbewire import Encoding
 from fixsession.session import Session
 from fixsession.spec import SessionType
 from fixsession.state import State
-from fixsession.tools import replay
+from fixsession.tools import replay, venue_replay
 from fixsession.tools.expectations import Expectation
 from fixsession.validation import Validator
+from fixsession.venue import journal as venue_journal
 from fixsession.venue.acceptor import Acceptor
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import Exchange
@@ -962,6 +963,25 @@ def sidecar(data: bytes) -> None:
         replay.verify(_sidecar_capture(), expectation)
 
 
+def journal(data: bytes) -> None:
+    """``venue.journal.parse`` on the whole input as text: ValueError only (its docstring);
+    a journal it accepts reads back the same from the lines ``header``/``entry`` write, and
+    replaying a small capture as every capture it names neither raises nor takes long.
+    """
+    text = data.decode("utf-8", "surrogateescape")
+    with watchdog():
+        try:
+            parsed = venue_journal.parse(text)
+        except ValueError:
+            return
+        lines = venue_journal.header(parsed.exchange, parsed.message_limits, parsed.encoding)
+        lines += b"".join(venue_journal.entry(item) for item in parsed.entries)
+        again = venue_journal.parse(lines.decode())
+        check(again == parsed, f"write-back round trip: {again!r}")
+        capture = _sidecar_capture()
+        venue_replay.replay_venue(parsed, {name: capture for name in parsed.captures[:3]})
+
+
 # ================================================================================================
 # 9b. settings
 
@@ -1273,6 +1293,21 @@ def _exchange_seed(records: Sequence[Record], kind: SessionType) -> bytes:
     return b"\n".join([*lines, b"+20"]) if lines else b""
 
 
+def _journal_seeds() -> list[bytes]:
+    """A journal as serve writes it (three connections, timer runs, a shutdown), and bits."""
+    setup = venue_journal.options(Exchange(wall_clock=lambda: START))
+    limits = {kind: Limit(100, 10) for kind in SessionType}
+    head = venue_journal.header(setup, limits)
+    name = "20250615-150640-000000-order-entry-00001.fixlog"
+    entries = [venue_journal.Entry(START, "open", name), venue_journal.Entry(START + 0.1, "tick"),
+               venue_journal.Entry(START + 0.2, "maintenance", seconds=5.0),
+               venue_journal.Entry(START + 0.3, "shutdown"),
+               venue_journal.Entry(START + 0.4, "close", name),
+               venue_journal.Entry(START + 0.5, "full")]  # fmt: skip
+    lines = [venue_journal.entry(item) for item in entries]
+    return [head + b"".join(lines), head, head + lines[0] + lines[4], b"{}"]
+
+
 def seeds(name: str, root: Path = CAPTURES) -> list[bytes]:
     """The starting inputs of target ``name``, made from the captures under ``root``."""
     found: list[bytes] = []
@@ -1280,6 +1315,8 @@ def seeds(name: str, root: Path = CAPTURES) -> list[bytes]:
         return [p.read_bytes() for p in sorted(root.rglob("*.expect.json"))]
     if name == "settings":
         return [p.read_bytes() for p in sorted(EXAMPLES.glob("*.toml"))]
+    if name == "journal":
+        return _journal_seeds()
     if name == "sbe":
         return _sbe_seeds()
     if name == "sbe_session":
@@ -1421,6 +1458,7 @@ TARGETS: Final[dict[str, Callable[[bytes], None]]] = {
     "exchange": exchange,
     "captures": captures_,
     "sidecar": sidecar,
+    "journal": journal,
     "settings": settings_,
     "sbe": sbe_,
     "sbe_session": sbe_session,
@@ -1430,7 +1468,7 @@ TARGETS: Final[dict[str, Callable[[bytes], None]]] = {
 
 MAX_LEN: Final = {
     "framer": 2048, "decode": 2048, "parse": 2048, "from_message": 2048, "acceptor": 8192,
-    "initiator": 8192, "exchange": 4096, "captures": 16384, "sidecar": 4096, "settings": 4096,
-    "sbe": 4096, "sbe_session": 8192, "recorder": 8192,
+    "initiator": 8192, "exchange": 4096, "captures": 16384, "sidecar": 4096, "journal": 4096,
+    "settings": 4096, "sbe": 4096, "sbe_session": 8192, "recorder": 8192,
 }  # fmt: skip
 """The largest input libFuzzer makes for each target (``-max_len``)."""

@@ -228,26 +228,24 @@ class _VenueReplay:
 
     def advance(self, until: float) -> None:
         """Run the sessions' timers due by ``until``, each at its own deadline (and the
-        exchange's, once the journal no longer says when they ran)."""
+        exchange's, once the journal no longer says when they ran: at ``until``, once, as its
+        fixed schedule skips what it missed)."""
         for _ in range(_MAX_TICKS):
             live = self.live()
             due = [(d, n) for n, s in enumerate(live) if (d := s.next_deadline()) is not None]
-            exchange = self.exchange.next_deadline() if self.schedule else None
-            if exchange is not None:
-                due.append((exchange, -1))
             if not due:
                 break
             deadline, which = min(due)
             if deadline > until:
                 break
             self.clock.now = max(self.clock.now, deadline)
-            if which < 0:
-                self.exchange.tick(self.clock.now)
-                self.flush()
-            else:
-                live[which].tick(self.clock.now)
-                self.drain(live[which])
+            live[which].tick(self.clock.now)
+            self.drain(live[which])
         self.clock.now = max(self.clock.now, until)
+        exchange = self.exchange.next_deadline() if self.schedule else None
+        if exchange is not None and exchange <= until:
+            self.exchange.tick(self.clock.now)
+            self.flush()
 
     def drain(self, session: Acceptor) -> None:
         """Give the exchange what ``session`` reported; collect what every session sent."""

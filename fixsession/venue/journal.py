@@ -34,6 +34,8 @@ VERSION: Final = 1
 KINDS: Final = frozenset({"open", "close", "tick", "maintenance", "shutdown", "full"})
 """``full``: the journal reached its size limit here and says nothing more."""
 MAX_INSTRUMENTS: Final = 10_000
+MAX_BOOK: Final = 200_000
+"""The most price levels (instruments x book levels) a journal may ask a replay to build."""
 _MAX_NUMBER: Final = 1e12
 
 
@@ -189,6 +191,8 @@ def _setup(value: object) -> dict[str, Any]:
     if not isinstance(instruments, list) or not 0 < len(instruments) <= MAX_INSTRUMENTS:
         raise ValueError(f"{where} instruments is not a list of 1 to {MAX_INSTRUMENTS:,}")
     setup["instruments"] = [_instrument(item, f"{where} instruments") for item in instruments]
+    if len(instruments) * setup["book_levels"] > MAX_BOOK:
+        raise ValueError(f"{where}: a book of more than {MAX_BOOK:,} price levels")
     return setup
 
 
