@@ -15,6 +15,7 @@ field(s) in SBE message.". No I/O, no clock; sessions over SBE are not here yet.
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ _FORMATS: Final = {
     "char": "c", "int8": "b", "uint8": "B", "int16": "h", "uint16": "H", "int32": "i",
     "uint32": "I", "int64": "q", "uint64": "Q",
 }  # fmt: skip
+_STRUCTS: Final = {name: struct.Struct("<" + code) for name, code in _FORMATS.items()}
+"""Each primitive type's little-endian Struct (compiled once, not per field)."""
 NULLS: Final[dict[str, int | bytes]] = {
     "char": b"\x00", "int8": -(1 << 7), "uint8": (1 << 8) - 1, "int16": -(1 << 15),
     "uint16": (1 << 16) - 1, "int32": -(1 << 31), "uint32": (1 << 32) - 1, "int64": -(1 << 63),
@@ -68,7 +71,7 @@ class SbeField:
     @property
     def size(self) -> int:
         """Bytes the field takes in its block."""
-        return struct.calcsize("<" + _FORMATS[self.primitive])
+        return _STRUCTS[self.primitive].size
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,54 @@ class SbeMessage:
 # -- decoding -------------------------------------------------------------------------------------
 
 
+_PLAIN, _CHAR, _ENUM, _DECIMAL = range(4)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A block's fields read in one ``unpack_from``: when the block holds all of them (the
+    common case, the schema's own version), instead of field by field."""
+
+    layout: struct.Struct
+    since_version: int  # the newest field's version: an older message's block lacks it
+    names: tuple[str, ...]
+    steps: tuple[tuple[str, bool, Any, int, Any], ...]  # name, optional, null, kind, detail
+
+
+_PLANS: dict[int, tuple[tuple[SbeField, ...], _Plan]] = {}
+
+
+def _plan(fields: tuple[SbeField, ...]) -> _Plan:
+    """The plan for a block's fields (made once per tuple of fields)."""
+    found = _PLANS.get(id(fields))
+    if found is not None and found[0] is fields:
+        return found[1]
+    code, at, steps = "<", 0, []
+    for spec in sorted(fields, key=lambda f: f.offset):
+        if spec.offset < at:  # overlapping fields: no single layout (read field by field)
+            code = ""
+            break
+        code += "x" * (spec.offset - at) + _FORMATS[spec.primitive]
+        at = spec.offset + spec.size
+    ordered = sorted(fields, key=lambda f: f.offset)
+    for spec in ordered:
+        if spec.exponent is not None:
+            kind, detail = _DECIMAL, spec.exponent
+        elif spec.enum is not None:
+            kind, detail = _ENUM, spec.enum
+        elif spec.primitive == "char":
+            kind, detail = _CHAR, None
+        else:
+            kind, detail = _PLAIN, None
+        steps.append((spec.name, spec.optional, NULLS[spec.primitive], kind, detail))
+    plan = _Plan(
+        struct.Struct(code or "<"), max((f.since_version for f in fields), default=0),
+        tuple(spec.name for spec in ordered) if code else (), tuple(steps) if code else (),
+    )  # fmt: skip
+    _PLANS[id(fields)] = (fields, plan)
+    return plan
+
+
 class _Reader:
     """Reads one message's bytes; every overrun or bad value is -1221."""
 
@@ -157,6 +208,9 @@ class _Reader:
         message applies to the decimals of its groups' entries too)."""
         if start + length > len(self.data):
             raise self.fail(f"a block of {length} bytes at {start} runs past the message")
+        plan = _plan(fields)
+        if plan.names and plan.layout.size <= length and plan.since_version <= version:
+            return self._planned(plan, start, scope)
         values: dict[str, Any] = {}
         raw = scope
         for spec in fields:
@@ -166,9 +220,7 @@ class _Reader:
                 if spec.optional:
                     continue
                 raise self.fail(f"{spec.name} is missing: the block is {length} bytes")
-            (value,) = struct.unpack_from(
-                "<" + _FORMATS[spec.primitive], self.data, start + spec.offset
-            )
+            (value,) = _STRUCTS[spec.primitive].unpack_from(self.data, start + spec.offset)
             raw[spec.name] = value
             if spec.optional and value == NULLS[spec.primitive]:
                 continue  # (a required field has no null: its every value is one)
@@ -190,12 +242,34 @@ class _Reader:
                 values[spec.name] = value.decode("latin-1")
         return values
 
+    def _planned(self, plan: _Plan, start: int, raw: dict[str, Any]) -> dict[str, Any]:
+        """``block`` for a block that holds every field of its plan."""
+        unpacked = plan.layout.unpack_from(self.data, start)
+        raw.update(zip(plan.names, unpacked, strict=True))
+        values: dict[str, Any] = {}
+        for (name, optional, null, kind, detail), value in zip(plan.steps, unpacked, strict=True):
+            if optional and value == null:
+                continue
+            if kind == _PLAIN:
+                values[name] = value
+            elif kind == _DECIMAL:
+                exponent = raw.get(detail)
+                if exponent is None or exponent == -128:
+                    raise self.fail(f"{name} has no exponent ({detail})")
+                values[name] = Decimal(value).scaleb(exponent)
+            elif kind == _ENUM:
+                key = value.decode("latin-1") if isinstance(value, bytes) else value
+                values[name] = self.enums[detail].values.get(key, key)
+            else:
+                values[name] = value.decode("latin-1")
+        return values
+
     def number(self, primitive: str, at: int) -> tuple[int, int]:
-        size = struct.calcsize("<" + _FORMATS[primitive])
-        if at + size > len(self.data):
+        layout = _STRUCTS[primitive]
+        if at + layout.size > len(self.data):
             raise self.fail(f"a {primitive} at {at} runs past the message")
-        (value,) = struct.unpack_from("<" + _FORMATS[primitive], self.data, at)
-        return value, at + size
+        (value,) = layout.unpack_from(self.data, at)
+        return value, at + layout.size
 
     def var_data(self, specs: tuple[SbeData, ...], at: int, values: dict[str, Any]) -> int:
         for spec in specs:
@@ -312,7 +386,7 @@ def encode(
     schema = table.get(name)
     if schema is None:
         raise ValueError(f"no SBE message {name!r}")
-    unknown = set(values) - _names(schema.fields, schema.groups, schema.data)
+    unknown = values.keys() - _names(schema.fields, schema.groups, schema.data)
     if unknown:
         raise ValueError(f"{name} has no field {sorted(unknown)[0]!r}")
     version = sbe_schema.SCHEMA_VERSION if version is None else version
@@ -331,8 +405,16 @@ def encode(
 
 def _names(
     fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...], data: tuple[SbeData, ...]
-) -> set[str]:
-    return {f.name for f in fields} | {g.name for g in groups} | {d.name for d in data}
+) -> frozenset[str]:
+    key = (id(fields), id(groups), id(data))
+    found = _NAMES.get(key)
+    if found is None or found[0] is not fields:
+        names = {f.name for f in fields} | {g.name for g in groups} | {d.name for d in data}
+        found = _NAMES[key] = (fields, frozenset(names))
+    return found[1]
+
+
+_NAMES: dict[tuple[int, int, int], tuple[tuple[SbeField, ...], frozenset[str]]] = {}
 
 
 def _block(
@@ -345,12 +427,11 @@ def _block(
 ) -> bytes:
     """A block with the fields of schema ``version`` (those added later are at its end);
     ``exponents``: the value of each exponent field in scope."""
-    present = [spec for spec in fields if spec.since_version <= version]
-    absent = {spec.name for spec in fields if spec.since_version > version}
-    if absent & {name for name, value in values.items() if value is not None}:
-        raise ValueError(f"{where}: {sorted(absent)[0]} is not in schema version {version}")
-    block = bytearray(max((spec.offset + spec.size for spec in present), default=0))
-    for spec in present:
+    writer = _writer(fields, version)
+    if writer.absent and any(values.get(name) is not None for name in writer.absent):
+        raise ValueError(f"{where}: {sorted(writer.absent)[0]} is not in schema version {version}")
+    raws: list[Any] = []
+    for spec in writer.present:
         value = values.get(spec.name)
         if spec.exponent is None and spec.name in exponents:
             value = exponents[spec.name]
@@ -366,11 +447,54 @@ def _block(
             raw = str(value).encode("latin-1")
         else:
             raw = int(value)
+        raws.append(raw)
+    if writer.layout is not None:
+        with contextlib.suppress(struct.error):  # (a value that does not fit: named below)
+            return writer.layout.pack(*raws)
+    block = bytearray(writer.size)
+    for spec, raw in zip(writer.present, raws, strict=True):
         try:
-            struct.pack_into("<" + _FORMATS[spec.primitive], block, spec.offset, raw)
+            _STRUCTS[spec.primitive].pack_into(block, spec.offset, raw)
         except struct.error as error:
+            value = values.get(spec.name)
             raise ValueError(f"{where}.{spec.name}: {value!r} does not fit: {error}") from None
     return bytes(block)
+
+
+@dataclass(frozen=True)
+class _Writer:
+    """How a block is written in one schema version: its fields by offset, those the version
+    lacks, its size, and (fields that do not overlap) one Struct for all of them."""
+
+    present: tuple[SbeField, ...]
+    absent: frozenset[str]
+    size: int
+    layout: struct.Struct | None
+
+
+_WRITERS: dict[tuple[int, int], tuple[tuple[SbeField, ...], _Writer]] = {}
+
+
+def _writer(fields: tuple[SbeField, ...], version: int) -> _Writer:
+    found = _WRITERS.get((id(fields), version))
+    if found is not None and found[0] is fields:
+        return found[1]
+    present = tuple(
+        sorted((f for f in fields if f.since_version <= version), key=lambda f: f.offset)
+    )
+    absent = frozenset(f.name for f in fields if f.since_version > version)
+    size = max((spec.offset + spec.size for spec in present), default=0)
+    code, at = "<", 0
+    for spec in present:
+        if spec.offset < at:
+            code = ""
+            break
+        code += "x" * (spec.offset - at) + _FORMATS[spec.primitive]
+        at = spec.offset + spec.size
+    layout = struct.Struct(code + "x" * (size - at)) if code else None
+    writer = _Writer(present, absent, size, layout)
+    _WRITERS[(id(fields), version)] = (fields, writer)
+    return writer
 
 
 def _exponents(
@@ -383,8 +507,7 @@ def _exponents(
     every decimal it scales exactly (here and in the groups below that do not have their
     own), the most negative of their exponents and at most 0."""
     out = dict(scope)
-    names = {spec.name for spec in fields}
-    for name in {spec.exponent for spec in _all_fields(fields, groups) if spec.exponent} & names:
+    for name in _exponent_names(fields, groups):
         given = values.get(name)
         if given is not None:
             out[name] = int(given)
@@ -396,6 +519,19 @@ def _exponents(
             exponent = min(exponent, places)
         out[name] = exponent
     return out
+
+
+def _exponent_names(fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...]) -> frozenset[str]:
+    """The exponent fields of this block that scale decimals here or below."""
+    found = _EXPONENT_NAMES.get((id(fields), id(groups)))
+    if found is None or found[0] is not fields:
+        names = {spec.name for spec in fields}
+        used = {spec.exponent for spec in _all_fields(fields, groups) if spec.exponent}
+        found = _EXPONENT_NAMES[(id(fields), id(groups))] = (fields, frozenset(used & names))
+    return found[1]
+
+
+_EXPONENT_NAMES: dict[tuple[int, int], tuple[tuple[SbeField, ...], frozenset[str]]] = {}
 
 
 def _all_fields(fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...]) -> Iterator[SbeField]:
@@ -426,7 +562,7 @@ def _mantissa(value: Decimal, exponent: int, where: str) -> int:
 
 
 def _enum_value(enum: SbeEnum, value: Any, where: str) -> Any:
-    by_name = {name: raw for raw, name in enum.values.items()}
+    by_name = _by_name(enum)
     raw = by_name.get(value, value)
     if enum.encoding == "char":
         if not isinstance(raw, str) or len(raw) != 1:
@@ -435,6 +571,16 @@ def _enum_value(enum: SbeEnum, value: Any, where: str) -> Any:
     if not isinstance(raw, int):
         raise ValueError(f"{where}: {value!r} is not one of {sorted(by_name)}")
     return raw
+
+
+def _by_name(enum: SbeEnum) -> dict[str, int | str]:
+    found = _BY_NAME.get(id(enum))
+    if found is None or found[0] is not enum:
+        found = _BY_NAME[id(enum)] = (enum, {name: raw for raw, name in enum.values.items()})
+    return found[1]
+
+
+_BY_NAME: dict[int, tuple[SbeEnum, dict[str, int | str]]] = {}
 
 
 def _groups(
@@ -449,7 +595,7 @@ def _groups(
         entries = values.get(spec.name) or []
         blocks, scopes = [], []
         for entry in entries:
-            unknown = set(entry) - _names(spec.fields, spec.groups, spec.data)
+            unknown = entry.keys() - _names(spec.fields, spec.groups, spec.data)
             if unknown:
                 raise ValueError(f"{spec.name} has no field {sorted(unknown)[0]!r}")
             inner = _exponents(spec.fields, spec.groups, entry, scope)
@@ -457,8 +603,8 @@ def _groups(
             scopes.append(inner)
         block_length = len(blocks[0]) if blocks else spec.block_length
         try:
-            body += struct.pack("<" + _FORMATS[spec.block_primitive], block_length)
-            body += struct.pack("<" + _FORMATS[spec.count_primitive], len(entries))
+            body += _STRUCTS[spec.block_primitive].pack(block_length)
+            body += _STRUCTS[spec.count_primitive].pack(len(entries))
         except struct.error:
             raise ValueError(f"{spec.name}: {len(entries)} entries are too many") from None
         for entry, block, inner in zip(entries, blocks, scopes, strict=True):
@@ -476,7 +622,7 @@ def _data(
             raise ValueError(f"{where}: {spec.name} is required")
         encoded = (value or "").encode("utf-8")
         try:
-            body += struct.pack("<" + _FORMATS[spec.length_primitive], len(encoded))
+            body += _STRUCTS[spec.length_primitive].pack(len(encoded))
         except struct.error:
             raise ValueError(f"{where}.{spec.name}: {len(encoded)} bytes are too long") from None
         body += encoded
