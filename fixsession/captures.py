@@ -194,8 +194,11 @@ def peek(data: bytes, tag: int) -> str | None:
 
 def redact(data: bytes) -> bytes:
     """``data`` (a frame, a garbled region, any bytes) with every RawData(96) value (a Logon's
-    signature) replaced by ``*``s of the same length, also where it is cut off; see
+    signature) replaced by ``*``s of the same length, also where it is cut off, and where
+    ``data`` begins with the field (a region that starts right after a frame's end); see
     ``set_raw_data`` for CheckSum(10)."""
+    if data.startswith(_RAW_DATA_FIELD[1:]):
+        return set_raw_data(SOH + data)[1:]
     return set_raw_data(data)
 
 

@@ -1227,6 +1227,9 @@ def recorder(data: bytes) -> None:
         raise Broken(f"the Logon signature is in the file: {leaked[0]!r}")
     for direction, stream in ((captures.SENT, sent), (captures.RECEIVED, received)):
         back = b"".join(r.data for r in records if r.direction == direction)
+        if recorder.stopped is not None:  # past its limit (before Logon: 16 KiB): a prefix
+            check(len(back) <= len(stream), f"{direction}: {len(stream)} bytes, {len(back)} read")
+            continue
         check(len(back) == len(stream), f"{direction}: {len(stream)} bytes, {len(back)} read")
         if b"96=" not in stream:
             check(back == stream, f"{direction}: the bytes read back differ")

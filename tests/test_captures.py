@@ -133,6 +133,18 @@ def test_the_recorder_redacts_raw_data_in_garbage_too(tmp_path: Path) -> None:
     assert data == captures.redact(LOGON) + b"\x0196=******" + ORDER
 
 
+def test_raw_data_right_after_a_frame_is_redacted(tmp_path: Path) -> None:
+    """Found by fuzzing (recorder): garbage that begins with ``96=`` right after a frame's
+    last SOH was written in clear (redaction looked for ``<SOH>96=`` inside a piece)."""
+    path = tmp_path / "session.fixlog"
+    recorder = recording.Recorder(path)
+    recorder.sent(ORDER + b"96=Zcvom27bmqhVsecret" + ORDER, 5.0)
+    recorder.close(6.0)
+    assert b"Zcvom27bmqhV" not in path.read_bytes()
+    data = b"".join(r.data for r in recording.read(path))
+    assert data == ORDER + b"96=" + b"*" * 18 + ORDER
+
+
 def test_a_timestamp_of_a_year_before_1000_round_trips() -> None:
     """Found by fuzzing: year 0026 was written back as "261124-…" (strftime's %Y), a line
     no reader takes; year 0000 is no time at all."""
