@@ -325,7 +325,10 @@ def format_record(record: Record, format: Format | str = Format.FIXLOG) -> bytes
             + redact_sbe(record.data).hex().encode()
             + b"\n"
         )
-    return stamp + b" " + direction + b" " + _escape(redact(record.data)) + b"\n"
+    text = _escape(redact(record.data))
+    if text.startswith(SBE_MARK):  # FIX bytes that would read back as an SBE line
+        text = b"\\x73" + text[1:]
+    return stamp + b" " + direction + b" " + text + b"\n"
 
 
 _PLAIN: Final = frozenset(range(0x20, 0x7F)) - {ord("|"), ord("\\")}

@@ -131,3 +131,12 @@ def test_a_replay_that_differs_names_the_sbe_field(
     recording.write(records, tmp_path / "changed.fixlog")
     assert main(["replay", str(tmp_path / "changed.fixlog")]) == 1
     assert "field ClOrdID: captured 'o1', replayed 'changed'" in capsys.readouterr().out
+
+
+def test_fix_bytes_that_begin_like_an_sbe_line_read_back_as_fix() -> None:
+    """Found by fuzzing (captures): a FIX record whose bytes began with "sbe " was written as
+    they were and read back as an SBE line (or refused as bad hex)."""
+    for data in (b"sbe 8=FIX.4.4\x019=5\x0135=0\x0110=000\x01", b"sbe 00ff"):
+        line = captures.format_record(Record(data, SENT, 1.0))
+        (back,) = captures.parse(line)
+        assert (back.data, back.sbe) == (data, False)
