@@ -35,7 +35,7 @@ from typing import Any, Final
 from fixsession import binance, errors, sbe, sbe_schema
 from fixsession.dictionary import BINANCE, FieldType, Group, walk
 from fixsession.message import Message
-from fixsession.spec import MsgType, Tag
+from fixsession.spec import UTF8_TAGS, MsgType, Tag
 
 LOGON_TEMPLATE: Final = 20008
 LOGON_ACK_TEMPLATE: Final = 20009
@@ -218,8 +218,8 @@ def to_fix(item: sbe.SbeMessage, session: SessionFields) -> Message:
     window = moved.get(Tag.RECV_WINDOW, session.recv_window_ms)
     if window is not None:
         header.append((Tag.RECV_WINDOW, window))
-    for _, text in body:
-        if not text.isascii() or not text.isprintable():
+    for tag, text in body:  # printable ASCII; any printable text where FIX takes UTF-8
+        if not text.isprintable() or not (text.isascii() or tag in UTF8_TAGS):
             failure = errors.InvalidSbeMessageField.from_template()
             failure.add_note(f"{definition.name}: a value FIX cannot carry: {text!r}")
             raise failure

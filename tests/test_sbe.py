@@ -16,9 +16,10 @@ from conftest import shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixsession import errors, sbe, sbe_schema
+from fixsession import errors, sbe, sbe_schema, sbefix
 from fixsession.sbe import SbeField, SbeFramer, SbeGarbled, SbeGroup, SbeMessage, SbeMessageDef
-from fixsession.tools import sbegen
+from fixsession.tools import sbegen, strategies
+from fixsession.validation import Validator
 
 
 def test_the_checked_in_layouts_are_what_the_generator_writes_from_binances_schema() -> None:
@@ -399,3 +400,33 @@ def test_decode_shows_a_sending_time_no_timestamp_can_write_as_its_number(
     assert main(["decode", "--encoding", "sbe", "--format", "json", str(path)]) == 0
     shown = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [s["sending_time"] for s in shown] == [5, -1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(frame=strategies.sbe_frames())
+def test_drawn_sbe_frames_are_what_binance_takes(frame: bytes) -> None:
+    (item,) = sbe.SbeFramer().feed(frame)
+    assert isinstance(item, sbe.SbeMessage)
+    fields = sbefix.SessionFields(local_comp_id="SPOT", peer_comp_id="GW")
+    _, fault = Validator().parse(sbefix.to_fix(item, fields).encode())
+    assert fault is None, fault
+
+
+@settings(max_examples=300, deadline=None)
+@given(drawn=strategies.malformed_sbe_frames())
+def test_drawn_malformed_sbe_frames_get_their_code(drawn: tuple[str, bytes, int]) -> None:
+    kind, frame, code = drawn
+    item = sbe.SbeFramer().feed(frame)[0]
+    assert isinstance(item, sbe.SbeGarbled), kind
+    assert item.error.code == code, (kind, item.error)
+
+
+def test_a_utf8_symbol_crosses_to_fix_as_binance_allows_it() -> None:
+    """Found by the SBE strategy: an SBE value in a tag FIX takes as UTF-8 (Symbol) was
+    refused as one FIX cannot carry (-1221); control characters still are."""
+    frame = (b" \x00\x00\x00P\xeb\x01\x00\xc8\x00\x01\x00\x01\x00\x01\x00\x00\x00\x00\xe07;"
+             b"\x01]\x03\x00\x00\x010\x02\xc2\xa1")  # fmt: skip
+    fields = sbefix.SessionFields(local_comp_id="SPOT", peer_comp_id="GW")
+    message = sbefix.to_fix(sbe.decode(frame), fields)
+    assert message.get(55) == "¡"
+    assert Validator().parse(message.encode())[1] is None
