@@ -24,7 +24,7 @@ from fixsession.binance import RULES, Limit, Pacer
 from fixsession.framing import Garbled
 from fixsession.message import Message
 from fixsession.spec import SessionType, Tag
-from fixsession.tools.malformed import Malformed, generate
+from fixsession.tools.malformed import Malformed, MalformedSbe, generate, generate_sbe
 from fixsession.tools.probe import RawClient
 
 SILENT: Final = "silent drop"
@@ -35,7 +35,7 @@ NO_ANSWER: Final = "no answer"
 @dataclass
 class _Pending:
     index: int
-    bad: Malformed
+    bad: Malformed | MalformedSbe
     probe: str
     probe_seq: int
     sent_at: float
@@ -59,7 +59,7 @@ class FuzzReport:
     still_serving: bool = False
     elapsed: float = 0.0
 
-    def record(self, bad: Malformed, outcome: str) -> None:
+    def record(self, bad: Malformed | MalformedSbe, outcome: str) -> None:
         """Count one mutation's outcome."""
         self.outcomes.setdefault(bad.kind, collections.Counter())[outcome] += 1
         self.expected[bad.kind] = bad.code
@@ -77,7 +77,10 @@ class FuzzReport:
     def as_expected(self) -> int:
         """How many mutations got the reject their kind calls for."""
         return sum(
-            counter[f"reject {self.expected[kind]}"] for kind, counter in self.outcomes.items()
+            n
+            for kind, counter in self.outcomes.items()
+            for outcome, n in counter.items()
+            if outcome.split(" then ")[0] == f"reject {self.expected[kind]}"
         )
 
 
@@ -104,30 +107,42 @@ async def fuzz(
     session_type: SessionType = SessionType.ORDER_ENTRY,
     message_limit: Limit | None = None,
     kinds: Sequence[str] | None = None,
+    sbe: bool = False,
+    connection_attempts: Limit | None = None,
     window: int = 64,
     reply_timeout: float = 10.0,
     progress: Callable[[FuzzReport], None] | None = None,
 ) -> FuzzReport:
     """Log on with ``open_client(comp_id)`` and send ``count`` malformed frames, each followed
     by a TestRequest whose Heartbeat marks the end of the acceptor's answer to it; tally the
-    answers per kind. A dropped connection is logged on again (a fresh CompID each time)."""
+    answers per kind. A dropped connection is logged on again (a fresh CompID each time).
+    ``sbe``: the frames are malformed FIX SBE (``malformed.generate_sbe``) for a client
+    speaking SBE (``probe.SbeRawClient``). New connections are paced under
+    ``connection_attempts`` (default: Binance's for the session type)."""
     rng = random.Random(seed)
     limit = message_limit or RULES[session_type].message_limit
     pacer = _Pacer(limit)
     report = FuzzReport()
     started = time.monotonic()
-    queue: collections.deque[tuple[int, Malformed]] = collections.deque(
-        (index, generate(rng, session_type, kinds)) for index in range(count)
+    queue: collections.deque[tuple[int, Malformed | MalformedSbe]] = collections.deque(
+        (index, generate_sbe(rng, kinds) if sbe else generate(rng, session_type, kinds))
+        for index in range(count)
     )
     connection = 0
+    beat = 5 if sbe else 30  # SBE faults end sessions: keep what holds them short
+    attempts = _Pacer(connection_attempts or RULES[session_type].connection_attempts)
     while queue:
         connection += 1
         if connection > count + 10:
             break
-        client = await _logged_on(open_client, f"FZ{connection}", session_type, pacer)
+        client = await _logged_on(
+            open_client, f"FZ{connection}", session_type, pacer, beat, attempts
+        )
         report.connections += 1
         await _fuzz_connection(client, queue, report, pacer, window, reply_timeout, progress)
-    client = await _logged_on(open_client, f"FZ{connection + 1}", session_type, pacer)
+    client = await _logged_on(
+        open_client, f"FZ{connection + 1}", session_type, pacer, beat, attempts
+    )
     report.connections += 1
     report.still_serving = await _still_serving(client, pacer, reply_timeout)
     report.elapsed = time.monotonic() - started
@@ -139,22 +154,34 @@ async def _logged_on(
     comp_id: str,
     session_type: SessionType,
     pacer: _Pacer,
+    heart_bt_int: int,
+    attempts: _Pacer,
 ) -> RawClient:
-    client = await open_client(comp_id)
-    await pacer.wait(1)
-    extra = "9406=Y|" if session_type is SessionType.DROP_COPY else ""
-    client.send(client.logon_frame(extra=extra))
-    answer = await client.receive_message()
-    if answer.msg_type != "A":
+    """A new session. Sessions the acceptor ended itself (after a fault that breaks an SBE
+    stream, say) may count against the account's connections for 2xHeartBtInt, as Binance
+    says: a Logon refused with -1034 for that is tried again until they have passed. Every
+    attempt waits its turn under the session type's connection-attempt limit (``attempts``;
+    Binance counts refused ones too)."""
+    give_up = time.monotonic() + max(2 * heart_bt_int + 5, 35)
+    while True:
+        await attempts.wait(1)
+        client = await open_client(comp_id)
+        await pacer.wait(1)
+        extra = "9406=Y|" if session_type is SessionType.DROP_COPY else ""
+        client.send(client.logon_frame(extra=extra, heart_bt_int=heart_bt_int))
+        answer = await client.receive_message()
+        if answer.msg_type == "A":
+            return client
         error = errors.from_message(answer)
         client.close()
-        raise ConnectionError(f"the acceptor refused the Logon: {error or answer}")
-    return client
+        if not isinstance(error, errors.TooManyConnections) or time.monotonic() > give_up:
+            raise ConnectionError(f"the acceptor refused the Logon: {error or answer}")
+        await asyncio.sleep(1.0)
 
 
 async def _fuzz_connection(
     client: RawClient,
-    queue: collections.deque[tuple[int, Malformed]],
+    queue: collections.deque[tuple[int, Malformed | MalformedSbe]],
     report: FuzzReport,
     pacer: _Pacer,
     window: int,
@@ -225,8 +252,10 @@ async def _fuzz_connection(
                         continue
                     head.codes.append(int(code))
                 if message.msg_type == "5":
-                    if pending:
-                        finish(DISCONNECT)
+                    if pending:  # (a reject first, then the Logout: both are the answer)
+                        codes = pending[0].codes
+                        rejected = f"reject {','.join(map(str, codes))} then " if codes else ""
+                        finish(rejected + DISCONNECT)
                     return
         except EOFError:
             if pending:

@@ -6,7 +6,8 @@ oversize BodyLengths) and ``generate(rng, session_type)``, which draws one at ra
 ``Malformed`` is a recipe, not bytes: ``frame(seq, sender, sending_time)`` builds it with the
 session's current header, because whether a frame uses up a MsgSeqNum (``consumes_seq``) is
 part of what it tests. The expected code is written down per kind, from Binance's rules, not
-computed by fixsession. Pure: the caller supplies the random generator.
+computed by fixsession. The same for FIX SBE: ``SBE_FAULTS``, ``spoil_sbe`` and
+``generate_sbe``. Pure: the caller supplies the random generator.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from fixsession import sbe, sbe_schema, sbefix
 from fixsession.message import byte_sum
 from fixsession.spec import SessionType
 
@@ -251,3 +253,88 @@ def generate(
         malformed = rng.choice(makers)(rng, session_type)
         if only is None or malformed.kind in only:
             return malformed
+
+
+# -- FIX SBE --------------------------------------------------------------------------------------
+
+SBE_FAULTS: Final = {
+    "sbe-encoding-type": -1177, "sbe-message-length": -1152, "sbe-template": -1152,
+    "sbe-schema": -1153, "sbe-block-length": -1221, "sbe-var-data-length": -1221,
+    "sbe-not-utf-8": -1221,
+}  # fmt: skip
+"""Each way a FIX SBE frame can be wrong that Binance names an error for, and its code (the
+first two break the stream: Binance then logs out and closes)."""
+
+
+def spoil_sbe(frame: bytes, kind: str, rng: random.Random) -> bytes | None:
+    """``frame`` (a whole, valid SBE message) wrong in the way ``kind`` says; None when it has
+    nothing to spoil that way (the var-data kinds need a message ending in a varString8)."""
+    out = bytearray(frame)
+    if kind == "sbe-encoding-type":
+        out[4:6] = rng.choice([v for v in (0xEB51, 0x50EB, 0, 0xFFFF, rng.randrange(65536))
+                               if v != sbe.ENCODING_TYPE]).to_bytes(2, "little")  # fmt: skip
+    elif kind == "sbe-message-length":
+        length = rng.choice((rng.randrange(sbe.PREFIX), rng.randrange(2**24, 2**32)))
+        out[0:4] = length.to_bytes(4, "little")
+    elif kind == "sbe-template":
+        known = set(sbe_schema.MESSAGES)
+        out[8:10] = next(t for t in iter(lambda: rng.randrange(65536), None) if t not in known
+                         ).to_bytes(2, "little")  # fmt: skip
+    elif kind == "sbe-schema":
+        schema = rng.choice(
+            [s for s in (0, 2, 9, rng.randrange(65536)) if s != sbe_schema.SCHEMA_ID]
+        )
+        out[10:12] = schema.to_bytes(2, "little")
+    elif kind == "sbe-block-length":  # a block longer than the message holds
+        out[6:8] = (len(out) + rng.randint(1, 1000)).to_bytes(2, "little")
+    else:
+        last = _last_var_data(frame)
+        if last is None or last[1] >= 255:
+            return None
+        at, length = last
+        if kind == "sbe-var-data-length":  # runs past the end
+            out[at] = min(255, length + rng.randint(1, 200))
+        else:  # not UTF-8
+            out += b"\xff"
+            out[at] = length + 1
+        out[0:4] = len(out).to_bytes(4, "little")
+    return bytes(out)
+
+
+def _last_var_data(frame: bytes) -> tuple[int, int] | None:
+    """Where the last var-data field's uint8 length is, and the length, when the message
+    ends with a varString8 (as every request does)."""
+    item = sbe.decode(frame)
+    definition = sbe_schema.MESSAGES[item.template_id]
+    if not definition.data or definition.data[-1].length_primitive != "uint8":
+        return None
+    text = (item.values.get(definition.data[-1].name) or "").encode()
+    at = len(frame) - len(text) - 1
+    return (at, len(text)) if frame[at] == len(text) else None
+
+
+@dataclass(frozen=True, slots=True)
+class MalformedSbe:
+    """A FIX SBE frame built to be wrong in one way (``kind``, see ``SBE_FAULTS``): a
+    TestRequest with this session's seqNum and time, then spoiled. None of them uses up a
+    seqNum (Binance cannot read them)."""
+
+    kind: str
+    code: int
+    seed: int
+    consumes_seq: bool = False
+
+    def frame(self, seq: int, sender: str, sending_time: str, target: str = "SPOT") -> bytes:
+        """The frame's bytes (``sender`` and ``target`` travel in the Logon only)."""
+        micros = sbefix.parse_us(sending_time)
+        base = sbe.encode("TestRequest", {"TestReqID": f"bad{self.seed % 1000}"}, seq, micros)
+        spoiled = spoil_sbe(base, self.kind, random.Random(self.seed))
+        assert spoiled is not None  # a TestRequest ends with its TestReqID (a varString8)
+        return spoiled
+
+
+def generate_sbe(rng: random.Random, only: Sequence[str] | None = None) -> MalformedSbe:
+    """One malformed FIX SBE frame of a random kind (among ``only``, if given)."""
+    kinds = sorted(only if only is not None else SBE_FAULTS)
+    kind = rng.choice(kinds)
+    return MalformedSbe(kind, SBE_FAULTS[kind], rng.randrange(2**31))

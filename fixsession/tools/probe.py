@@ -17,11 +17,13 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance
+from fixsession import binance, sbe, sbe_schema, sbefix
 from fixsession.captures import RECEIVED, SENT, Record, with_directions, with_times
+from fixsession.errors import BinanceError, RequestError
 from fixsession.framing import Framer, Garbled, is_frame
 from fixsession.message import Message, byte_sum
 from fixsession.spec import Tag
@@ -152,6 +154,60 @@ class RawClient:
         """Close the connection."""
         with contextlib.suppress(Exception):
             self.writer.close()
+
+
+class SbeRawClient(RawClient):
+    """A ``RawClient`` for Binance's FIX SBE ports: the FIX frames it is given to send go out
+    as the SBE messages they stand for (``send_sbe``: port 9002; else FIX, port 9001, whose
+    Logon then names the schema), other bytes as they are; what arrives is SBE, handed back
+    as the FIX frame each message stands for (an SBE fault as ``Garbled`` with its error)."""
+
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, **options: Any
+    ) -> None:
+        self.send_sbe: bool = options.pop("send_sbe", True)
+        super().__init__(reader, writer, **options)
+        self._sbe = sbe.SbeFramer()
+        self._fields = sbefix.SessionFields(
+            local_comp_id=self.comp_id, peer_comp_id=self.target_comp_id
+        )
+
+    def logon_frame(self, **options: Any) -> bytes:
+        if not self.send_sbe:  # port 9001: the FIX Logon asks for SBE answers
+            options["extra"] = options.get("extra", "") + (
+                f"25050={sbe_schema.SCHEMA_ID}|25051={sbe_schema.SCHEMA_VERSION}|"
+            )
+        return super().logon_frame(**options)
+
+    def send(self, data: bytes) -> None:
+        if self.send_sbe and is_frame(data):
+            with contextlib.suppress(ValueError):  # (what SBE cannot carry goes as it is)
+                data = sbefix.to_sbe(Message.decode(data), from_venue=False)
+        self.writer.write(data)
+
+    async def receive(self, timeout: float = 10.0) -> Item:
+        async with asyncio.timeout(timeout):
+            while not self._items:
+                if self.eof:
+                    raise EOFError("the acceptor closed the connection")
+                try:
+                    data = await self.reader.read(65536)
+                except (ConnectionError, ssl.SSLError):
+                    data = b""
+                if not data:
+                    self.eof = True
+                    continue
+                for item in self._sbe.feed(data):
+                    self._items.append(self._as_fix(item))
+        return self._items.popleft()
+
+    def _as_fix(self, item: sbe.SbeItem) -> Item:
+        if isinstance(item, sbe.SbeGarbled):
+            return Garbled(0, item.length, cast(RequestError, item.error), b"")
+        try:
+            return sbefix.to_fix(item, self._fields).encode()
+        except BinanceError as error:
+            return Garbled(0, item.length, cast(RequestError, error), b"")
 
 
 # -- live replay ---------------------------------------------------------------------------------

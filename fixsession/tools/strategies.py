@@ -22,7 +22,7 @@ from typing import Final
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from fixsession import sbe, sbe_schema, sbefix
+from fixsession import sbefix
 from fixsession.dictionary import BINANCE, Dictionary, Field, FieldType, Member, MessageDef
 from fixsession.message import Message
 from fixsession.spec import UTF8_TAGS, MsgType, SessionType, Tag
@@ -253,60 +253,15 @@ def sbe_frames(draw: st.DrawFn, msg_types: Iterable[str] = _SBE_TYPES) -> bytes:
         raise AssertionError from None  # (not reached)
 
 
-SBE_FAULTS: Final = {
-    "encoding-type": -1177, "message-length": -1152, "template": -1152, "schema": -1153,
-    "block-length": -1221, "var-data-length": -1221, "not-utf-8": -1221,
-}  # fmt: skip
-"""Each kind of malformed FIX SBE frame ``malformed_sbe_frames`` draws, and Binance's code."""
-
-
 @st.composite
 def malformed_sbe_frames(
     draw: st.DrawFn, kinds: Iterable[str] | None = None
 ) -> tuple[str, bytes, int]:
     """A valid SBE frame (``sbe_frames``) spoiled in one of the ways Binance names an error
-    for: (kind, frame, code); ``SBE_FAULTS`` lists them."""
-    kind = draw(st.sampled_from(sorted(kinds if kinds is not None else SBE_FAULTS)))
-    frame = bytearray(draw(sbe_frames()))
-    if kind == "encoding-type":
-        frame[4:6] = draw(st.integers(0, 0xFFFF).filter(lambda v: v != sbe.ENCODING_TYPE)).to_bytes(
-            2, "little"
-        )
-    elif kind == "message-length":
-        length = draw(st.integers(0, sbe.PREFIX - 1) | st.integers(2**24, 2**32 - 1))
-        frame[0:4] = length.to_bytes(4, "little")
-    elif kind == "template":
-        known = set(sbe_schema.MESSAGES)
-        template = draw(st.integers(0, 0xFFFF).filter(lambda v: v not in known))
-        frame[8:10] = template.to_bytes(2, "little")
-    elif kind == "schema":
-        schema = draw(st.integers(0, 0xFFFF).filter(lambda v: v != sbe_schema.SCHEMA_ID))
-        frame[10:12] = schema.to_bytes(2, "little")
-    elif kind == "block-length":  # a block longer than the message holds
-        frame[6:8] = (len(frame) + draw(st.integers(1, 1000))).to_bytes(2, "little")
-    else:  # var data: the last one's length runs past the end, or its bytes are not UTF-8
-        last = _last_var_data(bytes(frame))
-        if last is None:
-            reject()
-        at, length = last
-        if length >= 255:
-            reject()
-        if kind == "var-data-length":
-            frame[at] = min(255, length + draw(st.integers(1, 200)))
-        else:
-            frame += b"\xff"
-            frame[at] = length + 1
-        frame[0:4] = len(frame).to_bytes(4, "little")
-    return kind, bytes(frame), SBE_FAULTS[kind]
-
-
-def _last_var_data(frame: bytes) -> tuple[int, int] | None:
-    """Where the last var-data field's uint8 length is, and the length, when the message
-    ends with one of a one-byte length (every request's last field is a varString8)."""
-    item = sbe.decode(frame)
-    definition = sbe_schema.MESSAGES[item.template_id]
-    if not definition.data or definition.data[-1].length_primitive != "uint8":
-        return None
-    text = (item.values.get(definition.data[-1].name) or "").encode()
-    at = len(frame) - len(text) - 1
-    return (at, len(text)) if frame[at] == len(text) else None
+    for: (kind, frame, code); ``malformed.SBE_FAULTS`` lists them."""
+    kind = draw(st.sampled_from(sorted(kinds if kinds is not None else malformed.SBE_FAULTS)))
+    spoiled = malformed.spoil_sbe(draw(sbe_frames()), kind, draw(st.randoms()))
+    if spoiled is None:
+        reject()
+    assert spoiled is not None
+    return kind, spoiled, malformed.SBE_FAULTS[kind]

@@ -4,6 +4,7 @@ frame is answered with Binance's code, and the acceptor still serves afterwards.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import signal
 import subprocess
@@ -14,7 +15,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from e2e import API_KEY, PRIVATE_KEY, Certificate, start_endpoint
 
-from fixsession.binance import Limit
+from fixsession.binance import RULES, Limit
+from fixsession.sbewire import Encoding
 from fixsession.spec import SessionType
 from fixsession.tools import fuzzer, malformed, probe
 from fixsession.venue import server as venue_server
@@ -191,3 +193,38 @@ async def test_ctrl_c_prints_the_report_so_far(tmp_path: Path) -> None:
     assert b"fuzz: interrupted: the report so far" in err
     assert out.startswith(f"fuzz {host}:{port} (order-entry): ".encode())
     assert b"Traceback" not in err
+
+
+@pytest.mark.parametrize("encoding", [Encoding.SBE, Encoding.SBE_RESPONSES])
+async def test_fuzzing_over_fix_sbe_gets_binances_answers(encoding: Encoding) -> None:
+    # Port 9002: every kind of malformed SBE frame gets its code (-1177 and a bad
+    # messageLength break the stream: Reject, Logout, and a new connection); port 9001:
+    # malformed FIX frames, the answers read from SBE.
+    roomy = dataclasses.replace(RULES[SessionType.ORDER_ENTRY], message_limit=ROOMY,
+                                max_connections=1000, connection_attempts=ROOMY)  # fmt: skip
+    accounts = Accounts(
+        {API_KEY: PRIVATE_KEY.public_key()}, {**RULES, SessionType.ORDER_ENTRY: roomy}
+    )
+    server = await venue_server.serve("127.0.0.1", 0, accounts=accounts, encoding=encoding)
+    assert server.address is not None
+
+    async def open_client(comp_id: str) -> probe.RawClient:
+        assert server.address is not None
+        return await probe.SbeRawClient.open(
+            *server.address, tls=None, comp_id=comp_id, api_key=API_KEY, private_key=PRIVATE_KEY,
+            send_sbe=encoding is Encoding.SBE,
+        )  # fmt: skip
+
+    count = 60 if encoding is Encoding.SBE else 500
+    try:
+        report = await fuzzer.fuzz(
+            open_client, count=count, seed=3, message_limit=ROOMY, connection_attempts=ROOMY,
+            sbe=encoding is Encoding.SBE,
+        )  # fmt: skip
+    finally:
+        await server.close()
+    assert report.sent == report.answered == report.as_expected == count
+    kinds = malformed.SBE_FAULTS if encoding is Encoding.SBE else malformed.kinds()
+    assert set(report.outcomes) == set(kinds) and report.still_serving
+    if encoding is Encoding.SBE:
+        assert report.outcomes["sbe-encoding-type"]["reject -1177 then disconnect"] > 0
