@@ -686,28 +686,28 @@ async def sbe_encoding_type(ctx: Context) -> None:
     await client.closed()
 
 
-@scenario("1152-sbe-header",
-          "FIX SBE: a message of an unknown templateId (-1152 \"Invalid SBE message "
-          "header.\"); the session goes on.", [-1152], encoding="sbe")  # fmt: skip
-async def sbe_header(ctx: Context) -> None:
+async def sbe_fault_then_on(ctx: Context, values: dict[str, Any], **spoil: Any) -> None:
+    """An SBE TestRequest spoiled as ``spoil`` says: a Reject, then the session goes on."""
     client = await ctx.sbe_logged_on()
-    client.send("TestRequest", {"TestReqID": "t1"}, template_id=65000)
+    client.send("TestRequest", values, **spoil)
     await client.expect("Reject")
     client.send("TestRequest", {"TestReqID": "t2"})
     await client.expect("Heartbeat")
     await client.logout()
+
+
+@scenario("1152-sbe-header",
+          "FIX SBE: a message of an unknown templateId (-1152 \"Invalid SBE message "
+          "header.\"); the session goes on.", [-1152], encoding="sbe")  # fmt: skip
+async def sbe_header(ctx: Context) -> None:
+    await sbe_fault_then_on(ctx, {"TestReqID": "t1"}, template_id=65000)
 
 
 @scenario("1153-sbe-schema",
           "FIX SBE: a message of schemaId 9 (-1153 \"Invalid SBE schema ID or version "
           "specified.\"); the session goes on.", [-1153], encoding="sbe")  # fmt: skip
 async def sbe_schema_id(ctx: Context) -> None:
-    client = await ctx.sbe_logged_on()
-    client.send("TestRequest", {"TestReqID": "t1"}, schema_id=9)
-    await client.expect("Reject")
-    client.send("TestRequest", {"TestReqID": "t2"})
-    await client.expect("Heartbeat")
-    await client.logout()
+    await sbe_fault_then_on(ctx, {"TestReqID": "t1"}, schema_id=9)
 
 
 @scenario("1221-sbe-field",
@@ -715,12 +715,7 @@ async def sbe_schema_id(ctx: Context) -> None:
           "(-1221 \"Invalid/missing field(s) in SBE message.\"); the session goes on.",
           [-1221], encoding="sbe")  # fmt: skip
 async def sbe_field(ctx: Context) -> None:
-    client = await ctx.sbe_logged_on()
-    client.send("TestRequest", {"TestReqID": "t\x07"}, garbled=True)
-    await client.expect("Reject")
-    client.send("TestRequest", {"TestReqID": "t2"})
-    await client.expect("Heartbeat")
-    await client.logout()
+    await sbe_fault_then_on(ctx, {"TestReqID": "t\x07"}, garbled=True)
 
 
 # -- recording ------------------------------------------------------------------------------------

@@ -138,10 +138,18 @@ class RawClient:
                     data = b""
                 if not data:
                     self.eof = True
-                    self._items.extend(self._framer.close())
+                    self._items.extend(self._close())
                 else:
-                    self._items.extend(self._framer.feed(data))
+                    self._items.extend(self._feed(data))
         return self._items.popleft()
+
+    def _feed(self, data: bytes) -> list[Item]:
+        """The items ``data`` completes."""
+        return self._framer.feed(data)
+
+    def _close(self) -> list[Item]:
+        """What is left at the end of the stream."""
+        return self._framer.close()
 
     async def receive_message(self, timeout: float = 10.0) -> Message:
         """The next frame, decoded (ValueError for a garbled one)."""
@@ -185,21 +193,11 @@ class SbeRawClient(RawClient):
                 data = sbefix.to_sbe(Message.decode(data), from_venue=False)
         self.writer.write(data)
 
-    async def receive(self, timeout: float = 10.0) -> Item:
-        async with asyncio.timeout(timeout):
-            while not self._items:
-                if self.eof:
-                    raise EOFError("the acceptor closed the connection")
-                try:
-                    data = await self.reader.read(65536)
-                except (ConnectionError, ssl.SSLError):
-                    data = b""
-                if not data:
-                    self.eof = True
-                    continue
-                for item in self._sbe.feed(data):
-                    self._items.append(self._as_fix(item))
-        return self._items.popleft()
+    def _feed(self, data: bytes) -> list[Item]:
+        return [self._as_fix(item) for item in self._sbe.feed(data)]
+
+    def _close(self) -> list[Item]:
+        return []  # (a message cut short by the end is not one)
 
     def _as_fix(self, item: sbe.SbeItem) -> Item:
         if isinstance(item, sbe.SbeGarbled):
