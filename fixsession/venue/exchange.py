@@ -15,9 +15,13 @@ for each subscription (MarketDepth 1, or 2 to 5000) a snapshot then a stream of 
 refreshes from the synthetic feed; drop-copy sessions receive the ExecutionReports of the
 account's order-entry sessions. Every ID the exchange issues starts above 2**32; prices and
 quantities in reports carry 8 decimals, as Binance's samples. Resting orders trade as makers
-when the feed moves the book through them; stop and take-profit orders wait for the book's
-mid to reach their TriggerPrice; order lists cancel, expire and trigger their legs as Binance
-does (OCO, OTO). Pegged orders rest without following their peg (not modelled yet).
+when the feed moves the book through them, and with the orders of any session that cross
+them (each side gets its TRADE report, the maker's with AggressorIndicator N; at one price the
+synthetic book's orders come first, then the clients' by time; no self-trade prevention: every
+order's SelfTradePreventionMode is NONE, as in Binance's sample report); stop and take-profit
+orders wait for the book's mid to reach their TriggerPrice; order lists cancel, expire and
+trigger their legs as Binance does (OCO, OTO). Pegged orders rest without following their
+peg (not modelled yet).
 
 Sans-I/O like the session: messages and ``now`` in, messages out through the sessions,
 ``next_deadline()``/``tick(now)`` for the feed and the drop-copy delay. No session rules, no
@@ -243,6 +247,7 @@ class Exchange:
             self._refill(symbol)
         self._published_keys = {symbol: self._keys(symbol) for symbol in self.instruments}
         self._resting: dict[str, list[_Order]] = {symbol: [] for symbol in self.instruments}
+        self._makers: dict[int, _Order] = {}  # the last crossing's client orders, by level id
         self._streams: list[_Stream] = []
         self._next_feed: float | None = None
         self._drop_copies: list[tuple[float, int, str, Message]] = []  # heap: due, n, key, report
@@ -557,8 +562,11 @@ class Exchange:
         wanted = Decimal(order.quantity)
         touched = self._touched[order.symbol]
         book_side = "1" if order.side == "1" else "0"  # a BUY takes offers, a SELL bids
+        makers, self._makers = self._makers, {}
         for level, take in plan:
-            touched.add((book_side, level[0]))
+            maker = makers.get(id(level))
+            if maker is None:
+                touched.add((book_side, level[0]))
             level[1] -= take
             order.cum_qty += take
             order.cum_quote += take * level[0]
@@ -569,12 +577,29 @@ class Exchange:
                 order, "F", order.cl_ord_id, fill=fill, aggressor=aggressor
             )
             self._report(session, report, now)
+            if maker is not None:
+                self._maker_traded(maker, fill, now)
         self._prune(order.symbol)
         self._trade_streams(order, fills, now, aggressor=aggressor)
         if order.status == "2":
             self._drop(session, order)
         if order.list_id is not None:
             self._leg_traded(session, order, now)
+
+    def _maker_traded(self, maker: _Order, fill: _Fill, now: float) -> None:
+        """A resting client order was taken by another order: its own TRADE report (not the
+        aggressor), and what being filled means for it."""
+        owner = maker.owner
+        assert owner is not None  # (only orders with an owner are makers)
+        maker.cum_qty += fill.quantity
+        maker.cum_quote += fill.quantity * fill.price
+        maker.status = "2" if maker.cum_qty >= Decimal(maker.quantity) else "1"
+        report = self._execution_report(maker, "F", maker.cl_ord_id, fill=fill, aggressor=False)
+        self._report(owner, report, now)
+        if maker.status == "2":
+            self._drop(owner, maker)
+        if maker.list_id is not None:
+            self._leg_traded(owner, maker, now)
 
     def _leg_traded(self, session: Acceptor, order: _Order, now: float) -> None:
         """A leg of a list traded: an OCO's other legs expire (ExpiryReason OCO_TRIGGER); an
@@ -658,15 +683,38 @@ class Exchange:
             del account.orders[order.cl_ord_id]
 
     def _crossing(self, symbol: str, side: str, limit: Decimal | None) -> Sequence[list[Decimal]]:
-        """The book's levels an order on ``side`` trades with, best first (all for MARKET)."""
+        """The levels an order on ``side`` trades with, best first (all for MARKET): the
+        synthetic book's, and a level per resting client order on the other side (its price,
+        what is left of it; ``_makers`` says whose), after the book's at the same price."""
         bids, asks = self._levels[symbol]
-        if side == "1":  # BUY takes the asks
-            if limit is not None and (not asks or asks[0][0] > limit):
+        buy = side == "1"  # a BUY takes the asks
+        makers = [
+            order for order in self._resting[symbol]
+            if order.side != side and order.status in _OPEN and not order.waiting
+            and order.price is not None and order.owner is not None
+            and (limit is None or (Decimal(order.price) <= limit if buy
+                                   else Decimal(order.price) >= limit))
+        ]  # fmt: skip
+        self._makers = {}
+        book = asks if buy else bids
+        if not makers:
+            if limit is not None and (
+                not book or (book[0][0] > limit if buy else book[0][0] < limit)
+            ):
                 return ()  # (most orders: at once, and nothing made)
-            return [level for level in asks if limit is None or level[0] <= limit]
-        if limit is not None and (not bids or bids[0][0] < limit):
-            return ()
-        return [level for level in bids if limit is None or level[0] >= limit]
+            return [level for level in book if limit is None or
+                    (level[0] <= limit if buy else level[0] >= limit)]  # fmt: skip
+        levels = [level for level in book if limit is None or
+                  (level[0] <= limit if buy else level[0] >= limit)]  # fmt: skip
+        ranked: list[tuple[Decimal, int, int, list[Decimal]]] = [
+            (level[0] if buy else -level[0], 0, 0, level) for level in levels
+        ]
+        for order in makers:
+            level = [Decimal(order.price or 0), Decimal(order.quantity) - order.cum_qty]
+            self._makers[id(level)] = order
+            ranked.append((level[0] if buy else -level[0], 1, order.order_id, level))
+        ranked.sort(key=lambda item: item[:3])
+        return [level for *_, level in ranked]
 
     def _prune(self, symbol: str) -> None:
         """Drop emptied levels; the book changed (one update ID)."""

@@ -467,7 +467,8 @@ def test_random_flows_never_lose_or_duplicate_quantity(
             reports += [
                 a.message for a in venue.ask(client, cancel(f"c{number}", orig=f"o{number}"))
             ]
-        reports = [r for r in reports if r.msg_type == "8"]
+        mine = f"o{number}"  # (a resting order of this client it traded with has its own)
+        reports = [r for r in reports if r.msg_type == "8" and mine in (r.get(11), r.get(41))]
         assert reports and reports[0][150] == "0"
         quantity, filled = Decimal(reports[0][38]), Decimal(0)
         for report in reports:
@@ -586,3 +587,41 @@ def test_a_resting_order_taken_shows_the_takers_side_on_the_trade_stream() -> No
         m.message for m in venue.received(feed) if m.message.get(1003) == fill[1003]
     ]  # fmt: skip
     assert len(trades) == 1 and trades[0][2446] == "2"
+
+
+def test_two_sessions_orders_trade_with_each_other_and_drop_copy_sees_both() -> None:
+    # A resting SELL at the mid (inside the synthetic book's spread) is the best offer: a
+    # MARKET BUY from another session takes it first, at its price; each side gets its TRADE
+    # report with the same TradeID (AggressorIndicator Y for the taker, N for the maker).
+    venue = Venue()
+    maker, taker = venue.connect(), venue.connect()
+    watcher = venue.connect(SessionType.DROP_COPY)
+    mid = venue.exchange._mid["BTCUSDT"]
+    sell = [(11, "m1"), (38, "0.5"), (40, "2"), (44, f"{mid:f}"), (54, "2"), (55, "BTCUSDT"),
+            (59, "1")]  # fmt: skip
+    (rested,) = [a.message for a in venue.ask(maker, Message("D", sell))]
+    assert (rested[150], rested[39]) == ("0", "0")
+    buy = [(11, "t1"), (38, "0.2"), (40, "1"), (54, "1"), (55, "BTCUSDT")]
+    # (one account: with ResponseMode 1 each session also gets the other's reports)
+    taken = [a.message for a in venue.ask(taker, Message("D", buy)) if a.message[11] == "t1"]
+    assert [(r[11], r[150]) for r in taken] == [("t1", "0"), ("t1", "F")]
+    trade = taken[1]
+    assert (Decimal(trade[31]), Decimal(trade[32]), trade[1057], trade[39]) == (
+        mid,
+        Decimal("0.2"),
+        "Y",
+        "2",
+    )
+    (made,) = [a.message for a in venue.received(maker) if a.message[11] == "m1"]
+    assert (made[11], made[150], made[39], made[1057]) == ("m1", "F", "1", "N")
+    assert (Decimal(made[31]), Decimal(made[32]), Decimal(made[14])) == (
+        mid,
+        Decimal("0.2"),
+        Decimal("0.2"),
+    )
+    assert made[1003] == trade[1003] and Decimal(made[151]) == Decimal("0.3")
+    venue.advance(2.0)  # drop copy's delay
+    copies = [(m.message[11], m.message[150]) for m in venue.received(watcher)]
+    assert copies == [("m1", "0"), ("t1", "0"), ("t1", "F"), ("m1", "F")]
+    cancelled = [a.message for a in venue.ask(maker, cancel("c1", orig="m1"))]
+    assert [(r[150], Decimal(r[14])) for r in cancelled] == [("4", Decimal("0.2"))]
