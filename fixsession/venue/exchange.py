@@ -17,8 +17,11 @@ account's order-entry sessions. Every ID the exchange issues starts above 2**32;
 quantities in reports carry 8 decimals, as Binance's samples. Resting orders trade as makers
 when the feed moves the book through them, and with the orders of any session that cross
 them (each side gets its TRADE report, the maker's with AggressorIndicator N; at one price the
-synthetic book's orders come first, then the clients' by time; no self-trade prevention: every
-order's SelfTradePreventionMode is NONE, as in Binance's sample report); stop and take-profit
+synthetic book's orders come first, then the clients' by time; when both orders are one
+account's, the taker's SelfTradePreventionMode(25001) decides: NONE (the default here, as in
+Binance's sample report) trades, EXPIRE_TAKER, EXPIRE_MAKER and EXPIRE_BOTH expire the orders
+they name with PreventedMatchID and the other prevented-match fields instead of trading;
+DECREMENT and TRANSFER are not modelled and trade as NONE); stop and take-profit
 orders wait for the book's mid to reach their TriggerPrice; order lists cancel, expire and
 trigger their legs as Binance does (OCO, OTO). Pegged orders rest without following their
 peg (not modelled yet).
@@ -68,6 +71,10 @@ _REPORT_TAIL: Final = tuple(map(int, (
     Tag.SELF_TRADE_PREVENTION_MODE, Tag.EXEC_TYPE, Tag.CUM_QTY, Tag.LEAVES_QTY, Tag.CUM_QUOTE_QTY,
 )))  # fmt: skip
 _TRADE_TAGS: Final = tuple(map(int, (Tag.AGGRESSOR_INDICATOR, Tag.TRADE_ID, Tag.LAST_PX)))
+_STP: Final = 25001  # SelfTradePreventionMode
+_PREVENTED_TAGS: Final = (25024, 25025, 25026, 25028, 25029, 25030, 25031)
+"""PreventedMatchID, PreventedExecutionPrice, PreventedExecutionQty, CounterSymbol,
+CounterOrderID, PreventedQty, LastPreventedQty: on a report of an order expired by STP."""
 _LAST_QTY, _ORD_STATUS, _WORKING_INDICATOR, _WORKING_TIME, _EXPIRY_REASON = map(int, (
     Tag.LAST_QTY, Tag.ORD_STATUS, Tag.WORKING_INDICATOR, Tag.WORKING_TIME, Tag.EXPIRY_REASON,
 ))  # fmt: skip
@@ -151,6 +158,8 @@ class _Order:
     waiting: bool = False  # a stop or take-profit not triggered yet
     list_id: str | None = None  # the order list it is a leg of
     owner: Acceptor | None = None  # the session that placed it (its account's, if closed)
+    account: str = ""  # its API key: self-trade prevention is per account
+    stp: str = "1"  # SelfTradePreventionMode(25001): 1 NONE, 2 EXPIRE_TAKER, 3 _MAKER, 4 _BOTH
     cum_qty: Decimal = Decimal(0)
     cum_quote: Decimal = Decimal(0)
 
@@ -382,6 +391,7 @@ class Exchange:
         fill: _Fill | None = None,
         expiry_reason: str | None = None,
         aggressor: bool = True,
+        prevented: tuple[str, ...] | None = None,
     ) -> Message:
         """A report of ``order`` as it stands, in the fields and order of Binance's sample."""
         # A new order's TransactTime is when it was made; anything later, now.
@@ -418,6 +428,9 @@ class Exchange:
         if expiry_reason is not None:
             tags.append(_EXPIRY_REASON)
             values.append(expiry_reason)
+        if prevented is not None:  # expired by self-trade prevention
+            tags += _PREVENTED_TAGS
+            values += prevented
         # Every value is the order's (judged valid when it came in) or made here: the
         # message is well formed as it is.
         return Message._trusted(_EXECUTION_REPORT, tuple(tags), tuple(values))
@@ -472,6 +485,8 @@ class Exchange:
             self._now_text(),
         )  # fmt: skip
         order.owner = session
+        order.account = session.username or ""
+        order.stp = message.get(_STP) or "1"
         account.orders[cl_ord_id] = order
         account.by_id[order.order_id] = order
         return order
@@ -563,8 +578,20 @@ class Exchange:
         touched = self._touched[order.symbol]
         book_side = "1" if order.side == "1" else "0"  # a BUY takes offers, a SELL bids
         makers, self._makers = self._makers, {}
+        replan = False  # a maker expired by STP: what it would have filled is still wanted
         for level, take in plan:
             maker = makers.get(id(level))
+            if maker is not None and maker.account == order.account and order.stp in "234":
+                # Self-trade prevention: the taker's mode says which order expires.
+                match_id = str(next(self._trade_ids))
+                for expired in ((order,) if order.stp == "2" else (maker,) if order.stp == "3"
+                                else (order, maker)):  # fmt: skip
+                    other = maker if expired is order else order
+                    self._prevent(expired, other, level[0], take, match_id, now)
+                if order.status not in _OPEN:
+                    break
+                replan = True
+                continue
             if maker is None:
                 touched.add((book_side, level[0]))
             level[1] -= take
@@ -581,10 +608,35 @@ class Exchange:
                 self._maker_traded(maker, fill, now)
         self._prune(order.symbol)
         self._trade_streams(order, fills, now, aggressor=aggressor)
+        if replan and order.status in _OPEN:  # the levels after the expired makers
+            limit = Decimal(order.price) if order.ord_type == "2" and order.price else None
+            again = self._plan(order, self._crossing(order.symbol, order.side, limit), None)
+            if again:
+                self._fill(session, order, again, now, aggressor=aggressor)
+                return  # (which has dropped the order, or told its list, as below)
         if order.status == "2":
             self._drop(session, order)
         if order.list_id is not None:
             self._leg_traded(session, order, now)
+
+    def _prevent(
+        self,
+        order: _Order,
+        other: _Order,
+        price: Decimal,
+        quantity: Decimal,
+        match_id: str,
+        now: float,
+    ) -> None:
+        """``order`` expires instead of trading ``quantity`` at ``price`` with ``other`` (one
+        account's): EXPIRED with the prevented match's fields."""
+        owner = order.owner
+        assert owner is not None
+        self._close_order(owner, order, "C")
+        prevented = (match_id, _decimal(price), _decimal(quantity), other.symbol,
+                     str(other.order_id), _decimal(quantity), _decimal(quantity))  # fmt: skip
+        report = self._execution_report(order, "C", order.cl_ord_id, prevented=prevented)
+        self._report(owner, report, now)
 
     def _maker_traded(self, maker: _Order, fill: _Fill, now: float) -> None:
         """A resting client order was taken by another order: its own TRADE report (not the

@@ -625,3 +625,50 @@ def test_two_sessions_orders_trade_with_each_other_and_drop_copy_sees_both() -> 
     assert copies == [("m1", "0"), ("t1", "0"), ("t1", "F"), ("m1", "F")]
     cancelled = [a.message for a in venue.ask(maker, cancel("c1", orig="m1"))]
     assert [(r[150], Decimal(r[14])) for r in cancelled] == [("4", Decimal("0.2"))]
+
+
+def _self_trade(mode: str | None) -> tuple[list[Message], list[Message]]:
+    """One account's resting SELL at the mid, then its MARKET BUY with SelfTradePrevention
+    ``mode``: the reports each order got."""
+    venue = Venue()
+    maker, taker = venue.connect(), venue.connect()
+    mid = venue.exchange._mid["BTCUSDT"]
+    venue.ask(maker, Message("D", [(11, "m1"), (38, "0.5"), (40, "2"), (44, f"{mid:f}"),
+                                   (54, "2"), (55, "BTCUSDT"), (59, "1")]))  # fmt: skip
+    buy = [(11, "t1"), (38, "0.2"), (40, "1"), (54, "1"), (55, "BTCUSDT")]
+    buy += [(25001, mode)] if mode else []
+    venue.ask(taker, Message("D", buy))
+    reports = [m.message for m in venue.received(maker) if m.message.msg_type == "8"]
+    return ([r for r in reports if r[11] == "m1"], [r for r in reports if r[11] == "t1"])
+
+
+@pytest.mark.parametrize(
+    ("mode", "maker_ends", "taker_ends"),
+    [
+        (None, ("F", "1"), ("F", "2")),  # NONE, the default: one account trades with itself
+        ("1", ("F", "1"), ("F", "2")),
+        ("2", None, ("C", "C")),  # EXPIRE_TAKER: the taker expires, the maker rests as it was
+        ("3", ("C", "C"), ("F", "2")),  # EXPIRE_MAKER: the maker expires, the taker trades on
+        ("4", ("C", "C"), ("C", "C")),  # EXPIRE_BOTH
+    ],
+)
+def test_self_trade_prevention_expires_the_orders_its_mode_names(
+    mode: str | None, maker_ends: tuple[str, str] | None, taker_ends: tuple[str, str]
+) -> None:
+    # Binance's FIX page: PreventedMatchID (and the other prevented-match fields) "appear
+    # only for orders that expired due to STP"; the taker's SelfTradePreventionMode decides.
+    made, took = _self_trade(mode)
+    assert (made[-1][150], made[-1][39]) == maker_ends if maker_ends else made == []
+    assert (took[-1][150], took[-1][39]) == taker_ends
+    expired = [r for r in (*made[-1:], took[-1]) if r[150] == "C"]
+    for report in expired:
+        assert report[25028] == "BTCUSDT" and Decimal(report[25030]) == Decimal("0.2")
+        assert report.get(25024) is not None and report.get(1003) is None  # no trade
+    if len(expired) == 2:  # one prevented match, named on both
+        assert expired[0][25024] == expired[1][25024]
+    if mode == "3":  # the taker traded with the book's best offer instead
+        assert Decimal(took[-1][31]) > venue_mid_price()
+
+
+def venue_mid_price() -> Decimal:
+    return Venue().exchange._mid["BTCUSDT"]
