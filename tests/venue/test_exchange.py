@@ -672,3 +672,50 @@ def test_self_trade_prevention_expires_the_orders_its_mode_names(
 
 def venue_mid_price() -> Decimal:
     return Venue().exchange._mid["BTCUSDT"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(flow=st.lists(st.tuples(
+    st.sampled_from(["a", "b"]),  # which session sends it
+    st.sampled_from(["1", "2"]),  # side
+    st.sampled_from(["1", "2"]),  # MARKET, LIMIT
+    st.integers(1, 50_000),  # quantity in lots
+    st.integers(-3, 3),  # limit price in ticks from the mid: the clients' orders meet
+    st.sampled_from([None, "1", "2", "3", "4"]),  # SelfTradePreventionMode
+), min_size=1, max_size=16))  # fmt: skip
+def test_two_sessions_random_flows_keep_every_orders_quantity(
+    flow: list[tuple[str, str, str, int, int, str | None]],
+) -> None:
+    """Orders of two sessions of one account that trade with each other, the book, or are
+    stopped by self-trade prevention: every order's reports add up (CumQty = the sum of
+    LastQty; LeavesQty + CumQty = OrderQty while open), and every report is valid for the
+    client (``Venue.flush`` asserts it)."""
+    venue = Venue()
+    sessions = {"a": venue.connect(), "b": venue.connect()}
+    mid = venue.exchange._mid["BTCUSDT"]
+    got: list[MessageReceived] = []
+    for number, (who, side, kind, lots, ticks, mode) in enumerate(flow):
+        fields = [(11, f"o{number}"), (38, f"{Decimal(lots) * Decimal('0.00001'):f}"),
+                  (40, kind), (54, side), (55, "BTCUSDT")]  # fmt: skip
+        if kind == "2":
+            fields += [(44, f"{mid + ticks * Decimal('0.01'):f}"), (59, "1")]
+        fields += [(25001, mode)] if mode else []
+        got += venue.ask(sessions[who], Message("D", fields))
+        got += venue.received(sessions["b" if who == "a" else "a"])
+    seen: dict[str, Message] = {}  # by ExecID: ResponseMode 1 copies each report to both
+    for answer in got:
+        if answer.message.msg_type == "8":
+            seen.setdefault(answer.message[17], answer.message)
+    by_order: dict[str, list[Message]] = {}
+    for report in sorted(seen.values(), key=lambda r: int(r[17])):
+        by_order.setdefault(report[11], []).append(report)
+    assert set(by_order) == {f"o{n}" for n in range(len(flow))}
+    for reports in by_order.values():
+        quantity, filled = Decimal(reports[0][38]), Decimal(0)
+        for report in reports:
+            filled += Decimal(report[32])
+            assert Decimal(report[14]) == filled
+            if report[39] in ("0", "1"):
+                assert Decimal(report[151]) + filled == quantity
+        assert filled <= quantity
+        assert reports[-1][39] != "2" or filled == quantity
