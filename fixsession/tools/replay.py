@@ -19,6 +19,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -638,6 +639,9 @@ class _AcceptorReplay(_Replay):
             options["order_limits"] = expectation.order_limits
         if expectation.unknown_order_code is not None:
             options["unknown_order_code"] = expectation.unknown_order_code
+        trades = [r.data for r in self.views if r.direction == SENT and b"\x01150=F\x01" in r.data]
+        if trades and not any(b"\x01136=" in data for data in trades):
+            options["commission"] = Decimal(0)  # recorded by a venue that charged no fees
         self.exchange = Exchange(**options)
 
     def deadline(self) -> float | None:

@@ -79,6 +79,7 @@ def options(exchange: Exchange) -> dict[str, Any]:
         "unknown_order_code": exchange.unknown_order_code,
         "order_limits": [str(limit) for limit in exchange.order_limits],
         "first_order_id": exchange.first_order_id,
+        "commission": str(exchange.commission),
         "instruments": [
             {k: str(v) for k, v in dataclasses.asdict(i).items()}
             for i in exchange.instruments.values()
@@ -99,6 +100,7 @@ def exchange(setup: dict[str, Any], wall_clock: WallClock) -> Exchange:
         first_order_id=setup["first_order_id"],
         order_limits=tuple(Limit.parse(text) for text in setup["order_limits"]),
         unknown_order_code=setup["unknown_order_code"], book_levels=setup["book_levels"],
+        commission=Decimal(setup["commission"]),
     )  # fmt: skip
 
 
@@ -179,6 +181,14 @@ def _setup(value: object) -> dict[str, Any]:
         "first_order_id": _number(value.get("first_order_id"), f"{where} first_order_id", 1,
                                   2**62, whole=True),
     }  # fmt: skip
+    commission = value.get("commission", "0")  # (a journal from before fees: none)
+    try:
+        fee = Decimal(commission) if isinstance(commission, str) and len(commission) < 40 else None
+    except InvalidOperation:
+        fee = None
+    if fee is None or not fee.is_finite() or not 0 <= fee < 1:
+        raise ValueError(f"{where} commission is not a share from 0 to 1")
+    setup["commission"] = commission
     code = value.get("unknown_order_code")
     if code not in UNKNOWN_ORDER_CODES or isinstance(code, bool):
         raise ValueError(f"{where} unknown_order_code is not one of {UNKNOWN_ORDER_CODES}")

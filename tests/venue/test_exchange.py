@@ -719,3 +719,27 @@ def test_two_sessions_random_flows_keep_every_orders_quantity(
                 assert Decimal(report[151]) + filled == quantity
         assert filled <= quantity
         assert reports[-1][39] != "2" or filled == quantity
+
+
+def test_trade_reports_carry_the_fee_in_the_asset_the_trade_gives() -> None:
+    # Binance's ExecutionReport: NoMiscFees(136) with MiscFeeAmt(137), MiscFeeCurr(138),
+    # MiscFeeType(139) 4 EXCHANGE_FEES; its standard spot rate, 0.1 %, of what is received.
+    venue = Venue()
+    client = venue.connect()
+    bought = [a.message for a in venue.ask(client, Message("D", [
+        (11, "b1"), (38, "0.5"), (40, "1"), (54, "1"), (55, "BTCUSDT")]))]  # fmt: skip
+    for trade in (r for r in bought if r[150] == "F"):
+        assert (trade[136], trade[138], trade[139]) == ("1", "BTC", "4")
+        assert Decimal(trade[137]) == Decimal(trade[32]) * Decimal("0.001")
+    sold = [a.message for a in venue.ask(client, Message("D", [
+        (11, "s1"), (38, "0.5"), (40, "1"), (54, "2"), (55, "BTCUSDT")]))]  # fmt: skip
+    for trade in (r for r in sold if r[150] == "F"):
+        assert (trade[136], trade[138], trade[139]) == ("1", "USDT", "4")
+        fee = Decimal(trade[32]) * Decimal(trade[31]) * Decimal("0.001")
+        assert Decimal(trade[137]) == fee.quantize(Decimal("0.00000001"))
+    assert all(136 not in r.tags for r in bought + sold if r[150] != "F")
+    free = Venue(commission=Decimal(0))
+    other = free.connect()
+    answers = free.ask(other, Message("D", [(11, "f1"), (38, "0.5"), (40, "1"), (54, "1"),
+                                            (55, "BTCUSDT")]))  # fmt: skip
+    assert all(136 not in a.message.tags for a in answers)

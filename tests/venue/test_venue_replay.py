@@ -96,6 +96,7 @@ def test_serve_record_writes_a_journal_naming_every_capture(recorded: Path) -> N
     assert kinds.count("open") == kinds.count("close") == 3
     assert "tick" in kinds and kinds[-1] == "shutdown"  # the clients had left
     assert venue.exchange["feed_interval"] == 0.05 and venue.exchange["drop_copy_delay"] == 0.2
+    assert venue.exchange["commission"] == "0.001"
     assert str(venue.message_limits[SessionType.DROP_COPY]) == "60/60"
 
 
