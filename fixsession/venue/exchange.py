@@ -159,6 +159,8 @@ class _Order:
     trigger: Decimal | None = None  # a stop or take-profit's TriggerPrice(1102)
     direction: str | None = None  # its TriggerPriceDirection(1109): U or D
     waiting: bool = False  # a stop or take-profit not triggered yet
+    trailing: Decimal | None = None  # TriggerTrailingDeltaBips(25009) as a share of the price
+    extreme: Decimal | None = None  # a trailing order's best price since it began trailing
     list_id: str | None = None  # the order list it is a leg of
     owner: Acceptor | None = None  # the session that placed it (its account's, if closed)
     account: str = ""  # its API key: self-trade prevention is per account
@@ -552,12 +554,22 @@ class Exchange:
     def _arm(self, session: Acceptor, order: _Order, message: Message, now: float) -> None:
         """A stop or take-profit order: rejected if its trigger is already reached ("Order
         would trigger immediately."), else NEW; it trades once the last price (the book's
-        mid) reaches TriggerPrice in TriggerPriceDirection. Trailing ones never trigger here."""
+        mid) reaches TriggerPrice in TriggerPriceDirection. A trailing one (with
+        TriggerTrailingDeltaBips) starts trailing there (at once without a TriggerPrice),
+        then follows the price its way (a SELL the highest since, a BUY the lowest) and
+        trades once the price turns back by the delta, as Binance's trailing orders do."""
         trigger, direction = (
             message.get(Tag.TRIGGER_PRICE),
             message.get(Tag.TRIGGER_PRICE_DIRECTION),
         )
-        if trigger is not None and direction in ("U", "D"):
+        delta = message.get(Tag.TRIGGER_TRAILING_DELTA_BIPS)
+        if delta is not None and delta.isdigit() and 0 < int(delta) < 10_000:
+            order.trailing = Decimal(delta) / 10_000
+            if trigger is None or direction not in ("U", "D"):
+                order.extreme = self._mid[order.symbol]  # trailing from now
+        if order.trailing is not None and trigger is not None and direction in ("U", "D"):
+            order.trigger, order.direction = Decimal(trigger), direction  # where it starts
+        elif trigger is not None and direction in ("U", "D"):
             order.trigger, order.direction = Decimal(trigger), direction
             if self._triggered(order):
                 self._close_order(session, order, "8")  # REJECTED
@@ -570,9 +582,28 @@ class Exchange:
 
     def _triggered(self, order: _Order) -> bool:
         last = self._mid[order.symbol]
+        if order.trailing is not None:
+            return self._trailed(order, last)
         if order.trigger is None:
             return False
         return last >= order.trigger if order.direction == "U" else last <= order.trigger
+
+    def _trailed(self, order: _Order, last: Decimal) -> bool:
+        """A trailing order at ``last``: start trailing once its TriggerPrice is reached,
+        follow the price, and say when it turned back by the delta."""
+        assert order.trailing is not None
+        if order.extreme is None:
+            reached = order.trigger is not None and (
+                last >= order.trigger if order.direction == "U" else last <= order.trigger
+            )
+            if not reached:
+                return False
+            order.extreme = last
+        if order.side == "2":  # a SELL: the highest price since, and a fall from it
+            order.extreme = max(order.extreme, last)
+            return last <= order.extreme * (1 - order.trailing)
+        order.extreme = min(order.extreme, last)
+        return last >= order.extreme * (1 + order.trailing)
 
     def _fill(
         self,

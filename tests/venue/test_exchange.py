@@ -743,3 +743,30 @@ def test_trade_reports_carry_the_fee_in_the_asset_the_trade_gives() -> None:
     answers = free.ask(other, Message("D", [(11, "f1"), (38, "0.5"), (40, "1"), (54, "1"),
                                             (55, "BTCUSDT")]))  # fmt: skip
     assert all(136 not in a.message.tags for a in answers)
+
+
+def test_a_trailing_sell_trades_once_the_price_falls_the_delta_from_its_high() -> None:
+    # Binance's FIX page: a trailing order is TriggerTrailingDeltaBips(25009) (a SELL take
+    # profit with no TriggerPrice trails from the start); it follows the highest price and
+    # trades when the price falls that many basis points from it.
+    venue = Venue(seed=11, feed_interval=0.1)
+    client = venue.connect()
+    feed = venue.connect(SessionType.MARKET_DATA)
+    venue.ask(feed, Message("V", [(262, "b1"), (263, "1"), (264, "5"), (146, "1"),
+                                  (55, "LTCBNB"), (267, "2"), (269, "0"), (269, "1")]))  # fmt: skip
+    order = [(11, "tr1"), (38, "0.01"), (40, "3"), (54, "2"), (55, "LTCBNB"), (1100, "4"),
+             (1101, "1"), (1107, "2"), (25009, "10")]  # fmt: skip
+    (placed,) = [a.message for a in venue.ask(client, Message("D", order))]
+    assert (placed[150], placed[39]) == ("0", "0")
+    high = venue.exchange._mid["LTCBNB"]
+    reports: list[Message] = []
+    for _ in range(5000):
+        venue.advance(0.1)
+        mid = venue.exchange._mid["LTCBNB"]
+        reports = [m.message for m in venue.received(client) if m.message.msg_type == "8"]
+        if reports:
+            break
+        high = max(high, mid)
+        assert mid > high * Decimal("0.999")  # not yet fallen 10 bps: still waiting
+    assert reports and reports[-1][39] == "2"  # triggered: a MARKET sell, filled
+    assert mid <= high * Decimal("0.999")
