@@ -579,7 +579,11 @@ class Validator:
                     errors.DuplicateEntriesInAGroup, (group.count_tag,), group.count_tag, message
                 )
         if self.components and plan.orders:
-            return _component_fault(message, plan) or _opo_fault(message, plan)
+            return (
+                _component_fault(message, plan)
+                or _opo_fault(message, plan)
+                or _oco_fault(message, plan)
+            )
         return None
 
     def _plan(self, message: Message) -> _Plan:
@@ -710,6 +714,54 @@ def _opo_fault(message: Message, plan: _Plan) -> RequestError | None:
     if any(side != "2" for side in sides[1:]):
         return _error(errors.OpoPendingMustBeSell, (), Tag.SIDE, message)
     return None
+
+
+_OCO_PLACES: Final[dict[tuple[str, str], tuple[int, type[RequestError]]]] = {
+    ("1", "limit"): (0, errors.BuyOcoLimitMustBeBelow),
+    ("1", "stop"): (1, errors.BuyOcoStopLossMustBeAbove),
+    ("1", "profit"): (0, errors.BuyOcoTakeProfitMustBeBelow),
+    ("2", "limit"): (1, errors.SellOcoLimitMustBeAbove),
+    ("2", "stop"): (0, errors.SellOcoStopLossMustBeBelow),
+    ("2", "profit"): (1, errors.SellOcoTakeProfitMustBeAbove),
+}
+"""Per (Side, kind of order), the place (0 below, 1 above) an OCO's leg must have."""
+
+
+def _oco_fault(message: Message, plan: _Plan) -> RequestError | None:
+    """The two legs of an OCO (ContingencyType 1), or the pending two of an OTOCO (2, three
+    orders), in Binance's places: the first is the "below" order, the second the "above"
+    (the FIX page's list table); a BUY's limit maker and take profit go below and its stop
+    loss above, a SELL's the other way (-1165, -1166, -1196 to -1199)."""
+    if message.msg_type != MsgType.NEW_ORDER_LIST or len(plan.orders) not in (2, 3):
+        return None
+    kind = message.get(Tag.CONTINGENCY_TYPE)
+    if not ((kind == "1" and len(plan.orders) == 2) or (kind == "2" and len(plan.orders) == 3)):
+        return None
+    values = message.values
+    for place, order in enumerate(plan.orders[-2:]):
+        leg = {tag: values[position] for tag, position in order.items()}
+        side, role = leg.get(Tag.SIDE), _oco_role(leg)
+        if side is None or role is None:
+            continue
+        wanted, error = _OCO_PLACES.get((side, role), (place, None))
+        if error is not None and wanted != place:
+            return _error(error, (), Tag.ORD_TYPE, message)
+    return None
+
+
+def _oco_role(leg: Mapping[int, str]) -> str | None:
+    """An OCO leg's kind: a limit maker, a stop loss or a take profit (by its side and
+    TriggerPriceDirection, as the FIX page's order types table); None for anything else."""
+    ord_type, side = leg.get(Tag.ORD_TYPE), leg.get(Tag.SIDE)
+    if ord_type == "2":
+        return "limit" if "6" in (leg.get(Tag.EXEC_INST) or "") else None
+    if ord_type not in ("3", "4"):
+        return None
+    direction = leg.get(Tag.TRIGGER_PRICE_DIRECTION)
+    if direction is None:
+        return "profit"  # (a trailing take profit may have none)
+    rising = direction == "U"
+    return "stop" if rising == (side == "1") else "profit"
 
 
 def _order_component_problem(fields: Mapping[int, str]) -> tuple[str, str] | None:

@@ -304,3 +304,38 @@ def test_an_opo_list_needs_a_buy_working_order_and_sell_pending_ones() -> None:
             assert isinstance(again, error)
     not_opo = msg("E", "25014=l1|1385=2|73=2|" + ORDER.replace("54=1", "54=2") + ORDER)
     assert validator.validate(not_opo) is None
+
+
+def test_an_ocos_legs_must_be_in_binances_places() -> None:
+    # Binance's FIX page, NewOrderList: an OCO's first order is its "below" order and its
+    # second the "above" one: a SELL's stop loss below and limit maker (or take profit) above,
+    # a BUY's the other way; the error page: -1165, -1166, -1196 to -1199.
+    maker = "11={id}|38=1|40=2|18=6|44=10.5|54={side}|55=BTCUSDT|59=1|"
+    trigger = ("11={id}|38=1|40=3|54={side}|55=BTCUSDT|1100=4|1101=1|1102=9.5|1107=2|"
+               "1109={direction}|")  # fmt: skip
+
+    def oco(first: str, second: str) -> Message:
+        return msg("E", "25014=l1|1385=1|73=2|" + first + second)
+
+    sell_stop = trigger.format(id="s", side="2", direction="D")
+    sell_profit = trigger.format(id="p", side="2", direction="U")
+    buy_stop = trigger.format(id="s", side="1", direction="U")
+    buy_profit = trigger.format(id="p", side="1", direction="D")
+    sell_maker, buy_maker = maker.format(id="m", side="2"), maker.format(id="m", side="1")
+    validator = Validator()
+    for good in ((sell_stop, sell_maker), (sell_stop, sell_profit), (buy_maker, buy_stop),
+                 (buy_profit, buy_stop)):  # fmt: skip
+        assert validator.validate(oco(*good)) is None, good
+    for _ in range(2):  # cold, and with the layout known
+        for first, second, error in (  # (the first leg out of place is named)
+            (sell_maker, sell_stop, errors.SellOcoLimitMustBeAbove),
+            (sell_profit, sell_stop, errors.SellOcoTakeProfitMustBeAbove),
+            (sell_stop, sell_stop.replace("=s|", "=t|"), errors.SellOcoStopLossMustBeBelow),
+            (buy_profit, buy_maker, errors.BuyOcoLimitMustBeBelow),
+            (buy_maker, buy_profit, errors.BuyOcoTakeProfitMustBeBelow),
+            (buy_stop, buy_maker, errors.BuyOcoStopLossMustBeAbove),
+        ):
+            fault = validator.validate(oco(first, second))
+            assert isinstance(fault, error), (first, second, fault)
+    swapped = validator.validate(oco(buy_maker.replace("m", "x"), sell_maker))
+    assert swapped is None or not isinstance(swapped, errors.BuyOcoLimitMustBeBelow)

@@ -28,6 +28,7 @@ from fixsession.message import Message
 from fixsession.spec import UTF8_TAGS, MsgType, SessionType, Tag
 from fixsession.tools import malformed
 from fixsession.tools.malformed import Malformed
+from fixsession.validation import shared
 
 _PRINTABLE: Final = "".join(chr(code) for code in range(0x20, 0x7F))
 _ID_CHARS: Final = string.ascii_letters + string.digits + "-_"
@@ -184,7 +185,34 @@ def _message(
     if definition.msg_type == MsgType.NEW_ORDER_LIST and (Tag.OPO, "Y") in body:
         sides = iter(["1"] + ["2"] * len(body))  # an OPO list: a BUY working, SELLs pending
         body = [(tag, next(sides) if tag == Tag.SIDE else value) for tag, value in body]
+    if definition.msg_type == MsgType.NEW_ORDER_LIST:
+        body = _oco_places(body)
     return Message(definition.msg_type, fields + body)
+
+
+_OCO_CODES: Final = frozenset({-1165, -1166, -1196, -1197, -1198, -1199})
+
+
+def _oco_places(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A NewOrderList's last two orders in the places an OCO wants them (its "below" then
+    its "above" order): as drawn, swapped, or (not an OPO) with the other side; else none."""
+    starts = [n for n, (tag, _) in enumerate(body) if tag == Tag.CL_ORD_ID]
+    if len(starts) < 2:
+        return body
+    head, legs = body[: starts[0]], [body[a:b] for a, b in zip(starts, [*starts[1:], len(body)],
+                                                                  strict=True)]  # fmt: skip
+    variants = [legs, [*legs[:-2], legs[-1], legs[-2]]]
+    if (Tag.OPO, "Y") not in body:
+        for side in ("1", "2"):
+            variants += [[*legs[:-2], *([(t, side if t == Tag.SIDE else v) for t, v in leg]
+                                        for leg in legs[-2:])]]  # fmt: skip
+    for variant in variants:
+        candidate = head + [pair for leg in variant for pair in leg]
+        fault = shared(BINANCE, header=False).validate(Message(MsgType.NEW_ORDER_LIST, candidate))
+        if fault is None or fault.code not in _OCO_CODES:
+            return candidate
+    reject()
+    raise AssertionError from None  # (not reached)
 
 
 def messages(
