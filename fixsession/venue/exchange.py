@@ -33,6 +33,7 @@ I/O, no clock reads.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import functools
 import heapq
@@ -264,6 +265,12 @@ class Exchange:
         self._published_keys = {symbol: self._keys(symbol) for symbol in self.instruments}
         self._resting: dict[str, list[_Order]] = {symbol: [] for symbol in self.instruments}
         self._makers: dict[int, _Order] = {}  # the last crossing's client orders, by level id
+        # Per symbol, the resting client orders that can be taken, per side, best first (a
+        # BUY's by highest price, a SELL's by lowest, then by time): a crossing reads only
+        # the orders it takes, however many rest. Done orders are skipped, then dropped.
+        self._queues: dict[str, dict[str, list[tuple[Decimal, int, _Order]]]] = {
+            symbol: {"1": [], "2": []} for symbol in self.instruments
+        }
         self._streams: list[_Stream] = []
         self._next_feed: float | None = None
         self._drop_copies: list[tuple[float, int, str, Message]] = []  # heap: due, n, key, report
@@ -532,7 +539,7 @@ class Exchange:
         if not levels and time_in_force == "1" and order.ord_type == "2":
             # the common case, a GTC LIMIT that rests: no plan, nothing more made
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
-            self._resting[order.symbol].append(order)
+            self._rest(order)
             return
         cash = message.get(Tag.CASH_ORDER_QTY) if order.ord_type == "1" else None
         plan = self._plan(order, levels, Decimal(cash) if cash is not None else None)
@@ -549,7 +556,7 @@ class Exchange:
             reason = "7" if order.ord_type == "1" else {"3": "5", "4": "6"}[time_in_force]
             self._expire(session, order, reason, now)
         elif order.status in _OPEN:
-            self._resting[order.symbol].append(order)
+            self._rest(order)
 
     def _arm(self, session: Acceptor, order: _Order, message: Message, now: float) -> None:
         """A stop or take-profit order: rejected if its trigger is already reached ("Order
@@ -578,7 +585,7 @@ class Exchange:
                 return
         order.waiting = True
         self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
-        self._resting[order.symbol].append(order)
+        self._rest(order)
 
     def _triggered(self, order: _Order) -> bool:
         last = self._mid[order.symbol]
@@ -721,10 +728,25 @@ class Exchange:
             account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
             self._report(session, self._list_status(order_list, "5", "6"), now)
 
+    def _rest(self, order: _Order) -> None:
+        """``order`` rests: it waits for the book (or its trigger), and once it has a price
+        and no trigger to wait for, others' orders can take it."""
+        self._resting[order.symbol].append(order)
+        self._queue(order)
+
+    def _queue(self, order: _Order) -> None:
+        if order.price is None or order.waiting or order.owner is None:
+            return
+        price = Decimal(order.price)
+        key = -price if order.side == "1" else price
+        bisect.insort(self._queues[order.symbol][order.side], (key, order.order_id, order))
+
     def _match_resting(self, symbol: str, now: float) -> None:
         """The book moved: resting GTC orders it now crosses trade (as makers)."""
         resting = [order for order in self._resting[symbol] if order.status in _OPEN]
         self._resting[symbol] = resting
+        for queue in self._queues[symbol].values():
+            queue[:] = [entry for entry in queue if entry[2].status in _OPEN]
         for order in resting:
             if order.status not in _OPEN or order.owner is None:
                 continue
@@ -732,6 +754,7 @@ class Exchange:
                 if not self._triggered(order):
                     continue
                 order.waiting = False  # triggered: now a MARKET (3) or a LIMIT (4) order
+                self._queue(order)  # (a LIMIT one can be taken from now on)
                 if order.ord_type == "3":
                     levels = self._crossing(symbol, order.side, None)
                     self._fill(order.owner, order, self._plan(order, levels, None), now,
@@ -785,13 +808,16 @@ class Exchange:
         what is left of it; ``_makers`` says whose), after the book's at the same price."""
         bids, asks = self._levels[symbol]
         buy = side == "1"  # a BUY takes the asks
-        makers = [
-            order for order in self._resting[symbol]
-            if order.side != side and order.status in _OPEN and not order.waiting
-            and order.price is not None and order.owner is not None
-            and (limit is None or (Decimal(order.price) <= limit if buy
-                                   else Decimal(order.price) >= limit))
-        ]  # fmt: skip
+        makers = []
+        queue = self._queues[symbol]["2" if buy else "1"]
+        while queue and queue[0][2].status not in _OPEN:  # done since: dropped as met
+            queue.pop(0)
+        for key, _, order in queue:
+            price = key if buy else -key
+            if limit is not None and (price > limit if buy else price < limit):
+                break  # best first: no later one crosses either
+            if order.status in _OPEN:
+                makers.append(order)
         self._makers = {}
         book = asks if buy else bids
         if not makers:
@@ -1053,7 +1079,7 @@ class Exchange:
                 levels = self._crossing(order.symbol, order.side, Decimal(order.price))
             self._fill(session, order, self._plan(order, levels, None), now, aggressor=True)
             if order.status in _OPEN and order.ord_type == "2":
-                self._resting[order.symbol].append(order)
+                self._rest(order)
 
     # -- limits and instruments ----------------------------------------------------------------
 

@@ -770,3 +770,25 @@ def test_a_trailing_sell_trades_once_the_price_falls_the_delta_from_its_high() -
         assert mid > high * Decimal("0.999")  # not yet fallen 10 bps: still waiting
     assert reports and reports[-1][39] == "2"  # triggered: a MARKET sell, filled
     assert mid <= high * Decimal("0.999")
+
+
+def test_resting_client_orders_are_taken_best_price_first_then_by_time() -> None:
+    venue = Venue(order_limits=(Limit(100_000, 10),))
+    makers = venue.connect()
+    taker = venue.connect()
+    mid = venue.exchange._mid["BTCUSDT"]
+    for cl_ord_id, price in (("b1", mid - Decimal("0.005")), ("b2", mid), ("b3", mid)):
+        venue.ask(makers, Message("D", [(11, cl_ord_id), (38, "0.1"), (40, "2"),
+                                        (44, f"{price:f}"), (54, "1"), (55, "BTCUSDT"),
+                                        (59, "1")]))  # fmt: skip
+    for n in range(3000):  # orders far from the price rest too, and cost a crossing nothing
+        venue.ask(makers, Message("D", [(11, f"far{n}"), (38, "0.001"), (40, "2"),
+                                        (44, "100"), (54, "1"), (55, "BTCUSDT"), (59, "1")]))  # fmt: skip
+    sell = [(11, "s1"), (38, "0.25"), (40, "1"), (54, "2"), (55, "BTCUSDT")]
+    venue.ask(taker, Message("D", sell))
+    made = [m.message for m in venue.received(makers)
+            if m.message.msg_type == "8" and m.message[150] == "F" and m.message[11] != "s1"]  # fmt: skip
+    assert [(r[11], Decimal(r[31]), Decimal(r[32])) for r in made] == [
+        ("b2", mid, Decimal("0.1")), ("b3", mid, Decimal("0.1")),
+        ("b1", mid - Decimal("0.005"), Decimal("0.05")),
+    ]  # fmt: skip
