@@ -738,8 +738,12 @@ class Exchange:
         if order.price is None or order.waiting or order.owner is None:
             return
         price = Decimal(order.price)
-        key = -price if order.side == "1" else price
-        bisect.insort(self._queues[order.symbol][order.side], (key, order.order_id, order))
+        entry = (-price if order.side == "1" else price, order.order_id, order)
+        queue = self._queues[order.symbol][order.side]
+        if not queue or queue[-1][:2] < entry[:2]:
+            queue.append(entry)  # (the usual case: at a price already there, last in time)
+        else:
+            bisect.insort(queue, entry)
 
     def _match_resting(self, symbol: str, now: float) -> None:
         """The book moved: resting GTC orders it now crosses trade (as makers)."""
@@ -818,7 +822,8 @@ class Exchange:
                 break  # best first: no later one crosses either
             if order.status in _OPEN:
                 makers.append(order)
-        self._makers = {}
+        if self._makers:
+            self._makers = {}
         book = asks if buy else bids
         if not makers:
             if limit is not None and (
