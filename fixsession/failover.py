@@ -183,7 +183,9 @@ class Budget:
     def attempt_delay(
         self, api_key: str, address: str, session_type: SessionType, now: float
     ) -> float:
-        """Seconds until one more attempt fits both the account's and the address's window."""
+        """Seconds until one more attempt fits both the account's and the address's window
+        (and a slack of a fiftieth of it, at least 0.1 s: the venue counts an attempt from when
+        it reads it, later than the client started it)."""
         count, seconds = self._limit(session_type)
         delay = 0.0
         for key in (("account", api_key, session_type), ("address", address, session_type)):
@@ -192,8 +194,9 @@ class Budget:
                 self._attempts[key] = recent
             else:
                 self._attempts.pop(key, None)  # idle accounts and addresses are forgotten
-            if len(recent) >= count:
-                delay = max(delay, recent[-count] + seconds - now)
+            if len(recent) >= count:  # (a little after: Binance counts from when it reads)
+                slack = max(0.1, seconds / 50)
+                delay = max(delay, recent[-count] + seconds + slack - now)
         return delay
 
     def attempted(self, api_key: str, address: str, session_type: SessionType, now: float) -> None:
