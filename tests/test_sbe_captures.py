@@ -140,3 +140,16 @@ def test_fix_bytes_that_begin_like_an_sbe_line_read_back_as_fix() -> None:
         line = captures.format_record(Record(data, SENT, 1.0))
         (back,) = captures.parse(line)
         assert (back.data, back.sbe) == (data, False)
+
+
+def test_decode_names_an_sbe_fault_without_reading_its_bytes_as_fix(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shipped = (
+        Path(__file__).resolve().parent.parent / "captures" / "sessions" / "1153-sbe-schema.fixlog"
+    )
+    assert main(["decode", str(shipped)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (at,) = [n for n, line in enumerate(lines) if "GARBLED -1153" in line]
+    assert lines[at].endswith("Invalid SBE schema ID or version specified.")
+    assert not lines[at + 1].startswith("  ")  # no fields made up from the SBE bytes

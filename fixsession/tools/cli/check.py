@@ -124,7 +124,7 @@ def _line_items(data: bytes, kind: Format, source: str) -> Iterator[Located]:
             if isinstance(frame, bytes):
                 yield Located(0, line, frame)
             elif isinstance(frame, errors.RequestError):
-                yield Located(0, line, Garbled(0, len(record.data), frame, record.data[:26]))
+                yield Located(0, line, Garbled(0, len(record.data), frame, b""))  # (no FIX)
             continue
         view.learn(record)
         framer = Framer(max_frame_size=max(64, len(record.data) + 64))
@@ -306,7 +306,7 @@ def _decoded(found: Located, label: str) -> dict[str, Any]:
         data = item.data
         shown.update(
             valid=False, length=item.length, code=error.code, name=error.name,
-            text=error.text, ref_tag=error.ref_tag_id, truncated=len(data) < item.length,
+            text=error.text, ref_tag=error.ref_tag_id, truncated=0 < len(data) < item.length,
         )  # fmt: skip
         pairs = [part.partition(b"=") for part in data.split(b"\x01") if part]
         fields = [(tag.decode("ascii", "replace"), value) for tag, _, value in pairs]
