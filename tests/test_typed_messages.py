@@ -100,8 +100,8 @@ def test_every_captured_and_sample_message_reads_typed() -> None:
     paths = [ROOT / "captures" / "binance-doc-samples.fix", *(ROOT / "captures" / "sessions").glob("*.fixlog"),
              *(ROOT / "fixsession" / "tools" / "samples").glob("*.fixlog")]  # fmt: skip
     # (FIX SBE records as the FIX message each stands for)
-    views = [frame for path in paths for frame in fix_views(captures.parse(path.read_bytes()))]
-    frames = [frame for frame in views if frame.startswith(b"8=")]  # (not SBE that has none)
+    views = [view for path in paths for view in fix_views(captures.parse(path.read_bytes()))]
+    frames = [view.data for view in views if view.data.startswith(b"8=")]  # (not raw SBE)
     validator = Validator()
     read = 0
     for frame in frames:

@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -36,7 +36,7 @@ from fixsession.captures import (
     with_directions,
     with_times,
 )
-from fixsession.errors import BinanceError, SessionStateError
+from fixsession.errors import BinanceError, RequestError, SessionStateError
 from fixsession.framing import Framer, Garbled, Item, is_frame
 from fixsession.initiator import Initiator
 from fixsession.message import Message
@@ -143,15 +143,9 @@ def check(records: Iterable[Record], validator: Validator | None = None) -> list
     offset = 0
     view = SbeView()
     for record in records:
-        if record.sbe:
-            frame = view.frame(record)
-            if isinstance(frame, BinanceError):
-                verdicts.append(Verdict(offset, len(record.data), None, None, False, frame.code,
-                                        frame.name, frame.session_reject_reason, frame.ref_tag_id,
-                                        frame.text))  # fmt: skip
-            else:
-                found = Verdict.of(frame, offset, validator)
-                verdicts.append(dataclasses.replace(found, length=len(record.data)))
+        if record.sbe:  # judged as the FIX message it stands for, as long as its SBE bytes
+            found = Verdict.of(view.item(record), offset, validator)
+            verdicts.append(dataclasses.replace(found, offset=offset, length=len(record.data)))
             offset += len(record.data)
             continue
         view.learn(record)
@@ -354,14 +348,14 @@ class SbeView:
         with contextlib.suppress(ValueError):
             self._learn(Message.decode(record.data), record.direction or SENT)
 
-    def frame(self, record: Record) -> bytes | BinanceError:
-        """The FIX frame of an SBE record, or the error Binance answers it with."""
+    def item(self, record: Record) -> Item:
+        """The FIX frame of an SBE record, or (``Garbled``, no FIX bytes to show) the error
+        Binance answers it with."""
         direction = record.direction or SENT
         try:
-            item = sbe.decode(record.data)
-            message = sbefix.to_fix(item, self._fields[direction])
+            message = sbefix.to_fix(sbe.decode(record.data), self._fields[direction])
         except BinanceError as error:
-            return error
+            return Garbled(0, len(record.data), cast(RequestError, error), b"")
         self._learn(message, direction)
         return message.encode()
 
@@ -376,17 +370,19 @@ class SbeView:
             other.market_data.learn_request(message)
 
 
-def fix_views(records: Sequence[Record]) -> list[bytes]:
-    """Each record's bytes as FIX: an SBE record's FIX frame (its own bytes if it has none)."""
+def fix_views(records: Sequence[Record]) -> list[Record]:
+    """The records as FIX, for reading their fields: an SBE record as the FIX frame it stands
+    for (its own bytes if it stands for none), the others as they are."""
     view = SbeView()
     out = []
     for record in records:
         if record.sbe:
-            frame = view.frame(record)
-            out.append(frame if isinstance(frame, bytes) else record.data)
+            item = view.item(record)
+            data = item if isinstance(item, bytes) else record.data
+            out.append(dataclasses.replace(record, data=data, sbe=False))
         else:
             view.learn(record)
-            out.append(record.data)
+            out.append(record)
     return out
 
 
@@ -428,12 +424,33 @@ class SessionReplay:
     findings: list[str]
 
 
-class _Clock:
+class ReplayClock:
+    """A replay's clock, wall and monotonic alike: the capture's times, set by the replay."""
+
     def __init__(self, now: float) -> None:
         self.now = now
 
     def __call__(self) -> float:
         return self.now
+
+
+class SentFrames:
+    """What a replayed session wrote, cut as it is compared: FIX frames (a garbled region
+    whole), or FIX SBE messages (``sbe``)."""
+
+    def __init__(self, sbe: bool) -> None:
+        self.sbe = sbe
+        self.frames: list[bytes] = []
+        self._framer = Framer()
+        self._pieces = SbePieces()
+
+    def add(self, data: bytes) -> None:
+        """Bytes the session wrote."""
+        if self.sbe:
+            self.frames += self._pieces.take(data, False)
+            return
+        for item in self._framer.feed(data):
+            self.frames.append(item if isinstance(item, bytes) else item.data)
 
 
 def infer_role(records: Sequence[Record]) -> str:
@@ -561,26 +578,15 @@ class _Replay:
         self.progress = progress
         self.role = "initiator" if isinstance(self, _InitiatorReplay) else "acceptor"
         self.encoding = _encoding(self.records, self.role)
-        # The records as FIX (SBE ones converted), for reading their fields
-        self.views = [
-            dataclasses.replace(r, data=v, sbe=False)
-            for r, v in zip(self.records, fix_views(self.records), strict=True)
-        ]
-        self._sbe_out = self.encoding.sbe_out(venue=self.role == "acceptor")
-        self._pieces = SbePieces()
+        self.views = fix_views(self.records)  # (for reading fields)
         start = self.records[0].timestamp if self.records else None
-        self.clock = _Clock(start or 0.0)
-        self.output: list[bytes] = []
+        self.clock = ReplayClock(start or 0.0)
+        self.sent = SentFrames(self.encoding.sbe_out(venue=self.role == "acceptor"))
+        self.output = self.sent.frames
         self.problems: list[str] = []  # what the session could not do as the capture did
-        self._framer = Framer()
 
     def collect(self, session: Session) -> None:
-        data = session.data_to_send()
-        if data and self._sbe_out:
-            self.output += self._pieces.take(data, False)
-        elif data:
-            for item in self._framer.feed(data):
-                self.output.append(item if isinstance(item, bytes) else item.data)
+        self.sent.add(session.data_to_send())
 
     def same_read(self, index: int) -> bool:
         """Whether the next record arrived in the same read as record ``index`` (received,
@@ -676,7 +682,7 @@ class _AcceptorReplay(_Replay):
             if record.direction != RECEIVED:
                 continue
             data = record.data
-            if _msg_type(data) == "A" and signed_well(self.views, index):
+            if _msg_type(self.views[index].data) == "A" and signed_well(self.views, index):
                 data = resign_sbe(data, self.key) if record.sbe else resign(data, self.key)
             chunk += data
             if not self.same_read(index) or index + 1 in actions:

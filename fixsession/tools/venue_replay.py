@@ -11,10 +11,9 @@ as ``replay.replay_session`` does for one. Sans-I/O: records and the journal in,
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -23,17 +22,17 @@ from fixsession.captures import (
     RECEIVED,
     SENT,
     Record,
-    SbePieces,
     peek,
     with_directions,
     with_times,
 )
-from fixsession.framing import Framer
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.tools.expectations import Expectation
 from fixsession.tools.replay import (
     Outcome,
     Progress,
+    ReplayClock,
+    SentFrames,
     SessionReplay,
     check,
     check_findings,
@@ -65,18 +64,8 @@ class _Connection:
     records: list[Record]
     views: list[Record]  # the records as FIX (FIX SBE ones converted), for reading fields
     session_type: SessionType
+    sent: SentFrames
     session: Acceptor | None = None
-    output: list[bytes] = field(default_factory=list)
-    framer: Framer = field(default_factory=Framer)
-    pieces: SbePieces = field(default_factory=SbePieces)
-
-
-class _Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def replay_venue(
@@ -122,18 +111,16 @@ class _VenueReplay:
         for name in journal.captures:
             if name in captures:
                 records = with_times(with_directions(captures[name]))
-                views = [
-                    dataclasses.replace(r, data=v, sbe=False)
-                    for r, v in zip(records, fix_views(records), strict=True)
-                ]
+                views = fix_views(records)
                 found = _KIND_IN_NAME.search(name)
                 kind = (
                     SessionType(found.group(1)) if found
                     else session_type_of(views, first_logon(views, RECEIVED))
                 )  # fmt: skip
-                self.connections[name] = _Connection(name, records, views, kind)
+                sent = SentFrames(journal.encoding.sbe_out(venue=True))
+                self.connections[name] = _Connection(name, records, views, kind, sent)
         start = journal.entries[0].at if journal.entries else 0.0
-        self.clock = _Clock(start)
+        self.clock = ReplayClock(start)
         self.accounts = Accounts()
         for kind, limit in journal.message_limits.items():
             self.accounts.set_message_limit(kind, limit)
@@ -262,15 +249,12 @@ class _VenueReplay:
     def collect(self, session: Acceptor) -> None:
         connection = self.by_session.get(session)
         data = session.data_to_send()
-        if connection is not None and data and self.journal.encoding.sbe_out(venue=True):
-            connection.output += connection.pieces.take(data, False)
-        elif connection is not None and data:
-            for item in connection.framer.feed(data):
-                connection.output.append(item if isinstance(item, bytes) else item.data)
+        if connection is not None:
+            connection.sent.add(data)
 
     def outcome(self, connection: _Connection) -> SessionReplay:
         own = [record for record in connection.records if record.direction == SENT]
-        findings = compare_streams(own, connection.output, "sent")
+        findings = compare_streams(own, connection.sent.frames, "sent")
         if findings and self.missing:
             shown = ", ".join(self.missing[:3]) + (", ..." if len(self.missing) > 3 else "")
             findings.append(
@@ -281,4 +265,4 @@ class _VenueReplay:
             findings.append(
                 "the venue journal was full before the end: timers replayed by schedule"
             )
-        return SessionReplay("acceptor", own, connection.output, findings)
+        return SessionReplay("acceptor", own, connection.sent.frames, findings)

@@ -120,11 +120,7 @@ def _line_items(data: bytes, kind: Format, source: str) -> Iterator[Located]:
     view = SbeView()  # FIX SBE lines are judged as the FIX message each stands for
     for line, record in zip(lines, records, strict=True):
         if record.sbe:
-            frame = view.frame(record)
-            if isinstance(frame, bytes):
-                yield Located(0, line, frame)
-            elif isinstance(frame, errors.RequestError):
-                yield Located(0, line, Garbled(0, len(record.data), frame, b""))  # (no FIX)
+            yield Located(0, line, view.item(record))
             continue
         view.learn(record)
         framer = Framer(max_frame_size=max(64, len(record.data) + 64))
