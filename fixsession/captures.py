@@ -316,18 +316,11 @@ def format_record(record: Record, format: Format | str = Format.FIXLOG) -> bytes
         return stamp + b" : " + record.data + b"\n"
     direction = (record.direction or SENT).encode()
     if record.sbe:
-        return (
-            stamp
-            + b" "
-            + direction
-            + b" "
-            + SBE_MARK
-            + redact_sbe(record.data).hex().encode()
-            + b"\n"
-        )
-    text = _escape(redact(record.data))
-    if text.startswith(SBE_MARK):  # FIX bytes that would read back as an SBE line
-        text = b"\\x73" + text[1:]
+        text = SBE_MARK + redact_sbe(record.data).hex().encode()
+    else:
+        text = _escape(redact(record.data))
+        if text.startswith(SBE_MARK):  # FIX bytes that would read back as an SBE line
+            text = b"\\x73" + text[1:]
     return stamp + b" " + direction + b" " + text + b"\n"
 
 

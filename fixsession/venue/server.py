@@ -128,10 +128,8 @@ class Server:
             rules = self.accounts.rules
             limits = {kind: rules[kind].message_limit for kind in SessionType if kind in rules}
             header = journal.header(journal.options(self.exchange), limits, self.encoding)
-            name = capture_path(self.record, "venue", wall_clock()).name.replace(
-                ".fixlog", ".jsonl"
-            )
-            self._journal = _JournalFile(self.record / name, header, self.record_limits.file_bytes)
+            path = capture_path(self.record, "venue", wall_clock()).with_suffix(".jsonl")
+            self._journal = _JournalFile(path, header, self.record_limits.file_bytes)
 
     @property
     def address(self) -> tuple[str, int] | None:
