@@ -174,6 +174,15 @@ class _Order:
         return Decimal(self.quantity) - self.cum_qty if self.status in _LIVE else Decimal(0)
 
 
+class _Taken(list[Decimal]):
+    """A resting client order as a level an order crossing it takes: [its price, what is left
+    of it], and the order."""
+
+    def __init__(self, order: _Order) -> None:
+        super().__init__((Decimal(order.price or 0), Decimal(order.quantity) - order.cum_qty))
+        self.order = order
+
+
 _OPEN: Final = frozenset({"0", "1"})  # NEW, PARTIALLY_FILLED
 _PENDING_NEW: Final = "A"  # an OTO's pending leg, until the working leg is filled
 _LIVE: Final = _OPEN | {_PENDING_NEW}  # not done yet
@@ -264,7 +273,6 @@ class Exchange:
             self._refill(symbol)
         self._published_keys = {symbol: self._keys(symbol) for symbol in self.instruments}
         self._resting: dict[str, list[_Order]] = {symbol: [] for symbol in self.instruments}
-        self._makers: dict[int, _Order] = {}  # the last crossing's client orders, by level id
         # Per symbol, the resting client orders that can be taken, per side, best first (a
         # BUY's by highest price, a SELL's by lowest, then by time): a crossing reads only
         # the orders it takes, however many rest. Done orders are skipped, then dropped.
@@ -574,11 +582,9 @@ class Exchange:
             order.trailing = Decimal(delta) / 10_000
             if trigger is None or direction not in ("U", "D"):
                 order.extreme = self._mid[order.symbol]  # trailing from now
-        if order.trailing is not None and trigger is not None and direction in ("U", "D"):
-            order.trigger, order.direction = Decimal(trigger), direction  # where it starts
-        elif trigger is not None and direction in ("U", "D"):
-            order.trigger, order.direction = Decimal(trigger), direction
-            if self._triggered(order):
+        if trigger is not None and direction in ("U", "D"):
+            order.trigger, order.direction = Decimal(trigger), direction  # (or where it trails)
+            if order.trailing is None and self._triggered(order):
                 self._close_order(session, order, "8")  # REJECTED
                 error = errors.NewOrderRejected(EngineMessage.ORDER_WOULD_TRIGGER_IMMEDIATELY.value)
                 self._send(session, self._rejected_order(message, error), now)
@@ -629,10 +635,9 @@ class Exchange:
         wanted = Decimal(order.quantity)
         touched = self._touched[order.symbol]
         book_side = "1" if order.side == "1" else "0"  # a BUY takes offers, a SELL bids
-        makers, self._makers = self._makers, {}
         replan = False  # a maker expired by STP: what it would have filled is still wanted
         for level, take in plan:
-            maker = makers.get(id(level))
+            maker = level.order if isinstance(level, _Taken) else None
             if maker is not None and maker.account == order.account and order.stp in "234":
                 # Self-trade prevention: the taker's mode says which order expires.
                 match_id = str(next(self._trade_ids))
@@ -808,8 +813,8 @@ class Exchange:
 
     def _crossing(self, symbol: str, side: str, limit: Decimal | None) -> Sequence[list[Decimal]]:
         """The levels an order on ``side`` trades with, best first (all for MARKET): the
-        synthetic book's, and a level per resting client order on the other side (its price,
-        what is left of it; ``_makers`` says whose), after the book's at the same price."""
+        synthetic book's, and a level per resting client order on the other side (``_Taken``),
+        after the book's at the same price."""
         bids, asks = self._levels[symbol]
         buy = side == "1"  # a BUY takes the asks
         makers = []
@@ -822,25 +827,23 @@ class Exchange:
                 break  # best first: no later one crosses either
             if order.status in _OPEN:
                 makers.append(order)
-        if self._makers:
-            self._makers = {}
         book = asks if buy else bids
-        if not makers:
-            if limit is not None and (
-                not book or (book[0][0] > limit if buy else book[0][0] < limit)
-            ):
-                return ()  # (most orders: at once, and nothing made)
-            return [level for level in book if limit is None or
-                    (level[0] <= limit if buy else level[0] >= limit)]  # fmt: skip
+        if (
+            not makers
+            and limit is not None
+            and (not book or (book[0][0] > limit if buy else book[0][0] < limit))
+        ):
+            return ()  # (most orders: at once, and nothing made)
         levels = [level for level in book if limit is None or
                   (level[0] <= limit if buy else level[0] >= limit)]  # fmt: skip
+        if not makers:
+            return levels
         ranked: list[tuple[Decimal, int, int, list[Decimal]]] = [
             (level[0] if buy else -level[0], 0, 0, level) for level in levels
         ]
         for order in makers:
-            level = [Decimal(order.price or 0), Decimal(order.quantity) - order.cum_qty]
-            self._makers[id(level)] = order
-            ranked.append((level[0] if buy else -level[0], 1, order.order_id, level))
+            taken = _Taken(order)
+            ranked.append((taken[0] if buy else -taken[0], 1, order.order_id, taken))
         ranked.sort(key=lambda item: item[:3])
         return [level for *_, level in ranked]
 
