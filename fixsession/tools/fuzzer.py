@@ -80,8 +80,14 @@ class FuzzReport:
             n
             for kind, counter in self.outcomes.items()
             for outcome, n in counter.items()
-            if outcome.split(" then ")[0] == f"reject {self.expected[kind]}"
+            if as_binance(outcome, self.expected[kind])
         )
+
+
+def as_binance(outcome: str, code: int) -> bool:
+    """Whether an outcome is the reject Binance answers with (``code``): alone, or followed by
+    the Logout of a fault that ends the session."""
+    return outcome.split(" then ")[0] == f"reject {code}"
 
 
 class _Pacer:

@@ -114,6 +114,8 @@ def _report(
 
 
 def _print_fuzz(report: FuzzReport, target: str, session_type: SessionType, out: TextIO) -> None:
+    from fixsession.tools.fuzzer import as_binance
+
     rate = report.sent / report.elapsed if report.elapsed else 0.0
     print(
         f"fuzz {target} ({session_type}): {report.sent:,} malformed frames in "
@@ -124,7 +126,7 @@ def _print_fuzz(report: FuzzReport, target: str, session_type: SessionType, out:
           file=out)  # fmt: skip
     for kind, counter in sorted(report.outcomes.items()):
         expected = f"reject {report.expected[kind]}"
-        matched = {o for o in counter if o.split(" then ")[0] == expected}  # (then a Logout)
+        matched = {o for o in counter if as_binance(o, report.expected[kind])}
         others = ", ".join(f"{outcome} x{n}" for outcome, n in counter.items()
                            if outcome not in matched)  # fmt: skip
         shown = sum(counter[outcome] for outcome in matched)

@@ -122,7 +122,7 @@ def _venue_outcomes(paths: list[Path], args: argparse.Namespace) -> dict[Path, O
             raise UsageError(f"cannot read the venue journal {path}: {error}") from None
         except ValueError as error:
             raise UsageError(f"{path}: {error}") from None
-        members = {p: p for p in paths if p.parent == path.parent and p.name in venue.captures}
+        members = [p for p in paths if p.parent == path.parent and p.name in venue.captures]
         if not members:
             continue
         captures_read, expectations = {}, {}
