@@ -864,12 +864,14 @@ class Exchange:
             asks.append([mid + tick * level, size])
         old = self._levels.get(symbol)
         self._levels[symbol] = (bids, asks)
-        if old is not None:  # (not the first book: nothing was published before it)
-            touched = self._touched[symbol]
+        if old is None:  # the first book: nothing was published before it
+            return
+        self._book_ids[symbol] += 1
+        if any(s.kind == "depth" and s.symbol == symbol for s in self._streams):
+            touched = self._touched[symbol]  # (unfollowed, the next publication forgets them)
             for book in (old, (bids, asks)):
                 for side, levels in zip("01", book, strict=True):
                     touched.update((side, level[0]) for level in levels)
-            self._book_ids[symbol] += 1
 
     def _trade_streams(
         self, order: _Order, fills: list[_Fill], now: float, *, aggressor: bool
@@ -1210,7 +1212,10 @@ class Exchange:
             self._refill(symbol)
             self._match_resting(symbol, now)
         transact_time = binance.format_sending_time(self._wall_clock(), 6)
-        diffs = {symbol: self._depth_diff(symbol) for symbol in self.instruments}
+        followed = {stream.symbol for stream in self._streams if stream.kind == "depth"}
+        diffs = {
+            symbol: self._depth_diff(symbol, symbol in followed) for symbol in self.instruments
+        }
         for stream in list(self._streams):
             if stream.session.closed:
                 continue
@@ -1248,16 +1253,17 @@ class Exchange:
         bids, asks = self._levels[symbol]
         return {("0", level[0]) for level in bids} | {("1", level[0]) for level in asks}
 
-    def _depth_diff(self, symbol: str) -> list[list[tuple[int, str]]]:
+    def _depth_diff(self, symbol: str, followed: bool) -> list[list[tuple[int, str]]]:
         """The diff-depth entries since the last publication: every level touched, NEW if it
         was not in the book then, CHANGE to its size now, DELETE if gone; the first entry
         carries Symbol, FirstBookUpdateID (the last one published + 1) and LastBookUpdateID,
-        so a book builder can check continuity. Empty when the book did not change."""
+        so a book builder can check continuity. Empty when the book did not change, or when
+        no depth stream follows ``symbol`` (the publication is only noted)."""
         first, last = self._published_ids[symbol] + 1, self._book_ids[symbol]
         touched, self._touched[symbol] = self._touched[symbol], set()
         before, self._published_keys[symbol] = self._published_keys[symbol], self._keys(symbol)
         self._published_ids[symbol] = last
-        if first > last or not touched:
+        if first > last or not touched or not followed:
             return []
         now: dict[tuple[str, Decimal], Decimal] = {}
         for side, levels in zip("01", self._levels[symbol], strict=True):
