@@ -21,7 +21,8 @@ synthetic book's orders come first, then the clients' by time; when both orders 
 account's, the taker's SelfTradePreventionMode(25001) decides: NONE (the default here, as in
 Binance's sample report) trades, EXPIRE_TAKER, EXPIRE_MAKER and EXPIRE_BOTH expire the orders
 they name with PreventedMatchID and the other prevented-match fields instead of trading;
-DECREMENT and TRANSFER are not modelled and trade as NONE); stop and take-profit
+DECREMENT takes the match's quantity off both and expires the one left with nothing, and
+TRANSFER is DECREMENT within one account); stop and take-profit
 orders wait for the book's mid to reach their TriggerPrice; order lists cancel, expire and
 trigger their legs as Binance does (OCO, OTO). Pegged orders rest without following their
 peg (not modelled yet).
@@ -165,13 +166,27 @@ class _Order:
     list_id: str | None = None  # the order list it is a leg of
     owner: Acceptor | None = None  # the session that placed it (its account's, if closed)
     account: str = ""  # its API key: self-trade prevention is per account
-    stp: str = "1"  # SelfTradePreventionMode(25001): 1 NONE, 2 EXPIRE_TAKER, 3 _MAKER, 4 _BOTH
+    stp: str = "1"  # SelfTradePreventionMode(25001): 1 NONE, 2 EXPIRE_TAKER, 3 _MAKER, 4 _BOTH,
+    # 5 DECREMENT, 6 TRANSFER
     cum_qty: Decimal = Decimal(0)
     cum_quote: Decimal = Decimal(0)
+    prevented: Decimal = Decimal(0)  # PreventedQty(25030): what self-trade prevention took
+
+    @property
+    def available(self) -> Decimal:
+        """What may still trade: the quantity less what traded and what STP prevented."""
+        return Decimal(self.quantity) - self.cum_qty - self.prevented
 
     @property
     def leaves(self) -> Decimal:
-        return Decimal(self.quantity) - self.cum_qty if self.status in _LIVE else Decimal(0)
+        return self.available if self.status in _LIVE else Decimal(0)
+
+    def traded_status(self) -> str:
+        """OrdStatus after a trade: FILLED once all traded, EXPIRED once nothing is left
+        because STP's DECREMENT took the rest, else PARTIALLY_FILLED."""
+        if self.cum_qty >= Decimal(self.quantity):
+            return "2"
+        return "C" if self.available <= 0 else "1"
 
 
 class _Taken(list[Decimal]):
@@ -179,7 +194,7 @@ class _Taken(list[Decimal]):
     of it], and the order."""
 
     def __init__(self, order: _Order) -> None:
-        super().__init__((Decimal(order.price or 0), Decimal(order.quantity) - order.cum_qty))
+        super().__init__((Decimal(order.price or 0), order.available))
         self.order = order
 
 
@@ -632,29 +647,33 @@ class Exchange:
         if not plan:
             return
         fills: list[_Fill] = []
-        wanted = Decimal(order.quantity)
         touched = self._touched[order.symbol]
         book_side = "1" if order.side == "1" else "0"  # a BUY takes offers, a SELL bids
-        replan = False  # a maker expired by STP: what it would have filled is still wanted
+        replan = False
         for level, take in plan:
             maker = level.order if isinstance(level, _Taken) else None
-            if maker is not None and maker.account == order.account and order.stp in "234":
-                # Self-trade prevention: the taker's mode says which order expires.
+            if maker is not None and maker.account == order.account and order.stp in "23456":
+                # Self-trade prevention: the taker's mode decides (Binance's STP FAQ).
                 match_id = str(next(self._trade_ids))
-                for expired in ((order,) if order.stp == "2" else (maker,) if order.stp == "3"
-                                else (order, maker)):  # fmt: skip
-                    other = maker if expired is order else order
-                    self._prevent(expired, other, level[0], take, match_id, now)
+                if order.stp in "56":  # DECREMENT; TRANSFER is DECREMENT within one account
+                    self._decrement(order, maker, level[0], take, match_id, now)
+                else:
+                    for expired in ((order,) if order.stp == "2" else (maker,)
+                                    if order.stp == "3" else (order, maker)):  # fmt: skip
+                        other = maker if expired is order else order
+                        last = expired.available  # all that is left of it expires
+                        expired.prevented += last
+                        self._prevent(expired, other, level[0], take, last, match_id, now)
+                    replan = True  # what the expired maker would have filled is still wanted
                 if order.status not in _OPEN:
                     break
-                replan = True
                 continue
             if maker is None:
                 touched.add((book_side, level[0]))
             level[1] -= take
             order.cum_qty += take
             order.cum_quote += take * level[0]
-            order.status = "2" if order.cum_qty >= wanted else "1"  # FILLED, PARTIALLY_FILLED
+            order.status = order.traded_status()
             fill = _Fill(level[0], take, next(self._trade_ids))
             fills.append(fill)
             report = self._execution_report(
@@ -671,10 +690,27 @@ class Exchange:
             if again:
                 self._fill(session, order, again, now, aggressor=aggressor)
                 return  # (which has dropped the order, or told its list, as below)
-        if order.status == "2":
+        if order.status not in _OPEN:
             self._drop(session, order)
         if order.list_id is not None:
             self._leg_traded(session, order, now)
+
+    def _decrement(
+        self, taker: _Order, maker: _Order, price: Decimal, quantity: Decimal, match_id: str,
+        now: float,
+    ) -> None:  # fmt: skip
+        """STP DECREMENT: both orders' prevented quantity grows by the match's ``quantity``
+        (the smaller one's available); the order left with nothing expires (both if equal).
+        The other stays open with less: FIX has no ExecType for that event (the TRADE_PREVENTION
+        of Binance's user data stream; its SBE schema's ExecType says NonRepresentable), so it
+        is not reported then, and its later reports' LeavesQty leave the prevented quantity
+        out. TRANSFER differs only between accounts of one trade group, which this venue does
+        not have: within one account it is DECREMENT, as the FAQ says."""
+        for order in (taker, maker):
+            order.prevented += quantity
+        for expired, other in ((taker, maker), (maker, taker)):
+            if expired.available <= 0:
+                self._prevent(expired, other, price, quantity, quantity, match_id, now)
 
     def _prevent(
         self,
@@ -682,16 +718,18 @@ class Exchange:
         other: _Order,
         price: Decimal,
         quantity: Decimal,
+        last: Decimal,
         match_id: str,
         now: float,
     ) -> None:
         """``order`` expires instead of trading ``quantity`` at ``price`` with ``other`` (one
-        account's): EXPIRED with the prevented match's fields."""
+        account's): EXPIRED with the prevented match's fields, PreventedQty all of it STP
+        prevented so far, LastPreventedQty ``last``, what this match prevented."""
         owner = order.owner
         assert owner is not None
         self._close_order(owner, order, "C")
         prevented = (match_id, _decimal(price), _decimal(quantity), other.symbol,
-                     str(other.order_id), _decimal(quantity), _decimal(quantity))  # fmt: skip
+                     str(other.order_id), _decimal(order.prevented), _decimal(last))  # fmt: skip
         report = self._execution_report(order, "C", order.cl_ord_id, prevented=prevented)
         self._report(owner, report, now)
 
@@ -702,10 +740,10 @@ class Exchange:
         assert owner is not None  # (only orders with an owner are makers)
         maker.cum_qty += fill.quantity
         maker.cum_quote += fill.quantity * fill.price
-        maker.status = "2" if maker.cum_qty >= Decimal(maker.quantity) else "1"
+        maker.status = maker.traded_status()
         report = self._execution_report(maker, "F", maker.cl_ord_id, fill=fill, aggressor=False)
         self._report(owner, report, now)
-        if maker.status == "2":
+        if maker.status not in _OPEN:
             self._drop(owner, maker)
         if maker.list_id is not None:
             self._leg_traded(owner, maker, now)
@@ -784,7 +822,7 @@ class Exchange:
         """What ``order`` takes from each level it crosses, best first: its quantity, or
         with ``budget`` (CashOrderQty) whole lots of what the quote amount buys."""
         step = self.instruments[order.symbol].step_size
-        left = Decimal(order.quantity) - order.cum_qty
+        left = order.available
         plan = []
         for level in levels:
             price, available = level

@@ -650,6 +650,8 @@ def _self_trade(mode: str | None) -> tuple[list[Message], list[Message]]:
         ("2", None, ("C", "C")),  # EXPIRE_TAKER: the taker expires, the maker rests as it was
         ("3", ("C", "C"), ("F", "2")),  # EXPIRE_MAKER: the maker expires, the taker trades on
         ("4", ("C", "C"), ("C", "C")),  # EXPIRE_BOTH
+        ("5", None, ("C", "C")),  # DECREMENT: the smaller order (the taker) expires
+        ("6", None, ("C", "C")),  # TRANSFER: DECREMENT within one account
     ],
 )
 def test_self_trade_prevention_expires_the_orders_its_mode_names(
@@ -657,17 +659,55 @@ def test_self_trade_prevention_expires_the_orders_its_mode_names(
 ) -> None:
     # Binance's FIX page: PreventedMatchID (and the other prevented-match fields) "appear
     # only for orders that expired due to STP"; the taker's SelfTradePreventionMode decides.
+    # Its STP FAQ: the EXPIRE modes expire all that is left of an order (the maker's 0.5, the
+    # taker's 0.2); DECREMENT prevents the match's quantity on both, and the smaller expires.
     made, took = _self_trade(mode)
     assert (made[-1][150], made[-1][39]) == maker_ends if maker_ends else made == []
     assert (took[-1][150], took[-1][39]) == taker_ends
     expired = [r for r in (*made[-1:], took[-1]) if r[150] == "C"]
     for report in expired:
-        assert report[25028] == "BTCUSDT" and Decimal(report[25030]) == Decimal("0.2")
+        left = Decimal("0.5") if report[11] == "m1" else Decimal("0.2")
+        assert report[25028] == "BTCUSDT" and Decimal(report[25026]) == Decimal("0.2")
+        assert Decimal(report[25030]) == Decimal(report[25031]) == left
         assert report.get(25024) is not None and report.get(1003) is None  # no trade
     if len(expired) == 2:  # one prevented match, named on both
         assert expired[0][25024] == expired[1][25024]
     if mode == "3":  # the taker traded with the book's best offer instead
         assert Decimal(took[-1][31]) > venue_mid_price()
+
+
+def test_decrement_leaves_the_larger_order_open_with_less_and_expires_the_smaller() -> None:
+    # Binance's STP FAQ: DECREMENT "increases the prevented quantity of both orders by the
+    # amount of the prevented match. The smaller of the two orders will expire"; "original
+    # order quantity - executed quantity - prevented quantity = quantity available".
+    venue = Venue()
+    maker, taker = venue.connect(), venue.connect()
+    mid = venue.exchange._mid["BTCUSDT"]
+    at_mid = [(40, "2"), (44, f"{mid:f}"), (55, "BTCUSDT"), (59, "1")]
+    venue.ask(maker, Message("D", [(11, "m1"), (38, "0.5"), (54, "2"), *at_mid]))
+    venue.ask(taker, Message("D", [(11, "t1"), (38, "0.2"), (40, "1"), (54, "1"),
+                                   (55, "BTCUSDT"), (25001, "5")]))  # fmt: skip
+    assert [m.message for m in venue.received(maker) if m.message[11] == "m1"] == []
+    # m1 has 0.3 left: a NONE order of the account takes that much, and m1 is done
+    took = [a.message for a in venue.ask(taker, Message("D", [
+        (11, "t2"), (38, "0.5"), (54, "1"), *at_mid[:3], (59, "3")]))]  # fmt: skip (IOC)
+    assert [(r[150], Decimal(r[32])) for r in took if r[11] == "t2"] == [
+        ("0", Decimal(0)), ("F", Decimal("0.3")), ("C", Decimal(0))]  # fmt: skip
+    (made,) = [m.message for m in venue.received(maker) if m.message[11] == "m1"]
+    assert (made[150], made[39], Decimal(made[14]), Decimal(made[151])) == (
+        "F", "C", Decimal("0.3"), Decimal(0))  # fmt: skip
+    # the other way round: the maker is smaller, expires, and the taker trades the rest with
+    # the book; its quantity is then all traded or prevented: EXPIRED, not FILLED
+    venue.ask(maker, Message("D", [(11, "m2"), (38, "0.1"), (54, "2"), *at_mid]))
+    venue.received(maker)
+    reports = [a.message for a in venue.ask(taker, Message("D", [
+        (11, "t3"), (38, "0.11"), (40, "1"), (54, "1"), (55, "BTCUSDT"), (25001, "5")]))]  # fmt: skip
+    (expired,) = [m.message for m in venue.received(maker) if m.message[11] == "m2"]
+    assert (expired[150], expired[39], Decimal(expired[25030])) == ("C", "C", Decimal("0.1"))
+    assert expired[25029] == next(r[37] for r in reports if r[11] == "t3")  # CounterOrderID
+    trades = [r for r in reports if r[11] == "t3" and r[150] == "F"]
+    assert sum(Decimal(r[32]) for r in trades) == Decimal("0.01")
+    assert trades[-1][39] == "C" and Decimal(trades[-1][151]) == 0
 
 
 def venue_mid_price() -> Decimal:
@@ -681,15 +721,17 @@ def venue_mid_price() -> Decimal:
     st.sampled_from(["1", "2"]),  # MARKET, LIMIT
     st.integers(1, 50_000),  # quantity in lots
     st.integers(-3, 3),  # limit price in ticks from the mid: the clients' orders meet
-    st.sampled_from([None, "1", "2", "3", "4"]),  # SelfTradePreventionMode
+    st.sampled_from([None, "1", "2", "3", "4", "5", "6"]),  # SelfTradePreventionMode
 ), min_size=1, max_size=16))  # fmt: skip
 def test_two_sessions_random_flows_keep_every_orders_quantity(
     flow: list[tuple[str, str, str, int, int, str | None]],
 ) -> None:
     """Orders of two sessions of one account that trade with each other, the book, or are
     stopped by self-trade prevention: every order's reports add up (CumQty = the sum of
-    LastQty; LeavesQty + CumQty = OrderQty while open), and every report is valid for the
-    client (``Venue.flush`` asserts it)."""
+    LastQty; LeavesQty + CumQty + what STP prevented = OrderQty while open), and every report
+    is valid for the client (``Venue.flush`` asserts it). What DECREMENT takes off an order
+    that stays open is not reported to it: it is read off the other order's expiry (its
+    CounterOrderID and LastPreventedQty; the taker, whose mode decides, came later)."""
     venue = Venue()
     sessions = {"a": venue.connect(), "b": venue.connect()}
     mid = venue.exchange._mid["BTCUSDT"]
@@ -707,16 +749,28 @@ def test_two_sessions_random_flows_keep_every_orders_quantity(
         if answer.message.msg_type == "8":
             seen.setdefault(answer.message[17], answer.message)
     by_order: dict[str, list[Message]] = {}
+    prevented: dict[str, Decimal] = {}  # by OrderID
+    numbers: dict[str, int] = {}  # OrderID -> which order of the flow
     for report in sorted(seen.values(), key=lambda r: int(r[17])):
-        by_order.setdefault(report[11], []).append(report)
+        numbers[report[37]] = int(report[11][1:])
+        reports = by_order.setdefault(report[11], [])
+        reports.append(report)
+        if 25024 not in report.tags:
+            if report[39] in ("0", "1"):
+                quantity = Decimal(reports[0][38])
+                left = quantity - Decimal(report[14]) - prevented.get(report[37], Decimal(0))
+                assert Decimal(report[151]) == left
+            continue
+        last, counter = Decimal(report[25031]), report[25029]
+        taker = max((report[37], counter), key=lambda order_id: numbers.get(order_id, -1))
+        if flow[numbers[taker]][5] in ("5", "6"):  # DECREMENT: both lose the match's quantity
+            prevented[counter] = prevented.get(counter, Decimal(0)) + last
     assert set(by_order) == {f"o{n}" for n in range(len(flow))}
     for reports in by_order.values():
         quantity, filled = Decimal(reports[0][38]), Decimal(0)
         for report in reports:
             filled += Decimal(report[32])
             assert Decimal(report[14]) == filled
-            if report[39] in ("0", "1"):
-                assert Decimal(report[151]) + filled == quantity
         assert filled <= quantity
         assert reports[-1][39] != "2" or filled == quantity
 
