@@ -12,7 +12,8 @@ rejected -2010 "Duplicate order sent."; a message naming an unknown symbol gets 
 -1121, as the FIX page says; amends, mass cancels and order lists are answered; LimitQuery
 gets a LimitResponse with the live counts; market data sessions get an InstrumentList, and
 for each subscription (MarketDepth 1, or 2 to 5000) a snapshot then a stream of incremental
-refreshes from the synthetic feed; drop-copy sessions receive the ExecutionReports of the
+refreshes from the synthetic feed (the book they show holds the clients' resting orders too);
+drop-copy sessions receive the ExecutionReports of the
 account's order-entry sessions. Every ID the exchange issues starts above 2**32; prices and
 quantities in reports carry 8 decimals, as Binance's samples. Resting orders trade as makers
 when the feed moves the book through them, and with the orders of any session that cross
@@ -275,18 +276,17 @@ class Exchange:
         self._exec_ids = itertools.count(first_order_id)
         self._trade_ids = itertools.count(first_order_id)
         self._cancel_ids = itertools.count(1)  # CancelClOrdIDs the exchange makes up
-        # Per symbol: the book's update ID (one per change: a refill, an order's fills), what
-        # the depth streams last published (its ID), and the levels touched since then.
+        # Per symbol: the book's update ID (one per change: a refill, an order's fills), and
+        # while a depth stream follows it, what the depth streams last published (the ID and
+        # the book as ``_depth`` gives it): the next diff is what changed since.
         self._book_ids = dict.fromkeys(self.instruments, first_order_id)
-        self._published_ids = dict(self._book_ids)
-        self._touched: dict[str, set[tuple[str, Decimal]]] = {s: set() for s in self.instruments}
+        self._published: dict[str, tuple[int, dict[tuple[str, Decimal], Decimal]]] = {}
         self._random = random.Random(seed)
         self._mid = {symbol: instrument.price for symbol, instrument in self.instruments.items()}
         # The synthetic book: per symbol, bids (best first) and asks (best first) as [px, qty]
         self._levels: dict[str, tuple[list[list[Decimal]], list[list[Decimal]]]] = {}
         for symbol in self.instruments:
             self._refill(symbol)
-        self._published_keys = {symbol: self._keys(symbol) for symbol in self.instruments}
         self._resting: dict[str, list[_Order]] = {symbol: [] for symbol in self.instruments}
         # Per symbol, the resting client orders that can be taken, per side, best first (a
         # BUY's by highest price, a SELL's by lowest, then by time): a crossing reads only
@@ -647,8 +647,6 @@ class Exchange:
         if not plan:
             return
         fills: list[_Fill] = []
-        touched = self._touched[order.symbol]
-        book_side = "1" if order.side == "1" else "0"  # a BUY takes offers, a SELL bids
         replan = False
         for level, take in plan:
             maker = level.order if isinstance(level, _Taken) else None
@@ -668,8 +666,6 @@ class Exchange:
                 if order.status not in _OPEN:
                     break
                 continue
-            if maker is None:
-                touched.add((book_side, level[0]))
             level[1] -= take
             order.cum_qty += take
             order.cum_quote += take * level[0]
@@ -902,14 +898,8 @@ class Exchange:
             asks.append([mid + tick * level, size])
         old = self._levels.get(symbol)
         self._levels[symbol] = (bids, asks)
-        if old is None:  # the first book: nothing was published before it
-            return
-        self._book_ids[symbol] += 1
-        if any(s.kind == "depth" and s.symbol == symbol for s in self._streams):
-            touched = self._touched[symbol]  # (unfollowed, the next publication forgets them)
-            for book in (old, (bids, asks)):
-                for side, levels in zip("01", book, strict=True):
-                    touched.update((side, level[0]) for level in levels)
+        if old is not None:  # (not the first book)
+            self._book_ids[symbol] += 1
 
     def _trade_streams(
         self, order: _Order, fills: list[_Fill], now: float, *, aggressor: bool
@@ -1212,21 +1202,38 @@ class Exchange:
             return
         for symbol, kind in sorted(session.subscriptions.get(md_req_id, ())):
             stream = _Stream(session, md_req_id, symbol, kind, depth)
+            if kind == "depth" and symbol not in self._published:  # its diffs start here
+                self._published[symbol] = (self._book_ids[symbol], self._depth(symbol))
             self._streams.append(stream)
             if kind != "trade":
                 self._send(session, self._snapshot(stream), now)
         if self._next_feed is None or self._next_feed < now:
             self._next_feed = now + self.feed_interval
 
+    def _depth(self, symbol: str) -> dict[tuple[str, Decimal], Decimal]:
+        """The book as published, (MDEntryType, price) to size: the synthetic book's levels
+        and the resting client orders others can take, summed per price."""
+        depth: dict[tuple[str, Decimal], Decimal] = {}
+        for side, levels in zip("01", self._levels[symbol], strict=True):
+            depth.update(((side, price), size) for price, size in levels)
+        for side, queue in self._queues[symbol].items():
+            entry_type = "0" if side == "1" else "1"  # a BUY bids, a SELL offers
+            for _, _, order in queue:
+                if order.status in _OPEN and order.available > 0:
+                    key = (entry_type, Decimal(order.price or 0))
+                    depth[key] = depth.get(key, Decimal(0)) + order.available
+        return depth
+
     def _book(self, symbol: str, levels: int) -> list[tuple[str, str, str]]:
-        """The synthetic book's best ``levels`` bids and offers, interleaved."""
-        bids, asks = self._levels[symbol]
+        """The book's best ``levels`` bids and offers, interleaved."""
+        depth = self._depth(symbol)
+        bids = sorted((key for key in depth if key[0] == "0"), reverse=True)[:levels]
+        asks = sorted(key for key in depth if key[0] == "1")[:levels]
         book = []
-        for bid, ask in itertools.zip_longest(bids[:levels], asks[:levels]):
-            if bid is not None:
-                book.append(("0", _decimal(bid[0]), _decimal(bid[1])))
-            if ask is not None:
-                book.append(("1", _decimal(ask[0]), _decimal(ask[1])))
+        for bid, ask in itertools.zip_longest(bids, asks):
+            for key in (bid, ask):
+                if key is not None:
+                    book.append((key[0], _decimal(key[1]), _decimal(depth[key])))
         return book
 
     def _snapshot(self, stream: _Stream) -> Message:
@@ -1251,9 +1258,9 @@ class Exchange:
             self._match_resting(symbol, now)
         transact_time = binance.format_sending_time(self._wall_clock(), 6)
         followed = {stream.symbol for stream in self._streams if stream.kind == "depth"}
-        diffs = {
-            symbol: self._depth_diff(symbol, symbol in followed) for symbol in self.instruments
-        }
+        for symbol in set(self._published) - followed:  # no more followers: nothing to keep
+            del self._published[symbol]
+        diffs = {symbol: self._depth_diff(symbol) for symbol in followed}
         for stream in list(self._streams):
             if stream.session.closed:
                 continue
@@ -1286,28 +1293,19 @@ class Exchange:
             update = Message(MsgType.MARKET_DATA_INCREMENTAL_REFRESH, fields)
             self._send(stream.session, update, now)
 
-    def _keys(self, symbol: str) -> set[tuple[str, Decimal]]:
-        """The book's levels as (MDEntryType, price)."""
-        bids, asks = self._levels[symbol]
-        return {("0", level[0]) for level in bids} | {("1", level[0]) for level in asks}
-
-    def _depth_diff(self, symbol: str, followed: bool) -> list[list[tuple[int, str]]]:
-        """The diff-depth entries since the last publication: every level touched, NEW if it
-        was not in the book then, CHANGE to its size now, DELETE if gone; the first entry
-        carries Symbol, FirstBookUpdateID (the last one published + 1) and LastBookUpdateID,
-        so a book builder can check continuity. Empty when the book did not change, or when
-        no depth stream follows ``symbol`` (the publication is only noted)."""
-        first, last = self._published_ids[symbol] + 1, self._book_ids[symbol]
-        touched, self._touched[symbol] = self._touched[symbol], set()
-        before, self._published_keys[symbol] = self._published_keys[symbol], self._keys(symbol)
-        self._published_ids[symbol] = last
-        if first > last or not touched or not followed:
+    def _depth_diff(self, symbol: str) -> list[list[tuple[int, str]]]:
+        """The diff-depth entries since the last publication: every level whose size changed,
+        NEW if it was not in the book then, CHANGE to its size now, DELETE if gone; the first
+        entry carries Symbol, FirstBookUpdateID (the last one published + 1) and
+        LastBookUpdateID, so a book builder can check continuity. Empty when nothing changed."""
+        (published, before), last = self._published[symbol], self._book_ids[symbol]
+        now = self._depth(symbol)
+        changed = [key for key in before.keys() | now.keys() if before.get(key) != now.get(key)]
+        if not changed:
             return []
-        now: dict[tuple[str, Decimal], Decimal] = {}
-        for side, levels in zip("01", self._levels[symbol], strict=True):
-            now.update(((side, level[0]), level[1]) for level in levels)
+        self._published[symbol] = (last, now)
         entries: list[list[tuple[int, str]]] = []
-        for key in sorted(touched):
+        for key in sorted(changed):
             side, price = key
             size = now.get(key)
             action = "2" if size is None else "1" if key in before else "0"  # DELETE CHANGE NEW
@@ -1318,7 +1316,7 @@ class Exchange:
             if size is not None:
                 entry.append((Tag.MD_ENTRY_SIZE, _decimal(size)))
             entries.append(entry)
-        entries[0] += [(Tag.SYMBOL, symbol), (Tag.FIRST_BOOK_UPDATE_ID, str(first)),
+        entries[0] += [(Tag.SYMBOL, symbol), (Tag.FIRST_BOOK_UPDATE_ID, str(published + 1)),
                        (Tag.LAST_BOOK_UPDATE_ID, str(last))]  # fmt: skip
         return entries
 

@@ -519,6 +519,63 @@ def test_a_book_rebuilt_from_the_depth_stream_is_the_venues_book() -> None:
     assert book == expected and last == venue.exchange._book_ids["BTCUSDT"]
 
 
+def test_resting_client_orders_are_in_the_published_book() -> None:
+    # Binance's depth stream is the book every order rests in: a client's resting LIMIT
+    # order is a level of its own (inside the spread, beyond the book) or adds to one at its
+    # price, and leaves it when cancelled or taken; snapshots show it too.
+    venue = Venue(seed=5)
+    trader, feed = venue.connect(), venue.connect(SessionType.MARKET_DATA)
+    request = [(262, "d1"), (263, "1"), (264, "5000"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
+               (269, "0"), (269, "1")]  # fmt: skip
+    snapshot = only(venue.ask(feed, Message("V", request))).message
+    book = dict(zip(zip(snapshot.get_all(269), snapshot.get_all(270), strict=True),
+                    snapshot.get_all(271), strict=True))  # fmt: skip
+    mid, tick = venue.exchange._mid["BTCUSDT"], Decimal("0.01")
+    leaves: dict[str, tuple[str, Decimal, Decimal]] = {}  # open orders: entry type, px, qty
+    places = [("1", 0), ("2", 50), ("1", -3), ("2", 1), ("1", -60), ("2", 0)]
+
+    def follow(reports: list[MessageReceived]) -> None:
+        for report in (r.message for r in reports if r.message.msg_type == "8"):
+            if report[39] in ("0", "1"):
+                entry_type = "0" if report[54] == "1" else "1"
+                leaves[report[11]] = (entry_type, Decimal(report[44]), Decimal(report[151]))
+            else:  # done (a cancel's report names it by OrigClOrdID)
+                leaves.pop(report.get(41) or report[11], None)
+
+    for step in range(24):
+        if step < len(places):
+            side, ticks = places[step]
+            price = mid + ticks * tick
+            follow(venue.ask(trader, Message("D", [
+                (11, f"r{step}"), (38, "0.02"), (40, "2"), (44, f"{price:f}"), (54, side),
+                (55, "BTCUSDT"), (59, "1")])))  # fmt: skip
+        if step == 10:
+            follow(venue.ask(trader, cancel("c1", orig="r1")))  # the one beyond the book
+        venue.advance(0.1)
+        follow(venue.received(trader))  # (taken as the book moved)
+        for update in (m.message for m in venue.received(feed)):
+            entries = zip(update.get_all(279), update.get_all(269), update.get_all(270),
+                          strict=True)  # fmt: skip
+            sizes = iter(update.get_all(271))
+            for action, side, price in entries:
+                if action == "2":
+                    del book[(side, price)]
+                else:
+                    book[(side, price)] = next(sizes)
+        bids, asks = venue.exchange._levels["BTCUSDT"]
+        expected = {("0", p): q for p, q in bids} | {("1", p): q for p, q in asks}
+        for entry_type, price, quantity in leaves.values():
+            expected[(entry_type, price)] = expected.get((entry_type, price), 0) + quantity
+        assert book == {(t, f"{p:.8f}"): f"{q:.8f}" for (t, p), q in expected.items()}
+        if step == 8:  # a later subscriber's snapshot is the same book
+            later = venue.connect(SessionType.MARKET_DATA)
+            again = only(venue.ask(later, Message("V", request))).message
+            assert dict(zip(zip(again.get_all(269), again.get_all(270), strict=True),
+                            again.get_all(271), strict=True)) == book  # fmt: skip
+    assert ("1", f"{mid + 50 * tick:.8f}") not in book  # cancelled: gone
+    assert ("0", f"{mid - 60 * tick:.8f}") in book  # beyond the book, still resting
+
+
 def test_the_feed_keeps_a_fixed_schedule_however_late_it_is_ticked() -> None:
     venue = Venue(feed_interval=0.1)
     client = venue.connect(SessionType.MARKET_DATA)
@@ -689,8 +746,12 @@ def test_decrement_leaves_the_larger_order_open_with_less_and_expires_the_smalle
                                    (55, "BTCUSDT"), (25001, "5")]))  # fmt: skip
     assert [m.message for m in venue.received(maker) if m.message[11] == "m1"] == []
     # m1 has 0.3 left: a NONE order of the account takes that much, and m1 is done
-    took = [a.message for a in venue.ask(taker, Message("D", [
-        (11, "t2"), (38, "0.5"), (54, "1"), *at_mid[:3], (59, "3")]))]  # fmt: skip (IOC)
+    took = [
+        a.message
+        for a in venue.ask(
+            taker, Message("D", [(11, "t2"), (38, "0.5"), (54, "1"), *at_mid[:3], (59, "3")])
+        )
+    ]  # fmt: skip (IOC)
     assert [(r[150], Decimal(r[32])) for r in took if r[11] == "t2"] == [
         ("0", Decimal(0)), ("F", Decimal("0.3")), ("C", Decimal(0))]  # fmt: skip
     (made,) = [m.message for m in venue.received(maker) if m.message[11] == "m1"]
