@@ -792,6 +792,11 @@ def _order_component_problem(fields: Mapping[int, str]) -> tuple[str, str] | Non
             return ("PegInstructions", "send PegPriceType(1094) 4 or 5 and PegMoveType(835)=1")
         if Tag.PEG_OFFSET_VALUE in fields and fields.get(Tag.PEG_OFFSET_TYPE) != "3":
             return ("PegInstructions", "send PegOffsetType(836)=3 with PegOffsetValue(211)")
+        # A number of price levels: Binance's REST and WebSocket APIs take an INT, at most
+        # 100 (FIX types it FLOAT and is silent; FIX SBE carries a uint8).
+        offset = fields.get(Tag.PEG_OFFSET_VALUE, "0")
+        if not (len(offset) <= 3 and offset.isascii() and offset.isdigit() and int(offset) <= 100):
+            return ("PegInstructions", "send PegOffsetValue(211) as a whole number, 0 to 100")
     elif has_peg:
         return (
             "PegInstructions",

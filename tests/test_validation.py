@@ -132,6 +132,15 @@ def test_invalid_component_names_the_component_the_order_type_and_a_recommendati
         half = msg("D", ORDER.replace("40=2", "40=4") + direction + "1094=5|")
         fault = Validator().validate(half)
         assert fault is not None and fault.params[:2] == ("PegInstructions", name)
+    # PegOffsetValue is a number of price levels: an INT, at most 100, on Binance's REST API
+    for offset, good in (("0", True), ("100", True), ("2.0", False), ("101", False),
+                         ("-1", False), ("9" * 5000, False)):  # fmt: skip
+        pegged = msg("D", ORDER.replace("40=2", "40=P") + f"211={offset}|1094=5|835=1|836=3|")
+        fault = Validator().validate(pegged)
+        if good:
+            assert fault is None, offset
+        else:
+            assert fault is not None and fault.params[:2] == ("PegInstructions", "PEGGED")
     pegged_stop = msg("D", ORDER.replace("40=2", "40=3") + trigger + "1094=5|835=1|")
     fault = Validator().validate(pegged_stop)
     assert fault is not None and fault.params[:2] == ("PegInstructions", "STOP_LOSS")

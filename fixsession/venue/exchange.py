@@ -25,8 +25,8 @@ they name with PreventedMatchID and the other prevented-match fields instead of 
 DECREMENT takes the match's quantity off both and expires the one left with nothing, and
 TRANSFER is DECREMENT within one account); stop and take-profit
 orders wait for the book's mid to reach their TriggerPrice; order lists cancel, expire and
-trigger their legs as Binance does (OCO, OTO). Pegged orders rest without following their
-peg (not modelled yet).
+trigger their legs as Binance does (OCO, OTO); a pegged order (OrdType P, or a stop-limit's
+limit price) trades as a LIMIT at the price its peg fixes as it enters the book.
 
 Sans-I/O like the session: messages and ``now`` in, messages out through the sessions,
 ``next_deadline()``/``tick(now)`` for the feed and the drop-copy delay. No session rules, no
@@ -64,7 +64,10 @@ _EXEC_ID, _CL_ORD_ID, _ORIG_CL_ORD_ID = (
     int(Tag.CL_ORD_ID),
     int(Tag.ORIG_CL_ORD_ID),
 )
-_PRICE, _TIME_IN_FORCE = int(Tag.PRICE), int(Tag.TIME_IN_FORCE)
+_PRICE, _TIME_IN_FORCE, _PEGGED_PRICE = int(Tag.PRICE), int(Tag.TIME_IN_FORCE), 839
+_PEG_TAGS: Final = (211, 1094, 835, 836)
+"""PegInstructions in the dictionary's order: PegOffsetValue, PegPriceType, PegMoveType,
+PegOffsetType."""
 _ORDER_TAGS: Final = tuple(
     map(int, (Tag.ORDER_ID, Tag.ORDER_QTY, Tag.ORD_TYPE, Tag.SIDE, Tag.SYMBOL))
 )
@@ -172,6 +175,15 @@ class _Order:
     cum_qty: Decimal = Decimal(0)
     cum_quote: Decimal = Decimal(0)
     prevented: Decimal = Decimal(0)  # PreventedQty(25030): what self-trade prevention took
+    peg: tuple[tuple[int, str], ...] = ()  # its PegInstructions as sent, echoed in reports
+    pegged: Decimal | None = None  # PeggedPrice(839): the price its peg fixed
+
+    @property
+    def limit(self) -> Decimal | None:
+        """The price it trades at or better: its pegged price, else its Price(44)."""
+        if self.pegged is not None:
+            return self.pegged
+        return Decimal(self.price) if self.price is not None else None
 
     @property
     def available(self) -> Decimal:
@@ -195,7 +207,7 @@ class _Taken(list[Decimal]):
     of it], and the order."""
 
     def __init__(self, order: _Order) -> None:
-        super().__init__((Decimal(order.price or 0), order.available))
+        super().__init__((order.limit or Decimal(0), order.available))
         self.order = order
 
 
@@ -443,6 +455,12 @@ class Exchange:
         if order.price is not None:
             tags.append(_PRICE)
             values.append(order.price)
+        if order.peg:
+            tags += (tag for tag, _ in order.peg)
+            values += (value for _, value in order.peg)
+        if order.pegged is not None:
+            tags.append(_PEGGED_PRICE)
+            values.append(_decimal(order.pegged))
         if order.time_in_force is not None:
             tags.append(_TIME_IN_FORCE)
             values.append(order.time_in_force)
@@ -533,6 +551,7 @@ class Exchange:
         order.owner = session
         order.account = session.username or ""
         order.stp = message.get(_STP) or "1"
+        order.peg = tuple((tag, message[tag]) for tag in _PEG_TAGS if tag in message)
         account.orders[cl_ord_id] = order
         account.by_id[order.order_id] = order
         return order
@@ -544,14 +563,20 @@ class Exchange:
 
     def _execute(self, session: Acceptor, order: _Order, message: Message, now: float) -> None:
         """Report a placed order NEW, trade it against the book, expire what must not rest;
-        a GTC LIMIT remainder rests, and trades when the book moves through its price."""
+        a GTC LIMIT remainder rests, and trades when the book moves through its price. A
+        pegged order is a LIMIT at the price its peg fixes now (a stop-limit's, once
+        triggered)."""
+        text = _peg_refusal(order, message) if order.peg else None
+        if text is None and order.ord_type == "P":
+            text = self._peg(order)
+        if text is not None:
+            self._close_order(session, order, "8")  # REJECTED
+            self._send(session, self._rejected_order(message, errors.NewOrderRejected(text)), now)
+            return
         if order.ord_type in ("3", "4"):  # stop / take-profit (-limit): waits for its trigger
             self._arm(session, order, message, now)
             return
-        if order.ord_type not in ("1", "2"):  # pegged: rests (no peg moves yet)
-            self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
-            return
-        limit = Decimal(order.price) if order.ord_type == "2" and order.price else None
+        limit = order.limit if order.ord_type != "1" else None
         levels = self._crossing(order.symbol, order.side, limit)
         if levels and message.get(Tag.EXEC_INST) == "6":  # LIMIT_MAKER would take
             self._close_order(session, order, "8")  # REJECTED: no cancel may find it open
@@ -559,7 +584,7 @@ class Exchange:
             self._send(session, self._rejected_order(message, error), now)
             return
         time_in_force = order.time_in_force or ("3" if order.ord_type == "1" else "1")
-        if not levels and time_in_force == "1" and order.ord_type == "2":
+        if not levels and time_in_force == "1" and limit is not None:
             # the common case, a GTC LIMIT that rests: no plan, nothing more made
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
             self._rest(order)
@@ -681,7 +706,7 @@ class Exchange:
         self._prune(order.symbol)
         self._trade_streams(order, fills, now, aggressor=aggressor)
         if replan and order.status in _OPEN:  # the levels after the expired makers
-            limit = Decimal(order.price) if order.ord_type == "2" and order.price else None
+            limit = order.limit if order.ord_type != "1" else None
             again = self._plan(order, self._crossing(order.symbol, order.side, limit), None)
             if again:
                 self._fill(session, order, again, now, aggressor=aggressor)
@@ -774,9 +799,9 @@ class Exchange:
         self._queue(order)
 
     def _queue(self, order: _Order) -> None:
-        if order.price is None or order.waiting or order.owner is None:
+        price = order.limit
+        if price is None or order.waiting or order.owner is None:
             return
-        price = Decimal(order.price)
         entry = (-price if order.side == "1" else price, order.order_id, order)
         queue = self._queues[order.symbol][order.side]
         if not queue or queue[-1][:2] < entry[:2]:
@@ -797,6 +822,9 @@ class Exchange:
                 if not self._triggered(order):
                     continue
                 order.waiting = False  # triggered: now a MARKET (3) or a LIMIT (4) order
+                if order.peg and self._peg(order) is not None:  # nothing to peg to now
+                    self._expire(order.owner, order, None, now)
+                    continue
                 self._queue(order)  # (a LIMIT one can be taken from now on)
                 if order.ord_type == "3":
                     levels = self._crossing(symbol, order.side, None)
@@ -805,12 +833,31 @@ class Exchange:
                     if order.status in _OPEN:
                         self._expire(order.owner, order, "7", now)  # INSUFFICIENT_LIQUIDITY
                     continue
-            if order.price is None:
+            limit = order.limit
+            if limit is None:
                 continue
-            levels = self._crossing(symbol, order.side, Decimal(order.price))
+            levels = self._crossing(symbol, order.side, limit)
             if levels:
                 self._fill(order.owner, order, self._plan(order, levels, None), now,
                            aggressor=False)  # fmt: skip
+
+    def _peg(self, order: _Order) -> str | None:
+        """Fix a pegged order's price (PegMoveType FIXED: once, as it enters the book), as
+        Binance's pegged-orders FAQ says: the best price on its own side of the book
+        (PRIMARY_PEG) or on the other (MARKET_PEG), PegOffsetValue price levels deeper
+        (PRICE_TIER). The engine's text when there is no such level, else None."""
+        fields = dict(order.peg)
+        own = "0" if order.side == "1" else "1"  # a BUY's own side is the bids
+        entry_type = own if fields.get(Tag.PEG_PRICE_TYPE) == "5" else "1" if own == "0" else "0"
+        prices = sorted(
+            (price for kind, price in self._depth(order.symbol) if kind == entry_type),
+            reverse=entry_type == "0",  # best first
+        )
+        offset = int(fields.get(Tag.PEG_OFFSET_VALUE) or 0)  # (0 to 100: the validator's rule)
+        if offset >= len(prices):
+            return EngineMessage.LIQUIDITY_TOO_LOW_FOR_PEG.value
+        order.pegged = prices[offset]
+        return None
 
     def _plan(
         self, order: _Order, levels: Sequence[list[Decimal]], budget: Decimal | None
@@ -834,7 +881,7 @@ class Exchange:
                 left -= take
         return plan
 
-    def _expire(self, session: Acceptor, order: _Order, reason: str, now: float) -> None:
+    def _expire(self, session: Acceptor, order: _Order, reason: str | None, now: float) -> None:
         self._close_order(session, order, "C")  # EXPIRED
         report = self._execution_report(order, "C", order.cl_ord_id, expiry_reason=reason)
         self._report(session, report, now)
@@ -1104,19 +1151,25 @@ class Exchange:
         account = self._accounts[session.username or ""]
         account.lists[list_id] = order_list
         account.lists_by_cl_list_id[order_list.cl_list_id] = order_list
+        unpegged = []  # working pegged legs with no level to peg to: they expire at once
         for order in orders:
             order.list_id = list_id
+            if order.ord_type == "P" and order.status in _OPEN and self._peg(order) is not None:
+                unpegged.append(order)
         self._send(session, self._list_status(order_list, "4", "3"), now)
         for order in orders:
             self._report(session, self._execution_report(order, "0", order.cl_ord_id), now)
+        for order in unpegged:
+            self._expire(session, order, None, now)
         for order in orders:
             if order.status not in _OPEN:  # pending, or done by another leg's trade
                 continue
             levels: Sequence[list[Decimal]] = ()
-            if order.ord_type == "2" and order.price is not None:
-                levels = self._crossing(order.symbol, order.side, Decimal(order.price))
+            limit = order.limit
+            if order.ord_type in ("2", "P") and limit is not None:
+                levels = self._crossing(order.symbol, order.side, limit)
             self._fill(session, order, self._plan(order, levels, None), now, aggressor=True)
-            if order.status in _OPEN and order.ord_type == "2":
+            if order.status in _OPEN and order.ord_type in ("2", "P"):
                 self._rest(order)
 
     # -- limits and instruments ----------------------------------------------------------------
@@ -1220,7 +1273,7 @@ class Exchange:
             entry_type = "0" if side == "1" else "1"  # a BUY bids, a SELL offers
             for _, _, order in queue:
                 if order.status in _OPEN and order.available > 0:
-                    key = (entry_type, Decimal(order.price or 0))
+                    key = (entry_type, order.limit or Decimal(0))
                     depth[key] = depth.get(key, Decimal(0)) + order.available
         return depth
 
@@ -1319,6 +1372,17 @@ class Exchange:
         entries[0] += [(Tag.SYMBOL, symbol), (Tag.FIRST_BOOK_UPDATE_ID, str(published + 1)),
                        (Tag.LAST_BOOK_UPDATE_ID, str(last))]  # fmt: skip
         return entries
+
+
+def _peg_refusal(order: _Order, message: Message) -> str | None:
+    """The engine's text for a peg the order's type does not take (Binance's pegged-orders
+    FAQ: LIMIT_MAKER takes PRIMARY_PEG only; a PRIMARY_PEG LIMIT is GTC only), else None."""
+    peg_type = dict(order.peg).get(Tag.PEG_PRICE_TYPE)
+    if peg_type == "4" and message.get(Tag.EXEC_INST) == "6":
+        return EngineMessage.PEG_NOT_FOR_ORDER_TYPE.value
+    if peg_type == "5" and order.ord_type == "P" and (order.time_in_force or "1") != "1":
+        return EngineMessage.UNSUPPORTED_ORDER_COMBINATION.value
+    return None
 
 
 def _echoed(message: Message) -> list[tuple[int, str]]:

@@ -576,6 +576,93 @@ def test_resting_client_orders_are_in_the_published_book() -> None:
     assert ("0", f"{mid - 60 * tick:.8f}") in book  # beyond the book, still resting
 
 
+def _pegged(cl_ord_id: str, side: str, peg: str, *extra: tuple[int, str]) -> Message:
+    """A pegged NewOrderSingle: OrdType P, PegPriceType ``peg`` (4 MARKET, 5 PRIMARY)."""
+    return Message("D", [(11, cl_ord_id), (38, "0.01"), (40, "P"), (54, side), (55, "BTCUSDT"),
+                         (1094, peg), (835, "1"), *extra])  # fmt: skip
+
+
+def test_a_pegged_order_is_a_limit_at_the_price_its_peg_fixes() -> None:
+    # Binance's pegged-orders FAQ: PRIMARY_PEG is the best price on the order's own side,
+    # MARKET_PEG the best on the other, PegOffsetValue price levels deeper (PRICE_TIER); the
+    # peg is FIXED (PegMoveType 1); reports carry the price in PeggedPrice(839).
+    venue = Venue()
+    client = venue.connect()
+    bids, asks = venue.exchange._levels["BTCUSDT"]
+    (new,) = [a.message for a in venue.ask(client, _pegged("p1", "1", "5", (59, "1")))]
+    assert (new[150], new[39], Decimal(new[839])) == ("0", "0", bids[0][0])
+    assert (new[1094], new[835]) == ("5", "1") and 44 not in new.tags
+    deeper = venue.ask(client, _pegged("p2", "2", "5", (211, "2"), (836, "3"), (59, "1")))
+    assert Decimal(only(deeper).message[839]) == asks[2][0]  # the third best offer
+    best_ask, size = asks[0]
+    took = [
+        a.message
+        for a in venue.ask(
+            client,
+            Message(
+                "D",
+                [
+                    (11, "p3"),
+                    (38, f"{size + 1:f}"),
+                    (40, "P"),
+                    (54, "1"),
+                    (55, "BTCUSDT"),
+                    (1094, "4"),
+                    (835, "1"),
+                    (59, "3"),
+                ],
+            ),
+        )
+    ]  # fmt: skip  (MARKET_PEG, IOC)
+    assert [(r[150], r[39]) for r in took] == [("0", "0"), ("F", "1"), ("C", "C")]
+    assert (Decimal(took[1][31]), Decimal(took[1][32])) == (best_ask, size)  # that level only
+    resting = venue.exchange._depth("BTCUSDT")  # p1 rests at the best bid: on top of it
+    assert resting[("0", bids[0][0])] == bids[0][1] + Decimal("0.01")
+
+
+def test_a_pegged_stop_limit_pegs_its_limit_price_when_it_triggers() -> None:
+    # Binance's pegged-orders FAQ: "stop orders use the best price at the time when they are
+    # triggered, which is different from the price when the stop order is placed".
+    venue = Venue(seed=2, feed_interval=0.1)
+    client = venue.connect()
+    venue.connect(SessionType.MARKET_DATA)  # (the feed runs while a stream is open)
+    feed = venue.connect(SessionType.MARKET_DATA)
+    venue.ask(feed, Message("V", [(262, "t1"), (263, "1"), (264, "1"), (146, "1"),
+                                  (55, "BTCUSDT"), (267, "1"), (269, "2")]))  # fmt: skip
+    mid, tick = venue.exchange._mid["BTCUSDT"], Decimal("0.01")
+    stop = [(11, "s1"), (38, "0.01"), (40, "4"), (44, f"{mid - 5 * tick:f}"), (54, "1"), (55, "BTCUSDT"),
+            (59, "1"), (1100, "4"), (1101, "1"), (1107, "2"), (1109, "U"),
+            (1102, f"{mid + tick:f}"), (1094, "5"), (835, "1")]  # fmt: skip
+    (placed,) = [a.message for a in venue.ask(client, Message("D", stop))]
+    assert (placed[150], placed.get(839)) == ("0", None)  # not pegged while it waits
+    (order,) = venue.exchange._resting["BTCUSDT"]
+    for _ in range(2000):
+        venue.advance(0.1)
+        if not order.waiting:
+            break
+    assert not order.waiting
+    bids, _ = venue.exchange._levels["BTCUSDT"]
+    assert order.pegged == bids[0][0] != Decimal(order.price or 0)  # the best bid then
+
+
+@pytest.mark.parametrize(
+    ("peg", "extra", "text"),
+    [
+        ("4", [(18, "6")], "This price peg cannot be used with this order type."),  # MAKER
+        ("5", [(59, "3")], "Unsupported order combination"),  # PRIMARY_PEG is GTC only
+        ("5", [(211, "50"), (836, "3"), (59, "1")],
+         "Order book liquidity is too low for this pegged order."),  # 50 levels deep
+    ],
+)  # fmt: skip
+def test_a_peg_the_order_cannot_take_is_rejected_as_binance_words_it(
+    peg: str, extra: list[tuple[int, str]], text: str
+) -> None:
+    venue = Venue()
+    client = venue.connect()
+    (rejected,) = [a.message for a in venue.ask(client, _pegged("x1", "1", peg, *extra))]
+    assert (rejected[150], rejected[39], rejected[25016], rejected[58]) == ("8", "8", "-2010", text)
+
+
 def test_the_feed_keeps_a_fixed_schedule_however_late_it_is_ticked() -> None:
     venue = Venue(feed_interval=0.1)
     client = venue.connect(SessionType.MARKET_DATA)
