@@ -25,7 +25,7 @@ they name with PreventedMatchID and the other prevented-match fields instead of 
 DECREMENT takes the match's quantity off both and expires the one left with nothing, and
 TRANSFER is DECREMENT within one account); stop and take-profit
 orders wait for the book's mid to reach their TriggerPrice; order lists cancel, expire and
-trigger their legs as Binance does (OCO, OTO); a pegged order (OrdType P, or a stop-limit's
+trigger their legs as Binance does (OCO, OTO, OPO); a pegged order (OrdType P, or a stop-limit's
 limit price) trades as a LIMIT at the price its peg fixes as it enters the book.
 
 Sans-I/O like the session: messages and ``now`` in, messages out through the sessions,
@@ -238,6 +238,7 @@ class _List:
     cl_list_id: str
     contingency_type: str
     orders: list[_Order]
+    opo: bool = False  # One Pays the Other: the pending orders sell what the working one buys
 
 
 @dataclass
@@ -786,11 +787,29 @@ class Exchange:
                 if pending.status == _PENDING_NEW:
                     assert pending.request is not None  # kept when it was made pending
                     pending.status = "0"
-                    self._execute(session, pending, pending.request, now)
+                    if order_list.opo:
+                        pending.quantity = _decimal(self._received(order))
+                    if Decimal(pending.quantity) > 0:
+                        self._execute(session, pending, pending.request, now)
+                    else:  # (an OPO's working order that received less than a lot)
+                        self._expire(session, pending, None, now)
         if all(leg.status not in _LIVE for leg in order_list.orders):
             del account.lists[order_list.list_id]
             account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
             self._report(session, self._list_status(order_list, "5", "6"), now)
+
+    def _in_opo(self, order: _Order) -> bool:
+        owner = order.owner
+        account = self._accounts[owner.username or ""] if owner is not None else None
+        found = account.lists.get(order.list_id or "") if account is not None else None
+        return found is not None and found.opo
+
+    def _received(self, order: _Order) -> Decimal:
+        """What a filled BUY received, the quantity of an OPO's pending orders (Binance's OPO
+        FAQ): its base asset less the commission the TRADE reports charged in it, rounded
+        down to whole lots (the LOT_SIZE adjustment)."""
+        step = self.instruments[order.symbol].step_size
+        return (order.cum_qty * (1 - self.commission)).quantize(step, ROUND_DOWN)
 
     def _rest(self, order: _Order) -> None:
         """``order`` rests: it waits for the book (or its trigger), and once it has a price
@@ -1086,6 +1105,8 @@ class Exchange:
         text: str | None = None
         if order is None:
             text = "Unknown order sent."
+        elif order.status == _PENDING_NEW and self._in_opo(order):
+            text = EngineMessage.AMEND_PENDING_OPO.value  # its quantity is still to come
         elif quantity > Decimal(order.quantity):
             text = "Order amend (quantity increase) is not supported."
         elif quantity == Decimal(order.quantity):
@@ -1139,7 +1160,10 @@ class Exchange:
                     order.status, order.request = _PENDING_NEW, request
                 orders.append(order)
         list_id = str(next(self._order_ids))
-        order_list = _List(list_id, message[Tag.CL_LIST_ID], message[Tag.CONTINGENCY_TYPE], orders)
+        order_list = _List(
+            list_id, message[Tag.CL_LIST_ID], message[Tag.CONTINGENCY_TYPE], orders,
+            opo=message.get(Tag.OPO) == "Y",
+        )  # fmt: skip
         if not orders:
             fields: list[tuple[int, str]] = [
                 (Tag.LIST_ID, list_id), (Tag.CL_LIST_ID, message[Tag.CL_LIST_ID]),

@@ -246,6 +246,40 @@ def test_an_oto_pending_leg_is_placed_when_the_working_leg_fills() -> None:
     assert reports[0][1057] == "N"  # it rested: a maker
 
 
+def test_an_opo_pending_leg_sells_what_the_working_leg_bought() -> None:
+    # Binance's OPO FAQ: the pending orders come without a quantity; once the working order
+    # fully fills, theirs is what it received, commission deducted, adjusted to LOT_SIZE;
+    # until then "A pending OPO order's quantity may not be amended".
+    venue = Venue(seed=5, feed_interval=0.1)
+    client = venue.connect()
+    feed = venue.connect(SessionType.MARKET_DATA)
+    venue.ask(feed, Message("V", BOOK))
+    best_ask = venue.exchange._levels["BTCUSDT"][1][0][0]
+    legs = [(11, "work"), (38, "0.01"), (40, "2"), (44, f"{best_ask - Decimal('0.01'):f}"),
+            (54, "1"), (55, "BTCUSDT"), (59, "1"),
+            (11, "then"), (40, "2"), (44, "99000"), (54, "2"), (55, "BTCUSDT"), (59, "1")]  # fmt: skip
+    answers = [a.message for a in venue.ask(client, Message("E", [
+        (25014, "opo"), (1385, "2"), (25046, "Y"), (73, "2"), *legs]))]  # fmt: skip
+    assert [(a.get(11), a.get(39)) for a in answers[1:]] == [("work", "0"), ("then", "A")]
+    amend = Message("XAK", [(11, "a1"), (41, "then"), (38, "0.001"), (55, "BTCUSDT")])
+    refused = only(venue.ask(client, amend)).message
+    assert (refused.msg_type, refused[58]) == (
+        "XAR",
+        "Order amend (pending OPO order) is not supported.",
+    )
+    for _ in range(2000):
+        venue.advance(0.1)
+        reports = [m.message for m in venue.received(client) if m.message.msg_type == "8"]
+        if reports:
+            break
+    trades = [r for r in reports if r[11] == "work"]
+    assert trades[-1][39] == "2"
+    fees = sum(Decimal(r[137]) for r in trades)
+    (placed,) = [r for r in reports if r[11] == "then"]
+    assert (placed[150], placed[39]) == ("0", "0")
+    assert Decimal(placed[38]) == Decimal("0.01") - fees == Decimal("0.00999")
+
+
 def test_order_limits_reject_and_the_limit_response_shows_live_counts() -> None:
     venue = Venue(order_limits=(Limit(2, 10), Limit(100, 86400)))
     client = venue.connect()
