@@ -300,6 +300,68 @@ async def oco_leg_fill(ctx: Context) -> None:
     await ctx.logout(client)
 
 
+@scenario("oto-trigger",
+          "An OTO whose working BUY crosses at once: the list starts, the pending SELL is "
+          "PENDING_NEW (39=A), then placed (150=0) as the working leg fills.", [])  # fmt: skip
+async def oto_trigger(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    legs = ("11=work|38=0.01|40=2|44=64000.05|54=1|55=BTCUSDT|59=1|"
+            "11=then|38=0.01|40=2|44=99000|54=2|55=BTCUSDT|59=1|")  # fmt: skip
+    client.send(client.frame("E", "25014=oto1|1385=2|73=2|" + legs))
+    await ctx.expect(client, "N")
+    while b"\x0111=then\x01" not in (report := await ctx.expect(client, "8")) or (
+        b"\x01150=0\x01" not in report or b"\x0139=0\x01" not in report
+    ):
+        pass
+    await ctx.logout(client)
+
+
+@scenario("opo-fill",
+          "An OPO (25046=Y) whose working BUY fills at once: the pending SELL, sent without "
+          "OrderQty, is placed for what the BUY received, commission deducted.", [])  # fmt: skip
+async def opo_fill(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    legs = ("11=work|38=0.01|40=2|44=64000.05|54=1|55=BTCUSDT|59=1|"
+            "11=then|40=2|44=99000|54=2|55=BTCUSDT|59=1|")  # fmt: skip
+    client.send(client.frame("E", "25014=opo1|1385=2|25046=Y|73=2|" + legs))
+    await ctx.expect(client, "N")
+    while b"\x0111=then\x01" not in (report := await ctx.expect(client, "8")) or (
+        b"\x01150=0\x01" not in report or b"\x0139=0\x01" not in report
+    ):
+        pass
+    await ctx.logout(client)
+
+
+@scenario("pegged-orders",
+          "Pegged orders (40=P): a PRIMARY_PEG BUY rests at the best bid, a MARKET_PEG IOC "
+          "BUY takes the best offer's level only, a MARKET_PEG LIMIT_MAKER is rejected; "
+          "PeggedPrice(839) in the reports.", [-2010])  # fmt: skip
+async def pegged_orders(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("D", "11=p1|38=0.01|40=P|54=1|55=BTCUSDT|59=1|1094=5|835=1|"))
+    await ctx.expect(client, "8")
+    client.send(client.frame("D", "11=p2|38=5|40=P|54=1|55=BTCUSDT|59=3|1094=4|835=1|"))
+    while b"\x0139=C\x01" not in await ctx.expect(client, "8"):
+        pass
+    client.send(client.frame("D", "11=p3|38=0.01|40=P|18=6|54=1|55=BTCUSDT|1094=4|835=1|"))
+    await ctx.expect(client, "8")
+    await ctx.logout(client)
+
+
+@scenario("stp-decrement",
+          "Self-trade prevention DECREMENT: a resting SELL of 0.5, then a MARKET BUY of "
+          "0.2 of the same account with 25001=5 expires (the smaller), PreventedQty 0.2.",
+          [])  # fmt: skip
+async def stp_decrement(ctx: Context) -> None:
+    client = await ctx.logged_on()
+    client.send(client.frame("D", "11=m1|38=0.5|40=2|44=64000|54=2|55=BTCUSDT|59=1|"))
+    await ctx.expect(client, "8")
+    client.send(client.frame("D", "11=t1|38=0.2|40=1|54=1|55=BTCUSDT|25001=5|"))
+    while b"\x0139=C\x01" not in await ctx.expect(client, "8"):
+        pass
+    await ctx.logout(client)
+
+
 @scenario("expiry-ioc", "An IOC LIMIT order that cannot cross: NEW, then EXPIRED (25056=5).", [])
 async def ioc_expiry(ctx: Context) -> None:
     client = await ctx.logged_on()

@@ -471,7 +471,7 @@ class Exchange:
             tags.append(_LIST_ID)
             values.append(order.list_id)
         tags += _REPORT_TAIL
-        values += ("1", exec_type, _decimal(order.cum_qty), _decimal(order.leaves),
+        values += (order.stp, exec_type, _decimal(order.cum_qty), _decimal(order.leaves),
                    _decimal(order.cum_quote))  # fmt: skip
         if fill is not None:
             tags += _TRADE_TAGS

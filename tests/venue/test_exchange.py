@@ -842,6 +842,7 @@ def test_self_trade_prevention_expires_the_orders_its_mode_names(
     made, took = _self_trade(mode)
     assert (made[-1][150], made[-1][39]) == maker_ends if maker_ends else made == []
     assert (took[-1][150], took[-1][39]) == taker_ends
+    assert took[-1][25001] == (mode or "1")  # each report carries its order's own mode
     expired = [r for r in (*made[-1:], took[-1]) if r[150] == "C"]
     for report in expired:
         left = Decimal("0.5") if report[11] == "m1" else Decimal("0.2")
