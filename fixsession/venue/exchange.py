@@ -41,9 +41,10 @@ import functools
 import heapq
 import itertools
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Final
 
 from fixsession import binance, errors
@@ -93,6 +94,7 @@ FIRST_ID: Final = 5_000_000_000
 BOOK_LEVELS: Final = 20
 """Price levels on each side of the synthetic book."""
 MAX_MARKET_DEPTH: Final = 5000
+_SYMBOL_NAME: Final = re.compile(r"[A-Z0-9]{2,20}")
 UNKNOWN_ORDER_CODES: Final = (-1013, -2011)
 """An unknown order's OrderCancelReject code: Binance's FIX page's sample, its error page's."""
 ORDER_LIMITS: Final = (binance.Limit(200, 10), binance.Limit(200_000, 86400))
@@ -110,6 +112,40 @@ class Instrument:
     min_qty: Decimal = Decimal("0.00001")
     max_qty: Decimal = Decimal("9000")
     step_size: Decimal = Decimal("0.00001")
+
+    @classmethod
+    def parse(cls, text: str) -> Instrument:
+        """``SYMBOL:CURRENCY:PRICE[:TICK[:LOT]]`` (``serve --symbol``), e.g.
+        ``SOLUSDT:USDT:150.00`` or ``LTCBNB:BNB:0.14000:0.00001:0.001``: the symbol, its quote
+        currency, its starting price, tick size (default 0.01) and lot size (default 0.00001,
+        also the minimum quantity). ValueError saying what is wrong."""
+        parts = text.split(":")
+        if not 3 <= len(parts) <= 5:
+            raise ValueError(f"{text[:60]!r} is not SYMBOL:CURRENCY:PRICE[:TICK[:LOT]]")
+        symbol, currency, *numbers = parts
+        if not (_SYMBOL_NAME.fullmatch(symbol) and currency and symbol.endswith(currency)
+                and symbol != currency):  # fmt: skip
+            raise ValueError(
+                f"{text[:60]!r}: a symbol is 2 to 20 capital letters and digits, ending with "
+                "its quote currency (BTCUSDT:USDT)"
+            )
+        values = []
+        for name, part in zip(("price", "tick size", "lot size"), numbers, strict=False):
+            try:
+                value = Decimal(part) if len(part) <= 40 else None
+            except InvalidOperation:
+                value = None
+            if value is None or not value.is_finite() or value <= 0:
+                raise ValueError(f"{text[:60]!r}: the {name} {part[:40]!r} is not above 0")
+            values.append(value)
+        price, tick, step = (*values, Decimal("0.01"), Decimal("0.00001"))[:3]
+        try:
+            off_grid = bool(price % tick)
+        except InvalidOperation:  # (beyond the decimal context's precision)
+            off_grid = True
+        if off_grid:
+            raise ValueError(f"{text[:60]!r}: the price is not a whole number of ticks")
+        return cls(symbol, currency, price, tick, step, cls.max_qty, step)
 
 
 INSTRUMENTS: Final = (

@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from e2e import Wire, serving, text
 
 from fixsession.message import Message
 from fixsession.spec import SessionType
+from fixsession.tools.cli import main
 
 
 async def wire(port: int, comp_id: str) -> Wire:
@@ -92,3 +94,42 @@ async def test_serve_sets_up_its_synthetic_market(tmp_path: Path) -> None:
             feed.send("5")
             await feed.closed()
     assert snapshots[0] == snapshots[1]
+
+
+async def test_serve_lists_the_symbols_it_is_given(tmp_path: Path) -> None:
+    async with serving(
+        tmp_path, "--plain", "--symbol", "SOLUSDT:USDT:150.00", "--symbol",
+        "DOGEUSDT:USDT:0.12000:0.00001:1", session_type=SessionType.MARKET_DATA,
+    ) as (_, port):  # fmt: skip
+        feed = await wire(port, "MD1")
+        feed.send("x", "320=i1|559=4|")
+        listed = await feed.expect("y")
+        assert listed.get_all(55) == ["SOLUSDT", "DOGEUSDT"]
+        assert listed.get_all(15) == ["USDT", "USDT"]
+        feed.send("V", "262=d1|263=1|264=1|146=1|55=DOGEUSDT|267=2|269=0|269=1|")
+        snapshot = await feed.expect("W")
+        assert snapshot.get_all(270) == ["0.11999000", "0.12001000"]  # a tick either side
+        feed.send("V", "262=d2|263=1|264=1|146=1|55=BTCUSDT|267=2|269=0|269=1|")
+        assert (await feed.expect("3"))[25016] == "-1121"  # not listed here
+        feed.send("5")
+        await feed.closed()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        (["--symbol", "solusdt:USDT:1"], "a symbol is 2 to 20 capital letters"),
+        (["--symbol", "SOLUSDT:USDT:1.005"], "not a whole number of ticks"),
+        (["--symbol", "SOLUSDT:USDT:1", "--symbol", "SOLUSDT:USDT:2"], "each --symbol once"),
+        (["--book-levels", "5001"], "--book-levels is at most 5000"),
+    ],
+)
+def test_serve_refuses_a_market_it_cannot_hold(
+    arguments: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:  # (argparse's own checks exit; serve's return the code)
+        code = main(["serve", "--plain", "--listen", "127.0.0.1:0", "--session-type",
+                     "order-entry", "--keys", "/dev/null", *arguments])  # fmt: skip
+    except SystemExit as stop:
+        code = stop.code
+    assert code == 2 and says in capsys.readouterr().err

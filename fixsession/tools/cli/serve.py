@@ -29,8 +29,15 @@ from fixsession.tools.cli.common import (
     positive_seconds,
     show_address,
 )
+from fixsession.venue import journal
 from fixsession.venue.accounts import Accounts
-from fixsession.venue.exchange import UNKNOWN_ORDER_CODES, Exchange
+from fixsession.venue.exchange import (
+    INSTRUMENTS,
+    MAX_MARKET_DEPTH,
+    UNKNOWN_ORDER_CODES,
+    Exchange,
+    Instrument,
+)
 from fixsession.venue.server import (
     DEFAULT_MAX_UNAUTHENTICATED,
     DEFAULT_MAX_UNAUTHENTICATED_PER_IP,
@@ -62,6 +69,14 @@ def _read_keys(path: str) -> Accounts:
         except ValueError as error:
             raise UsageError(f"{path}: the key of {api_key!r}: {error}") from None
     return accounts
+
+
+def _instrument(text: str) -> Instrument:
+    """An argparse type: ``--symbol``'s SYMBOL:CURRENCY:PRICE[:TICK[:LOT]]."""
+    try:
+        return Instrument.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _server_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
@@ -136,6 +151,15 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     kinds = [kind for kind, _ in endpoints]
     if len(set(kinds)) != len(kinds):
         raise UsageError("each session type can be served on one address only")
+    symbols = [instrument.symbol for instrument in args.symbol or ()]
+    if len(set(symbols)) != len(symbols):
+        raise UsageError("each --symbol once")
+    books = len(symbols or INSTRUMENTS) * args.book_levels  # as a recording's replay bounds it
+    if args.book_levels > MAX_MARKET_DEPTH or books > journal.MAX_BOOK:
+        raise UsageError(
+            f"--book-levels is at most {MAX_MARKET_DEPTH}, and the symbols' books at most "
+            f"{journal.MAX_BOOK:,} price levels a side in all (here {books:,})"
+        )
     accounts = _read_keys(args.keys)
     if args.message_limit is not None:
         for kind in kinds:
@@ -167,6 +191,8 @@ async def _run_server(
         "unknown_order_code": args.unknown_order_code, "seed": args.seed,
         "book_levels": args.book_levels, "feed_interval": args.feed_interval,
     }  # fmt: skip
+    if args.symbol:
+        options["instruments"] = tuple(args.symbol)
     if args.order_limit:
         options["order_limits"] = tuple(args.order_limit)
     exchange = Exchange(wall_clock=time.time, **options)
@@ -345,7 +371,13 @@ def add_parser(commands: Any) -> None:
     )  # fmt: skip
     book.add_argument(
         "--book-levels", type=positive_int, default=20, metavar="N",
-        help="price levels on each side of each symbol's book (default %(default)s)",
+        help="price levels on each side of each symbol's book, 1 to 5000 (default %(default)s)",
+    )  # fmt: skip
+    book.add_argument(
+        "--symbol", type=_instrument, action="append", metavar="SYMBOL:CURRENCY:PRICE[:TICK[:LOT]]",
+        help="a symbol to list instead of the default four (BTCUSDT, ETHUSDT, BNBUSDT, "
+        "LTCBNB), repeatable: its quote currency, starting price, tick size (default 0.01) "
+        "and lot size (default 0.00001), e.g. SOLUSDT:USDT:150.00",
     )  # fmt: skip
     book.add_argument(
         "--feed-interval", type=positive_seconds, default=0.1, metavar="SECONDS",
