@@ -1155,7 +1155,12 @@ class Exchange:
             ]  # fmt: skip
             self._send(session, Message(MsgType.ORDER_AMEND_REJECT, fields), now)
             return
-        order.quantity = _decimal(quantity)
+        # Binance is silent on a quantity below what already traded: like other venues'
+        # amends, what can no longer trade goes, and the order ends FILLED at what it traded.
+        order.quantity = _decimal(max(quantity, order.cum_qty + order.prevented))
+        if order.available <= 0:
+            order.status = order.traded_status()
+            self._drop(session, order)
         self._report(session, self._execution_report(order, "5", message[Tag.CL_ORD_ID]), now)
 
     def _cancel_replace(self, session: Acceptor, message: Message, now: float) -> None:

@@ -280,6 +280,24 @@ def test_an_opo_pending_leg_sells_what_the_working_leg_bought() -> None:
     assert Decimal(placed[38]) == Decimal("0.01") - fees == Decimal("0.00999")
 
 
+def test_an_amend_below_what_traded_ends_the_order_filled_at_what_it_traded() -> None:
+    # Binance's amend FAQ only reduces a quantity, and is silent below the executed one: the
+    # venue ends the order there (FILLED at what it traded), never a negative LeavesQty.
+    venue = Venue()
+    client = venue.connect()
+    best_ask, size = venue.exchange._levels["BTCUSDT"][1][0]
+    reports = [a.message for a in venue.ask(client, Message("D", [
+        (11, "b1"), (38, f"{size * 2:f}"), (40, "2"), (44, f"{best_ask:f}"), (54, "1"),
+        (55, "BTCUSDT"), (59, "1")]))]  # fmt: skip
+    assert [(r[150], r[39]) for r in reports] == [("0", "0"), ("F", "1")]  # rests with half
+    assert venue.exchange._depth("BTCUSDT")[("0", best_ask)] == size  # a bid of its own
+    amended = only(venue.ask(client, Message("XAK", [(11, "a1"), (41, "b1"),
+                                                     (38, f"{size / 2:f}"), (55, "BTCUSDT")]))).message  # fmt: skip
+    assert (amended[150], amended[39], Decimal(amended[151])) == ("5", "2", Decimal(0))
+    assert Decimal(amended[38]) == Decimal(amended[14]) == size
+    assert ("0", best_ask) not in venue.exchange._depth("BTCUSDT")  # off the book
+
+
 def test_order_limits_reject_and_the_limit_response_shows_live_counts() -> None:
     venue = Venue(order_limits=(Limit(2, 10), Limit(100, 86400)))
     client = venue.connect()
