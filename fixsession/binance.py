@@ -328,6 +328,11 @@ class Window:
         self._times.append(now)
         return not over
 
+    def give_back(self, now: float) -> None:
+        """Forget the latest event the window holds at ``now``, if any (never below zero)."""
+        if self.count(now):
+            self._times.pop()
+
 
 class Pacer:
     """Keeps a sender under a message limit, for a client: how long to wait before sending.

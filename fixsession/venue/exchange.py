@@ -729,6 +729,8 @@ class Exchange:
                     break
                 continue
             level[1] -= take
+            if not order.cum_qty:
+                self._first_fill(order, now)
             order.cum_qty += take
             order.cum_quote += take * level[0]
             order.status = order.traded_status()
@@ -796,6 +798,8 @@ class Exchange:
         aggressor), and what being filled means for it."""
         owner = maker.owner
         assert owner is not None  # (only orders with an owner are makers)
+        if not maker.cum_qty:
+            self._first_fill(maker, now)
         maker.cum_qty += fill.quantity
         maker.cum_quote += fill.quantity * fill.price
         maker.status = maker.traded_status()
@@ -805,6 +809,13 @@ class Exchange:
             self._drop(owner, maker)
         if maker.list_id is not None:
             self._leg_traded(owner, maker, now)
+
+    def _first_fill(self, order: _Order, now: float) -> None:
+        """An order's first fill takes one off its account's unfilled order count in every
+        interval (Binance's unfilled order count FAQ: "orders that trade do not count"; it
+        may take more for makers, unspecified, so one here either way; never below zero)."""
+        for window in self._accounts[order.account].order_windows:
+            window.give_back(now)
 
     def _leg_traded(self, session: Acceptor, order: _Order, now: float) -> None:
         """A leg of a list traded: an OCO's other legs expire (ExpiryReason OCO_TRIGGER); an

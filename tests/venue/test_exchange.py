@@ -298,6 +298,23 @@ def test_an_amend_below_what_traded_ends_the_order_filled_at_what_it_traded() ->
     assert ("0", best_ask) not in venue.exchange._depth("BTCUSDT")  # off the book
 
 
+def test_an_orders_first_fill_gives_back_one_unfilled_order() -> None:
+    # Binance's unfilled order count FAQ: "When an order is filled for the first time
+    # (partially or fully), your unfilled order count is decremented by one order for all
+    # intervals"; cancels and expiries give nothing back; the count never goes below zero.
+    venue = Venue(order_limits=(Limit(2, 10), Limit(100, 86400)))
+    client = venue.connect()
+    venue.ask(client, order("o1"))  # rests: 1
+    market = [(38, "0.001"), (40, "1"), (54, "1"), (55, "BTCUSDT")]
+    venue.ask(client, Message("D", [(11, "m1"), *market]))  # 2, filled at once: 1
+    limits = only(venue.ask(client, Message("XLQ", [(6136, "q1")]))).message
+    assert limits.get_all(25005)[1:] == ["1", "1"]  # (the message limit's is the first)
+    venue.ask(client, order("o2"))  # 2
+    assert isinstance(only(venue.ask(client, order("o3"))).error, errors.TooManyOrders)
+    venue.ask(client, cancel("c1", orig="o1"))  # a cancel gives nothing back
+    assert isinstance(only(venue.ask(client, order("o4"))).error, errors.TooManyOrders)
+
+
 def test_order_limits_reject_and_the_limit_response_shows_live_counts() -> None:
     venue = Venue(order_limits=(Limit(2, 10), Limit(100, 86400)))
     client = venue.connect()
