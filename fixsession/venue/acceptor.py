@@ -43,6 +43,11 @@ LOGOUT_ACKNOWLEDGMENT: Final = "Logout acknowledgment."
 MAINTENANCE_TEXT: Final = "Disconnected for maintenance."
 NEWS_COUNTDOWN: Final = "You'll be disconnected in %d seconds. Please reconnect."
 NEWS_INTERVAL_S: Final = 10.0
+_SESSION_LEVEL: Final = frozenset(
+    t.value for t in (MsgType.LOGON, MsgType.HEARTBEAT, MsgType.TEST_REQUEST, MsgType.LOGOUT,
+                      MsgType.REJECT, MsgType.MARKET_DATA_REQUEST)
+)  # fmt: skip
+"""What ``_dispatch`` handles itself, not passed to the application as it is."""
 
 
 class Acceptor(Session):
@@ -358,6 +363,9 @@ class Acceptor(Session):
 
     def _dispatch(self, message: Message, now: float) -> None:
         msg_type = message.msg_type
+        if msg_type not in _SESSION_LEVEL and self.state is State.ACTIVE:
+            self._events.append(MessageReceived(message))  # (most messages: the application's)
+            return
         if msg_type == MsgType.LOGON:
             error = errors.AlreadyLoggedIn.from_template(ref_tag_id=35)
             self._refuse(error, message, now)

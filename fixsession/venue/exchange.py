@@ -43,6 +43,7 @@ import itertools
 import random
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Final
@@ -67,6 +68,7 @@ _EXEC_ID, _CL_ORD_ID, _ORIG_CL_ORD_ID = (
 )
 _PRICE, _TIME_IN_FORCE, _PEGGED_PRICE = int(Tag.PRICE), int(Tag.TIME_IN_FORCE), 839
 _PEG_TAGS: Final = (211, 1094, 835, 836)
+_PEG_PRICE_TYPE: Final = 1094
 """PegInstructions in the dictionary's order: PegOffsetValue, PegPriceType, PegMoveType,
 PegOffsetType."""
 _ORDER_TAGS: Final = tuple(
@@ -94,6 +96,7 @@ FIRST_ID: Final = 5_000_000_000
 BOOK_LEVELS: Final = 20
 """Price levels on each side of the synthetic book."""
 MAX_MARKET_DEPTH: Final = 5000
+_NOBODY: Final[frozenset[Acceptor]] = frozenset()
 _SYMBOL_NAME: Final = re.compile(r"[A-Z0-9]{2,20}")
 UNKNOWN_ORDER_CODES: Final = (-1013, -2011)
 """An unknown order's OrderCancelReject code: Binance's FIX page's sample, its error page's."""
@@ -157,7 +160,7 @@ INSTRUMENTS: Final = (
 
 
 def _decimal(value: Decimal) -> str:
-    return f"{value:.8f}"
+    return f"{value:.8f}" if value else _ZERO  # (zero: most reports' CumQty, at no cost)
 
 
 @functools.lru_cache(maxsize=4096)  # a gateway's tests repeat their prices and quantities
@@ -389,10 +392,16 @@ class Exchange:
         elif isinstance(event, Closed):
             self.detach(session)
 
-    def take_recipients(self) -> set[Acceptor]:
-        """The sessions sent a message since the last call; their bytes wait in
-        ``data_to_send()``, so an owner with sockets need flush only these."""
-        recipients, self._recipients = self._recipients, set()
+    def take_recipients(self, besides: Acceptor | None = None) -> AbstractSet[Acceptor]:
+        """The sessions sent a message since the last call, ``besides`` left out; their bytes
+        wait in ``data_to_send()``, so an owner with sockets need flush only these."""
+        recipients = self._recipients
+        if not recipients or (len(recipients) == 1 and besides in recipients):
+            recipients.clear()  # (the usual case: only the session that asked was answered)
+            return _NOBODY
+        self._recipients = set()
+        if besides is not None:
+            recipients.discard(besides)
         return recipients
 
     def _send(self, session: Acceptor, message: Message, now: float) -> None:
@@ -588,7 +597,8 @@ class Exchange:
         order.owner = session
         order.account = session.username or ""
         order.stp = message.get(_STP) or "1"
-        order.peg = tuple((tag, message[tag]) for tag in _PEG_TAGS if tag in message)
+        if _PEG_PRICE_TYPE in message:  # (the validator let peg fields through with it only)
+            order.peg = tuple((tag, message[tag]) for tag in _PEG_TAGS if tag in message)
         account.orders[cl_ord_id] = order
         account.by_id[order.order_id] = order
         return order

@@ -348,31 +348,35 @@ class Server:
         session = link.session
         assert isinstance(session, Acceptor)
         stats = self.stats
-        if type(event) is MessageReceived:
-            stats.messages_in[event.message.msg_type] += 1
-        elif isinstance(event, FaultDetected):
-            stats.rejects_out[event.error.code] += 1
-        elif isinstance(event, LoggedOn):
-            stats.logons += 1
-            self._authenticated(session)
-        elif isinstance(event, Closed):
-            stats.sessions_ended += 1
         loop = asyncio.get_running_loop()
-        self.exchange.on_event(session, event, loop.time())
-        if isinstance(event, MessageReceived) and event.error is None:
-            # This connection writes its own answers when it has read all it got; the others
-            # the exchange sent to (drop copy, ResponseMode 1) are written once per iteration.
-            others = self.exchange.take_recipients()
-            others.discard(session)
-            if others:
-                self._others |= others
-                if self._flushing is None:
-                    self._flushing = loop.call_soon(self._flush_recipients)
-            deadline = self.exchange.next_deadline()
-            if deadline is not None and (
-                self._exchange_deadline is None or deadline < self._exchange_deadline
-            ):
-                self._wake.set()  # the exchange's timer must run earlier than planned
+        exchange = self.exchange
+        if type(event) is not MessageReceived:
+            if isinstance(event, FaultDetected):
+                stats.rejects_out[event.error.code] += 1
+            elif isinstance(event, LoggedOn):
+                stats.logons += 1
+                self._authenticated(session)
+            elif isinstance(event, Closed):
+                stats.sessions_ended += 1
+            exchange.on_event(session, event, loop.time())
+            return
+        message = event.message
+        stats.messages_in[message.msg_type] += 1
+        if event.error is not None:
+            return  # (a Reject from the client: the exchange has nothing to do with it)
+        exchange.on_message(session, message, loop.time())
+        # This connection writes its own answers when it has read all it got; the others the
+        # exchange sent to (drop copy, ResponseMode 1) are written once per loop iteration.
+        others = exchange.take_recipients(besides=session)
+        if others:
+            self._others |= others
+            if self._flushing is None:
+                self._flushing = loop.call_soon(self._flush_recipients)
+        deadline = exchange.next_deadline()
+        if deadline is not None and (
+            self._exchange_deadline is None or deadline < self._exchange_deadline
+        ):
+            self._wake.set()  # the exchange's timer must run earlier than planned
 
     def _flush_recipients(self) -> None:
         """Write what the exchange sent, on just the connections it sent to."""
