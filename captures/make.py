@@ -304,10 +304,15 @@ async def oco_leg_fill(ctx: Context) -> None:
           "An OTO whose working BUY crosses at once: the list starts, the pending SELL is "
           "PENDING_NEW (39=A), then placed (150=0) as the working leg fills.", [])  # fmt: skip
 async def oto_trigger(ctx: Context) -> None:
+    await pending_placed(ctx, "25014=oto1|1385=2|73=2|", "38=0.01|")
+
+
+async def pending_placed(ctx: Context, head: str, pending_quantity: str) -> None:
+    """An OTO-like list whose working BUY crosses at once, until its pending SELL is NEW."""
     client = await ctx.logged_on()
     legs = ("11=work|38=0.01|40=2|44=64000.05|54=1|55=BTCUSDT|59=1|"
-            "11=then|38=0.01|40=2|44=99000|54=2|55=BTCUSDT|59=1|")  # fmt: skip
-    client.send(client.frame("E", "25014=oto1|1385=2|73=2|" + legs))
+            f"11=then|{pending_quantity}40=2|44=99000|54=2|55=BTCUSDT|59=1|")  # fmt: skip
+    client.send(client.frame("E", head + legs))
     await ctx.expect(client, "N")
     while b"\x0111=then\x01" not in (report := await ctx.expect(client, "8")) or (
         b"\x01150=0\x01" not in report or b"\x0139=0\x01" not in report
@@ -320,16 +325,7 @@ async def oto_trigger(ctx: Context) -> None:
           "An OPO (25046=Y) whose working BUY fills at once: the pending SELL, sent without "
           "OrderQty, is placed for what the BUY received, commission deducted.", [])  # fmt: skip
 async def opo_fill(ctx: Context) -> None:
-    client = await ctx.logged_on()
-    legs = ("11=work|38=0.01|40=2|44=64000.05|54=1|55=BTCUSDT|59=1|"
-            "11=then|40=2|44=99000|54=2|55=BTCUSDT|59=1|")  # fmt: skip
-    client.send(client.frame("E", "25014=opo1|1385=2|25046=Y|73=2|" + legs))
-    await ctx.expect(client, "N")
-    while b"\x0111=then\x01" not in (report := await ctx.expect(client, "8")) or (
-        b"\x01150=0\x01" not in report or b"\x0139=0\x01" not in report
-    ):
-        pass
-    await ctx.logout(client)
+    await pending_placed(ctx, "25014=opo1|1385=2|25046=Y|73=2|", "")  # (no OrderQty)
 
 
 @scenario("pegged-orders",

@@ -552,16 +552,36 @@ def test_random_flows_never_lose_or_duplicate_quantity(
             assert filled == quantity
 
 
+WHOLE_BOOK = [(262, "d1"), (263, "1"), (264, "5000"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
+              (269, "0"), (269, "1")]  # fmt: skip
+"""A depth subscription to all of BTCUSDT's book."""
+
+
+def _book_of(snapshot: Message) -> dict[tuple[str, str], str]:
+    """A snapshot's book: (MDEntryType, price) to size."""
+    return dict(zip(zip(snapshot.get_all(269), snapshot.get_all(270), strict=True),
+                    snapshot.get_all(271), strict=True))  # fmt: skip
+
+
+def _apply_depth(book: dict[tuple[str, str], str], update: Message) -> set[str]:
+    """Apply a depth diff to ``book``; the MDUpdateActions it had."""
+    entries = zip(update.get_all(279), update.get_all(269), update.get_all(270), strict=True)
+    sizes = iter(update.get_all(271))
+    for action, side, price in entries:
+        if action == "2":
+            del book[(side, price)]
+        else:
+            book[(side, price)] = next(sizes)
+    return set(update.get_all(279))
+
+
 def test_a_book_rebuilt_from_the_depth_stream_is_the_venues_book() -> None:
     # Binance's diff depth stream: a snapshot (LastBookUpdateID), then diffs whose
     # FirstBookUpdateID follows the last LastBookUpdateID, entries NEW, CHANGE or DELETE.
     venue = Venue(seed=3)
     trader, feed = venue.connect(), venue.connect(SessionType.MARKET_DATA)
-    request = [(262, "d1"), (263, "1"), (264, "5000"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
-               (269, "0"), (269, "1")]  # fmt: skip
-    snapshot = only(venue.ask(feed, Message("V", request))).message
-    book = dict(zip(zip(snapshot.get_all(269), snapshot.get_all(270), strict=True),
-                    snapshot.get_all(271), strict=True))  # fmt: skip
+    snapshot = only(venue.ask(feed, Message("V", WHOLE_BOOK))).message
+    book = _book_of(snapshot)
     last, actions = int(snapshot[25044]), set()
     for step in range(30):
         if step % 3 == 0:  # fills between publications change the book too
@@ -572,15 +592,7 @@ def test_a_book_rebuilt_from_the_depth_stream_is_the_venues_book() -> None:
         for update in (m.message for m in venue.received(feed)):
             assert int(update[25043]) == last + 1  # no gap, no overlap
             last = int(update[25044])
-            entries = zip(update.get_all(279), update.get_all(269), update.get_all(270),
-                          strict=True)  # fmt: skip
-            sizes = iter(update.get_all(271))
-            for action, side, price in entries:
-                actions.add(action)
-                if action == "2":
-                    del book[(side, price)]
-                else:
-                    book[(side, price)] = next(sizes)
+            actions |= _apply_depth(book, update)
     assert actions == {"0", "1", "2"}
     bids, asks = venue.exchange._levels["BTCUSDT"]
     expected = {("0", f"{p:.8f}"): f"{q:.8f}" for p, q in bids}
@@ -594,11 +606,8 @@ def test_resting_client_orders_are_in_the_published_book() -> None:
     # price, and leaves it when cancelled or taken; snapshots show it too.
     venue = Venue(seed=5)
     trader, feed = venue.connect(), venue.connect(SessionType.MARKET_DATA)
-    request = [(262, "d1"), (263, "1"), (264, "5000"), (146, "1"), (55, "BTCUSDT"), (267, "2"),
-               (269, "0"), (269, "1")]  # fmt: skip
-    snapshot = only(venue.ask(feed, Message("V", request))).message
-    book = dict(zip(zip(snapshot.get_all(269), snapshot.get_all(270), strict=True),
-                    snapshot.get_all(271), strict=True))  # fmt: skip
+    snapshot = only(venue.ask(feed, Message("V", WHOLE_BOOK))).message
+    book = _book_of(snapshot)
     mid, tick = venue.exchange._mid["BTCUSDT"], Decimal("0.01")
     leaves: dict[str, tuple[str, Decimal, Decimal]] = {}  # open orders: entry type, px, qty
     places = [("1", 0), ("2", 50), ("1", -3), ("2", 1), ("1", -60), ("2", 0)]
@@ -623,14 +632,7 @@ def test_resting_client_orders_are_in_the_published_book() -> None:
         venue.advance(0.1)
         follow(venue.received(trader))  # (taken as the book moved)
         for update in (m.message for m in venue.received(feed)):
-            entries = zip(update.get_all(279), update.get_all(269), update.get_all(270),
-                          strict=True)  # fmt: skip
-            sizes = iter(update.get_all(271))
-            for action, side, price in entries:
-                if action == "2":
-                    del book[(side, price)]
-                else:
-                    book[(side, price)] = next(sizes)
+            _apply_depth(book, update)
         bids, asks = venue.exchange._levels["BTCUSDT"]
         expected = {("0", p): q for p, q in bids} | {("1", p): q for p, q in asks}
         for entry_type, price, quantity in leaves.values():
@@ -638,9 +640,7 @@ def test_resting_client_orders_are_in_the_published_book() -> None:
         assert book == {(t, f"{p:.8f}"): f"{q:.8f}" for (t, p), q in expected.items()}
         if step == 8:  # a later subscriber's snapshot is the same book
             later = venue.connect(SessionType.MARKET_DATA)
-            again = only(venue.ask(later, Message("V", request))).message
-            assert dict(zip(zip(again.get_all(269), again.get_all(270), strict=True),
-                            again.get_all(271), strict=True)) == book  # fmt: skip
+            assert _book_of(only(venue.ask(later, Message("V", WHOLE_BOOK))).message) == book
     assert ("1", f"{mid + 50 * tick:.8f}") not in book  # cancelled: gone
     assert ("0", f"{mid - 60 * tick:.8f}") in book  # beyond the book, still resting
 
