@@ -51,6 +51,19 @@
  *     `event_type(Message._lazy(msg_type, tags, frame, spans, key))` would make, built here
  *     (both classes have __slots__; their slots are found by name and filled in).
  *
+ * sbe_body(data, at, block_length, version, program, decimal_type) -> dict | None
+ *     The values of an SBE message whose header sbe.py has read: the root block of
+ *     `block_length` bytes at `at`, its groups and its var data, as `program` lays them out
+ *     (sbe.py compiles one per message from the schema: per block its size, newest version
+ *     and fields with offset, primitive, optionality, kind and exponent or enum; per group
+ *     its dimensions' primitives, block, groups and var data; per var data its length's
+ *     primitive), with sbe.py's `_Reader` rules for the common case: values by name, nulls
+ *     left out, decimals as `decimal_type` from mantissa and exponent, enums by name, char as
+ *     str, var data as UTF-8 str. None for anything else (a block shorter than its fields or
+ *     of an older version, a value past the end, a missing exponent, var data that is not
+ *     UTF-8 or empty where required, bytes after the last field): sbe.py then reads the
+ *     message field by field and raises the error Binance answers with.
+ *
  * No function does I/O or keeps state.
  */
 #define PY_SSIZE_T_CLEAN
@@ -669,6 +682,317 @@ stream_messages(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
+/* -- sbe_body ---------------------------------------------------------------------------- */
+
+enum { P_CHAR, P_INT8, P_UINT8, P_INT16, P_UINT16, P_INT32, P_UINT32, P_INT64, P_UINT64, P_COUNT };
+static const int P_SIZE[P_COUNT] = {1, 1, 1, 2, 2, 4, 4, 8, 8};
+enum { K_PLAIN, K_CHAR, K_ENUM, K_DECIMAL }; /* as sbe.py numbers them */
+#define SBE_FALLBACK 1 /* a block_ / groups_ / data_ answer: not the common case, let sbe.py read it */
+
+typedef struct {
+    const unsigned char *d;
+    Py_ssize_t n;
+    long version;
+    PyObject *decimal_type;
+} SbeBuf;
+
+/* The little-endian value of a primitive at p: its bits in *u, and whether it is its null. */
+static int
+sbe_read(const unsigned char *p, int ptype, unsigned long long *u)
+{
+    unsigned long long v = 0;
+    for (int i = P_SIZE[ptype] - 1; i >= 0; i--)
+        v = (v << 8) | p[i];
+    *u = v;
+    switch (ptype) {
+    case P_CHAR: return v == 0;
+    case P_INT8: return v == 0x80ULL;
+    case P_UINT8: return v == 0xFFULL;
+    case P_INT16: return v == 0x8000ULL;
+    case P_UINT16: return v == 0xFFFFULL;
+    case P_INT32: return v == 0x80000000ULL;
+    case P_UINT32: return v == 0xFFFFFFFFULL;
+    case P_INT64: return v == 0x8000000000000000ULL;
+    default: return v == 0xFFFFFFFFFFFFFFFFULL;
+    }
+}
+
+static int
+sbe_signed(int ptype)
+{
+    return ptype == P_INT8 || ptype == P_INT16 || ptype == P_INT32 || ptype == P_INT64;
+}
+
+static long long
+sbe_as_signed(int ptype, unsigned long long u)
+{
+    switch (ptype) {
+    case P_INT8: return (int8_t)u;
+    case P_INT16: return (int16_t)u;
+    case P_INT32: return (int32_t)u;
+    default: return (long long)u;
+    }
+}
+
+static PyObject *
+sbe_int(int ptype, unsigned long long u)
+{
+    return sbe_signed(ptype) ? PyLong_FromLongLong(sbe_as_signed(ptype, u))
+                             : PyLong_FromUnsignedLongLong(u);
+}
+
+/* A small int field of a tuple (the program's), or -1 (with no error set) if it is not one. */
+static long
+sbe_small(PyObject *tuple, Py_ssize_t k)
+{
+    PyObject *item = PyTuple_GET_ITEM(tuple, k);
+    if (!PyLong_CheckExact(item))
+        return -1;
+    long v = PyLong_AsLong(item);
+    if (v == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    return v;
+}
+
+/* One block: program (size, since_version, steps), each step (name, offset, primitive,
+ * optional, kind, detail, is_exponent). Values into `values`; the exponents into `scope`. */
+static int
+sbe_block(const SbeBuf *b, Py_ssize_t at, Py_ssize_t length, PyObject *prog, PyObject *values,
+          PyObject *scope)
+{
+    if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 3)
+        return SBE_FALLBACK;
+    long size = sbe_small(prog, 0), since = sbe_small(prog, 1);
+    PyObject *steps = PyTuple_GET_ITEM(prog, 2);
+    if (size < 0 || since < 0 || !PyTuple_CheckExact(steps) || at + length > b->n ||
+        size > length || since > b->version)
+        return SBE_FALLBACK;
+    const unsigned char *base = b->d + at;
+    Py_ssize_t count = PyTuple_GET_SIZE(steps);
+    for (int pass = 0; pass < 2; pass++) { /* the exponents first: any field may use them */
+        for (Py_ssize_t k = 0; k < count; k++) {
+            PyObject *step = PyTuple_GET_ITEM(steps, k);
+            if (!PyTuple_CheckExact(step) || PyTuple_GET_SIZE(step) != 7)
+                return SBE_FALLBACK;
+            PyObject *name = PyTuple_GET_ITEM(step, 0);
+            long offset = sbe_small(step, 1), ptype = sbe_small(step, 2);
+            long optional = sbe_small(step, 3), kind = sbe_small(step, 4);
+            long is_exponent = sbe_small(step, 6);
+            if (offset < 0 || ptype < 0 || ptype >= P_COUNT || offset + P_SIZE[ptype] > size ||
+                optional < 0 || kind < 0 || is_exponent < 0)
+                return SBE_FALLBACK;
+            unsigned long long u;
+            int null = sbe_read(base + offset, (int)ptype, &u);
+            if (pass == 0) {
+                if (is_exponent && ptype != P_CHAR) {
+                    PyObject *raw = sbe_int((int)ptype, u);
+                    if (raw == NULL || PyDict_SetItem(scope, name, raw) < 0) {
+                        Py_XDECREF(raw);
+                        return -1;
+                    }
+                    Py_DECREF(raw);
+                }
+                continue;
+            }
+            if (optional && null)
+                continue;
+            PyObject *value = NULL;
+            if (kind == K_DECIMAL) {
+                if (ptype == P_CHAR)
+                    return SBE_FALLBACK;
+                PyObject *exponent = PyDict_GetItemWithError(scope, PyTuple_GET_ITEM(step, 5));
+                if (exponent == NULL) {
+                    if (PyErr_Occurred())
+                        return -1;
+                    return SBE_FALLBACK;
+                }
+                long e = PyLong_AsLong(exponent);
+                if ((e == -1 && PyErr_Occurred()) || e == -128 || e < -1000 || e > 1000) {
+                    PyErr_Clear();
+                    return SBE_FALLBACK;
+                }
+                PyObject *text = sbe_signed((int)ptype)
+                    ? PyUnicode_FromFormat("%lldE%ld", sbe_as_signed((int)ptype, u), e)
+                    : PyUnicode_FromFormat("%lluE%ld", u, e);
+                if (text == NULL)
+                    return -1;
+                value = PyObject_CallOneArg(b->decimal_type, text);
+                Py_DECREF(text);
+            } else if (kind == K_ENUM) {
+                PyObject *table = PyTuple_GET_ITEM(step, 5);
+                if (!PyDict_Check(table))
+                    return SBE_FALLBACK;
+                PyObject *key = ptype == P_CHAR ? PyUnicode_FromOrdinal((int)u)
+                                                : sbe_int((int)ptype, u);
+                if (key == NULL)
+                    return -1;
+                PyObject *named = PyDict_GetItemWithError(table, key);
+                if (named == NULL && PyErr_Occurred()) {
+                    Py_DECREF(key);
+                    return -1;
+                }
+                if (named != NULL) {
+                    Py_INCREF(named);
+                    Py_DECREF(key);
+                    value = named;
+                } else {
+                    value = key;
+                }
+            } else if (ptype == P_CHAR) {
+                value = PyUnicode_FromOrdinal((int)u);
+            } else {
+                value = sbe_int((int)ptype, u);
+            }
+            if (value == NULL || PyDict_SetItem(values, name, value) < 0) {
+                Py_XDECREF(value);
+                return -1;
+            }
+            Py_DECREF(value);
+        }
+    }
+    return 0;
+}
+
+/* A length or count of a group's dimensions or a var data: 0 with *out set, or FALLBACK. */
+static int
+sbe_number(const SbeBuf *b, Py_ssize_t *at, long ptype, long long *out)
+{
+    if (ptype < 0 || ptype >= P_COUNT || ptype == P_CHAR || *at + P_SIZE[ptype] > b->n)
+        return SBE_FALLBACK;
+    unsigned long long u;
+    sbe_read(b->d + *at, (int)ptype, &u);
+    long long v = sbe_signed((int)ptype) ? sbe_as_signed((int)ptype, u) : (long long)u;
+    if (v < 0 || u > (unsigned long long)PY_SSIZE_T_MAX)
+        return SBE_FALLBACK;
+    *at += P_SIZE[ptype];
+    *out = v;
+    return 0;
+}
+
+/* Var data: each (name, length primitive, optional). */
+static int
+sbe_data(const SbeBuf *b, Py_ssize_t *at, PyObject *progs, PyObject *values)
+{
+    if (!PyTuple_CheckExact(progs))
+        return SBE_FALLBACK;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
+        PyObject *prog = PyTuple_GET_ITEM(progs, k);
+        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 3)
+            return SBE_FALLBACK;
+        long long length;
+        long optional = sbe_small(prog, 2);
+        if (optional < 0 || sbe_number(b, at, sbe_small(prog, 1), &length) != 0 ||
+            length > b->n - *at)
+            return SBE_FALLBACK;
+        if (length == 0) {
+            if (!optional)
+                return SBE_FALLBACK;
+            continue;
+        }
+        PyObject *text = PyUnicode_DecodeUTF8((const char *)b->d + *at, (Py_ssize_t)length, NULL);
+        if (text == NULL) {
+            PyErr_Clear();
+            return SBE_FALLBACK;
+        }
+        *at += (Py_ssize_t)length;
+        int failed = PyDict_SetItem(values, PyTuple_GET_ITEM(prog, 0), text) < 0;
+        Py_DECREF(text);
+        if (failed)
+            return -1;
+    }
+    return 0;
+}
+
+/* Groups: each (name, block length primitive, count primitive, block, groups, data). */
+static int
+sbe_groups(const SbeBuf *b, Py_ssize_t *at, PyObject *progs, PyObject *values, PyObject *scope,
+           int depth)
+{
+    if (!PyTuple_CheckExact(progs) || depth > 8)
+        return SBE_FALLBACK;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
+        PyObject *prog = PyTuple_GET_ITEM(progs, k);
+        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 6)
+            return SBE_FALLBACK;
+        long long block_length, count;
+        if (sbe_number(b, at, sbe_small(prog, 1), &block_length) != 0 ||
+            sbe_number(b, at, sbe_small(prog, 2), &count) != 0)
+            return SBE_FALLBACK;
+        if (block_length > 0 && count > (b->n - *at) / block_length)
+            return SBE_FALLBACK; /* (sbe.py: the entries do not fit) */
+        PyObject *entries = PyList_New(0);
+        if (entries == NULL)
+            return -1;
+        int result = 0;
+        for (long long i = 0; i < count && result == 0; i++) {
+            PyObject *inner = PyDict_Copy(scope);
+            PyObject *entry = PyDict_New();
+            if (inner == NULL || entry == NULL) {
+                result = -1;
+            } else {
+                result = sbe_block(b, *at, (Py_ssize_t)block_length, PyTuple_GET_ITEM(prog, 3),
+                                   entry, inner);
+                if (result == 0) {
+                    *at += (Py_ssize_t)block_length;
+                    result = sbe_groups(b, at, PyTuple_GET_ITEM(prog, 4), entry, inner, depth + 1);
+                }
+                if (result == 0)
+                    result = sbe_data(b, at, PyTuple_GET_ITEM(prog, 5), entry);
+                if (result == 0 && PyList_Append(entries, entry) < 0)
+                    result = -1;
+            }
+            Py_XDECREF(inner);
+            Py_XDECREF(entry);
+        }
+        if (result == 0 && PyDict_SetItem(values, PyTuple_GET_ITEM(prog, 0), entries) < 0)
+            result = -1;
+        Py_DECREF(entries);
+        if (result != 0)
+            return result;
+    }
+    return 0;
+}
+
+static PyObject *
+sbe_body(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6 || !PyBytes_CheckExact(args[0]) || !PyLong_Check(args[1]) ||
+        !PyLong_Check(args[2]) || !PyLong_Check(args[3]) || !PyTuple_CheckExact(args[4]) ||
+        PyTuple_GET_SIZE(args[4]) != 3) {
+        PyErr_SetString(PyExc_TypeError,
+                        "sbe_body(data, at, block_length, version, program, decimal_type)");
+        return NULL;
+    }
+    SbeBuf b = {(const unsigned char *)PyBytes_AS_STRING(args[0]), PyBytes_GET_SIZE(args[0]),
+                PyLong_AsLong(args[3]), args[5]};
+    Py_ssize_t at = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t block_length = PyLong_AsSsize_t(args[2]);
+    if (PyErr_Occurred())
+        return NULL;
+    if (at < 0 || block_length < 0 || at > b.n)
+        Py_RETURN_NONE;
+    PyObject *program = args[4];
+    PyObject *values = PyDict_New(), *scope = PyDict_New();
+    int result = values == NULL || scope == NULL ? -1 : 0;
+    if (result == 0)
+        result = sbe_block(&b, at, block_length, PyTuple_GET_ITEM(program, 0), values, scope);
+    if (result == 0) {
+        at += block_length;
+        result = sbe_groups(&b, &at, PyTuple_GET_ITEM(program, 1), values, scope, 0);
+    }
+    if (result == 0)
+        result = sbe_data(&b, &at, PyTuple_GET_ITEM(program, 2), values);
+    if (result == 0 && at != b.n)
+        result = SBE_FALLBACK; /* bytes after the last field */
+    Py_XDECREF(scope);
+    if (result == 0)
+        return values;
+    Py_XDECREF(values);
+    return result < 0 ? NULL : Py_NewRef(Py_None);
+}
+
 static PyMethodDef methods[] = {
     {"frame_run", (PyCFunction)(void (*)(void))frame_run, METH_FASTCALL,
      "frame_run(buf, start, max_frame_size, out) -> (stop, need): append the clean frames."},
@@ -685,6 +1009,9 @@ static PyMethodDef methods[] = {
      "event_type, msg_type, tags, key) -> list: a run of market-data increments, as events."},
     {"span_values", (PyCFunction)(void (*)(void))span_values, METH_FASTCALL,
      "span_values(frame, spans) -> tuple[str, ...]: the values layout_spans found."},
+    {"sbe_body", (PyCFunction)(void (*)(void))sbe_body, METH_FASTCALL,
+     "sbe_body(data, at, block_length, version, program, decimal_type) -> dict | None: an "
+     "SBE message's values."},
     {NULL, NULL, 0, NULL},
 };
 

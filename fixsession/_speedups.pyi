@@ -32,3 +32,12 @@ def stream_messages(
     key: str | None,
     /,
 ) -> list[MessageReceived]: ...
+def sbe_body(
+    data: bytes,
+    at: int,
+    block_length: int,
+    version: int,
+    program: tuple[object, ...],
+    decimal_type: type,
+    /,
+) -> dict[str, object] | None: ...

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
-from fixsession import errors
+from fixsession import errors, speedups
 from fixsession.errors import BinanceError
 
 SOFH: Final = struct.Struct("<IH")  # messageLength, encodingType
@@ -182,6 +182,71 @@ def _plan(fields: tuple[SbeField, ...]) -> _Plan:
     )  # fmt: skip
     _PLANS[id(fields)] = (fields, plan)
     return plan
+
+
+_PRIMITIVES: Final = (
+    "char", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
+)  # fmt: skip
+"""The primitive types, numbered as the C speedups' ``sbe_body`` numbers them."""
+
+_PROGRAMS: dict[tuple[int, int], tuple[SbeMessageDef, Mapping[str, SbeEnum], tuple[Any, ...]]]
+_PROGRAMS = {}
+
+
+def _program(definition: SbeMessageDef, enums: Mapping[str, SbeEnum]) -> tuple[Any, ...]:
+    """``definition``'s layout as the C speedups' ``sbe_body`` reads it (made once per message
+    and enums): the root block's plan, its groups', its var data's."""
+    key = (id(definition), id(enums))
+    found = _PROGRAMS.get(key)
+    if found is not None and found[0] is definition and found[1] is enums:
+        return found[2]
+    exponents = frozenset(_exponents_named(definition.fields, definition.groups))
+    program = (
+        _block_program(definition.fields, enums, exponents),
+        _group_programs(definition.groups, enums, exponents),
+        _data_program(definition.data),
+    )
+    _PROGRAMS[key] = (definition, enums, program)
+    return program
+
+
+def _exponents_named(fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...]) -> Iterator[str]:
+    yield from (spec.exponent for spec in fields if spec.exponent is not None)
+    for group in groups:
+        yield from _exponents_named(group.fields, group.groups)
+
+
+def _block_program(
+    fields: tuple[SbeField, ...], enums: Mapping[str, SbeEnum], exponents: frozenset[str]
+) -> tuple[Any, ...] | None:
+    """A block's plan for ``sbe_body``: its size, newest version and, per field in offset
+    order, (name, offset, primitive, optional, kind, exponent name or enum table, whether it
+    is an exponent); None for overlapping fields (read one by one, in Python)."""
+    plan = _plan(fields)
+    if not plan.names:
+        return None
+    ordered = sorted(fields, key=lambda f: f.offset)  # (as the plan's steps are)
+    steps = []
+    for spec, (name, optional, _, kind, detail) in zip(ordered, plan.steps, strict=True):
+        table = dict(enums[detail].values) if kind == _ENUM else detail
+        steps.append((name, spec.offset, _PRIMITIVES.index(spec.primitive), int(optional), kind,
+                      table, int(name in exponents)))  # fmt: skip
+    return (plan.layout.size, plan.since_version, tuple(steps))
+
+
+def _group_programs(
+    groups: tuple[SbeGroup, ...], enums: Mapping[str, SbeEnum], exponents: frozenset[str]
+) -> tuple[Any, ...]:
+    return tuple(
+        (group.name, _PRIMITIVES.index(group.block_primitive),
+         _PRIMITIVES.index(group.count_primitive), _block_program(group.fields, enums, exponents),
+         _group_programs(group.groups, enums, exponents), _data_program(group.data))
+        for group in groups
+    )  # fmt: skip
+
+
+def _data_program(data: tuple[SbeData, ...]) -> tuple[Any, ...]:
+    return tuple((d.name, _PRIMITIVES.index(d.length_primitive), int(d.optional)) for d in data)
 
 
 class _Reader:
@@ -345,6 +410,14 @@ def decode(
     definition = messages.get(template_id)
     if definition is None:
         raise errors.InvalidSbeHeader.from_template(template=1)
+    body = speedups.sbe_body
+    if body is not None and type(data) is bytes:  # the common case, in C (else: below)
+        program = _program(definition, enums)
+        values = body(data, PREFIX, block_length, version, program, Decimal)
+        if values is not None:
+            return SbeMessage(
+                definition.name, template_id, seq_num, sending_time, values, version, len(data)
+            )
     reader = _Reader(data, enums)
     scope: dict[str, Any] = {}
     values = reader.block(definition.fields, PREFIX, block_length, version, scope)

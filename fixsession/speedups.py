@@ -35,6 +35,7 @@ encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | N
 layout_spans: Callable[[bytes, int, bytes], bytes | None] | None
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 stream_messages: Callable[..., list[Any]] | None  # see _speedups.pyi for its signature
+sbe_body: Callable[..., dict[str, Any] | None] | None  # see _speedups.pyi for its signature
 
 PURE_PYTHON_ENV: Final = "FIXSESSION_PURE_PYTHON"
 
@@ -45,6 +46,7 @@ try:
         encode_frame,
         frame_run,
         layout_spans,
+        sbe_body,
         span_values,
         split_fields,
         stream_messages,
@@ -52,7 +54,7 @@ try:
     )
 except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
     frame_run = wire_texts = split_fields = encode_frame = None
-    layout_spans = span_values = stream_messages = None
+    layout_spans = span_values = stream_messages = sbe_body = None
 
 
 def enabled() -> bool:
@@ -62,7 +64,7 @@ def enabled() -> bool:
 
 _FUNCTIONS: Final = (
     "frame_run", "wire_texts", "split_fields", "encode_frame", "layout_spans", "span_values",
-    "stream_messages",
+    "stream_messages", "sbe_body",
 )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from conftest import shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixsession import errors, sbe, sbe_schema, sbefix
+from fixsession import errors, sbe, sbe_schema, sbefix, speedups
 from fixsession.sbe import SbeField, SbeFramer, SbeGarbled, SbeGroup, SbeMessage, SbeMessageDef
 from fixsession.tools import sbegen, strategies
 from fixsession.validation import Validator
@@ -128,6 +128,49 @@ def test_every_message_encodes_and_decodes_to_the_same_values(
     )
     assert _without_exponents(decoded.values) == _without_exponents(values)
     assert sbe.encode(definition.name, decoded.values, seq_num, sending_time) == frame
+
+
+def _read_both_ways(frame: bytes) -> tuple[str, str]:
+    """What ``sbe.decode`` makes of ``frame`` with the C speedups and in pure Python: the
+    message's repr (decimals with their exponents, keys in order), or the error's."""
+
+    def read() -> str:
+        try:
+            return repr(sbe.decode(frame))
+        except errors.BinanceError as error:
+            return f"{error.code} {error.text} {getattr(error, '__notes__', '')}"
+
+    fast = read()
+    with speedups.pure_python():
+        return fast, read()
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> bytes:
+    """An encoded message with bytes of its body changed, cut off or added (its SOFH and
+    header kept right, so that the body is what is read)."""
+    definition, values = draw(messages())
+    frame = bytearray(sbe.encode(definition.name, values, 1, 2))
+    for _ in range(draw(st.integers(0, 4))):
+        if len(frame) > sbe.PREFIX:
+            frame[draw(st.integers(sbe.PREFIX, len(frame) - 1))] = draw(st.integers(0, 255))
+    body = bytes(frame[sbe.PREFIX :])
+    cut = draw(st.integers(0, len(body)))
+    body = draw(st.sampled_from([body, body[:cut], body + draw(st.binary(max_size=8))]))
+    header = bytes(frame[6 : sbe.PREFIX])
+    if draw(st.booleans()):  # another blockLength, or an older version
+        header = struct.pack("<H", draw(st.integers(0, 80))) + header[2:]
+    return struct.pack("<IH", sbe.PREFIX + len(body), sbe.ENCODING_TYPE) + header + body
+
+
+@pytest.mark.skipif(not speedups.enabled(), reason="the C speedups are not built")
+@settings(max_examples=400, deadline=None)
+@given(frame=st.one_of(messages().map(lambda m: sbe.encode(m[0].name, m[1], 7, 9)), damaged()))
+def test_the_c_reader_and_the_python_reader_agree(frame: bytes) -> None:
+    # sbe.py's _Reader is the reference: the C speedups read the common case the same way,
+    # to the decimal's exponent, and leave anything else to it.
+    fast, reference = _read_both_ways(frame)
+    assert fast == reference
 
 
 def test_a_decimal_takes_the_exponent_it_needs_and_one_given_is_kept() -> None:
