@@ -59,7 +59,8 @@ def main() -> None:
     works = {"fix_in": fix_in, "sbe_in": sbe_in, "fix_out": fix_out, "sbe_out": sbe_out}
     rates = {name: best_rate(count, work) for name, work in works.items()}
     mode = "C speedups" if speedups.enabled() else "pure Python"
-    print(f"{count:,} NewOrderSingle, best of 5 passes; FIX with {mode}, SBE in Python")
+    print(f"{count:,} NewOrderSingle, best of 5 passes; FIX with {mode}, SBE decoded with "
+          f"{mode} and encoded in Python")  # fmt: skip
     for label, fix_key, sbe_key in (
         ("frame + decode (FIX: + validate)", "fix_in", "sbe_in"),
         ("encode (FIX: build + encode)", "fix_out", "sbe_out"),
