@@ -48,6 +48,16 @@ from fixsession.validation import Lane, shared
 
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
+_ALL_ANSWER_KEYS: Final = (
+    (11, Tag.CL_ORD_ID), (262, Tag.MD_REQ_ID), (6136, Tag.REQ_ID), (6136, Tag.INSTRUMENT_REQ_ID),
+)  # fmt: skip
+"""The IDs an answer may carry to name its request: (the kind of ID, its tag)."""
+_ANSWER_KEYS: Final = {
+    MsgType.EXECUTION_REPORT.value: _ALL_ANSWER_KEYS[:1],
+    MsgType.ORDER_CANCEL_REJECT.value: _ALL_ANSWER_KEYS[:1],
+}
+"""The IDs of the answers that can carry ClOrdID only (their dictionary has no other): the
+commonest are not read for IDs they never hold."""
 _STREAMED: Final = frozenset({MsgType.MARKET_DATA_INCREMENTAL_REFRESH})
 _SESSION_LEVEL: Final = frozenset(
     str(kind) for kind in (MsgType.LOGON, MsgType.LOGOUT, MsgType.HEARTBEAT,
@@ -270,10 +280,7 @@ class Initiator(Session):
             except ValueError:
                 return None
             return self._requests.get(ref) if ref is not None else None
-        for kind, tag in (
-            (11, Tag.CL_ORD_ID), (262, Tag.MD_REQ_ID), (6136, Tag.REQ_ID),
-            (6136, Tag.INSTRUMENT_REQ_ID),
-        ):  # fmt: skip
+        for kind, tag in _ANSWER_KEYS.get(message.msg_type, _ALL_ANSWER_KEYS):
             key = message.get(tag)
             if key is not None:
                 found = self._requests_by_id.get((kind, key))
