@@ -36,7 +36,8 @@ _SOH: Final = "\x01"
 _RAW_DATA_LENGTH: Final = 95
 _RAW_DATA: Final = 96
 _ADLER_CHUNK: Final = 256  # bytes whose sum always fits below the Adler-32 modulus (65521)
-_SCANNED: Final = 8  # a longer message is indexed once a read of it found nothing
+_SCANNED: Final = 32  # a longer message is indexed once a read of it found nothing (a
+# shorter one is scanned in C faster than a dict of its tags is built)
 
 
 def byte_sum(data: bytes | memoryview) -> int:
