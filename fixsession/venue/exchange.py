@@ -163,6 +163,11 @@ def _decimal(value: Decimal) -> str:
     return f"{value:.8f}" if value else _ZERO  # (zero: most reports' CumQty, at no cost)
 
 
+_NONE: Final = Decimal(0)
+_number: Final = functools.lru_cache(maxsize=4096)(Decimal)
+"""A quantity's text as a Decimal, made once (an order's quantity is read on every tick)."""
+
+
 @functools.lru_cache(maxsize=4096)  # a gateway's tests repeat their prices and quantities
 def _eight(text: str) -> str:
     """A price or quantity as Binance reports it: 8 decimals (``5`` is ``5.00000000``)."""
@@ -227,7 +232,10 @@ class _Order:
     @property
     def available(self) -> Decimal:
         """What may still trade: the quantity less what traded and what STP prevented."""
-        return Decimal(self.quantity) - self.cum_qty - self.prevented
+        quantity = _number(self.quantity)
+        return (
+            quantity - self.cum_qty - self.prevented if self.cum_qty or self.prevented else quantity
+        )
 
     @property
     def leaves(self) -> Decimal:
@@ -1357,15 +1365,21 @@ class Exchange:
             depth.update(((side, price), size) for price, size in levels)
         for side, queue in self._queues[symbol].items():
             entry_type = "0" if side == "1" else "1"  # a BUY bids, a SELL offers
-            for _, _, order in queue:
-                if order.status in _OPEN and order.available > 0:
-                    key = (entry_type, order.limit or Decimal(0))
-                    depth[key] = depth.get(key, Decimal(0)) + order.available
+            buy = side == "1"
+            for rank, _, order in queue:  # (rank: the price, negated for a BUY)
+                if order.status in _OPEN:
+                    left = order.available
+                    if left > 0:
+                        key = (entry_type, -rank if buy else rank)
+                        depth[key] = depth.get(key, _NONE) + left
         return depth
 
-    def _book(self, symbol: str, levels: int) -> list[tuple[str, str, str]]:
-        """The book's best ``levels`` bids and offers, interleaved."""
-        depth = self._depth(symbol)
+    def _book(
+        self, symbol: str, levels: int, depth: dict[tuple[str, Decimal], Decimal] | None = None
+    ) -> list[tuple[str, str, str]]:
+        """The book's best ``levels`` bids and offers, interleaved (of ``depth``, the book
+        as ``_depth`` gives it, if given)."""
+        depth = self._depth(symbol) if depth is None else depth
         bids = sorted((key for key in depth if key[0] == "0"), reverse=True)[:levels]
         asks = sorted(key for key in depth if key[0] == "1")[:levels]
         book = []
@@ -1399,7 +1413,11 @@ class Exchange:
         followed = {stream.symbol for stream in self._streams if stream.kind == "depth"}
         for symbol in set(self._published) - followed:  # no more followers: nothing to keep
             del self._published[symbol]
-        diffs = {symbol: self._depth_diff(symbol) for symbol in followed}
+        # The book as published, once per symbol a stream shows it (however many streams).
+        shown = {stream.symbol for stream in self._streams if stream.kind != "trade"}
+        depths = {symbol: self._depth(symbol) for symbol in shown}
+        diffs = {symbol: self._depth_diff(symbol, depths[symbol]) for symbol in followed}
+        tickers: dict[str, list[tuple[str, str, str]]] = {}
         for stream in list(self._streams):
             if stream.session.closed:
                 continue
@@ -1416,7 +1434,12 @@ class Exchange:
                     transact_time, self._random.choice(("1", "2")),
                 ))  # fmt: skip
             else:  # the book ticker: the best bid and offer as they are now
-                for index, (side, px, qty) in enumerate(self._book(stream.symbol, 1)):
+                top = tickers.get(stream.symbol)
+                if top is None:
+                    top = tickers[stream.symbol] = self._book(
+                        stream.symbol, 1, depths[stream.symbol]
+                    )
+                for index, (side, px, qty) in enumerate(top):
                     entry: list[tuple[int, str]] = [
                         (Tag.MD_UPDATE_ACTION, "1"), (Tag.MD_ENTRY_TYPE, side),
                         (Tag.MD_ENTRY_PX, px), (Tag.MD_ENTRY_SIZE, qty),
@@ -1432,13 +1455,15 @@ class Exchange:
             update = Message(MsgType.MARKET_DATA_INCREMENTAL_REFRESH, fields)
             self._send(stream.session, update, now)
 
-    def _depth_diff(self, symbol: str) -> list[list[tuple[int, str]]]:
+    def _depth_diff(
+        self, symbol: str, now: dict[tuple[str, Decimal], Decimal]
+    ) -> list[list[tuple[int, str]]]:
         """The diff-depth entries since the last publication: every level whose size changed,
         NEW if it was not in the book then, CHANGE to its size now, DELETE if gone; the first
         entry carries Symbol, FirstBookUpdateID (the last one published + 1) and
-        LastBookUpdateID, so a book builder can check continuity. Empty when nothing changed."""
+        LastBookUpdateID, so a book builder can check continuity. Empty when nothing changed.
+        ``now``: the book as ``_depth`` gives it."""
         (published, before), last = self._published[symbol], self._book_ids[symbol]
-        now = self._depth(symbol)
         changed = [key for key in before.keys() | now.keys() if before.get(key) != now.get(key)]
         if not changed:
             return []
