@@ -1165,8 +1165,14 @@ class Exchange:
         self._send(session, report, now)
 
     def _amend(self, session: Acceptor, message: Message, now: float) -> None:
+        """OrderAmendKeepPriorityRequest: lower an open order's quantity, keeping its place.
+        Binance's FIX page: the order takes the request's ClOrdID (kept when the same), and
+        an order of a list is answered with its report and a ListStatus (UPDATED); its amend
+        FAQ: an OCO pair keeps one quantity, so amending either leg amends both."""
         order = self._find(session, message)
+        account = self._accounts[session.username or ""]
         quantity = Decimal(message[Tag.ORDER_QTY])
+        cl_ord_id = message[Tag.CL_ORD_ID]
         text: str | None = None
         if order is None:
             text = "Unknown order sent."
@@ -1176,6 +1182,8 @@ class Exchange:
             text = "Order amend (quantity increase) is not supported."
         elif quantity == Decimal(order.quantity):
             text = "The requested action would change no state; rejecting."
+        elif cl_ord_id != order.cl_ord_id and cl_ord_id in account.orders:
+            text = EngineMessage.DUPLICATE_ORDER.value  # another open order has that ClOrdID
         if text is not None or order is None:
             fields = _echoed(message)
             fields += [
@@ -1184,13 +1192,38 @@ class Exchange:
             ]  # fmt: skip
             self._send(session, Message(MsgType.ORDER_AMEND_REJECT, fields), now)
             return
-        # Binance is silent on a quantity below what already traded: like other venues'
-        # amends, what can no longer trade goes, and the order ends FILLED at what it traded.
-        order.quantity = _decimal(max(quantity, order.cum_qty + order.prevented))
-        if order.available <= 0:
-            order.status = order.traded_status()
-            self._drop(session, order)
-        self._report(session, self._execution_report(order, "5", message[Tag.CL_ORD_ID]), now)
+        order_list = account.lists.get(order.list_id or "")
+        for leg in self._oco_pair(order_list, order):
+            previous = leg.cl_ord_id
+            if leg is order and cl_ord_id != previous:  # the order takes the new ClOrdID
+                account.orders.pop(previous, None)
+                leg.cl_ord_id = cl_ord_id
+                account.orders[cl_ord_id] = leg
+            # Binance is silent on a quantity below what already traded: like other venues'
+            # amends, what can no longer trade goes, and the order ends FILLED at what it did.
+            leg.quantity = _decimal(max(quantity, leg.cum_qty + leg.prevented))
+            if leg.available <= 0:
+                leg.status = leg.traded_status()
+                self._drop(session, leg)
+            report = self._execution_report(leg, "5", leg.cl_ord_id, previous)
+            self._report(session, report, now)
+        if order_list is not None:
+            self._report(session, self._list_status(order_list, "100", "3"), now)  # UPDATED
+
+    @staticmethod
+    def _oco_pair(order_list: _List | None, order: _Order) -> list[_Order]:
+        """The orders an amend of ``order`` changes: ``order``, and the other open leg of
+        the OCO pair it is in (an OCO's two legs, or an OTOCO's two pending ones)."""
+        if order_list is None:
+            return [order]
+        legs = order_list.orders
+        if order_list.contingency_type == "1":
+            pair = legs
+        elif len(legs) == 3 and order is not legs[0]:  # OTOCO: the pending pair is an OCO
+            pair = legs[1:]
+        else:
+            return [order]
+        return [order, *(leg for leg in pair if leg is not order and leg.status in _LIVE)]
 
     def _cancel_replace(self, session: Acceptor, message: Message, now: float) -> None:
         order = self._find(session, message)

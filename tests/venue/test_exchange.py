@@ -115,11 +115,19 @@ def test_mass_cancel_cancels_every_open_order_of_the_symbol(venue: Venue) -> Non
 
 
 def test_amend_keep_priority_only_lowers_the_quantity(venue: Venue) -> None:
+    # Binance's FIX page: the amended order takes the request's ClOrdID (kept when the same).
     client = venue.connect()
     venue.ask(client, order("o1", "5"))
+    venue.ask(client, order("o2", "5"))
     amend = Message("XAK", [(11, "a1"), (41, "o1"), (55, "BTCUSDT"), (38, "3")])
     lowered = only(venue.ask(client, amend)).message
     assert (lowered[150], lowered[38], lowered[151]) == ("5", "3.00000000", "3.00000000")
+    assert (lowered[11], lowered[41]) == ("a1", "o1")
+    gone = only(venue.ask(client, amend.replace([(11, "a9"), (38, "2")])))
+    assert gone.error is not None and gone.error.text == "Unknown order sent."  # o1 is a1 now
+    taken = only(venue.ask(client, amend.replace([(11, "o2"), (41, "a1"), (38, "2")])))
+    assert taken.error is not None and taken.error.text == "Duplicate order sent."
+    amend = amend.replace([(41, "a1")])
     for quantity, text in [
         ("9", "Order amend (quantity increase) is not supported."),
         ("3", "The requested action would change no state; rejecting."),
@@ -130,6 +138,25 @@ def test_amend_keep_priority_only_lowers_the_quantity(venue: Venue) -> None:
         assert rejected.error.text == text
     unknown = only(venue.ask(client, amend.replace([(11, "a3"), (41, "zz")])))
     assert unknown.error is not None and unknown.error.text == "Unknown order sent."
+
+
+def test_amending_an_oco_leg_amends_both_and_the_list_is_updated(venue: Venue) -> None:
+    # Binance's amend FAQ: "OCO order pairs must have the same quantity ... amending either
+    # order affects both orders"; its FIX page: ExecutionReport + ListStatus for a list's.
+    client = venue.connect()
+    legs = [(11, "lo"), (38, "2"), (40, "2"), (44, "100"), (54, "1"), (55, "BTCUSDT"),
+            (59, "1"), (11, "hi"), (38, "2"), (40, "4"), (44, "99000"), (54, "1"),
+            (55, "BTCUSDT"), (59, "1"), (1100, "4"), (1101, "1"), (1102, "98000"), (1107, "2"),
+            (1109, "U")]  # fmt: skip
+    venue.ask(client, Message("E", [(25014, "oco"), (1385, "1"), (73, "2"), *legs]))
+    answers = [a.message for a in venue.ask(client, Message("XAK", [
+        (11, "lo2"), (41, "lo"), (55, "BTCUSDT"), (38, "1")]))]  # fmt: skip
+    assert [(a.msg_type, a.get(11), a.get(38)) for a in answers[:2]] == [
+        ("8", "lo2", "1.00000000"), ("8", "hi", "1.00000000"),
+    ]  # fmt: skip
+    listed = answers[2]
+    assert (listed.msg_type, listed[429], listed[431]) == ("N", "100", "3")  # UPDATED
+    assert listed.get_all(11) == ["lo2", "hi"]  # the leg under its new ClOrdID
 
 
 def test_cancel_replace_cancels_then_places_and_stops_on_failure_when_asked(venue: Venue) -> None:
