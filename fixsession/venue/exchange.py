@@ -858,7 +858,9 @@ class Exchange:
                         self._execute(session, pending, pending.request, now)
                     else:  # (an OPO's working order that received less than a lot)
                         self._expire(session, pending, None, now)
-        if all(leg.status not in _LIVE for leg in order_list.orders):
+        # (A pending leg placed above may have traded at once and ended the list already.)
+        listed = account.lists.get(order_list.list_id) is order_list
+        if listed and all(leg.status not in _LIVE for leg in order_list.orders):
             del account.lists[order_list.list_id]
             account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
             self._report(session, self._list_status(order_list, "5", "6"), now)

@@ -273,6 +273,24 @@ def test_an_oto_pending_leg_is_placed_when_the_working_leg_fills() -> None:
     assert reports[0][1057] == "N"  # it rested: a maker
 
 
+@pytest.mark.parametrize("opo", [False, True])
+def test_a_pending_leg_that_trades_as_it_is_placed_ends_the_list_once(opo: bool) -> None:
+    # Found by the exchange fuzz target: a working BUY that fills at once places its pending
+    # SELL, which crosses the bids and fills at once too; the list ended twice (KeyError).
+    venue = Venue()
+    client = venue.connect()
+    best_ask = venue.exchange._levels["BTCUSDT"][1][0][0]
+    legs = [(11, "w"), (38, "0.01"), (40, "2"), (44, f"{best_ask:f}"), (54, "1"),
+            (55, "BTCUSDT"), (59, "1"), (11, "p"), *([] if opo else [(38, "0.005")]),
+            (40, "2"), (44, "100"), (54, "2"), (55, "BTCUSDT"), (59, "1")]  # fmt: skip
+    head = [(25014, "l1"), (1385, "2"), *([(25046, "Y")] if opo else []), (73, "2")]
+    answers = [a.message for a in venue.ask(client, Message("E", [*head, *legs]))]
+    done = [a for a in answers if a.msg_type == "N" and a[429] == "5"]
+    assert len(done) == 1 and done[0][431] == "6"  # ALL_DONE, once
+    last = {a[11]: a[39] for a in answers if a.msg_type == "8"}
+    assert last == {"w": "2", "p": "2"}  # both filled
+
+
 def test_an_opo_pending_leg_sells_what_the_working_leg_bought() -> None:
     # Binance's OPO FAQ: the pending orders come without a quantity; once the working order
     # fully fills, theirs is what it received, commission deducted, adjusted to LOT_SIZE;
