@@ -836,18 +836,21 @@ class Exchange:
             window.give_back(now)
 
     def _leg_traded(self, session: Acceptor, order: _Order, now: float) -> None:
-        """A leg of a list traded: an OCO's other legs expire (ExpiryReason OCO_TRIGGER); an
-        OTO's pending legs are placed once the working leg is filled; the list reports
-        ALL_DONE when every leg is done."""
+        """A leg of a list traded: the other leg of its OCO pair (an OCO's, or an OTOCO's
+        pending two) expires (ExpiryReason OCO_TRIGGER); an OTO's pending legs are placed
+        once the working leg is filled; the list reports ALL_DONE when every leg is done."""
         account = self._accounts[session.username or ""]
         order_list = account.lists.get(order.list_id or "")
         if order_list is None:
             return
-        if order_list.contingency_type == "1":  # OCO: one trades, the others go
-            for other in order_list.orders:
-                if other is not order and other.status in _OPEN:
-                    self._expire(session, other, "3", now)  # OCO_TRIGGER
-        elif order.status == "2" and order is order_list.orders[0]:  # OTO: the working leg
+        for other in self._oco_pair(order_list, order)[1:]:  # OCO: one trades, the other goes
+            if other.status in _OPEN:
+                self._expire(session, other, "3", now)  # OCO_TRIGGER
+        if (
+            order_list.contingency_type != "1"
+            and order.status == "2"
+            and (order is order_list.orders[0])
+        ):  # OTO: the working leg
             for pending in order_list.orders[1:]:
                 if pending.status == _PENDING_NEW:
                     assert pending.request is not None  # kept when it was made pending

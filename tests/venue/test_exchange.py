@@ -291,6 +291,26 @@ def test_a_pending_leg_that_trades_as_it_is_placed_ends_the_list_once(opo: bool)
     assert last == {"w": "2", "p": "2"}  # both filled
 
 
+def test_an_otoco_pending_leg_that_trades_expires_the_other_and_ends_the_list() -> None:
+    # Binance's FIX page: an OTOCO is an OTO whose two pending orders are an OCO; one of them
+    # trading expires the other (OCO_TRIGGER), and the list ends ALL_DONE.
+    venue = Venue()
+    client = venue.connect()
+    best_ask = venue.exchange._levels["BTCUSDT"][1][0][0]
+    mid = venue.exchange._mid["BTCUSDT"]
+    legs = [(11, "w"), (38, "0.01"), (40, "2"), (44, f"{best_ask:f}"), (54, "1"),
+            (55, "BTCUSDT"), (59, "1"),
+            (11, "stop"), (38, "0.01"), (40, "3"), (54, "2"), (55, "BTCUSDT"), (1100, "4"),
+            (1101, "1"), (1102, f"{mid - 100:f}"), (1107, "2"), (1109, "D"),
+            (11, "lim"), (38, "0.01"), (40, "2"), (44, "100"), (54, "2"), (55, "BTCUSDT"),
+            (59, "1")]  # fmt: skip
+    answers = [a.message for a in venue.ask(client, Message("E", [
+        (25014, "l1"), (1385, "2"), (73, "3"), *legs]))]  # fmt: skip
+    ends = {a[11]: (a[150], a[39], a.get(25056)) for a in answers if a.msg_type == "8"}
+    assert ends == {"w": ("F", "2", None), "lim": ("F", "2", None), "stop": ("C", "C", "3")}
+    assert [a[429] for a in answers if a.msg_type == "N"] == ["4", "5"]  # started, ALL_DONE
+
+
 def test_an_opo_pending_leg_sells_what_the_working_leg_bought() -> None:
     # Binance's OPO FAQ: the pending orders come without a quantity; once the working order
     # fully fills, theirs is what it received, commission deducted, adjusted to LOT_SIZE;
