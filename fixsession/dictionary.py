@@ -495,7 +495,10 @@ message N ListStatus app oe
   429 ListStatusType !
   431 ListOrderStatus !
   1386 ListRejectReason
+  103 OrdRejReason
   60 TransactTime
+  25016 ErrorCode
+  58 Text
   73 NoOrders group delimiters=11,55
     11 ClOrdID !
     55 Symbol !
@@ -504,9 +507,6 @@ message N ListStatus app oe
     103 OrdRejReason
     25016 ErrorCode
     58 Text
-  103 OrdRejReason
-  25016 ErrorCode
-  58 Text
 message q OrderMassCancelRequest app oe
   55 Symbol !
   11 ClOrdID !
@@ -775,7 +775,7 @@ DIFFERENCES_FROM_QUICKFIX: Final[dict[str, dict[str, str]]] = {
         "field 25056 ExpiryReason: values , other 1,2,3,4,5,6,7,8": "see its type: any reason Binance adds is accepted",
         "field 25004 LimitType: values 1,2,3, other 1,2": "Binance documents all three limit types (digest §7.4); each file lists only two",
         "message N ListStatus: group 73 delimiters 11,55, other 11": "the markdown and the 2024 sample start entries with Symbol(55) (digest §12.1); accept either",
-        "message N ListStatus: top-level members 55,66,25014,25015,1385,429,431,1386,60,73,103,25016,58, other 55,66,25014,25015,1385,429,431,1386,60,73": "the markdown puts OrdRejReason, ErrorCode and Text at list level too (digest §12.2)",
+        "message N ListStatus: top-level members 55,66,25014,25015,1385,429,431,1386,103,60,25016,58,73, other 55,66,25014,25015,1385,429,431,1386,60,73": "the markdown puts OrdRejReason, ErrorCode and Text at list level too, before NoOrders (digest §12.2): after it they would read as the last entry's",
         "message E NewOrderList: group 73 entries 2..3, other 0..": "a list has 2 or 3 orders (digest §8.1); out of range is INCORRECT_NUM_IN_GROUP_COUNT",
     },
     "md": {

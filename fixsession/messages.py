@@ -1265,11 +1265,11 @@ class ListStatus(TypedMessage):
     list_status_type: ListStatusType
     list_order_status: ListOrderStatus
     list_reject_reason: ListRejectReason | None = None
-    transact_time: datetime.datetime | None = None
-    orders: Sequence[Order] | None = None
     ord_rej_reason: OrdRejReason | None = None
+    transact_time: datetime.datetime | None = None
     error_code: int | None = None
     text: str | None = None
+    orders: Sequence[Order] | None = None
     FIELDS = (
         Spec(49, "sender_comp_id", Kind.STR),
         Spec(56, "target_comp_id", Kind.STR),
@@ -1284,11 +1284,11 @@ class ListStatus(TypedMessage):
         Spec(429, "list_status_type", Kind.INT, ListStatusType, required=True),
         Spec(431, "list_order_status", Kind.INT, ListOrderStatus, required=True),
         Spec(1386, "list_reject_reason", Kind.INT, ListRejectReason),
-        Spec(60, "transact_time", Kind.TIME),
-        Spec(73, "orders", entry=Order),
         Spec(103, "ord_rej_reason", Kind.INT, OrdRejReason),
+        Spec(60, "transact_time", Kind.TIME),
         Spec(25016, "error_code", Kind.INT),
         Spec(58, "text", Kind.STR),
+        Spec(73, "orders", entry=Order),
     )
 
 

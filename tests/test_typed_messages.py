@@ -8,6 +8,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from e2e import Certificate
@@ -247,3 +248,29 @@ async def test_a_gateway_sends_typed_messages_and_reads_answers_typed(
             )
     finally:
         await acceptor.close()
+
+
+def _tags_of(entry: type[Any]) -> set[int]:
+    tags = set()
+    for spec in entry.FIELDS:
+        tags.add(spec.tag)
+        if spec.entry is not None:
+            tags |= _tags_of(spec.entry)
+    return tags
+
+
+@pytest.mark.parametrize("cls", list(messages.BY_MSG_TYPE.values()), ids=lambda c: c.__name__)
+def test_no_field_written_after_a_group_could_be_read_back_into_it(cls: type[Any]) -> None:
+    # Found by the parse fuzz target: ListStatus wrote its ErrorCode after its NoOrders
+    # group, whose entries hold ErrorCode too, so a rebuilt ListStatus read it back as the
+    # last order's. Binance's FIX page puts those fields before the group.
+    def check(entry: type[Any]) -> None:
+        for position, spec in enumerate(entry.FIELDS):
+            if spec.entry is None:
+                continue
+            inner = _tags_of(spec.entry)
+            after = [later.tag for later in entry.FIELDS[position + 1 :] if later.tag in inner]
+            assert after == [], f"{entry.__name__}: {after} after group {spec.tag}"
+            check(spec.entry)
+
+    check(cls)
