@@ -200,7 +200,8 @@ def _program(definition: SbeMessageDef, enums: Mapping[str, SbeEnum]) -> tuple[A
     found = _PROGRAMS.get(key)
     if found is not None and found[0] is definition and found[1] is enums:
         return found[2]
-    exponents = frozenset(_exponents_named(definition.fields, definition.groups))
+    every = _all_fields(definition.fields, definition.groups)
+    exponents = frozenset(spec.exponent for spec in every if spec.exponent is not None)
     program = (
         _block_program(definition.fields, enums, exponents),
         _group_programs(definition.groups, enums, exponents),
@@ -208,12 +209,6 @@ def _program(definition: SbeMessageDef, enums: Mapping[str, SbeEnum]) -> tuple[A
     )
     _PROGRAMS[key] = (definition, enums, program)
     return program
-
-
-def _exponents_named(fields: tuple[SbeField, ...], groups: tuple[SbeGroup, ...]) -> Iterator[str]:
-    yield from (spec.exponent for spec in fields if spec.exponent is not None)
-    for group in groups:
-        yield from _exponents_named(group.fields, group.groups)
 
 
 def _block_program(

@@ -227,7 +227,7 @@ class _Order:
         """The price it trades at or better: its pegged price, else its Price(44)."""
         if self.pegged is not None:
             return self.pegged
-        return Decimal(self.price) if self.price is not None else None
+        return _number(self.price) if self.price is not None else None
 
     @property
     def available(self) -> Decimal:
@@ -244,7 +244,7 @@ class _Order:
     def traded_status(self) -> str:
         """OrdStatus after a trade: FILLED once all traded, EXPIRED once nothing is left
         because STP's DECREMENT took the rest, else PARTIALLY_FILLED."""
-        if self.cum_qty >= Decimal(self.quantity):
+        if self.cum_qty >= _number(self.quantity):
             return "2"
         return "C" if self.available <= 0 else "1"
 
@@ -868,12 +868,6 @@ class Exchange:
             account.lists_by_cl_list_id.pop(order_list.cl_list_id, None)
             self._report(session, self._list_status(order_list, "5", "6"), now)
 
-    def _in_opo(self, order: _Order) -> bool:
-        owner = order.owner
-        account = self._accounts[owner.username or ""] if owner is not None else None
-        found = account.lists.get(order.list_id or "") if account is not None else None
-        return found is not None and found.opo
-
     def _received(self, order: _Order) -> Decimal:
         """What a filled BUY received, the quantity of an OPO's pending orders (Binance's OPO
         FAQ): its base asset less the commission the TRADE reports charged in it, rounded
@@ -938,10 +932,7 @@ class Exchange:
         fields = dict(order.peg)
         own = "0" if order.side == "1" else "1"  # a BUY's own side is the bids
         entry_type = own if fields.get(Tag.PEG_PRICE_TYPE) == "5" else "1" if own == "0" else "0"
-        prices = sorted(
-            (price for kind, price in self._depth(order.symbol) if kind == entry_type),
-            reverse=entry_type == "0",  # best first
-        )
+        prices = _best_first(self._depth(order.symbol), entry_type)
         offset = int(fields.get(Tag.PEG_OFFSET_VALUE) or 0)  # (0 to 100: the validator's rule)
         if offset >= len(prices):
             return EngineMessage.LIQUIDITY_TOO_LOW_FOR_PEG.value
@@ -1176,12 +1167,13 @@ class Exchange:
         FAQ: an OCO pair keeps one quantity, so amending either leg amends both."""
         order = self._find(session, message)
         account = self._accounts[session.username or ""]
+        order_list = account.lists.get(order.list_id or "") if order is not None else None
         quantity = Decimal(message[Tag.ORDER_QTY])
         cl_ord_id = message[Tag.CL_ORD_ID]
         text: str | None = None
         if order is None:
             text = "Unknown order sent."
-        elif order.status == _PENDING_NEW and self._in_opo(order):
+        elif order.status == _PENDING_NEW and order_list is not None and order_list.opo:
             text = EngineMessage.AMEND_PENDING_OPO.value  # its quantity is still to come
         elif quantity > Decimal(order.quantity):
             text = "Order amend (quantity increase) is not supported."
@@ -1197,7 +1189,6 @@ class Exchange:
             ]  # fmt: skip
             self._send(session, Message(MsgType.ORDER_AMEND_REJECT, fields), now)
             return
-        order_list = account.lists.get(order.list_id or "")
         for leg in self._oco_pair(order_list, order):
             previous = leg.cl_ord_id
             if leg is order and cl_ord_id != previous:  # the order takes the new ClOrdID
@@ -1217,8 +1208,8 @@ class Exchange:
 
     @staticmethod
     def _oco_pair(order_list: _List | None, order: _Order) -> list[_Order]:
-        """The orders an amend of ``order`` changes: ``order``, and the other open leg of
-        the OCO pair it is in (an OCO's two legs, or an OTOCO's two pending ones)."""
+        """``order``, then the other live leg of the OCO pair it is in (an OCO's two legs,
+        or an OTOCO's two pending ones): what its amend changes, what its trade expires."""
         if order_list is None:
             return [order]
         legs = order_list.orders
@@ -1418,13 +1409,12 @@ class Exchange:
         """The book's best ``levels`` bids and offers, interleaved (of ``depth``, the book
         as ``_depth`` gives it, if given)."""
         depth = self._depth(symbol) if depth is None else depth
-        bids = sorted((key for key in depth if key[0] == "0"), reverse=True)[:levels]
-        asks = sorted(key for key in depth if key[0] == "1")[:levels]
+        bids, asks = _best_first(depth, "0")[:levels], _best_first(depth, "1")[:levels]
         book = []
         for bid, ask in itertools.zip_longest(bids, asks):
-            for key in (bid, ask):
-                if key is not None:
-                    book.append((key[0], _decimal(key[1]), _decimal(depth[key])))
+            for side, price in (("0", bid), ("1", ask)):
+                if price is not None:
+                    book.append((side, _decimal(price), _decimal(depth[(side, price)])))
         return book
 
     def _snapshot(self, stream: _Stream) -> Message:
@@ -1521,6 +1511,12 @@ class Exchange:
         entries[0] += [(Tag.SYMBOL, symbol), (Tag.FIRST_BOOK_UPDATE_ID, str(published + 1)),
                        (Tag.LAST_BOOK_UPDATE_ID, str(last))]  # fmt: skip
         return entries
+
+
+def _best_first(depth: dict[tuple[str, Decimal], Decimal], entry_type: str) -> list[Decimal]:
+    """The prices on one side of ``depth`` (the book as ``Exchange._depth`` gives it), best
+    first: bids (0) highest first, offers (1) lowest first."""
+    return sorted((price for kind, price in depth if kind == entry_type), reverse=entry_type == "0")
 
 
 def _peg_refusal(order: _Order, message: Message) -> str | None:
