@@ -36,6 +36,8 @@ KINDS: Final = frozenset({"open", "close", "tick", "maintenance", "shutdown", "f
 MAX_INSTRUMENTS: Final = 10_000
 MAX_BOOK: Final = 200_000
 """The most price levels (instruments x book levels) a journal may ask a replay to build."""
+MAX_BOOK_LEVELS: Final = 5000
+"""The most levels a side of one instrument's book a journal may ask for."""
 _MAX_NUMBER: Final = 1e12
 
 
@@ -176,7 +178,7 @@ def _setup(value: object) -> dict[str, Any]:
                                  86400),
         "drop_copy_delay": _number(value.get("drop_copy_delay"), f"{where} drop_copy_delay", 0,
                                    86400),
-        "book_levels": _number(value.get("book_levels"), f"{where} book_levels", 1, 5000,
+        "book_levels": _number(value.get("book_levels"), f"{where} book_levels", 1, MAX_BOOK_LEVELS,
                                whole=True),
         "first_order_id": _number(value.get("first_order_id"), f"{where} first_order_id", 1,
                                   2**62, whole=True),

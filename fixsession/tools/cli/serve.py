@@ -34,7 +34,6 @@ from fixsession.venue import journal
 from fixsession.venue.accounts import Accounts
 from fixsession.venue.exchange import (
     INSTRUMENTS,
-    MAX_MARKET_DEPTH,
     UNKNOWN_ORDER_CODES,
     Exchange,
     Instrument,
@@ -156,9 +155,9 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     if len(set(symbols)) != len(symbols):
         raise UsageError("each --symbol once")
     books = len(symbols or INSTRUMENTS) * args.book_levels  # as a recording's replay bounds it
-    if args.book_levels > MAX_MARKET_DEPTH or books > journal.MAX_BOOK:
+    if args.book_levels > journal.MAX_BOOK_LEVELS or books > journal.MAX_BOOK:
         raise UsageError(
-            f"--book-levels is at most {MAX_MARKET_DEPTH}, and the symbols' books at most "
+            f"--book-levels is at most {journal.MAX_BOOK_LEVELS}, and the symbols' books at most "
             f"{journal.MAX_BOOK:,} price levels a side in all (here {books:,})"
         )
     accounts = _read_keys(args.keys)
