@@ -51,18 +51,31 @@
  *     `event_type(Message._lazy(msg_type, tags, frame, spans, key))` would make, built here
  *     (both classes have __slots__; their slots are found by name and filled in).
  *
- * sbe_body(data, at, block_length, version, program, decimal_type) -> dict | None
- *     The values of an SBE message whose header sbe.py has read: the root block of
- *     `block_length` bytes at `at`, its groups and its var data, as `program` lays them out
- *     (sbe.py compiles one per message from the schema: per block its size, newest version
- *     and fields with offset, primitive, optionality, kind and exponent or enum; per group
- *     its dimensions' primitives, block, groups and var data; per var data its length's
- *     primitive), with sbe.py's `_Reader` rules for the common case: values by name, nulls
- *     left out, decimals as `decimal_type` from mantissa and exponent, enums by name, char as
- *     str, var data as UTF-8 str. None for anything else (a block shorter than its fields or
- *     of an older version, a value past the end, a missing exponent, var data that is not
- *     UTF-8 or empty where required, bytes after the last field): sbe.py then reads the
- *     message field by field and raises the error Binance answers with.
+ * sbe_frames(buffer, at, max_size, schema_id, table, decimal_type, message_type, out) -> int
+ *     Appends to `out` the SBE messages from `at` on that are whole and the common case, and
+ *     returns where it stopped: SOFH right (encodingType 0xEB50, messageLength from 26 to
+ *     `max_size`), schema `schema_id`, a template in `table` (name and program by template
+ *     ID: sbe.py compiles them once from the schema: per block its size, newest version and
+ *     fields, packed, with their names, enum tables, exponents and nulls; per group its
+ *     dimensions' primitives, block, groups and var data; per var data its length's
+ *     primitive), read with sbe.py's `_Reader` rules: values by name, nulls left out,
+ *     decimals as `decimal_type` from mantissa and exponent, enums by name, char as str, var
+ *     data as UTF-8 str; each as `message_type` (an __slots__ class, filled as
+ *     stream_messages fills its events). It stops at the first frame that is not whole, or
+ *     not the common case (a SOFH or header fault, a block shorter than its fields or of an
+ *     older version, a value past the end, a missing exponent, var data that is not UTF-8 or
+ *     empty where required, bytes after the last field): sbe.py then reads that one and
+ *     raises the error Binance answers with.
+ *
+ * sbe_encode(program, values, template_id, schema_id, version, seq_num, sending_time,
+ *            decimal_type) -> bytes | None
+ *     The SBE frame sbe.encode writes for `values` (a dict, as decode makes it) with the same
+ *     programs: each block from its nulls, the values given written over them (enums by
+ *     name, decimals as mantissas of the exponent given or of the least one that writes all
+ *     the decimals it scales exactly), groups and var data after it, then the SOFH and
+ *     header. None for anything else (a name that is not the message's, a required field
+ *     missing, a value of another type or that does not fit, an int or Decimal of more than
+ *     19 digits): sbe.py then writes it, or raises the ValueError that names the field.
  *
  * No function does I/O or keeps state.
  */
@@ -682,12 +695,14 @@ stream_messages(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return out;
 }
 
-/* -- sbe_body ---------------------------------------------------------------------------- */
+/* -- sbe_frames --------------------------------------------------------------------------- */
 
 enum { P_CHAR, P_INT8, P_UINT8, P_INT16, P_UINT16, P_INT32, P_UINT32, P_INT64, P_UINT64, P_COUNT };
 static const int P_SIZE[P_COUNT] = {1, 1, 1, 2, 2, 4, 4, 8, 8};
 enum { K_PLAIN, K_CHAR, K_ENUM, K_DECIMAL }; /* as sbe.py numbers them */
 #define SBE_FALLBACK 1 /* a block_ / groups_ / data_ answer: not the common case, let sbe.py read it */
+#define SBE_PREFIX 26  /* SOFH (6 bytes) and message header (20) */
+#define SBE_ENCODING_TYPE 0xEB50
 
 typedef struct {
     const unsigned char *d;
@@ -756,38 +771,91 @@ sbe_small(PyObject *tuple, Py_ssize_t k)
     return v;
 }
 
-/* One block: program (size, since_version, steps), each step (name, offset, primitive,
- * optional, kind, detail, is_exponent). Values into `values`; the exponents into `scope`. */
+/* A block's program: (size, since_version, steps, names, readers, writers, nulls, index),
+ * steps a bytes of 8 per field in offset order (offset uint16, primitive, optional, kind,
+ * whether it is an exponent; little-endian, 2 bytes unused), readers each enum's table by
+ * wire value or the exponent's name (or None), writers the same by name, nulls the block
+ * with every optional field null, index each field's place by name. */
+#define SBE_MAX_STEPS 512
+typedef struct {
+    long size, since;
+    Py_ssize_t count;
+    const unsigned char *steps;
+    PyObject *names, *readers, *writers, *nulls, *index;
+} SbePlan;
+
+typedef struct {
+    long offset;
+    int ptype, optional, kind, flag;
+} SbeStep;
+
+/* prog as a plan: 0, or FALLBACK when it is not one (or a field lies outside its block). */
+static int
+sbe_plan(PyObject *prog, SbePlan *plan)
+{
+    if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 8)
+        return SBE_FALLBACK;
+    PyObject *steps = PyTuple_GET_ITEM(prog, 2);
+    plan->nulls = PyTuple_GET_ITEM(prog, 6);
+    plan->index = PyTuple_GET_ITEM(prog, 7);
+    plan->size = sbe_small(prog, 0);
+    plan->since = sbe_small(prog, 1);
+    plan->names = PyTuple_GET_ITEM(prog, 3);
+    plan->readers = PyTuple_GET_ITEM(prog, 4);
+    plan->writers = PyTuple_GET_ITEM(prog, 5);
+    if (plan->size < 0 || plan->since < 0 || !PyBytes_CheckExact(steps) ||
+        !PyTuple_CheckExact(plan->names) || !PyTuple_CheckExact(plan->readers) ||
+        !PyTuple_CheckExact(plan->writers))
+        return SBE_FALLBACK;
+    plan->count = PyTuple_GET_SIZE(plan->names);
+    plan->steps = (const unsigned char *)PyBytes_AS_STRING(steps);
+    if (PyBytes_GET_SIZE(steps) != 8 * plan->count || plan->count > SBE_MAX_STEPS ||
+        !PyBytes_CheckExact(plan->nulls) || PyBytes_GET_SIZE(plan->nulls) != plan->size ||
+        !PyDict_CheckExact(plan->index) ||
+        PyTuple_GET_SIZE(plan->readers) != plan->count ||
+        PyTuple_GET_SIZE(plan->writers) != plan->count)
+        return SBE_FALLBACK;
+    for (Py_ssize_t k = 0; k < plan->count; k++) {
+        const unsigned char *p = plan->steps + 8 * k;
+        if (p[2] >= P_COUNT || p[4] > K_DECIMAL || (p[0] | p[1] << 8) + P_SIZE[p[2]] > plan->size)
+            return SBE_FALLBACK;
+    }
+    return 0;
+}
+
+static void
+sbe_step(const SbePlan *plan, Py_ssize_t k, SbeStep *step)
+{
+    const unsigned char *p = plan->steps + 8 * k;
+    step->offset = p[0] | p[1] << 8;
+    step->ptype = p[2];
+    step->optional = p[3];
+    step->kind = p[4];
+    step->flag = p[5];
+}
+
+/* One block, as its program says. Values into `values`; the exponents into `scope`. */
 static int
 sbe_block(const SbeBuf *b, Py_ssize_t at, Py_ssize_t length, PyObject *prog, PyObject *values,
           PyObject *scope)
 {
-    if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 3)
-        return SBE_FALLBACK;
-    long size = sbe_small(prog, 0), since = sbe_small(prog, 1);
-    PyObject *steps = PyTuple_GET_ITEM(prog, 2);
-    if (size < 0 || since < 0 || !PyTuple_CheckExact(steps) || at + length > b->n ||
-        size > length || since > b->version)
+    SbePlan plan;
+    if (sbe_plan(prog, &plan) != 0 || at + length > b->n || plan.size > length ||
+        plan.since > b->version)
         return SBE_FALLBACK;
     const unsigned char *base = b->d + at;
-    Py_ssize_t count = PyTuple_GET_SIZE(steps);
     for (int pass = 0; pass < 2; pass++) { /* the exponents first: any field may use them */
-        for (Py_ssize_t k = 0; k < count; k++) {
-            PyObject *step = PyTuple_GET_ITEM(steps, k);
-            if (!PyTuple_CheckExact(step) || PyTuple_GET_SIZE(step) != 7)
-                return SBE_FALLBACK;
-            PyObject *name = PyTuple_GET_ITEM(step, 0);
-            long offset = sbe_small(step, 1), ptype = sbe_small(step, 2);
-            long optional = sbe_small(step, 3), kind = sbe_small(step, 4);
-            long is_exponent = sbe_small(step, 6);
-            if (offset < 0 || ptype < 0 || ptype >= P_COUNT || offset + P_SIZE[ptype] > size ||
-                optional < 0 || kind < 0 || is_exponent < 0)
-                return SBE_FALLBACK;
+        for (Py_ssize_t k = 0; k < plan.count; k++) {
+            SbeStep step;
+            sbe_step(&plan, k, &step);
+            if (pass == 0 && !step.flag)
+                continue;
+            PyObject *name = PyTuple_GET_ITEM(plan.names, k);
             unsigned long long u;
-            int null = sbe_read(base + offset, (int)ptype, &u);
+            int null = sbe_read(base + step.offset, step.ptype, &u);
             if (pass == 0) {
-                if (is_exponent && ptype != P_CHAR) {
-                    PyObject *raw = sbe_int((int)ptype, u);
+                if (step.ptype != P_CHAR) {
+                    PyObject *raw = sbe_int(step.ptype, u);
                     if (raw == NULL || PyDict_SetItem(scope, name, raw) < 0) {
                         Py_XDECREF(raw);
                         return -1;
@@ -796,13 +864,13 @@ sbe_block(const SbeBuf *b, Py_ssize_t at, Py_ssize_t length, PyObject *prog, PyO
                 }
                 continue;
             }
-            if (optional && null)
+            if (step.optional && null)
                 continue;
-            PyObject *value = NULL;
-            if (kind == K_DECIMAL) {
-                if (ptype == P_CHAR)
+            PyObject *value = NULL, *detail = PyTuple_GET_ITEM(plan.readers, k);
+            if (step.kind == K_DECIMAL) {
+                if (step.ptype == P_CHAR)
                     return SBE_FALLBACK;
-                PyObject *exponent = PyDict_GetItemWithError(scope, PyTuple_GET_ITEM(step, 5));
+                PyObject *exponent = PyDict_GetItemWithError(scope, detail);
                 if (exponent == NULL) {
                     if (PyErr_Occurred())
                         return -1;
@@ -813,22 +881,24 @@ sbe_block(const SbeBuf *b, Py_ssize_t at, Py_ssize_t length, PyObject *prog, PyO
                     PyErr_Clear();
                     return SBE_FALLBACK;
                 }
-                PyObject *text = sbe_signed((int)ptype)
-                    ? PyUnicode_FromFormat("%lldE%ld", sbe_as_signed((int)ptype, u), e)
-                    : PyUnicode_FromFormat("%lluE%ld", u, e);
-                if (text == NULL)
+                char text[48];
+                if (sbe_signed(step.ptype))
+                    snprintf(text, sizeof text, "%lldE%ld", sbe_as_signed(step.ptype, u), e);
+                else
+                    snprintf(text, sizeof text, "%lluE%ld", u, e);
+                PyObject *str = PyUnicode_FromString(text);
+                if (str == NULL)
                     return -1;
-                value = PyObject_CallOneArg(b->decimal_type, text);
-                Py_DECREF(text);
-            } else if (kind == K_ENUM) {
-                PyObject *table = PyTuple_GET_ITEM(step, 5);
-                if (!PyDict_Check(table))
+                value = PyObject_CallOneArg(b->decimal_type, str);
+                Py_DECREF(str);
+            } else if (step.kind == K_ENUM) {
+                if (!PyDict_Check(detail))
                     return SBE_FALLBACK;
-                PyObject *key = ptype == P_CHAR ? PyUnicode_FromOrdinal((int)u)
-                                                : sbe_int((int)ptype, u);
+                PyObject *key = step.ptype == P_CHAR ? PyUnicode_FromOrdinal((int)u)
+                                                     : sbe_int(step.ptype, u);
                 if (key == NULL)
                     return -1;
-                PyObject *named = PyDict_GetItemWithError(table, key);
+                PyObject *named = PyDict_GetItemWithError(detail, key);
                 if (named == NULL && PyErr_Occurred()) {
                     Py_DECREF(key);
                     return -1;
@@ -840,10 +910,10 @@ sbe_block(const SbeBuf *b, Py_ssize_t at, Py_ssize_t length, PyObject *prog, PyO
                 } else {
                     value = key;
                 }
-            } else if (ptype == P_CHAR) {
+            } else if (step.ptype == P_CHAR) {
                 value = PyUnicode_FromOrdinal((int)u);
             } else {
-                value = sbe_int((int)ptype, u);
+                value = sbe_int(step.ptype, u);
             }
             if (value == NULL || PyDict_SetItem(values, name, value) < 0) {
                 Py_XDECREF(value);
@@ -914,7 +984,7 @@ sbe_groups(const SbeBuf *b, Py_ssize_t *at, PyObject *progs, PyObject *values, P
         return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
         PyObject *prog = PyTuple_GET_ITEM(progs, k);
-        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 6)
+        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 10)
             return SBE_FALLBACK;
         long long block_length, count;
         if (sbe_number(b, at, sbe_small(prog, 1), &block_length) != 0 ||
@@ -955,42 +1025,674 @@ sbe_groups(const SbeBuf *b, Py_ssize_t *at, PyObject *progs, PyObject *values, P
     return 0;
 }
 
-static PyObject *
-sbe_body(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* The SOFH and message header of the frame at b (n bytes buffered from it): the frame's
+ * length and its header's fields, or 0 when it is not whole or not the common case. */
+static Py_ssize_t
+sbe_head(const unsigned char *f, Py_ssize_t n, Py_ssize_t max_size, long schema_id,
+         unsigned long long head[6])
 {
-    if (nargs != 6 || !PyBytes_CheckExact(args[0]) || !PyLong_Check(args[1]) ||
-        !PyLong_Check(args[2]) || !PyLong_Check(args[3]) || !PyTuple_CheckExact(args[4]) ||
-        PyTuple_GET_SIZE(args[4]) != 3) {
-        PyErr_SetString(PyExc_TypeError,
-                        "sbe_body(data, at, block_length, version, program, decimal_type)");
+    static const int HEAD_TYPES[6] = {P_UINT16, P_UINT16, P_UINT16, P_UINT16, P_UINT32, P_INT64};
+    static const int HEAD_OFFSETS[6] = {6, 8, 10, 12, 14, 18};
+    if (n < SBE_PREFIX)
+        return 0;
+    unsigned long long length, encoding;
+    sbe_read(f, P_UINT32, &length);
+    sbe_read(f + 4, P_UINT16, &encoding);
+    if (encoding != SBE_ENCODING_TYPE || length < SBE_PREFIX || (long long)length > max_size ||
+        (Py_ssize_t)length > n)
+        return 0;
+    for (int k = 0; k < 6; k++)
+        sbe_read(f + HEAD_OFFSETS[k], HEAD_TYPES[k], &head[k]);
+    if ((long)head[2] != schema_id)
+        return 0;
+    return (Py_ssize_t)length;
+}
+
+static const char *SBE_MESSAGE_SLOTS[] = {"name", "template_id", "seq_num", "sending_time_us",
+                                          "values", "version", "length"};
+#define SBE_MESSAGE_SLOT_COUNT 7
+
+static PyObject *
+sbe_frames(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* sbe_frames(buffer, at, max_size, schema_id, table, decimal_type, message_type, out)
+     * -> int: see the top of this file. */
+    if (nargs != 8 || !PyDict_CheckExact(args[4]) || !PyType_Check(args[6]) ||
+        !PyList_CheckExact(args[7])) {
+        PyErr_SetString(PyExc_TypeError, "sbe_frames(buffer, int, int, int, dict, type, type, "
+                                         "list)");
         return NULL;
     }
-    SbeBuf b = {(const unsigned char *)PyBytes_AS_STRING(args[0]), PyBytes_GET_SIZE(args[0]),
-                PyLong_AsLong(args[3]), args[5]};
-    Py_ssize_t at = PyLong_AsSsize_t(args[1]);
-    Py_ssize_t block_length = PyLong_AsSsize_t(args[2]);
+    Py_ssize_t at = PyLong_AsSsize_t(args[1]), max_size = PyLong_AsSsize_t(args[2]);
+    long schema_id = PyLong_AsLong(args[3]);
     if (PyErr_Occurred())
         return NULL;
-    if (at < 0 || block_length < 0 || at > b.n)
-        Py_RETURN_NONE;
-    PyObject *program = args[4];
-    PyObject *values = PyDict_New(), *scope = PyDict_New();
-    int result = values == NULL || scope == NULL ? -1 : 0;
-    if (result == 0)
-        result = sbe_block(&b, at, block_length, PyTuple_GET_ITEM(program, 0), values, scope);
-    if (result == 0) {
-        at += block_length;
-        result = sbe_groups(&b, &at, PyTuple_GET_ITEM(program, 1), values, scope, 0);
+    PyTypeObject *message_type = (PyTypeObject *)args[6];
+    Py_ssize_t offsets[SBE_MESSAGE_SLOT_COUNT];
+    for (int k = 0; k < SBE_MESSAGE_SLOT_COUNT; k++)
+        if ((offsets[k] = slot_offset(message_type, SBE_MESSAGE_SLOTS[k])) < 0)
+            return NULL;
+    Py_buffer view; /* (a bytearray cannot be resized while it is held) */
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const unsigned char *d = view.buf;
+    int failed = 0;
+    while (at >= 0 && at < view.len && !failed) {
+        unsigned long long head[6]; /* blockLength, templateId, schemaId, version, seq, time */
+        Py_ssize_t length = sbe_head(d + at, view.len - at, max_size, schema_id, head);
+        if (length == 0)
+            break;
+        PyObject *key = PyLong_FromUnsignedLongLong(head[1]);
+        if (key == NULL) {
+            failed = 1;
+            break;
+        }
+        PyObject *entry = PyDict_GetItemWithError(args[4], key); /* (name, program) */
+        if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 2 ||
+            !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 1)) ||
+            PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 1)) != 5) {
+            failed = PyErr_Occurred() != NULL;
+            Py_DECREF(key);
+            break;
+        }
+        PyObject *program = PyTuple_GET_ITEM(entry, 1);
+        SbeBuf b = {d + at, length, (long)head[3], args[5]};
+        Py_ssize_t p = SBE_PREFIX, block_length = (Py_ssize_t)head[0];
+        PyObject *values = PyDict_New(), *scope = PyDict_New();
+        int result = values == NULL || scope == NULL ? -1 : 0;
+        if (result == 0)
+            result = sbe_block(&b, p, block_length, PyTuple_GET_ITEM(program, 0), values, scope);
+        if (result == 0) {
+            p += block_length;
+            result = sbe_groups(&b, &p, PyTuple_GET_ITEM(program, 1), values, scope, 0);
+        }
+        if (result == 0)
+            result = sbe_data(&b, &p, PyTuple_GET_ITEM(program, 2), values);
+        if (result == 0 && p != length)
+            result = SBE_FALLBACK; /* bytes after the last field */
+        Py_XDECREF(scope);
+        PyObject *message = NULL;
+        if (result == 0) {
+            PyObject *seq = PyLong_FromUnsignedLongLong(head[4]);
+            PyObject *time = PyLong_FromLongLong(sbe_as_signed(P_INT64, head[5]));
+            PyObject *version = PyLong_FromUnsignedLongLong(head[3]);
+            PyObject *size = PyLong_FromSsize_t(length);
+            if (seq != NULL && time != NULL && version != NULL && size != NULL) {
+                PyObject *slots[SBE_MESSAGE_SLOT_COUNT] = {
+                    PyTuple_GET_ITEM(entry, 0), key, seq, time, values, version, size};
+                message = filled(message_type, offsets, slots, SBE_MESSAGE_SLOT_COUNT);
+            }
+            Py_XDECREF(seq);
+            Py_XDECREF(time);
+            Py_XDECREF(version);
+            Py_XDECREF(size);
+            if (message == NULL || PyList_Append(args[7], message) < 0)
+                result = -1;
+            Py_XDECREF(message);
+        }
+        Py_XDECREF(values);
+        Py_DECREF(key);
+        if (result != 0) {
+            failed = result < 0;
+            break;
+        }
+        at += length;
     }
+    PyBuffer_Release(&view);
+    return failed ? NULL : PyLong_FromSsize_t(at);
+}
+
+/* -- sbe_encode ---------------------------------------------------------------------------- */
+
+typedef struct {
+    unsigned char *d; /* local, until a frame outgrows it */
+    Py_ssize_t n, cap;
+    PyObject *decimal_type;
+    unsigned char local[1024];
+} SbeOut;
+
+/* Room for `more` bytes at o->d + o->n (zeroed), or -1 with MemoryError. */
+static int
+sbe_room(SbeOut *o, Py_ssize_t more)
+{
+    if (o->n + more > o->cap) {
+        Py_ssize_t cap = (o->n + more) * 2;
+        unsigned char *d = PyMem_Realloc(o->d == o->local ? NULL : o->d, cap);
+        if (d == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        if (o->d == o->local)
+            memcpy(d, o->local, o->n);
+        o->d = d;
+        o->cap = cap;
+    }
+    memset(o->d + o->n, 0, more);
+    return 0;
+}
+
+static void
+sbe_put(unsigned char *p, int ptype, unsigned long long u)
+{
+    for (int i = 0; i < P_SIZE[ptype]; i++)
+        p[i] = (unsigned char)(u >> (8 * i));
+}
+
+/* Whether the integer -mag (neg) or mag fits primitive ptype: 0 with its bits in *u, or
+ * FALLBACK. */
+static int
+sbe_fit(int neg, unsigned long long mag, int ptype, unsigned long long *u)
+{
+    if (ptype == P_CHAR)
+        return SBE_FALLBACK;
+    int bits = 8 * P_SIZE[ptype];
+    if (neg && mag != 0) {
+        if (!sbe_signed(ptype) || mag > (1ULL << (bits - 1)))
+            return SBE_FALLBACK;
+        *u = (unsigned long long)(-(long long)(mag - 1) - 1);
+        return 0;
+    }
+    unsigned long long top = sbe_signed(ptype) ? (1ULL << (bits - 1)) - 1
+                             : bits == 64    ? ULLONG_MAX
+                                             : (1ULL << bits) - 1;
+    if (mag > top)
+        return SBE_FALLBACK;
+    *u = mag;
+    return 0;
+}
+
+/* An exact int as sign and magnitude: 0, or FALLBACK (too big, or not an exact int). */
+static int
+sbe_int_parts(PyObject *v, int exact, int *neg, unsigned long long *mag)
+{
+    if (exact ? !PyLong_CheckExact(v) : !PyLong_Check(v))
+        return SBE_FALLBACK;
+    int overflow;
+    long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (x == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return SBE_FALLBACK;
+    }
+    if (overflow < 0)
+        return SBE_FALLBACK;
+    if (overflow > 0) {
+        unsigned long long big = PyLong_AsUnsignedLongLong(v);
+        if (big == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return SBE_FALLBACK;
+        }
+        *neg = 0;
+        *mag = big;
+        return 0;
+    }
+    *neg = x < 0;
+    *mag = x < 0 ? (unsigned long long)(-(x + 1)) + 1 : (unsigned long long)x;
+    return 0;
+}
+
+typedef struct {
+    int neg;
+    unsigned long long coefficient; /* without trailing zeros: value = coefficient * 10**exp */
+    long exp;                       /* (for 0: 0, as Decimal.normalize() says) */
+} SbeNumber;
+
+/* An exact int or exact Decimal of at most 19 significant digits (after its trailing zeros):
+ * 0, or FALLBACK (anything else: NaN, Infinity, more digits, a huge exponent). */
+static int
+sbe_number_of(PyObject *v, PyObject *decimal_type, SbeNumber *out)
+{
+    out->exp = 0;
+    if (PyLong_CheckExact(v)) {
+        if (sbe_int_parts(v, 1, &out->neg, &out->coefficient) != 0)
+            return SBE_FALLBACK;
+        while (out->coefficient != 0 && out->coefficient % 10 == 0) {
+            out->coefficient /= 10;
+            out->exp++;
+        }
+        return 0;
+    }
+    if ((PyObject *)Py_TYPE(v) != decimal_type)
+        return SBE_FALLBACK;
+    PyObject *text = PyObject_Str(v);
+    if (text == NULL) {
+        PyErr_Clear();
+        return SBE_FALLBACK;
+    }
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
+    int result = SBE_FALLBACK;
+    if (s != NULL) {
+        Py_ssize_t i = 0;
+        int neg = 0, digits = 0, point = 0;
+        long zeros = 0, fraction = 0;
+        unsigned long long c = 0;
+        if (i < n && s[i] == '-') {
+            neg = 1;
+            i++;
+        }
+        for (; i < n && (is_digit((unsigned char)s[i]) || (s[i] == '.' && !point)); i++) {
+            if (s[i] == '.') {
+                point = 1;
+                continue;
+            }
+            digits++;
+            fraction += point;
+            if (s[i] == '0') {
+                zeros++; /* (held back: trailing ones are not the coefficient's) */
+                continue;
+            }
+            for (long z = 0; z <= zeros; z++) { /* c = c * 10**(zeros + 1) + digit */
+                if (c > (ULLONG_MAX - 9) / 10)
+                    goto done;
+                c *= 10;
+            }
+            c += (unsigned long long)(s[i] - '0');
+            zeros = 0;
+            if (c > 9999999999999999999ULL)
+                goto done;
+        }
+        long exponent = 0;
+        if (i < n && (s[i] == 'E' || s[i] == 'e')) {
+            int eneg = 0, edigits = 0;
+            i++;
+            if (i < n && (s[i] == '+' || s[i] == '-'))
+                eneg = s[i++] == '-';
+            for (; i < n && is_digit((unsigned char)s[i]) && edigits < 6; i++, edigits++)
+                exponent = exponent * 10 + (s[i] - '0');
+            if (edigits == 0)
+                goto done;
+            exponent = eneg ? -exponent : exponent;
+        }
+        if (i != n || digits == 0)
+            goto done;
+        out->neg = neg;
+        out->coefficient = c;
+        out->exp = c == 0 ? 0 : exponent - fraction + zeros;
+        result = 0;
+    }
+done:
+    PyErr_Clear();
+    Py_DECREF(text);
+    return result;
+}
+
+/* number's mantissa with exponent e, in ptype's bits: 0, or FALLBACK (more decimals than e
+ * allows, or too big). */
+static int
+sbe_mantissa(const SbeNumber *number, long e, int ptype, unsigned long long *u)
+{
+    unsigned long long m = number->coefficient;
+    if (m != 0) {
+        if (number->exp < e || number->exp - e > 19)
+            return SBE_FALLBACK;
+        for (long k = 0; k < number->exp - e; k++) {
+            if (m > ULLONG_MAX / 10)
+                return SBE_FALLBACK;
+            m *= 10;
+        }
+    }
+    return sbe_fit(number->neg, m, ptype, u);
+}
+
+/* values[name] if values has it and it is not None (borrowed), else NULL; *bad on an error. */
+static PyObject *
+sbe_given(PyObject *values, PyObject *name, int *bad)
+{
+    PyObject *v = PyDict_GetItemWithError(values, name);
+    if (v == NULL && PyErr_Occurred()) {
+        PyErr_Clear();
+        *bad = 1;
+    }
+    return v == Py_None ? NULL : v;
+}
+
+/* The least normalized exponent (starting from *least) of the decimals `name` scales in
+ * this block and in the entries of its groups that have no field `name`. */
+static int
+sbe_scan(PyObject *name, PyObject *block, PyObject *groups, PyObject *values, PyObject *decimals,
+         long *least, int depth)
+{
+    if (depth > 8)
+        return SBE_FALLBACK;
+    SbePlan plan;
+    if (sbe_plan(block, &plan) != 0)
+        return SBE_FALLBACK;
+    for (Py_ssize_t k = 0; k < plan.count; k++) {
+        SbeStep step;
+        sbe_step(&plan, k, &step);
+        if (step.kind != K_DECIMAL)
+            continue;
+        int same = PyUnicode_Compare(PyTuple_GET_ITEM(plan.writers, k), name);
+        if (same == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return SBE_FALLBACK;
+        }
+        if (same != 0)
+            continue;
+        int bad = 0;
+        PyObject *v = sbe_given(values, PyTuple_GET_ITEM(plan.names, k), &bad);
+        if (bad)
+            return SBE_FALLBACK;
+        if (v == NULL)
+            continue;
+        SbeNumber number;
+        if (sbe_number_of(v, decimals, &number) != 0)
+            return SBE_FALLBACK;
+        if (number.exp < *least)
+            *least = number.exp;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(groups); k++) {
+        PyObject *group = PyTuple_GET_ITEM(groups, k);
+        int own = PySet_Contains(PyTuple_GET_ITEM(group, 7), name);
+        if (own != 0) {
+            PyErr_Clear();
+            if (own < 0)
+                return SBE_FALLBACK;
+            continue; /* the entries have their own */
+        }
+        int bad = 0;
+        PyObject *entries = sbe_given(values, PyTuple_GET_ITEM(group, 0), &bad);
+        if (bad || (entries != NULL && !PyList_CheckExact(entries)))
+            return SBE_FALLBACK;
+        for (Py_ssize_t i = 0; entries != NULL && i < PyList_GET_SIZE(entries); i++) {
+            PyObject *entry = PyList_GET_ITEM(entries, i);
+            if (!PyDict_CheckExact(entry) ||
+                sbe_scan(name, PyTuple_GET_ITEM(group, 3), PyTuple_GET_ITEM(group, 4), entry, decimals, least,
+                         depth + 1) != 0)
+                return SBE_FALLBACK;
+        }
+    }
+    return 0;
+}
+
+/* `outer` and this block's exponent fields (own): as given, or the least exponent that
+ * writes every decimal they scale exactly, at most 0. A new dict in *scope. */
+static int
+sbe_scope(PyObject *own, PyObject *block, PyObject *groups, PyObject *values, PyObject *outer,
+          PyObject *decimals, PyObject **scope, int depth)
+{
+    *scope = PyDict_Copy(outer);
+    if (*scope == NULL)
+        return -1;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(own); k++) {
+        PyObject *name = PyTuple_GET_ITEM(own, k);
+        int bad = 0;
+        PyObject *given = sbe_given(values, name, &bad);
+        PyObject *exponent;
+        if (bad || (given != NULL && !PyLong_CheckExact(given)))
+            return SBE_FALLBACK;
+        if (given != NULL) {
+            exponent = Py_NewRef(given);
+        } else {
+            long least = 0;
+            if (sbe_scan(name, block, groups, values, decimals, &least, depth) != 0)
+                return SBE_FALLBACK;
+            exponent = PyLong_FromLong(least);
+            if (exponent == NULL)
+                return -1;
+        }
+        int failed = PyDict_SetItem(*scope, name, exponent);
+        Py_DECREF(exponent);
+        if (failed)
+            return -1;
+    }
+    return 0;
+}
+
+/* One field's value `v` into the block at base, as step k says: 0, or FALLBACK. */
+static int
+sbe_write_field(const SbePlan *plan, Py_ssize_t k, unsigned char *base, PyObject *v,
+                PyObject *scope, PyObject *decimals)
+{
+    SbeStep step;
+    sbe_step(plan, k, &step);
+    PyObject *detail = PyTuple_GET_ITEM(plan->writers, k);
+    unsigned long long u;
+    int neg;
+    if (step.kind == K_DECIMAL) {
+        PyObject *exponent = PyDict_GetItemWithError(scope, detail);
+        long e;
+        SbeNumber number;
+        if (exponent == NULL || !PyLong_CheckExact(exponent) ||
+            ((e = PyLong_AsLong(exponent)) == -1 && PyErr_Occurred()) ||
+            sbe_number_of(v, decimals, &number) != 0 ||
+            sbe_mantissa(&number, e, step.ptype, &u) != 0) {
+            PyErr_Clear();
+            return SBE_FALLBACK;
+        }
+    } else {
+        PyObject *raw = v;
+        if (step.kind == K_ENUM) {
+            if (!PyDict_CheckExact(detail))
+                return SBE_FALLBACK;
+            raw = PyDict_GetItemWithError(detail, v);
+            if (raw == NULL) {
+                if (PyErr_Occurred()) { /* (unhashable) */
+                    PyErr_Clear();
+                    return SBE_FALLBACK;
+                }
+                raw = v;
+            }
+        }
+        if (step.ptype == P_CHAR) {
+            if (!PyUnicode_CheckExact(raw) || PyUnicode_GET_LENGTH(raw) != 1 ||
+                (u = PyUnicode_READ_CHAR(raw, 0)) > 0xFF)
+                return SBE_FALLBACK;
+        } else if (sbe_int_parts(raw, step.kind != K_ENUM, &neg, &u) != 0 ||
+                   sbe_fit(neg, u, step.ptype, &u) != 0) {
+            return SBE_FALLBACK;
+        }
+    }
+    sbe_put(base + step.offset, step.ptype, u);
+    return 0;
+}
+
+/* A block, as its program says: its nulls, then each value given (an exponent field's from
+ * the scope), then whether every required field had one; FALLBACK for a name in values that
+ * is not one of `names` (the block's fields, groups and var data). */
+static int
+sbe_write_block(SbeOut *o, PyObject *block, PyObject *values, PyObject *scope, PyObject *names)
+{
+    SbePlan plan;
+    if (sbe_plan(block, &plan) != 0)
+        return SBE_FALLBACK;
+    if (sbe_room(o, plan.size) < 0)
+        return -1;
+    unsigned char *base = o->d + o->n;
+    memcpy(base, PyBytes_AS_STRING(plan.nulls), plan.size);
+    char given[SBE_MAX_STEPS];
+    memset(given, 0, plan.count);
+    Py_ssize_t pos = 0;
+    PyObject *key, *v;
+    while (PyDict_Next(values, &pos, &key, &v)) {
+        PyObject *place = PyDict_GetItemWithError(plan.index, key);
+        if (place == NULL) {
+            if (PyErr_Occurred())
+                return -1;
+            int known = PyAnySet_CheckExact(names) ? PySet_Contains(names, key) : 0;
+            if (known != 1) {
+                PyErr_Clear();
+                return SBE_FALLBACK; /* (sbe.py: no such field) */
+            }
+            continue; /* a group's or var data's */
+        }
+        Py_ssize_t k = PyLong_AsSsize_t(place);
+        if (k < 0 || k >= plan.count) {
+            PyErr_Clear();
+            return SBE_FALLBACK;
+        }
+        if (v == Py_None || (plan.steps[8 * k + 5] && plan.steps[8 * k + 4] != K_DECIMAL))
+            continue; /* null; or an exponent: below */
+        if (sbe_write_field(&plan, k, base, v, scope, o->decimal_type) != 0)
+            return SBE_FALLBACK;
+        given[k] = 1;
+    }
+    for (Py_ssize_t k = 0; k < plan.count; k++) {
+        SbeStep step;
+        sbe_step(&plan, k, &step);
+        if (step.flag && step.kind != K_DECIMAL) { /* an exponent: the scope's, else as given */
+            int bad = 0;
+            PyObject *name = PyTuple_GET_ITEM(plan.names, k);
+            PyObject *value = sbe_given(scope, name, &bad);
+            if (value == NULL && !bad)
+                value = sbe_given(values, name, &bad);
+            if (bad)
+                return SBE_FALLBACK;
+            if (value != NULL) {
+                if (sbe_write_field(&plan, k, base, value, scope, o->decimal_type) != 0)
+                    return SBE_FALLBACK;
+                given[k] = 1;
+            }
+        }
+        if (!given[k] && !step.optional)
+            return SBE_FALLBACK; /* (sbe.py: it is required) */
+    }
+    o->n += plan.size;
+    return 0;
+}
+
+static int
+sbe_write_number(SbeOut *o, long ptype, unsigned long long value)
+{
+    unsigned long long u;
+    if (ptype < 0 || ptype >= P_COUNT || sbe_fit(0, value, (int)ptype, &u) != 0)
+        return SBE_FALLBACK;
+    if (sbe_room(o, P_SIZE[ptype]) < 0)
+        return -1;
+    sbe_put(o->d + o->n, (int)ptype, u);
+    o->n += P_SIZE[ptype];
+    return 0;
+}
+
+/* Var data: each (name, length primitive, optional); a value must be a str. */
+static int
+sbe_write_data(SbeOut *o, PyObject *progs, PyObject *values)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
+        PyObject *prog = PyTuple_GET_ITEM(progs, k);
+        int bad = 0;
+        PyObject *v = sbe_given(values, PyTuple_GET_ITEM(prog, 0), &bad);
+        if (bad || (v == NULL && sbe_small(prog, 2) != 1) || (v != NULL && !PyUnicode_CheckExact(v)))
+            return SBE_FALLBACK;
+        Py_ssize_t n = 0;
+        const char *text = "";
+        if (v != NULL && (text = PyUnicode_AsUTF8AndSize(v, &n)) == NULL) {
+            PyErr_Clear(); /* (surrogates) */
+            return SBE_FALLBACK;
+        }
+        int result = sbe_write_number(o, sbe_small(prog, 1), (unsigned long long)n);
+        if (result != 0)
+            return result;
+        if (sbe_room(o, n) < 0)
+            return -1;
+        memcpy(o->d + o->n, text, n);
+        o->n += n;
+    }
+    return 0;
+}
+
+/* Groups: each (name, block length primitive, count primitive, block, groups, data, names,
+ * field names, own exponents, block length when empty). */
+static int
+sbe_write_groups(SbeOut *o, PyObject *progs, PyObject *values, PyObject *scope, int depth)
+{
+    if (depth > 8)
+        return SBE_FALLBACK;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
+        PyObject *prog = PyTuple_GET_ITEM(progs, k);
+        PyObject *block = PyTuple_GET_ITEM(prog, 3), *groups = PyTuple_GET_ITEM(prog, 4);
+        int bad = 0;
+        PyObject *entries = sbe_given(values, PyTuple_GET_ITEM(prog, 0), &bad);
+        if (bad || (entries != NULL && !PyList_CheckExact(entries)))
+            return SBE_FALLBACK;
+        Py_ssize_t count = entries == NULL ? 0 : PyList_GET_SIZE(entries);
+        long block_length = count && PyTuple_CheckExact(block) ? sbe_small(block, 0)
+                                                               : sbe_small(prog, 9);
+        int result = sbe_write_number(o, sbe_small(prog, 1), (unsigned long long)block_length);
+        if (result == 0)
+            result = sbe_write_number(o, sbe_small(prog, 2), (unsigned long long)count);
+        for (Py_ssize_t i = 0; i < count && result == 0; i++) {
+            PyObject *entry = PyList_GET_ITEM(entries, i), *inner = NULL;
+            result = PyDict_CheckExact(entry) ? 0 : SBE_FALLBACK;
+            if (result == 0)
+                result = sbe_scope(PyTuple_GET_ITEM(prog, 8), block, groups,
+                                   entry, scope, o->decimal_type, &inner, depth + 1);
+            if (result == 0)
+                result = sbe_write_block(o, block, entry, inner, PyTuple_GET_ITEM(prog, 6));
+            if (result == 0)
+                result = sbe_write_groups(o, groups, entry, inner, depth + 1);
+            if (result == 0)
+                result = sbe_write_data(o, PyTuple_GET_ITEM(prog, 5), entry);
+            Py_XDECREF(inner);
+        }
+        if (result != 0)
+            return result;
+    }
+    return 0;
+}
+
+static PyObject *
+sbe_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* sbe_encode(program, values, template_id, schema_id, version, seq_num, sending_time,
+     * decimal_type) -> bytes | None: see the top of this file. */
+    if (nargs != 8 || !PyTuple_CheckExact(args[0]) || PyTuple_GET_SIZE(args[0]) != 5) {
+        PyErr_SetString(PyExc_TypeError, "sbe_encode(program, values, template_id, schema_id, "
+                                         "version, seq_num, sending_time, decimal_type)");
+        return NULL;
+    }
+    PyObject *program = args[0], *values = args[1];
+    PyObject *block = PyTuple_GET_ITEM(program, 0), *groups = PyTuple_GET_ITEM(program, 1);
+    unsigned long long head[6];
+    if (!PyTuple_CheckExact(block))
+        Py_RETURN_NONE;
+    int neg;
+    static const int HEAD_TYPES[5] = {P_UINT16, P_UINT16, P_UINT16, P_UINT32, P_INT64};
+    for (int k = 0; k < 5; k++) {
+        if (sbe_int_parts(args[2 + k], 1, &neg, &head[k + 1]) != 0 ||
+            sbe_fit(neg, head[k + 1], HEAD_TYPES[k], &head[k + 1]) != 0)
+            Py_RETURN_NONE;
+    }
+    if (!PyDict_CheckExact(values) || !PyTuple_CheckExact(block))
+        Py_RETURN_NONE;
+    SbeOut o;
+    o.d = o.local;
+    o.n = 0;
+    o.cap = sizeof o.local;
+    o.decimal_type = args[7];
+    PyObject *scope = NULL, *empty = PyDict_New();
+    int result = empty == NULL || sbe_room(&o, SBE_PREFIX) < 0 ? -1 : 0;
     if (result == 0)
-        result = sbe_data(&b, &at, PyTuple_GET_ITEM(program, 2), values);
-    if (result == 0 && at != b.n)
-        result = SBE_FALLBACK; /* bytes after the last field */
+        o.n = SBE_PREFIX;
+    if (result == 0)
+        result = sbe_scope(PyTuple_GET_ITEM(program, 4), block, groups,
+                           values, empty, o.decimal_type, &scope, 0);
+    if (result == 0)
+        result = sbe_write_block(&o, block, values, scope, PyTuple_GET_ITEM(program, 3));
+    if (result == 0)
+        result = sbe_write_groups(&o, groups, values, scope, 0);
+    if (result == 0)
+        result = sbe_write_data(&o, PyTuple_GET_ITEM(program, 2), values);
     Py_XDECREF(scope);
-    if (result == 0)
-        return values;
-    Py_XDECREF(values);
-    return result < 0 ? NULL : Py_NewRef(Py_None);
+    Py_XDECREF(empty);
+    PyObject *frame = NULL;
+    if (result == 0 && o.n > 0xFFFFFFFFLL)
+        result = SBE_FALLBACK;
+    if (result == 0) {
+        head[0] = (unsigned long long)sbe_small(block, 0);
+        sbe_put(o.d, P_UINT32, (unsigned long long)o.n);
+        sbe_put(o.d + 4, P_UINT16, SBE_ENCODING_TYPE);
+        static const int OFFSETS[6] = {6, 8, 10, 12, 14, 18};
+        static const int TYPES[6] = {P_UINT16, P_UINT16, P_UINT16, P_UINT16, P_UINT32, P_INT64};
+        for (int k = 0; k < 6; k++)
+            sbe_put(o.d + OFFSETS[k], TYPES[k], head[k]);
+        frame = PyBytes_FromStringAndSize((const char *)o.d, o.n);
+    }
+    if (o.d != o.local)
+        PyMem_Free(o.d);
+    if (result > 0)
+        Py_RETURN_NONE;
+    return frame;
 }
 
 static PyMethodDef methods[] = {
@@ -1009,9 +1711,12 @@ static PyMethodDef methods[] = {
      "event_type, msg_type, tags, key) -> list: a run of market-data increments, as events."},
     {"span_values", (PyCFunction)(void (*)(void))span_values, METH_FASTCALL,
      "span_values(frame, spans) -> tuple[str, ...]: the values layout_spans found."},
-    {"sbe_body", (PyCFunction)(void (*)(void))sbe_body, METH_FASTCALL,
-     "sbe_body(data, at, block_length, version, program, decimal_type) -> dict | None: an "
-     "SBE message's values."},
+    {"sbe_frames", (PyCFunction)(void (*)(void))sbe_frames, METH_FASTCALL,
+     "sbe_frames(buffer, at, max_size, schema_id, table, decimal_type, message_type, out) -> "
+     "int: append the SBE messages read in C."},
+    {"sbe_encode", (PyCFunction)(void (*)(void))sbe_encode, METH_FASTCALL,
+     "sbe_encode(program, values, template_id, schema_id, version, seq_num, sending_time, "
+     "decimal_type) -> bytes | None: an SBE frame."},
     {NULL, NULL, 0, NULL},
 };
 

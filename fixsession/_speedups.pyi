@@ -1,10 +1,11 @@
 """Types of the optional C extension (fixsession/_speedups.c)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from fixsession.events import MessageReceived
 from fixsession.framing import Item
 from fixsession.message import FieldValue, Message
+from fixsession.sbe import SbeItem, SbeMessage
 
 def frame_run(
     buf: bytes, start: int, max_frame_size: int, out: list[Item], /
@@ -32,12 +33,25 @@ def stream_messages(
     key: str | None,
     /,
 ) -> list[MessageReceived]: ...
-def sbe_body(
-    data: bytes,
+def sbe_frames(
+    buffer: bytes | bytearray,
     at: int,
-    block_length: int,
-    version: int,
+    max_size: int,
+    schema_id: int,
+    table: dict[int, tuple[str, tuple[object, ...]]],
+    decimal_type: type,
+    message_type: type[SbeMessage],
+    out: list[SbeItem],
+    /,
+) -> int: ...
+def sbe_encode(
     program: tuple[object, ...],
+    values: Mapping[str, object],
+    template_id: int,
+    schema_id: int,
+    version: int,
+    seq_num: int,
+    sending_time: int,
     decimal_type: type,
     /,
-) -> dict[str, object] | None: ...
+) -> bytes | None: ...

@@ -20,7 +20,7 @@ import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from fixsession import errors, speedups
 from fixsession.errors import BinanceError
@@ -113,7 +113,7 @@ class SbeMessageDef:
     data: tuple[SbeData, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SbeMessage:
     """A decoded message: its header and its values by field name (absent: null). Decimals
     are ``Decimal``; enums their value's name (the raw value if the schema has none);
@@ -187,55 +187,93 @@ def _plan(fields: tuple[SbeField, ...]) -> _Plan:
 _PRIMITIVES: Final = (
     "char", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
 )  # fmt: skip
-"""The primitive types, numbered as the C speedups' ``sbe_body`` numbers them."""
+"""The primitive types, numbered as the C speedups number them."""
 
-_PROGRAMS: dict[tuple[int, int], tuple[SbeMessageDef, Mapping[str, SbeEnum], tuple[Any, ...]]]
-_PROGRAMS = {}
+_STEP: Final = struct.Struct("<HBBBBxx")
+"""A field of a block program: offset, primitive, optional, kind, whether it is an exponent."""
 
 
-def _program(definition: SbeMessageDef, enums: Mapping[str, SbeEnum]) -> tuple[Any, ...]:
-    """``definition``'s layout as the C speedups' ``sbe_body`` reads it (made once per message
-    and enums): the root block's plan, its groups', its var data's."""
-    key = (id(definition), id(enums))
-    found = _PROGRAMS.get(key)
-    if found is not None and found[0] is definition and found[1] is enums:
-        return found[2]
-    every = _all_fields(definition.fields, definition.groups)
-    exponents = frozenset(spec.exponent for spec in every if spec.exponent is not None)
-    program = (
-        _block_program(definition.fields, enums, exponents),
-        _group_programs(definition.groups, enums, exponents),
-        _data_program(definition.data),
-    )
-    _PROGRAMS[key] = (definition, enums, program)
-    return program
+class _Programs(NamedTuple):
+    """The schema's messages as the C speedups read them (``sbe_frames``: name and program by
+    template ID) and write them (``sbe_encode``: template ID and program by name). A
+    program: the root block's, its groups', its var data's, its field names, its exponent
+    fields."""
+
+    schema_id: int
+    version: int
+    read: dict[int, tuple[str, tuple[Any, ...]]]
+    write: dict[str, tuple[int, tuple[Any, ...]]]
+
+
+_PROGRAMS: list[_Programs] = []
+
+
+def _programs() -> _Programs:
+    """The programs of ``sbe_schema`` (made once)."""
+    if _PROGRAMS:
+        return _PROGRAMS[0]
+    from fixsession import sbe_schema
+
+    programs = _Programs(sbe_schema.SCHEMA_ID, sbe_schema.SCHEMA_VERSION, {}, {})
+    for template_id, definition in sbe_schema.MESSAGES.items():
+        every = _all_fields(definition.fields, definition.groups)
+        exponents = frozenset(spec.exponent for spec in every if spec.exponent is not None)
+        program = (
+            _block_program(definition.fields, sbe_schema.ENUMS, exponents),
+            _group_programs(definition.groups, sbe_schema.ENUMS, exponents),
+            _data_program(definition.data),
+            _names(definition.fields, definition.groups, definition.data),
+            tuple(sorted(_exponent_names(definition.fields, definition.groups))),
+        )
+        programs.read[template_id] = (definition.name, program)
+        programs.write[definition.name] = (template_id, program)
+    _PROGRAMS.append(programs)
+    return programs
 
 
 def _block_program(
     fields: tuple[SbeField, ...], enums: Mapping[str, SbeEnum], exponents: frozenset[str]
 ) -> tuple[Any, ...] | None:
-    """A block's plan for ``sbe_body``: its size, newest version and, per field in offset
-    order, (name, offset, primitive, optional, kind, exponent name or enum table, whether it
-    is an exponent); None for overlapping fields (read one by one, in Python)."""
+    """A block's program: its size, its newest field's version, its fields in offset order
+    (each packed as ``_STEP``), their names, what reading each needs (its enum's names by
+    wire value, or its exponent's name), what writing it needs (its enum's wire values by
+    name, or its exponent's name), the block with every optional field null, and each
+    field's place by name; None for overlapping fields or an enum whose encoding is not its
+    field's (Python reads and writes those)."""
     plan = _plan(fields)
-    if not plan.names:
-        return None
     ordered = sorted(fields, key=lambda f: f.offset)  # (as the plan's steps are)
-    steps = []
-    for spec, (name, optional, _, kind, detail) in zip(ordered, plan.steps, strict=True):
-        table = dict(enums[detail].values) if kind == _ENUM else detail
-        steps.append((name, spec.offset, _PRIMITIVES.index(spec.primitive), int(optional), kind,
-                      table, int(name in exponents)))  # fmt: skip
-    return (plan.layout.size, plan.since_version, tuple(steps))
+    char = {spec.name: spec.primitive == "char" for spec in ordered}
+    if not plan.names or any(
+        spec.enum is not None and (enums[spec.enum].encoding == "char") != char[spec.name]
+        for spec in ordered
+    ):
+        return None
+    steps, readers, writers = bytearray(), [], []
+    nulls = bytearray(plan.layout.size)
+    for spec, (_, optional, null, kind, detail) in zip(ordered, plan.steps, strict=True):
+        steps += _STEP.pack(spec.offset, _PRIMITIVES.index(spec.primitive), optional, kind,
+                            spec.name in exponents)  # fmt: skip
+        readers.append(dict(enums[detail].values) if kind == _ENUM else detail)
+        writers.append(_by_name(enums[detail]) if kind == _ENUM else detail)
+        if optional:
+            _STRUCTS[spec.primitive].pack_into(nulls, spec.offset, null)
+    index = {name: k for k, name in enumerate(plan.names)}
+    return (plan.layout.size, plan.since_version, bytes(steps), plan.names, tuple(readers),
+            tuple(writers), bytes(nulls), index)  # fmt: skip
 
 
 def _group_programs(
     groups: tuple[SbeGroup, ...], enums: Mapping[str, SbeEnum], exponents: frozenset[str]
 ) -> tuple[Any, ...]:
+    """Each group's program: its name, its dimensions' primitives, its block's, its groups',
+    its var data's, its names, its fields' names, its exponent fields, its blockLength."""
     return tuple(
         (group.name, _PRIMITIVES.index(group.block_primitive),
          _PRIMITIVES.index(group.count_primitive), _block_program(group.fields, enums, exponents),
-         _group_programs(group.groups, enums, exponents), _data_program(group.data))
+         _group_programs(group.groups, enums, exponents), _data_program(group.data),
+         _names(group.fields, group.groups, group.data),
+         frozenset(spec.name for spec in group.fields),
+         tuple(sorted(_exponent_names(group.fields, group.groups))), group.block_length)
         for group in groups
     )  # fmt: skip
 
@@ -385,6 +423,15 @@ def decode(
     template), ``UnsupportedSchemaId`` (-1153: another schema, or a version outside
     ``versions``, default any), ``InvalidSbeMessageField`` (-1221: a field that runs past
     the message, a required one null, var data that is not UTF-8)."""
+    frames = speedups.sbe_frames
+    default = messages is None and enums is None and schema_id is None and versions is None
+    if frames is not None and default:  # the common case, in C (else: below, with its error)
+        out: list[SbeMessage] = []
+        programs = _programs()
+        read = frames(data, 0, len(data), programs.schema_id, programs.read, Decimal,
+                      SbeMessage, out)  # fmt: skip
+        if read == len(data) and len(out) == 1:
+            return out[0]
     from fixsession import sbe_schema
 
     messages = sbe_schema.MESSAGES if messages is None else messages
@@ -405,14 +452,6 @@ def decode(
     definition = messages.get(template_id)
     if definition is None:
         raise errors.InvalidSbeHeader.from_template(template=1)
-    body = speedups.sbe_body
-    if body is not None and type(data) is bytes:  # the common case, in C (else: below)
-        program = _program(definition, enums)
-        values = body(data, PREFIX, block_length, version, program, Decimal)
-        if values is not None:
-            return SbeMessage(
-                definition.name, template_id, seq_num, sending_time, values, version, len(data)
-            )
     reader = _Reader(data, enums)
     scope: dict[str, Any] = {}
     values = reader.block(definition.fields, PREFIX, block_length, version, scope)
@@ -442,6 +481,15 @@ def encode(
     an exponent field left out is the one that represents its decimals exactly), in schema
     ``version`` (default the schema's: an older one leaves out the fields it lacks). A
     missing required field, an unknown name, a value that does not fit: ``ValueError``."""
+    fast = speedups.sbe_encode
+    if fast is not None and messages is None and enums is None:  # the common case, in C
+        programs = _PROGRAMS[0] if _PROGRAMS else _programs()
+        found = programs.write.get(name)
+        if found is not None and version in (None, programs.version):
+            frame = fast(found[1], values, found[0], programs.schema_id, programs.version,
+                         seq_num, sending_time_us, Decimal)  # fmt: skip
+            if frame is not None:
+                return frame  # (else: below, with its error)
     from fixsession import sbe_schema
 
     messages = sbe_schema.MESSAGES if messages is None else messages
@@ -743,12 +791,21 @@ class SbeFramer:
         if self.broken is not None:
             return []
         self._buffer += data
-        return list(self._take())
+        out: list[SbeItem] = []
+        self._take(out)
+        return out
 
-    def _take(self) -> Iterator[SbeItem]:
+    def _take(self, out: list[SbeItem]) -> None:
         buffer = self._buffer
         at = 0
+        frames = speedups.sbe_frames if not self.options else None
+        programs = _programs()
         while len(buffer) - at >= SOFH.size:
+            if frames is not None:  # the common case, in C: up to a frame it leaves to Python
+                at = frames(buffer, at, self.max_message_size, programs.schema_id,
+                            programs.read, Decimal, SbeMessage, out)  # fmt: skip
+                if len(buffer) - at < SOFH.size:
+                    break
             length, encoding = SOFH.unpack_from(buffer, at)
             if encoding != ENCODING_TYPE or not PREFIX <= length <= self.max_message_size:
                 error = (
@@ -757,7 +814,7 @@ class SbeFramer:
                     else errors.InvalidSbeHeader.from_template(template=1)
                 )
                 self.broken = error
-                yield SbeGarbled(SOFH.size, error)  # the SOFH judged; the rest is dropped
+                out.append(SbeGarbled(SOFH.size, error))  # the SOFH judged; the rest is dropped
                 buffer.clear()
                 return
             if len(buffer) - at < length:
@@ -765,7 +822,7 @@ class SbeFramer:
             frame = bytes(buffer[at : at + length])
             at += length
             try:
-                yield decode(frame, **self.options)
+                out.append(decode(frame, **self.options))
             except BinanceError as error:
-                yield SbeGarbled(length, error)
+                out.append(SbeGarbled(length, error))
         del buffer[:at]

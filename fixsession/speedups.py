@@ -35,7 +35,8 @@ encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | N
 layout_spans: Callable[[bytes, int, bytes], bytes | None] | None
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 stream_messages: Callable[..., list[Any]] | None  # see _speedups.pyi for its signature
-sbe_body: Callable[..., dict[str, Any] | None] | None  # see _speedups.pyi for its signature
+sbe_frames: Callable[..., int] | None  # see _speedups.pyi for the signatures
+sbe_encode: Callable[..., bytes | None] | None
 
 PURE_PYTHON_ENV: Final = "FIXSESSION_PURE_PYTHON"
 
@@ -46,7 +47,8 @@ try:
         encode_frame,
         frame_run,
         layout_spans,
-        sbe_body,
+        sbe_encode,
+        sbe_frames,
         span_values,
         split_fields,
         stream_messages,
@@ -54,7 +56,7 @@ try:
     )
 except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
     frame_run = wire_texts = split_fields = encode_frame = None
-    layout_spans = span_values = stream_messages = sbe_body = None
+    layout_spans = span_values = stream_messages = sbe_frames = sbe_encode = None
 
 
 def enabled() -> bool:
@@ -64,7 +66,7 @@ def enabled() -> bool:
 
 _FUNCTIONS: Final = (
     "frame_run", "wire_texts", "split_fields", "encode_frame", "layout_spans", "span_values",
-    "stream_messages", "sbe_body",
+    "stream_messages", "sbe_frames", "sbe_encode",
 )  # fmt: skip
 
 

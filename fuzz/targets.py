@@ -1023,9 +1023,9 @@ _SBE_ERRORS: Final = (-1152, -1153, -1177, -1221)
 
 def sbe_(data: bytes) -> None:
     """``sbe.SbeFramer`` over the payload in many chunkings: the same items whatever the
-    chunking, and with the C speedups as in pure Python (the C reader of a message's body
-    against sbe.py's, the reference); faults only Binance's four SBE errors; the buffer
-    within its bound; each message decoded encodes back to values that decode the same.
+    chunking, and with the C speedups as in pure Python (the C reader and writer against
+    sbe.py's, the reference); faults only Binance's four SBE errors; the buffer within its
+    bound; each message decoded encodes back to values that decode the same.
 
     Flags: bit 0 a small ``max_message_size`` (64 bytes), bit 1 only schema version 1.
     """
@@ -1052,12 +1052,21 @@ def sbe_(data: bytes) -> None:
         if isinstance(item, sbe.SbeGarbled):
             check(item.error.code in _SBE_ERRORS, f"not an SBE error: {item.error!r}")
             continue
-        try:
-            again = sbe.encode(item.name, item.values, item.seq_num, item.sending_time_us,
-                               version=item.version)  # fmt: skip
-        except ValueError:
-            continue  # e.g. a char outside latin-1 cannot come from a decode; a too-long group
-        check(sbe.decode(again).values == item.values, f"{item.name} re-encoded reads otherwise")
+        again = _sbe_encoded(item)
+        with speedups.pure_python():
+            check(_sbe_encoded(item) == again, f"C and pure Python wrote {item.name} otherwise")
+        if isinstance(again, bytes):  # (else e.g. a too-long group, or a char past latin-1)
+            read = sbe.decode(again).values
+            check(read == item.values, f"{item.name} re-encoded reads otherwise")
+
+
+def _sbe_encoded(item: sbe.SbeMessage) -> bytes | str:
+    """``item`` encoded again (with the C speedups or in Python), or the ValueError why not."""
+    try:
+        return sbe.encode(item.name, item.values, item.seq_num, item.sending_time_us,
+                          version=item.version)  # fmt: skip
+    except ValueError as error:
+        return repr(error)
 
 
 def _sbe_key(item: sbe.SbeItem) -> tuple[object, ...]:
