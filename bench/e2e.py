@@ -32,7 +32,10 @@ Servers and feeds run in child processes, clients in this one, all on 127.0.0.0/
 
    With uvloop installed (``pip install 'fixsession[uvloop]'``), ``fixsession_uvloop`` rows
    run the same client and ``serve --loop uvloop`` on uvloop's event loop, and the market-data
-   client too: rows of their own, beside (never instead of) asyncio's.
+   client too: rows of their own, beside (never instead of) asyncio's. ``fixsession_busy_poll``
+   rows run the client on ``fixsession.busypoll``'s loop and ``serve --busy-poll``, both
+   polling for 200 µs before they sleep (opt-in: a core kept busy buys a lower round trip);
+   shown beside the targets, never counted for them (QuickFIX and the floor do not spin).
 
 4. ``--scale``: (a) 100 market-data sessions in one process, aggregate msgs/s beside the one
    session figure, and beside one session fed the same way (100 streams at once are built as
@@ -97,7 +100,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import fixsession
-from fixsession import speedups, transport
+from fixsession import busypoll, speedups, transport
 from fixsession.binance import RULES, Limit
 from fixsession.client import Client, Dropped
 from fixsession.events import Closed, FaultDetected, MessageReceived
@@ -578,6 +581,14 @@ async def fixsession_subject(
         return await fixsession_orders(child.port, material, tls, config)
     finally:
         child.stop()
+
+
+BUSY_POLL_US: Final = 200
+
+
+async def busy_poll_subject(material: Material, tls: bool, config: Config) -> Figures:
+    """fixsession's client on a busy-polling loop (``run_subject``) and ``serve --busy-poll``."""
+    return await fixsession_subject(material, tls, config, "--busy-poll", str(BUSY_POLL_US))
 
 
 async def uvloop_subject(material: Material, tls: bool, config: Config) -> Figures:
@@ -1541,6 +1552,7 @@ class Subject:
     tls: bool = False
     once: bool = False  # not a timing: the first repeat is enough
     uvloop: bool = False  # run on uvloop's event loop (skipped where it is not installed)
+    busy_poll: bool = False  # run on fixsession.busypoll's loop
 
 
 def subjects_for(material: Material, config: Config) -> list[Subject]:
@@ -1560,6 +1572,7 @@ def subjects_for(material: Material, config: Config) -> list[Subject]:
             orders("half_server", half_server_subject, tls),
             orders("quickfix", quickfix_orders, tls, quickfix=True),
             orders("fixsession_uvloop", uvloop_subject, tls, uvloop=True),
+            orders("fixsession_busy_poll", busy_poll_subject, tls, busy_poll=True),
         ]
     listed += [
         Subject("md fixsession", "md",
@@ -1593,6 +1606,8 @@ def run_subject(subject: Subject) -> Figures:
         import uvloop
 
         result = uvloop.run(outcome)
+    elif subject.busy_poll:
+        result = busypoll.run(outcome, spin=BUSY_POLL_US / 1e6)
     else:
         result = asyncio.run(outcome)
     assert isinstance(result, dict)
@@ -1674,6 +1689,10 @@ ORDER_ROWS: Final = (
     ("quickfix", "QuickFIX initiator <-> QuickFIX acceptor"),
     ("floor", "floor: canned bytes <-> canned bytes"),
     ("fixsession_uvloop", "fixsession client <-> fixsession serve, both on uvloop"),
+    (
+        "fixsession_busy_poll",
+        f"fixsession client <-> fixsession serve, both busy-polling {BUSY_POLL_US} µs",
+    ),
 )
 MD_ROWS: Final = (
     ("fixsession", "fixsession market-data client (full validation)"),
@@ -1736,6 +1755,9 @@ def ratios_for(config: Config) -> list[Ratio]:
               "rtt_p50_us.fixsession_tls", "rtt_p50_us.fixsession"),
         Ratio("rtt p50 fixsession on uvloop/quickfix", "rtt_p50.fixsession_uvloop/quickfix",
               "rtt_p50_us.fixsession_uvloop", "rtt_p50_us.quickfix"),
+        Ratio("rtt p50 fixsession busy-polling/quickfix (opt-in; not the target)",
+              "rtt_p50.fixsession_busy_poll/quickfix", "rtt_p50_us.fixsession_busy_poll",
+              "rtt_p50_us.quickfix"),
         Ratio("orders/s fixsession on uvloop/quickfix", "orders_per_s.fixsession_uvloop/quickfix",
               "orders_per_s.fixsession_uvloop", "orders_per_s.quickfix"),
         Ratio("md msgs/s fixsession on uvloop/floor", "md_msgs_per_s.fixsession_uvloop/floor",

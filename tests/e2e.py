@@ -142,6 +142,8 @@ async def start_endpoint(
     flags = ["--tls-cert", str(certificate.cert_path), "--tls-key", str(certificate.key_path)]
     if kind == "cli-uvloop":
         flags += ["--loop", "uvloop"]
+    if kind == "cli-busy-poll":
+        flags += ["--busy-poll", "200"]
     if message_limit is not None:
         flags += ["--message-limit", f"{message_limit.count}/{message_limit.seconds:g}"]
     if order_limit is not None:

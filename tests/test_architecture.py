@@ -30,7 +30,7 @@ CORE = {
     "tools.expectations", "tools.codegen", "venue.journal", "tools.venue_replay",
 }  # fmt: skip
 SHELL = {
-    "transport", "recording", "eventlog", "metrics", "client", "gateway", "tools.cli.run", "tools.sbegen", "venue.server", "tools.probe", "tools.fuzzer",
+    "transport", "busypoll", "recording", "eventlog", "metrics", "client", "gateway", "tools.cli.run", "tools.sbegen", "venue.server", "tools.probe", "tools.fuzzer",
     "tools.strategies",
     "tools.pytest_plugin", "tools.demo", "tools.cli.common", "tools.cli.check",
     "tools.cli.serve", "tools.cli.replay", "tools.cli.fuzz", "tools.cli.keygen",

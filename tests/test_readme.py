@@ -74,11 +74,11 @@ def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[
 
 
 def test_the_snippets_are_the_ones_tested() -> None:
-    assert len(SNIPPETS) == 12
+    assert len(SNIPPETS) == 13
     assert TESTNET in SNIPPETS[0] and "def test_" in SNIPPETS[1]
 
 
-@pytest.mark.parametrize("index", range(2, 12))
+@pytest.mark.parametrize("index", range(2, 13))
 def test_a_python_snippet_runs_as_pasted(index: int, tmp_path: Path) -> None:
     (tmp_path / "snippet.py").write_text(SNIPPETS[index])
     result = _run(["snippet.py"], tmp_path)

@@ -88,6 +88,8 @@ def serve(keys: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         ("good", ["--tls-cert", "/no/cert.pem", "--tls-key", "/no/key.pem"],
          "cannot load the TLS certificate or key"),
         ("good", ["--plain", "--tls-cert", "x.pem"], "exclude each other"),
+        ("good", ["--plain", "--busy-poll", "200", "--loop", "uvloop"],
+         "--busy-poll needs --loop asyncio"),
     ],
 )  # fmt: skip
 def test_serve_mistakes_get_one_line_and_status_2(
@@ -132,6 +134,9 @@ def test_serve_on_a_port_in_use_says_so(keys: Path) -> None:
         (["--listen", "127.0.0.1:0", "--message-limit", "5"], "a limit is COUNT/SECONDS"),
         (["--listen", "127.0.0.1:0", "--message-limit", "0/10"], "a positive count"),
         (["--listen", "127.0.0.1:0", "--session-type", "spot"], "invalid choice"),
+        (["--listen", "127.0.0.1:0", "--busy-poll", "-1"], "is not from 0 to 10,000"),
+        (["--listen", "127.0.0.1:0", "--busy-poll", "20000"], "is not from 0 to 10,000"),
+        (["--listen", "127.0.0.1:0", "--busy-poll", "1.5"], "not a whole number"),
     ],
 )
 def test_serve_argument_mistakes_exit_2(keys: Path, args: list[str], message: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import functools
 import gc
 import json
 import signal
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TextIO
 
-from fixsession import binance, recording, transport
+from fixsession import binance, busypoll, recording, transport
 from fixsession.sbewire import Encoding
 from fixsession.spec import SessionType
 from fixsession.tools.cli.common import (
@@ -142,6 +143,7 @@ def _check_certificate(path: str) -> None:
 
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    runner = _event_loop_runner(args.loop, args.busy_poll)
     if len(args.session_type) != len(args.listen):
         raise UsageError("give one --session-type for each --listen, in the same order")
     endpoints = [
@@ -167,7 +169,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     tls = _server_tls(args)
     configure_logging(args.verbose, args.log_format)
     _tune_collector()
-    return _event_loop_runner(args.loop)(_run_server(args, accounts, endpoints, tls, out))
+    return runner(_run_server(args, accounts, endpoints, tls, out))
 
 
 def _tune_collector() -> None:
@@ -180,8 +182,25 @@ def _tune_collector() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def _event_loop_runner(name: str) -> Callable[[Coroutine[Any, Any, int]], int]:
-    """``asyncio.run``, or uvloop's (``--loop uvloop``, the ``uvloop`` extra)."""
+def _busy_poll_type(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of microseconds: {text!r}") from None
+    if not 0 <= value <= busypoll.MAX_SPIN * 1e6:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not from 0 to {int(busypoll.MAX_SPIN * 1e6):,} microseconds"
+        )
+    return value
+
+
+def _event_loop_runner(name: str, busy_poll_us: int) -> Callable[[Coroutine[Any, Any, int]], int]:
+    """``asyncio.run``, or uvloop's (``--loop uvloop``, the ``uvloop`` extra), or a loop that
+    busy-polls (``--busy-poll``)."""
+    if busy_poll_us:
+        if name != "asyncio":
+            raise UsageError("--busy-poll needs --loop asyncio (uvloop's selector is its own)")
+        return functools.partial(busypoll.run, spin=busy_poll_us / 1e6)
     if name == "asyncio":
         return asyncio.run
     try:
@@ -341,6 +360,15 @@ def add_parser(commands: Any) -> None:
         default="asyncio",
         help="the event loop (default asyncio; uvloop needs the uvloop extra: pip install "
         "'fixsession[uvloop]')",
+    )
+    serve.add_argument(
+        "--busy-poll",
+        type=_busy_poll_type,
+        default=0,
+        metavar="MICROSECONDS",
+        help="poll the sockets for up to this long before sleeping, after every event (default "
+        f"0: never; at most {int(busypoll.MAX_SPIN * 1e6):,}): a lower round trip for a CPU "
+        "kept busy while messages come; asyncio's loop only",
     )
     serve.add_argument(
         "--maintenance",
