@@ -1095,6 +1095,7 @@ sbe_frames(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             Py_DECREF(key);
             break;
         }
+        Py_INCREF(entry); /* (held while this frame is read) */
         PyObject *program = PyTuple_GET_ITEM(entry, 1);
         SbeBuf b = {d + at, length, (long)head[3], args[5]};
         Py_ssize_t p = SBE_PREFIX, block_length = (Py_ssize_t)head[0];
@@ -1131,6 +1132,7 @@ sbe_frames(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             Py_XDECREF(message);
         }
         Py_XDECREF(values);
+        Py_DECREF(entry);
         Py_DECREF(key);
         if (result != 0) {
             failed = result < 0;
@@ -1381,8 +1383,12 @@ sbe_scan(PyObject *name, PyObject *block, PyObject *groups, PyObject *values, Py
         if (number.exp < *least)
             *least = number.exp;
     }
+    if (!PyTuple_CheckExact(groups))
+        return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(groups); k++) {
         PyObject *group = PyTuple_GET_ITEM(groups, k);
+        if (!PyTuple_CheckExact(group) || PyTuple_GET_SIZE(group) != 10)
+            return SBE_FALLBACK;
         int own = PySet_Contains(PyTuple_GET_ITEM(group, 7), name);
         if (own != 0) {
             PyErr_Clear();
@@ -1414,6 +1420,8 @@ sbe_scope(PyObject *own, PyObject *block, PyObject *groups, PyObject *values, Py
     *scope = PyDict_Copy(outer);
     if (*scope == NULL)
         return -1;
+    if (!PyTuple_CheckExact(own))
+        return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(own); k++) {
         PyObject *name = PyTuple_GET_ITEM(own, k);
         int bad = 0;
@@ -1568,8 +1576,12 @@ sbe_write_number(SbeOut *o, long ptype, unsigned long long value)
 static int
 sbe_write_data(SbeOut *o, PyObject *progs, PyObject *values)
 {
+    if (!PyTuple_CheckExact(progs))
+        return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
         PyObject *prog = PyTuple_GET_ITEM(progs, k);
+        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 3)
+            return SBE_FALLBACK;
         int bad = 0;
         PyObject *v = sbe_given(values, PyTuple_GET_ITEM(prog, 0), &bad);
         if (bad || (v == NULL && sbe_small(prog, 2) != 1) || (v != NULL && !PyUnicode_CheckExact(v)))
@@ -1596,10 +1608,12 @@ sbe_write_data(SbeOut *o, PyObject *progs, PyObject *values)
 static int
 sbe_write_groups(SbeOut *o, PyObject *progs, PyObject *values, PyObject *scope, int depth)
 {
-    if (depth > 8)
+    if (depth > 8 || !PyTuple_CheckExact(progs))
         return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
         PyObject *prog = PyTuple_GET_ITEM(progs, k);
+        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 10)
+            return SBE_FALLBACK;
         PyObject *block = PyTuple_GET_ITEM(prog, 3), *groups = PyTuple_GET_ITEM(prog, 4);
         int bad = 0;
         PyObject *entries = sbe_given(values, PyTuple_GET_ITEM(prog, 0), &bad);
