@@ -756,6 +756,18 @@ sbe_int(int ptype, unsigned long long u)
                              : PyLong_FromUnsignedLongLong(u);
 }
 
+#define SBE_BLOCK_SIZE 8   /* a block program's items (see sbe_plan) */
+#define SBE_GROUP_SIZE 10  /* a group program's (see sbe_groups) */
+#define SBE_DATA_SIZE 3    /* a var data program's (see sbe_data) */
+#define SBE_MESSAGE_SIZE 5 /* a message program's (see sbe.py's _programs) */
+
+/* Whether o is a tuple of n items (a program's shape). */
+static int
+sbe_tuple(PyObject *o, Py_ssize_t n)
+{
+    return PyTuple_CheckExact(o) && PyTuple_GET_SIZE(o) == n;
+}
+
 /* A small int field of a tuple (the program's), or -1 (with no error set) if it is not one. */
 static long
 sbe_small(PyObject *tuple, Py_ssize_t k)
@@ -793,7 +805,7 @@ typedef struct {
 static int
 sbe_plan(PyObject *prog, SbePlan *plan)
 {
-    if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 8)
+    if (!sbe_tuple(prog, SBE_BLOCK_SIZE))
         return SBE_FALLBACK;
     PyObject *steps = PyTuple_GET_ITEM(prog, 2);
     plan->nulls = PyTuple_GET_ITEM(prog, 6);
@@ -949,7 +961,7 @@ sbe_data(const SbeBuf *b, Py_ssize_t *at, PyObject *progs, PyObject *values)
         return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
         PyObject *prog = PyTuple_GET_ITEM(progs, k);
-        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 3)
+        if (!sbe_tuple(prog, SBE_DATA_SIZE))
             return SBE_FALLBACK;
         long long length;
         long optional = sbe_small(prog, 2);
@@ -984,7 +996,7 @@ sbe_groups(const SbeBuf *b, Py_ssize_t *at, PyObject *progs, PyObject *values, P
         return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
         PyObject *prog = PyTuple_GET_ITEM(progs, k);
-        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 10)
+        if (!sbe_tuple(prog, SBE_GROUP_SIZE))
             return SBE_FALLBACK;
         long long block_length, count;
         if (sbe_number(b, at, sbe_small(prog, 1), &block_length) != 0 ||
@@ -1088,9 +1100,7 @@ sbe_frames(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             break;
         }
         PyObject *entry = PyDict_GetItemWithError(args[4], key); /* (name, program) */
-        if (entry == NULL || !PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 2 ||
-            !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 1)) ||
-            PyTuple_GET_SIZE(PyTuple_GET_ITEM(entry, 1)) != 5) {
+        if (entry == NULL || !sbe_tuple(entry, 2) || !sbe_tuple(PyTuple_GET_ITEM(entry, 1), SBE_MESSAGE_SIZE)) {
             failed = PyErr_Occurred() != NULL;
             Py_DECREF(key);
             break;
@@ -1387,7 +1397,7 @@ sbe_scan(PyObject *name, PyObject *block, PyObject *groups, PyObject *values, Py
         return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(groups); k++) {
         PyObject *group = PyTuple_GET_ITEM(groups, k);
-        if (!PyTuple_CheckExact(group) || PyTuple_GET_SIZE(group) != 10)
+        if (!sbe_tuple(group, SBE_GROUP_SIZE))
             return SBE_FALLBACK;
         int own = PySet_Contains(PyTuple_GET_ITEM(group, 7), name);
         if (own != 0) {
@@ -1580,7 +1590,7 @@ sbe_write_data(SbeOut *o, PyObject *progs, PyObject *values)
         return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
         PyObject *prog = PyTuple_GET_ITEM(progs, k);
-        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 3)
+        if (!sbe_tuple(prog, SBE_DATA_SIZE))
             return SBE_FALLBACK;
         int bad = 0;
         PyObject *v = sbe_given(values, PyTuple_GET_ITEM(prog, 0), &bad);
@@ -1612,7 +1622,7 @@ sbe_write_groups(SbeOut *o, PyObject *progs, PyObject *values, PyObject *scope, 
         return SBE_FALLBACK;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(progs); k++) {
         PyObject *prog = PyTuple_GET_ITEM(progs, k);
-        if (!PyTuple_CheckExact(prog) || PyTuple_GET_SIZE(prog) != 10)
+        if (!sbe_tuple(prog, SBE_GROUP_SIZE))
             return SBE_FALLBACK;
         PyObject *block = PyTuple_GET_ITEM(prog, 3), *groups = PyTuple_GET_ITEM(prog, 4);
         int bad = 0;
@@ -1650,7 +1660,7 @@ sbe_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     /* sbe_encode(program, values, template_id, schema_id, version, seq_num, sending_time,
      * decimal_type) -> bytes | None: see the top of this file. */
-    if (nargs != 8 || !PyTuple_CheckExact(args[0]) || PyTuple_GET_SIZE(args[0]) != 5) {
+    if (nargs != 8 || !sbe_tuple(args[0], SBE_MESSAGE_SIZE)) {
         PyErr_SetString(PyExc_TypeError, "sbe_encode(program, values, template_id, schema_id, "
                                          "version, seq_num, sending_time, decimal_type)");
         return NULL;
