@@ -238,12 +238,16 @@ async def test_a_session_that_cannot_log_on_closes_the_others_and_is_named(tmp_p
 # -- fixsession run --------------------------------------------------------------------------------
 
 
-async def test_run_opens_every_session_prints_the_event_log_and_logs_out(tmp_path: Path) -> None:
+@pytest.mark.parametrize("busy_poll", ["0", "200"])
+async def test_run_opens_every_session_prints_the_event_log_and_logs_out(
+    tmp_path: Path, busy_poll: str
+) -> None:
     server = await venue()
     try:
         path = write_settings(tmp_path, server.addresses)
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "fixsession", "run", str(path), "--seconds", "1.5",
+            "--busy-poll", busy_poll,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         out, err = await asyncio.wait_for(process.communicate(), 60)

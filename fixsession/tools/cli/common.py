@@ -18,7 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fixsession import binance
+from fixsession import binance, busypoll
 from fixsession.binance import Limit
 
 
@@ -78,6 +78,32 @@ def positive_seconds(text: str) -> float:
     if not 0 < value <= 86400:
         raise argparse.ArgumentTypeError(f"a positive number of seconds, not {text!r}")
     return value
+
+
+def busy_poll_microseconds(text: str) -> int:
+    """An argparse type: whole microseconds a loop busy-polls (``fixsession.busypoll``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of microseconds: {text!r}") from None
+    if not 0 <= value <= busypoll.MAX_SPIN * 1e6:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not from 0 to {int(busypoll.MAX_SPIN * 1e6):,} microseconds"
+        )
+    return value
+
+
+def add_busy_poll(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """The ``--busy-poll MICROSECONDS`` option (default 0: never)."""
+    parser.add_argument(
+        "--busy-poll",
+        type=busy_poll_microseconds,
+        default=0,
+        metavar="MICROSECONDS",
+        help="poll the sockets for up to this long before sleeping, after every event (default "
+        f"0: never; at most {int(busypoll.MAX_SPIN * 1e6):,}): a lower round trip for a CPU "
+        f"kept busy while messages come{note}",
+    )
 
 
 def limit_type(text: str) -> Limit:

@@ -15,13 +15,14 @@ import ssl
 import time
 from typing import Any, TextIO
 
+from fixsession import busypoll
 from fixsession.client import ClientEvent, Dropped, Reconnected
 from fixsession.errors import BinanceError
 from fixsession.eventlog import describe
 from fixsession.events import MessageReceived
 from fixsession.gateway import Gateway, load
 from fixsession.settings import SettingsError
-from fixsession.tools.cli.common import PeerError, UsageError, positive_seconds
+from fixsession.tools.cli.common import PeerError, UsageError, add_busy_poll, positive_seconds
 
 SHOWN: int = 120  # characters of a message a line shows
 
@@ -63,7 +64,10 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{session.name}: {kind} as account {session.account.name} at {where}", file=out)
         print(f"{args.settings}: {len(settings.sessions)} sessions, keys readable", file=out)
         return 0
-    return asyncio.run(_serve(Gateway(loaded), args.seconds, out))
+    serving = _serve(Gateway(loaded), args.seconds, out)
+    if args.busy_poll:
+        return busypoll.run(serving, spin=args.busy_poll / 1e6)
+    return asyncio.run(serving)
 
 
 async def _serve(gateway: Gateway, seconds: float | None, out: TextIO) -> int:
@@ -115,4 +119,5 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--check", action="store_true", help="only read the file and the keys it names"
     )
+    add_busy_poll(parser)
     parser.set_defaults(run=_run)

@@ -24,6 +24,7 @@ from fixsession.sbewire import Encoding
 from fixsession.spec import SessionType
 from fixsession.tools.cli.common import (
     UsageError,
+    add_busy_poll,
     address_type,
     configure_logging,
     limit_type,
@@ -180,18 +181,6 @@ def _tune_collector() -> None:
     reference counting frees it; the collector is there for what a closed connection left."""
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
-
-
-def _busy_poll_type(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of microseconds: {text!r}") from None
-    if not 0 <= value <= busypoll.MAX_SPIN * 1e6:
-        raise argparse.ArgumentTypeError(
-            f"{value} is not from 0 to {int(busypoll.MAX_SPIN * 1e6):,} microseconds"
-        )
-    return value
 
 
 def _event_loop_runner(name: str, busy_poll_us: int) -> Callable[[Coroutine[Any, Any, int]], int]:
@@ -361,15 +350,7 @@ def add_parser(commands: Any) -> None:
         help="the event loop (default asyncio; uvloop needs the uvloop extra: pip install "
         "'fixsession[uvloop]')",
     )
-    serve.add_argument(
-        "--busy-poll",
-        type=_busy_poll_type,
-        default=0,
-        metavar="MICROSECONDS",
-        help="poll the sockets for up to this long before sleeping, after every event (default "
-        f"0: never; at most {int(busypoll.MAX_SPIN * 1e6):,}): a lower round trip for a CPU "
-        "kept busy while messages come; asyncio's loop only",
-    )
+    add_busy_poll(serve, "; asyncio's loop only")
     serve.add_argument(
         "--maintenance",
         type=float,
