@@ -1346,6 +1346,21 @@ sbe_mantissa(const SbeNumber *number, long e, int ptype, unsigned long long *u)
     return sbe_fit(number->neg, m, ptype, u);
 }
 
+/* Whether d is a dict whose keys are all exact str: looking names up in it runs no Python
+ * code (no __hash__ or __eq__ of the caller's), so nothing can change what is being read. */
+static int
+sbe_plain(PyObject *d)
+{
+    if (!PyDict_CheckExact(d))
+        return 0;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(d, &pos, &key, &value))
+        if (!PyUnicode_CheckExact(key))
+            return 0;
+    return 1;
+}
+
 /* values[name] if values has it and it is not None (borrowed), else NULL; *bad on an error. */
 static PyObject *
 sbe_given(PyObject *values, PyObject *name, int *bad)
@@ -1410,13 +1425,19 @@ sbe_scan(PyObject *name, PyObject *block, PyObject *groups, PyObject *values, Py
         PyObject *entries = sbe_given(values, PyTuple_GET_ITEM(group, 0), &bad);
         if (bad || (entries != NULL && !PyList_CheckExact(entries)))
             return SBE_FALLBACK;
-        for (Py_ssize_t i = 0; entries != NULL && i < PyList_GET_SIZE(entries); i++) {
-            PyObject *entry = PyList_GET_ITEM(entries, i);
-            if (!PyDict_CheckExact(entry) ||
-                sbe_scan(name, PyTuple_GET_ITEM(group, 3), PyTuple_GET_ITEM(group, 4), entry, decimals, least,
-                         depth + 1) != 0)
-                return SBE_FALLBACK;
+        Py_XINCREF(entries); /* (held while read, as each entry is) */
+        int result = 0;
+        for (Py_ssize_t i = 0; entries != NULL && i < PyList_GET_SIZE(entries) && !result; i++) {
+            PyObject *entry = Py_NewRef(PyList_GET_ITEM(entries, i));
+            if (!sbe_plain(entry) ||
+                sbe_scan(name, PyTuple_GET_ITEM(group, 3), PyTuple_GET_ITEM(group, 4), entry,
+                         decimals, least, depth + 1) != 0)
+                result = SBE_FALLBACK;
+            Py_DECREF(entry);
         }
+        Py_XDECREF(entries);
+        if (result)
+            return result;
     }
     return 0;
 }
@@ -1472,7 +1493,7 @@ sbe_write_field(const SbePlan *plan, Py_ssize_t k, unsigned char *base, PyObject
         long e;
         SbeNumber number;
         if (exponent == NULL || !PyLong_CheckExact(exponent) ||
-            ((e = PyLong_AsLong(exponent)) == -1 && PyErr_Occurred()) ||
+            ((e = PyLong_AsLong(exponent)) == -1 && PyErr_Occurred()) || e < -1000 || e > 1000 ||
             sbe_number_of(v, decimals, &number) != 0 ||
             sbe_mantissa(&number, e, step.ptype, &u) != 0) {
             PyErr_Clear();
@@ -1481,8 +1502,9 @@ sbe_write_field(const SbePlan *plan, Py_ssize_t k, unsigned char *base, PyObject
     } else {
         PyObject *raw = v;
         if (step.kind == K_ENUM) {
-            if (!PyDict_CheckExact(detail))
-                return SBE_FALLBACK;
+            if (!PyDict_CheckExact(detail) ||
+                !(PyUnicode_CheckExact(v) || PyLong_CheckExact(v) || PyBool_Check(v)))
+                return SBE_FALLBACK; /* (only these hash without running Python code) */
             raw = PyDict_GetItemWithError(detail, v);
             if (raw == NULL) {
                 if (PyErr_Occurred()) { /* (unhashable) */
@@ -1522,7 +1544,7 @@ sbe_write_block(SbeOut *o, PyObject *block, PyObject *values, PyObject *scope, P
     memset(given, 0, plan.count);
     Py_ssize_t pos = 0;
     PyObject *key, *v;
-    while (PyDict_Next(values, &pos, &key, &v)) {
+    while (PyDict_Next(values, &pos, &key, &v)) { /* (exact str keys: sbe_plain said so) */
         PyObject *place = PyDict_GetItemWithError(plan.index, key);
         if (place == NULL) {
             if (PyErr_Occurred())
@@ -1541,7 +1563,10 @@ sbe_write_block(SbeOut *o, PyObject *block, PyObject *values, PyObject *scope, P
         }
         if (v == Py_None || (plan.steps[8 * k + 5] && plan.steps[8 * k + 4] != K_DECIMAL))
             continue; /* null; or an exponent: below */
-        if (sbe_write_field(&plan, k, base, v, scope, o->decimal_type) != 0)
+        Py_INCREF(v);
+        int result = sbe_write_field(&plan, k, base, v, scope, o->decimal_type);
+        Py_DECREF(v);
+        if (result != 0)
             return SBE_FALLBACK;
         given[k] = 1;
     }
@@ -1635,9 +1660,14 @@ sbe_write_groups(SbeOut *o, PyObject *progs, PyObject *values, PyObject *scope, 
         int result = sbe_write_number(o, sbe_small(prog, 1), (unsigned long long)block_length);
         if (result == 0)
             result = sbe_write_number(o, sbe_small(prog, 2), (unsigned long long)count);
+        Py_XINCREF(entries); /* (held while written, as each entry is) */
         for (Py_ssize_t i = 0; i < count && result == 0; i++) {
-            PyObject *entry = PyList_GET_ITEM(entries, i), *inner = NULL;
-            result = PyDict_CheckExact(entry) ? 0 : SBE_FALLBACK;
+            if (i >= PyList_GET_SIZE(entries)) {
+                result = SBE_FALLBACK;
+                break;
+            }
+            PyObject *entry = Py_NewRef(PyList_GET_ITEM(entries, i)), *inner = NULL;
+            result = sbe_plain(entry) ? 0 : SBE_FALLBACK;
             if (result == 0)
                 result = sbe_scope(PyTuple_GET_ITEM(prog, 8), block, groups,
                                    entry, scope, o->decimal_type, &inner, depth + 1);
@@ -1648,7 +1678,11 @@ sbe_write_groups(SbeOut *o, PyObject *progs, PyObject *values, PyObject *scope, 
             if (result == 0)
                 result = sbe_write_data(o, PyTuple_GET_ITEM(prog, 5), entry);
             Py_XDECREF(inner);
+            Py_DECREF(entry);
         }
+        if (result == 0 && entries != NULL && PyList_GET_SIZE(entries) != count)
+            result = SBE_FALLBACK; /* (the count written must be the entries written) */
+        Py_XDECREF(entries);
         if (result != 0)
             return result;
     }
@@ -1677,7 +1711,7 @@ sbe_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             sbe_fit(neg, head[k + 1], HEAD_TYPES[k], &head[k + 1]) != 0)
             Py_RETURN_NONE;
     }
-    if (!PyDict_CheckExact(values) || !PyTuple_CheckExact(block))
+    if (!sbe_plain(values) || !PyTuple_CheckExact(block))
         Py_RETURN_NONE;
     SbeOut o;
     o.d = o.local;

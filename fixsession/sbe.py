@@ -331,7 +331,7 @@ class _Reader:
                 exponent = raw.get(spec.exponent)
                 if exponent is None or exponent == NULLS["int8"]:
                     raise self.fail(f"{spec.name} has no exponent ({spec.exponent})")
-                values[spec.name] = Decimal(value).scaleb(exponent)
+                values[spec.name] = Decimal(f"{value}E{exponent}")  # (exact: no context)
             elif spec.enum is not None:
                 enum = self.enums[spec.enum]
                 key = value.decode("latin-1") if isinstance(value, bytes) else value
@@ -354,7 +354,7 @@ class _Reader:
                 exponent = raw.get(detail)
                 if exponent is None or exponent == -128:
                     raise self.fail(f"{name} has no exponent ({detail})")
-                values[name] = Decimal(value).scaleb(exponent)
+                values[name] = Decimal(f"{value}E{exponent}")
             elif kind == _ENUM:
                 key = value.decode("latin-1") if isinstance(value, bytes) else value
                 values[name] = self.enums[detail].values.get(key, key)
@@ -573,6 +573,8 @@ def _block(
             _STRUCTS[spec.primitive].pack_into(block, spec.offset, raw)
         except struct.error as error:
             value = values.get(spec.name)
+            if spec.exponent is None and spec.name in exponents:  # (one worked out, maybe)
+                value = exponents[spec.name]
             raise ValueError(f"{where}.{spec.name}: {value!r} does not fit: {error}") from None
     return bytes(block)
 
@@ -630,9 +632,9 @@ def _exponents(
             continue
         exponent = 0
         for value in _scaled(fields, groups, values, name):
-            places = Decimal(value).normalize().as_tuple().exponent
-            assert isinstance(places, int)
-            exponent = min(exponent, places)
+            found = _significant(Decimal(value))
+            if found is not None:  # (NaN and the infinities: _mantissa says so)
+                exponent = min(exponent, found[2])
         out[name] = exponent
     return out
 
@@ -670,11 +672,42 @@ def _scaled(
             yield from _scaled(group.fields, group.groups, entry, name)
 
 
+_MAX_DIGITS: Final = 20
+"""Digits of the largest mantissa (a uint64's): one of more fits no field."""
+
+
+def _significant(value: Decimal) -> tuple[int, tuple[int, ...], int] | None:
+    """``value`` exactly, whatever the decimal context: its sign, its significant digits (no
+    trailing zeros; none for 0) and the exponent of the last one (0 for 0); None for NaN
+    and the infinities."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        return None
+    end = len(digits)
+    while end and digits[end - 1] == 0:
+        end -= 1
+    if not end:
+        return sign, (), 0
+    return sign, digits[:end], exponent + len(digits) - end
+
+
 def _mantissa(value: Decimal, exponent: int, where: str) -> int:
-    scaled = value.scaleb(-exponent)
-    if scaled != scaled.to_integral_value():
+    """``value``'s mantissa for ``exponent``, exactly (whatever the decimal context); a
+    ValueError for NaN or an infinity, for more decimals than ``exponent`` keeps, and for
+    more digits than any field holds (found before they are made: ``1E-999999`` costs
+    nothing)."""
+    found = _significant(value)
+    if found is None:
+        raise ValueError(f"{where}: {value} is not a number")
+    sign, digits, places = found
+    if not digits:
+        return 0
+    if places < exponent:
         raise ValueError(f"{where}: {value} needs more decimals than exponent {exponent}")
-    return int(scaled)
+    if len(digits) + places - exponent > _MAX_DIGITS:
+        raise ValueError(f"{where}: {value} does not fit with exponent {exponent}")
+    magnitude = int("".join(map(str, digits)) + "0" * (places - exponent))
+    return -magnitude if sign else magnitude
 
 
 def _enum_value(enum: SbeEnum, value: Any, where: str) -> Any:

@@ -4,9 +4,12 @@ chunking, bounds and Binance's SBE errors (-1177, -1152, -1153, -1221)."""
 
 from __future__ import annotations
 
+import decimal
 import json
 import re
 import struct
+import time
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -173,6 +176,13 @@ def test_the_c_reader_and_the_python_reader_agree(frame: bytes) -> None:
     assert fast == reference
 
 
+class _Str(str):
+    """A str the C writer must not hash (its __hash__ could be anything): Python writes it."""
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
+
+
 _ODD = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.text(max_size=3),
     st.floats(allow_nan=True), st.binary(max_size=2), st.lists(st.integers(), max_size=1),
@@ -181,6 +191,7 @@ _ODD = st.one_of(
               st.integers(-30, 30)),
     st.sampled_from([Decimal("-0"), Decimal("0E-9"), Decimal("1E+5"), Decimal("1.50"),
                      Decimal("9" * 19), Decimal("1" + "0" * 19), Decimal("0E+99999"),
+                     Decimal("1E-999999"), Decimal("1E+999999"), _Str("Buy"), _Str("x"),
                      "\ud800", "é", "\x00"]),
 )  # fmt: skip
 """Values no field may take, or only some may: what the C writer must leave to Python."""
@@ -217,6 +228,51 @@ def test_the_c_writer_and_the_python_writer_agree(
     fast = write()
     with speedups.pure_python():
         assert fast == write()
+
+
+def test_the_callers_code_never_runs_inside_the_c_writer() -> None:
+    # A value whose __hash__ empties the list of entries being written: the C writer must
+    # not hash it (it would read freed entries); sbe.py writes or refuses it instead.
+    def entry() -> dict[str, Any]:
+        return {"OrdType": "Limit", "Side": "Buy", "ClOrdID": "a", "Symbol": "BTCUSDT"}
+
+    kept = [entry() for _ in range(3)]
+    orders = list(kept)
+
+    class Emptying(str):
+        def __hash__(self) -> int:
+            orders.clear()
+            return str.__hash__(self)
+
+    orders[0]["Side"] = Emptying("Buy")
+    values = {"ContingencyType": "OneCancelsTheOther", "Orders": orders, "ClListID": "x"}
+    with pytest.raises(ValueError):
+        sbe.encode("NewOrderList", values, 1, 2)
+    keys = {_Str(name): value for name, value in entry().items()}  # keys: the same rule
+    with speedups.pure_python():
+        expected = sbe.encode("NewOrderSingle", keys, 1, 2)
+    assert sbe.encode("NewOrderSingle", keys, 1, 2) == expected
+
+
+def test_decimals_are_exact_whatever_the_decimal_context() -> None:
+    values = {"OrdType": "Limit", "Side": "Buy", "ClOrdID": "a", "Symbol": "BTCUSDT",
+              "OrderQty": Decimal("1234567"), "Price": Decimal("12345.67")}  # fmt: skip
+    frame = sbe.encode("NewOrderSingle", values, 1, 2)
+    for pure in (False, True):
+        with decimal.localcontext(prec=6), speedups.pure_python() if pure else nullcontext():
+            assert sbe.encode("NewOrderSingle", values, 1, 2) == frame
+            decoded = sbe.decode(frame).values
+        assert (decoded["OrderQty"], decoded["Price"]) == (Decimal(1234567), Decimal("12345.67"))
+
+
+@pytest.mark.parametrize("value", ["1E-999999", "1E+999999", "1" * 5000])
+def test_a_decimal_too_long_for_any_field_is_refused_before_it_is_made(value: str) -> None:
+    values = {"OrdType": "Limit", "Side": "Buy", "ClOrdID": "a", "Symbol": "BTCUSDT",
+              "Price": Decimal(value), "OrderQty": Decimal(1)}  # fmt: skip
+    began = time.process_time()
+    with pytest.raises(ValueError, match="does not fit"):
+        sbe.encode("NewOrderSingle", values, 1, 2)
+    assert time.process_time() - began < 1.0  # (scaling 1E-999999 first took 26 s)
 
 
 def test_a_decimal_takes_the_exponent_it_needs_and_one_given_is_kept() -> None:
