@@ -163,12 +163,16 @@ _MARKET_DATA_TYPES: Final = frozenset({MsgType.MARKET_DATA_SNAPSHOT,
 MAX_DECIMAL: Final = Decimal(2**63 - 1).scaleb(-8)
 """The largest price or quantity Binance's engine holds (8 decimals in a signed 64-bit
 integer): 92233720368.54775807. Beyond it a value has no SBE encoding at 8 decimals."""
+MAX_PLACES: Final = 8
+"""The decimal places Binance's engine holds; a price or quantity with more (FIX text allows
+any number) has no SBE encoding either, once a venue echoes it."""
 
 
 def decimal_fault(message: Message) -> errors.RequestError | None:
-    """-1102 for a price or quantity beyond ``MAX_DECIMAL``: a venue that answers in SBE
-    could not write it back (Binance's text: "'44' contains unexpected value. Cannot be
-    greater than 92233720368.54775807.")."""
+    """-1102 for a price or quantity beyond ``MAX_DECIMAL``, -1111 for one with more than
+    ``MAX_PLACES`` decimal places (trailing zeros aside): a venue that answers in SBE could
+    not write it back (Binance's texts: "'44' contains unexpected value. Cannot be greater
+    than 92233720368.54775807.", "Parameter '44' has too much precision.")."""
     fields = BINANCE.fields
     for tag, text in message.fields:
         definition = fields.get(tag)
@@ -178,10 +182,18 @@ def decimal_fault(message: Message) -> errors.RequestError | None:
             value = Decimal(text)
         except InvalidOperation:
             continue  # malformed: the dictionary's fault, not this one
-        if value.is_finite() and abs(value) > MAX_DECIMAL:
+        if not value.is_finite():
+            continue
+        if abs(value) > MAX_DECIMAL:
             return errors.MandatoryParamEmptyOrMalformed.from_template(
                 tag, str(MAX_DECIMAL), template=5, ref_tag_id=tag
             )
+        _, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # (finite)
+        significant = bytes(digits).rstrip(b"\x00")  # (its digits, trailing zeros aside)
+        places = -(exponent + len(digits) - len(significant)) if significant else 0
+        if places > MAX_PLACES:
+            return errors.BadPrecision.from_template(tag, ref_tag_id=tag)
     return None
 
 

@@ -314,6 +314,25 @@ def test_a_price_the_engine_cannot_hold_is_refused_not_echoed() -> None:
     assert not acceptor.closed
 
 
+def test_a_fix_price_too_precise_for_sbe_is_1111_on_port_9001_and_the_session_goes_on() -> None:
+    # FIX text takes any number of decimals; a venue answering in SBE could not echo more
+    # than Binance's 8 (the duplicate order's reject echoed it, and the venue's session
+    # failed on the ValueError of writing it).
+    pair = Pair(Encoding.SBE_RESPONSES)
+    pair.initiator.logon(pair.clock.now)
+    pair.pump()
+    order = [(tag, "1.000000000000000000000001" if tag == 44 else value) for tag, value in ORDER]
+    for _ in range(2):
+        pair.initiator.send(Message("D", order), pair.clock.now, validate=False)
+        (answer,) = [e for e in pair.pump() if isinstance(e, MessageReceived)]
+        assert isinstance(answer.error, errors.BadPrecision)
+        assert answer.error.text == "Parameter '44' has too much precision."
+    assert not pair.acceptor.closed
+    pair.initiator.send(Message("D", ORDER), pair.clock.now)
+    (report,) = [e for e in pair.pump() if isinstance(e, MessageReceived)]
+    assert report.message.get(39) == "0"
+
+
 def test_a_value_fix_cannot_carry_is_1221() -> None:
     clock, _, _, acceptor = _venue()
     acceptor.receive_data(_sbe_logon(int(clock.now * 1e6)), clock.now)
