@@ -1037,14 +1037,17 @@ sbe_groups(const SbeBuf *b, Py_ssize_t *at, PyObject *progs, PyObject *values, P
     return 0;
 }
 
+/* The message header after the SOFH: blockLength, templateId, schemaId, version, seqNum,
+ * sendingTime, each's primitive and offset in the frame (the reader's and the writer's). */
+static const int SBE_HEAD_TYPES[6] = {P_UINT16, P_UINT16, P_UINT16, P_UINT16, P_UINT32, P_INT64};
+static const int SBE_HEAD_OFFSETS[6] = {6, 8, 10, 12, 14, 18};
+
 /* The SOFH and message header of the frame at b (n bytes buffered from it): the frame's
  * length and its header's fields, or 0 when it is not whole or not the common case. */
 static Py_ssize_t
 sbe_head(const unsigned char *f, Py_ssize_t n, Py_ssize_t max_size, long schema_id,
          unsigned long long head[6])
 {
-    static const int HEAD_TYPES[6] = {P_UINT16, P_UINT16, P_UINT16, P_UINT16, P_UINT32, P_INT64};
-    static const int HEAD_OFFSETS[6] = {6, 8, 10, 12, 14, 18};
     if (n < SBE_PREFIX)
         return 0;
     unsigned long long length, encoding;
@@ -1054,7 +1057,7 @@ sbe_head(const unsigned char *f, Py_ssize_t n, Py_ssize_t max_size, long schema_
         (Py_ssize_t)length > n)
         return 0;
     for (int k = 0; k < 6; k++)
-        sbe_read(f + HEAD_OFFSETS[k], HEAD_TYPES[k], &head[k]);
+        sbe_read(f + SBE_HEAD_OFFSETS[k], SBE_HEAD_TYPES[k], &head[k]);
     if ((long)head[2] != schema_id)
         return 0;
     return (Py_ssize_t)length;
@@ -1701,14 +1704,11 @@ sbe_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     PyObject *program = args[0], *values = args[1];
     PyObject *block = PyTuple_GET_ITEM(program, 0), *groups = PyTuple_GET_ITEM(program, 1);
-    unsigned long long head[6];
-    if (!PyTuple_CheckExact(block))
-        Py_RETURN_NONE;
+    unsigned long long head[6]; /* head[0], blockLength, once the block is written */
     int neg;
-    static const int HEAD_TYPES[5] = {P_UINT16, P_UINT16, P_UINT16, P_UINT32, P_INT64};
-    for (int k = 0; k < 5; k++) {
-        if (sbe_int_parts(args[2 + k], 1, &neg, &head[k + 1]) != 0 ||
-            sbe_fit(neg, head[k + 1], HEAD_TYPES[k], &head[k + 1]) != 0)
+    for (int k = 1; k < 6; k++) {
+        if (sbe_int_parts(args[1 + k], 1, &neg, &head[k]) != 0 ||
+            sbe_fit(neg, head[k], SBE_HEAD_TYPES[k], &head[k]) != 0)
             Py_RETURN_NONE;
     }
     if (!sbe_plain(values) || !PyTuple_CheckExact(block))
@@ -1740,10 +1740,8 @@ sbe_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         head[0] = (unsigned long long)sbe_small(block, 0);
         sbe_put(o.d, P_UINT32, (unsigned long long)o.n);
         sbe_put(o.d + 4, P_UINT16, SBE_ENCODING_TYPE);
-        static const int OFFSETS[6] = {6, 8, 10, 12, 14, 18};
-        static const int TYPES[6] = {P_UINT16, P_UINT16, P_UINT16, P_UINT16, P_UINT32, P_INT64};
         for (int k = 0; k < 6; k++)
-            sbe_put(o.d + OFFSETS[k], TYPES[k], head[k]);
+            sbe_put(o.d + SBE_HEAD_OFFSETS[k], SBE_HEAD_TYPES[k], head[k]);
         frame = PyBytes_FromStringAndSize((const char *)o.d, o.n);
     }
     if (o.d != o.local)
