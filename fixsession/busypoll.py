@@ -31,10 +31,8 @@ class BusyPollSelector(selectors.DefaultSelector):
     """The platform's default selector, polling for up to ``spin`` seconds before it blocks."""
 
     def __init__(self, spin: float) -> None:
-        if not 0 <= spin <= MAX_SPIN:
-            raise ValueError(f"spin must be from 0 to {MAX_SPIN} seconds, not {spin!r}")
         super().__init__()
-        self.spin = spin
+        self.spin = _checked(spin)
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         if self.spin <= 0 or (timeout is not None and timeout <= 0):
@@ -53,9 +51,15 @@ class BusyPollSelector(selectors.DefaultSelector):
         return super().select(max(0.0, timeout - (now - began)))
 
 
+def _checked(spin: float) -> float:
+    if not 0 <= spin <= MAX_SPIN:
+        raise ValueError(f"spin must be from 0 to {MAX_SPIN} seconds, not {spin!r}")
+    return spin
+
+
 def loop_factory(spin: float) -> Callable[[], asyncio.AbstractEventLoop]:
     """A ``loop_factory`` for ``asyncio.Runner``: new loops that busy-poll for ``spin`` s."""
-    BusyPollSelector(spin).close()  # (a bad spin fails here, not in the Runner)
+    _checked(spin)  # (a bad spin fails here, not in the Runner)
     return lambda: asyncio.SelectorEventLoop(BusyPollSelector(spin))
 
 

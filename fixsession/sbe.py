@@ -242,9 +242,9 @@ def _block_program(
     field's (Python reads and writes those)."""
     plan = _plan(fields)
     ordered = sorted(fields, key=lambda f: f.offset)  # (as the plan's steps are)
-    char = {spec.name: spec.primitive == "char" for spec in ordered}
     if not plan.names or any(
-        spec.enum is not None and (enums[spec.enum].encoding == "char") != char[spec.name]
+        spec.enum is not None
+        and (enums[spec.enum].encoding == "char") != (spec.primitive == "char")
         for spec in ordered
     ):
         return None
@@ -432,6 +432,19 @@ def decode(
                       SbeMessage, out)  # fmt: skip
         if read == len(data) and len(out) == 1:
             return out[0]
+    return _decode(data, messages, enums, schema_id=schema_id, versions=versions)
+
+
+def _decode(
+    data: bytes,
+    messages: Mapping[int, SbeMessageDef] | None = None,
+    enums: Mapping[str, SbeEnum] | None = None,
+    *,
+    schema_id: int | None = None,
+    versions: range | None = None,
+) -> SbeMessage:
+    """``decode`` in Python: the reference, and the reader of a frame the C speedups left
+    (the framer calls it once ``sbe_frames`` has; ``decode`` would try C again)."""
     from fixsession import sbe_schema
 
     messages = sbe_schema.MESSAGES if messages is None else messages
@@ -632,7 +645,7 @@ def _exponents(
             continue
         exponent = 0
         for value in _scaled(fields, groups, values, name):
-            found = _significant(Decimal(value))
+            found = significant(Decimal(value))
             if found is not None:  # (NaN and the infinities: _mantissa says so)
                 exponent = min(exponent, found[2])
         out[name] = exponent
@@ -676,10 +689,10 @@ _MAX_DIGITS: Final = 20
 """Digits of the largest mantissa (a uint64's): one of more fits no field."""
 
 
-def _significant(value: Decimal) -> tuple[int, tuple[int, ...], int] | None:
+def significant(value: Decimal) -> tuple[int, tuple[int, ...], int] | None:
     """``value`` exactly, whatever the decimal context: its sign, its significant digits (no
-    trailing zeros; none for 0) and the exponent of the last one (0 for 0); None for NaN
-    and the infinities."""
+    trailing zeros; none for 0) and the exponent of the last one (0 for 0: minus it is the
+    decimal places the value needs); None for NaN and the infinities."""
     sign, digits, exponent = value.as_tuple()
     if not isinstance(exponent, int):
         return None
@@ -696,7 +709,7 @@ def _mantissa(value: Decimal, exponent: int, where: str) -> int:
     ValueError for NaN or an infinity, for more decimals than ``exponent`` keeps, and for
     more digits than any field holds (found before they are made: ``1E-999999`` costs
     nothing)."""
-    found = _significant(value)
+    found = significant(value)
     if found is None:
         raise ValueError(f"{where}: {value} is not a number")
     sign, digits, places = found
@@ -855,7 +868,7 @@ class SbeFramer:
             frame = bytes(buffer[at : at + length])
             at += length
             try:
-                out.append(decode(frame, **self.options))
+                out.append(_decode(frame, **self.options))
             except BinanceError as error:
                 out.append(SbeGarbled(length, error))
         del buffer[:at]

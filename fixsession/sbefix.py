@@ -182,17 +182,14 @@ def decimal_fault(message: Message) -> errors.RequestError | None:
             value = Decimal(text)
         except InvalidOperation:
             continue  # malformed: the dictionary's fault, not this one
-        if not value.is_finite():
-            continue
+        exact = sbe.significant(value)
+        if exact is None:
+            continue  # (NaN, an infinity)
         if abs(value) > MAX_DECIMAL:
             return errors.MandatoryParamEmptyOrMalformed.from_template(
                 tag, str(MAX_DECIMAL), template=5, ref_tag_id=tag
             )
-        _, digits, exponent = value.as_tuple()
-        assert isinstance(exponent, int)  # (finite)
-        significant = bytes(digits).rstrip(b"\x00")  # (its digits, trailing zeros aside)
-        places = -(exponent + len(digits) - len(significant)) if significant else 0
-        if places > MAX_PLACES:
+        if -exact[2] > MAX_PLACES:
             return errors.BadPrecision.from_template(tag, ref_tag_id=tag)
     return None
 

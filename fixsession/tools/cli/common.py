@@ -80,29 +80,33 @@ def positive_seconds(text: str) -> float:
     return value
 
 
-def busy_poll_microseconds(text: str) -> int:
-    """An argparse type: whole microseconds a loop busy-polls (``fixsession.busypoll``)."""
+_MAX_BUSY_POLL_US: int = round(busypoll.MAX_SPIN * 1e6)
+
+
+def busy_poll_seconds(text: str) -> float:
+    """An argparse type: whole microseconds a loop busy-polls (``fixsession.busypoll``), as
+    the seconds its ``spin`` takes."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number of microseconds: {text!r}") from None
-    if not 0 <= value <= busypoll.MAX_SPIN * 1e6:
+    if not 0 <= value <= _MAX_BUSY_POLL_US:
         raise argparse.ArgumentTypeError(
-            f"{value} is not from 0 to {int(busypoll.MAX_SPIN * 1e6):,} microseconds"
+            f"{value} is not from 0 to {_MAX_BUSY_POLL_US:,} microseconds"
         )
-    return value
+    return value / 1e6
 
 
 def add_busy_poll(parser: argparse.ArgumentParser, note: str = "") -> None:
-    """The ``--busy-poll MICROSECONDS`` option (default 0: never)."""
+    """The ``--busy-poll MICROSECONDS`` option (default 0: never), in seconds."""
     parser.add_argument(
         "--busy-poll",
-        type=busy_poll_microseconds,
-        default=0,
+        type=busy_poll_seconds,
+        default=0.0,
         metavar="MICROSECONDS",
         help="poll the sockets for up to this long before sleeping, after every event (default "
-        f"0: never; at most {int(busypoll.MAX_SPIN * 1e6):,}): a lower round trip for a CPU "
-        f"kept busy while messages come{note}",
+        f"0: never; at most {_MAX_BUSY_POLL_US:,}): a lower round trip for a CPU kept busy "
+        f"while messages come{note}",
     )
 
 

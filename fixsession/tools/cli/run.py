@@ -66,7 +66,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     serving = _serve(Gateway(loaded), args.seconds, out)
     if args.busy_poll:
-        return busypoll.run(serving, spin=args.busy_poll / 1e6)
+        return busypoll.run(serving, spin=args.busy_poll)
     return asyncio.run(serving)
 
 

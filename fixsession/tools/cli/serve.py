@@ -183,13 +183,13 @@ def _tune_collector() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def _event_loop_runner(name: str, busy_poll_us: int) -> Callable[[Coroutine[Any, Any, int]], int]:
+def _event_loop_runner(name: str, busy_poll: float) -> Callable[[Coroutine[Any, Any, int]], int]:
     """``asyncio.run``, or uvloop's (``--loop uvloop``, the ``uvloop`` extra), or a loop that
     busy-polls (``--busy-poll``)."""
-    if busy_poll_us:
+    if busy_poll:
         if name != "asyncio":
             raise UsageError("--busy-poll needs --loop asyncio (uvloop's selector is its own)")
-        return functools.partial(busypoll.run, spin=busy_poll_us / 1e6)
+        return functools.partial(busypoll.run, spin=busy_poll)
     if name == "asyncio":
         return asyncio.run
     try:
