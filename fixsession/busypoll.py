@@ -31,8 +31,8 @@ class BusyPollSelector(selectors.DefaultSelector):
     """The platform's default selector, polling for up to ``spin`` seconds before it blocks."""
 
     def __init__(self, spin: float) -> None:
+        self.spin = _checked(spin)  # (before an epoll is opened for nothing)
         super().__init__()
-        self.spin = _checked(spin)
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         if self.spin <= 0 or (timeout is not None and timeout <= 0):
