@@ -71,6 +71,19 @@ _ORDER_REQUESTS: Final = frozenset(
 )  # fmt: skip
 
 
+_CL_ORD_ID: Final = int(Tag.CL_ORD_ID)
+
+
+def _request_keys(request: Request) -> list[tuple[int, str]]:
+    """The (kind of ID, ID) pairs ``request_for`` finds ``request`` by."""
+    return [
+        (kind, key)
+        for kind, key in ((11, request.cl_ord_id), (262, request.md_req_id),
+                          (6136, request.req_id))
+        if key is not None
+    ]  # fmt: skip
+
+
 class Initiator(Session):
     """A gateway's session with Binance (or any acceptor speaking Binance's dialect).
 
@@ -143,6 +156,9 @@ class Initiator(Session):
         self.message_handling = message_handling
         self.response_mode = response_mode
         self.recv_window_ms = recv_window_ms
+        if self._recv_window_text is not None:  # every message carries it
+            self._header_tags += (Tag.RECV_WINDOW,)
+            self._header_values = (self._recv_window_text,)
         self._outbound_validator = shared(dictionary, header=False) if validate else None
         self._pacer = binance.Pacer(rules.message_limit, pacing_margin, pacing_slack)
         self._requests: collections.OrderedDict[int, Request] = collections.OrderedDict()
@@ -151,12 +167,6 @@ class Initiator(Session):
 
     def __repr__(self) -> str:  # never shows the private key
         return f"Initiator({self.sender_comp_id!r}, {self.session_type.value}, {self.state.value})"
-
-    def _extra_header_tags(self) -> tuple[int, ...]:
-        return (Tag.RECV_WINDOW,) if self.recv_window_ms is not None else ()
-
-    def _extra_header_values(self) -> tuple[str, ...]:
-        return (self._recv_window_text,) if self._recv_window_text is not None else ()
 
     def logon(self, now: float) -> None:
         """Send the Logon, signed with the private key (ResetSeqNumFlag=Y: MsgSeqNum 1)."""
@@ -229,26 +239,24 @@ class Initiator(Session):
 
     def _track(self, message: Message, seq: int) -> None:
         msg_type = message.msg_type
+        requests, by_id = self._requests, self._requests_by_id
         if msg_type in _ORDER_REQUESTS:  # only the ID a request of its type carries is read
-            request = Request(seq, msg_type, cl_ord_id=message.get(Tag.CL_ORD_ID))
+            cl_ord_id = message.get(_CL_ORD_ID)
+            request = requests[seq] = Request(seq, msg_type, cl_ord_id)
+            if cl_ord_id is not None:
+                by_id[(11, cl_ord_id)] = request
         else:
-            request = Request(
-                seq, msg_type, message.get(Tag.CL_ORD_ID), message.get(Tag.MD_REQ_ID),
+            request = requests[seq] = Request(
+                seq, msg_type, message.get(_CL_ORD_ID), message.get(Tag.MD_REQ_ID),
                 message.get(Tag.REQ_ID) or message.get(Tag.INSTRUMENT_REQ_ID),
             )  # fmt: skip
-        self._requests[seq] = request
-        for kind, key in (
-            (11, request.cl_ord_id),
-            (262, request.md_req_id),
-            (6136, request.req_id),
-        ):
-            if key is not None:
-                self._requests_by_id[(kind, key)] = request
-        if len(self._requests) > _MAX_TRACKED_REQUESTS:
-            _, old = self._requests.popitem(last=False)
-            for kind, key in ((11, old.cl_ord_id), (262, old.md_req_id), (6136, old.req_id)):
-                if key is not None and self._requests_by_id.get((kind, key)) is old:
-                    del self._requests_by_id[(kind, key)]
+            for key in _request_keys(request):
+                by_id[key] = request
+        if len(requests) > _MAX_TRACKED_REQUESTS:
+            _, old = requests.popitem(last=False)
+            for key in _request_keys(old):
+                if by_id.get(key) is old:
+                    del by_id[key]
 
     def _stream(self, items: list[bytes | Garbled], index: int) -> int:
         """Market-data increments of a layout seen before, each the next MsgSeqNum: checked,

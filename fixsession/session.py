@@ -27,7 +27,7 @@ from fixsession.events import (
     FaultDetected,
 )
 from fixsession.framing import Framer, Garbled
-from fixsession.message import Message
+from fixsession.message import Message, encode_fields
 from fixsession.sbewire import Encoding, SbeWire
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import TRANSITIONS, Input, State, transition
@@ -98,6 +98,10 @@ class Session:
         self._wall_clock = wall_clock
         self._validator = validator
         self._sending_time_digits = sending_time_digits
+        # The header's tags after MsgType, and the values of those past the four every
+        # message has (a role's own: an initiator's RecvWindow).
+        self._header_tags: tuple[int, ...] = _HEADER
+        self._header_values: tuple[str, ...] = ()
         self.encoding = encoding
         self._sbe: SbeWire | None = None  # FIX SBE in a direction: it frames and encodes
         self._framer: Framer | SbeWire = Framer(max_frame_size=max_frame_size)
@@ -264,6 +268,16 @@ class Session:
             return None
         if self._held:
             return self._held_since  # at once: frames wait behind a Logout
+        if state is State.ACTIVE and self._logout_deadline is None and self._logon_deadline is None:
+            # (the usual case, after every read: the heartbeat timers and the role's)
+            beat = self.heart_bt_int
+            deadline = self._last_sent + beat
+            test_request = self._test_request
+            other = test_request[1] if test_request is not None else self._last_received + beat
+            role = self._role_deadline()
+            if other < deadline:
+                deadline = other
+            return deadline if role is None or deadline <= role else role
         deadlines = [d for d in (self._logon_deadline, self._logout_deadline) if d is not None]
         if state is State.ACTIVE:
             deadlines.append(self._last_sent + self.heart_bt_int)
@@ -331,23 +345,17 @@ class Session:
         self, msg_type: str, body: Message | Sequence[tuple[int, str]], sending_time: str | None
     ) -> bytes:
         """A message with this session's header and its next MsgSeqNum (not queued yet)."""
-        seq = self.next_outbound_seq
         if sending_time is None:
             sending_time = binance.format_sending_time(
                 self._wall_clock(), self._sending_time_digits
             )
-        header = (str(seq), self.sender_comp_id, sending_time, self.target_comp_id)
-        body_tags: tuple[int, ...]
-        body_values: tuple[str, ...]
+        header = (str(self.next_outbound_seq), self.sender_comp_id, sending_time,
+                  self.target_comp_id, *self._header_values)  # fmt: skip
         if isinstance(body, Message) and HEADER_TAGS.isdisjoint(body.tags):
-            body_tags, body_values = body.tags, body.values
-        else:
-            pairs = [(tag, value) for tag, value in body if tag not in HEADER_TAGS]
-            body_tags = tuple([tag for tag, _ in pairs])
-            body_values = tuple([value for _, value in pairs])
-        tags = _HEADER + self._extra_header_tags() + body_tags
-        values = header + self._extra_header_values() + body_values
-        return Message._trusted(msg_type, tags, values).encode()
+            return encode_fields(msg_type, self._header_tags + body.tags, header + body.values)
+        pairs = [(tag, value) for tag, value in body if tag not in HEADER_TAGS]
+        tags = self._header_tags + tuple([tag for tag, _ in pairs])
+        return encode_fields(msg_type, tags, header + tuple([value for _, value in pairs]))
 
     def _queue(self, frame: bytes, msg_type: str, now: float) -> int:
         """Queue a frame made by ``_frame`` for ``msg_type``; its MsgSeqNum, now used up."""
@@ -360,12 +368,6 @@ class Session:
         if self._pacer is not None:
             self._pacer.sent(now)
         return seq
-
-    def _extra_header_tags(self) -> tuple[int, ...]:
-        return ()
-
-    def _extra_header_values(self) -> tuple[str, ...]:
-        return ()
 
     def _send_admin(self, msg_type: str, body: Sequence[tuple[int, str]], now: float) -> int:
         return self._encode(msg_type, body, now)

@@ -200,7 +200,7 @@ class _Order:
     symbol: str
     side: str
     ord_type: str
-    quantity: str
+    quantity: str  # with 8 decimals, as reports write it
     price: str | None
     time_in_force: str | None
     created: str
@@ -524,7 +524,11 @@ class Exchange:
             tags.append(_LIST_ID)
             values.append(order.list_id)
         tags += _REPORT_TAIL
-        values += (order.stp, exec_type, _decimal(order.cum_qty), _decimal(order.leaves),
+        if order.cum_qty or order.prevented or order.status not in _LIVE:
+            leaves = _decimal(order.leaves)
+        else:  # all of it (the quantity is written with 8 decimals already)
+            leaves = order.quantity
+        values += (order.stp, exec_type, _decimal(order.cum_qty), leaves,
                    _decimal(order.cum_quote))  # fmt: skip
         if fill is not None:
             tags += _TRADE_TAGS
