@@ -211,9 +211,10 @@ class Client:
             link = self._current()
             session = link.session
             assert isinstance(session, Initiator)
-            delay = session.pacing_delay(loop.time())
+            now = loop.time()
+            delay = session.pacing_delay(now)
             if delay <= 0:
-                seq = session.send(message, loop.time(), validate=validate)
+                seq = session.send(message, now, validate=validate)
                 self.stats.messages_out[message.msg_type] += 1
                 if message.msg_type == MsgType.MARKET_DATA_REQUEST:
                     self._track_subscription(message)

@@ -145,6 +145,7 @@ def _texts(values: tuple[FieldValue, ...], tags: tuple[int, ...]) -> tuple[str, 
 # it is bounded all the same. Creating a layout is where tags and MsgType are validated.
 _LAYOUTS: dict[tuple[str, tuple[int, ...]], str] = {}
 _LAYOUTS_MAX: Final = 4096
+_KEYS: dict[tuple[str, tuple[int, ...]], str] = {}  # the same layouts' ``layout_key``s
 
 
 def _layout(msg_type: str, tags: tuple[int, ...]) -> str:
@@ -309,7 +310,13 @@ class Message:
         """
         key = self._key
         if key is None:
-            key = self._key = self._msg_type + "\x01" + "=".join(map(str, self._tags))
+            layout = (self._msg_type, self._tags)
+            key = _KEYS.get(layout)
+            if key is None:
+                key = self._msg_type + "\x01" + "=".join(map(str, self._tags))
+                if len(_KEYS) < _LAYOUTS_MAX:
+                    _KEYS[layout] = key
+            self._key = key
         return key
 
     def get(self, tag: int, default: str | None = None) -> str | None:

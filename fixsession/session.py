@@ -178,7 +178,7 @@ class Session:
                 assert isinstance(item, Garbled)
                 self._on_garbled(item, now)
             index += 1
-            if self.closed:
+            if self.state is State.CLOSED:
                 return
         if self._sbe is not None and self._sbe.broken is not None:
             self._end_broken_stream(self._sbe.broken, now)

@@ -579,11 +579,10 @@ class Validator:
                     errors.DuplicateEntriesInAGroup, (group.count_tag,), group.count_tag, message
                 )
         if self.components and plan.orders:
-            return (
-                _component_fault(message, plan)
-                or _opo_fault(message, plan)
-                or _oco_fault(message, plan)
-            )
+            fault = _component_fault(message, plan)
+            if fault is not None or message.msg_type != MsgType.NEW_ORDER_LIST:
+                return fault  # (the list rules apply to a NewOrderList only)
+            return _opo_fault(message, plan) or _oco_fault(message, plan)
         return None
 
     def _plan(self, message: Message) -> _Plan:
