@@ -95,6 +95,7 @@ class OutcomeUnknown(errors.UnknownOutcomeError, ConnectionError):
 
 
 _ENDING: Final = frozenset({Action.LOGGED_OUT, Action.CLOSED})  # faults that end a session
+_MARKET_DATA_REQUEST: Final = MsgType.MARKET_DATA_REQUEST.value
 
 
 class Client:
@@ -216,7 +217,7 @@ class Client:
             if delay <= 0:
                 seq = session.send(message, now, validate=validate)
                 self.stats.messages_out[message.msg_type] += 1
-                if message.msg_type == MsgType.MARKET_DATA_REQUEST:
+                if message.msg_type == _MARKET_DATA_REQUEST:
                     self._track_subscription(message)
                 return link, seq
             await asyncio.sleep(delay)

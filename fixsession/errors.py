@@ -661,6 +661,8 @@ class MaximumSubscriptionIds(RetryLaterError):
 
 
 _UNDOCUMENTED: Final[dict[int, type[BinanceError]]] = {}
+_ERROR_CODE: Final = int(Tag.ERROR_CODE)  # (plain values: every message received is read)
+_LOGOUT: Final = MsgType.LOGOUT.value
 
 
 def error_class(code: int) -> type[BinanceError]:
@@ -688,7 +690,7 @@ def from_message(
     encoded frame; raises ValueError if the bytes are not a FIX frame.
     """
     msg = _as_message(message)
-    if Tag.ERROR_CODE not in msg.tags and msg.msg_type != MsgType.LOGOUT:
+    if _ERROR_CODE not in msg.tags and msg.msg_type != _LOGOUT:
         return None  # the common case, one scan of the tags and no value read
     code_text = msg.get(Tag.ERROR_CODE)
     text = msg.get(Tag.TEXT) or ""

@@ -49,7 +49,8 @@ from fixsession.validation import Lane, shared
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
 _MAX_TRACKED_REQUESTS: Final = 10_000
 _ALL_ANSWER_KEYS: Final = (
-    (11, Tag.CL_ORD_ID), (262, Tag.MD_REQ_ID), (6136, Tag.REQ_ID), (6136, Tag.INSTRUMENT_REQ_ID),
+    (11, int(Tag.CL_ORD_ID)), (262, int(Tag.MD_REQ_ID)), (6136, int(Tag.REQ_ID)),
+    (6136, int(Tag.INSTRUMENT_REQ_ID)),
 )  # fmt: skip
 """The IDs an answer may carry to name its request: (the kind of ID, its tag)."""
 _ANSWER_KEYS: Final = {
@@ -58,7 +59,8 @@ _ANSWER_KEYS: Final = {
 }
 """The IDs of the answers that can carry ClOrdID only (their dictionary has no other): the
 commonest are not read for IDs they never hold."""
-_STREAMED: Final = frozenset({MsgType.MARKET_DATA_INCREMENTAL_REFRESH})
+_STREAMED: Final = frozenset({MsgType.MARKET_DATA_INCREMENTAL_REFRESH.value})
+_REJECT: Final = MsgType.REJECT.value
 _SESSION_LEVEL: Final = frozenset(
     str(kind) for kind in (MsgType.LOGON, MsgType.LOGOUT, MsgType.HEARTBEAT,
                            MsgType.TEST_REQUEST, MsgType.NEWS)
@@ -282,7 +284,7 @@ class Initiator(Session):
 
     def request_for(self, message: Message) -> Request | None:
         """The request this session sent that ``message`` answers, if it can tell."""
-        if message.msg_type == MsgType.REJECT:
+        if message.msg_type == _REJECT:
             try:
                 ref = message.get_int(Tag.REF_SEQ_NUM)
             except ValueError:

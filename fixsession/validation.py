@@ -580,7 +580,7 @@ class Validator:
                 )
         if self.components and plan.orders:
             fault = _component_fault(message, plan)
-            if fault is not None or message.msg_type != MsgType.NEW_ORDER_LIST:
+            if fault is not None or message.msg_type != _NEW_ORDER_LIST:
                 return fault  # (the list rules apply to a NewOrderList only)
             return _opo_fault(message, plan) or _oco_fault(message, plan)
         return None
@@ -678,7 +678,9 @@ _PEG_TAGS: Final = (
 )  # fmt: skip
 
 
-_COMPONENT_TAGS: Final = frozenset((*_TRIGGER_TAGS, *_PEG_TAGS))
+_COMPONENT_TAGS: Final = frozenset(map(int, (*_TRIGGER_TAGS, *_PEG_TAGS)))
+_ORD_TYPE: Final = int(Tag.ORD_TYPE)  # (an int: comparing a Tag member costs, per order)
+_NEW_ORDER_LIST: Final = MsgType.NEW_ORDER_LIST.value
 _PLAIN_ORDER_TYPES: Final = frozenset({"1", "2"})  # MARKET, LIMIT (and LIMIT_MAKER)
 
 
@@ -686,9 +688,9 @@ def _component_fault(message: Message, plan: _Plan) -> RequestError | None:
     """TriggeringInstruction and PegInstructions against the order type (digest §8.2)."""
     values = message.values
     for order in plan.orders:
-        if Tag.ORD_TYPE not in order:
+        if _ORD_TYPE not in order:
             continue
-        if values[order[Tag.ORD_TYPE]] in _PLAIN_ORDER_TYPES and _COMPONENT_TAGS.isdisjoint(order):
+        if values[order[_ORD_TYPE]] in _PLAIN_ORDER_TYPES and _COMPONENT_TAGS.isdisjoint(order):
             continue  # no trigger or peg fields, and a type that needs none: nothing to check
         fields: Mapping[int, str] = {tag: values[position] for tag, position in order.items()}
         problem = _order_component_problem(fields)

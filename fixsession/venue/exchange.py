@@ -67,6 +67,7 @@ _EXEC_ID, _CL_ORD_ID, _ORIG_CL_ORD_ID = (
     int(Tag.ORIG_CL_ORD_ID),
 )
 _PRICE, _TIME_IN_FORCE, _PEGGED_PRICE = int(Tag.PRICE), int(Tag.TIME_IN_FORCE), 839
+_SIDE, _ORD_TYPE, _ORDER_QTY = int(Tag.SIDE), int(Tag.ORD_TYPE), int(Tag.ORDER_QTY)
 _PEG_TAGS: Final = (211, 1094, 835, 836)
 _PEG_PRICE_TYPE: Final = 1094
 """PegInstructions in the dictionary's order: PegOffsetValue, PegPriceType, PegMoveType,
@@ -422,10 +423,11 @@ class Exchange:
 
     def next_deadline(self) -> float | None:
         """When ``tick`` must next run (a drop copy due, the feed's next update); None if never."""
-        deadlines = [self._drop_copies[0][0]] if self._drop_copies else []
-        if self._streams and self._next_feed is not None:
-            deadlines.append(self._next_feed)
-        return min(deadlines) if deadlines else None
+        feed = self._next_feed if self._streams else None
+        if not self._drop_copies:
+            return feed
+        due = self._drop_copies[0][0]
+        return due if feed is None or due < feed else feed
 
     def tick(self, now: float) -> None:
         """Deliver due drop copies; publish the feed's next updates."""
@@ -578,13 +580,13 @@ class Exchange:
     def _place(self, session: Acceptor, message: Message, now: float) -> _Order | None:
         """Open an order, or answer with the rejected ExecutionReport; the order."""
         account = self._accounts[session.username or ""]
-        cl_ord_id = message[Tag.CL_ORD_ID]
+        cl_ord_id, symbol = message[_CL_ORD_ID], message[_SYMBOL]
         error: BinanceError
         if cl_ord_id in account.orders:
             error = errors.NewOrderRejected("Duplicate order sent.")
             self._report(session, self._rejected_order(message, error), now)
             return None
-        if message[Tag.SYMBOL] not in self.instruments:  # Reject<3>, as the FIX page says
+        if symbol not in self.instruments:  # Reject<3>, as the FIX page says
             error = errors.BadSymbol.from_template(ref_tag_id=55)
             self._send(session, _reject(message, error), now)
             return None
@@ -598,13 +600,13 @@ class Exchange:
             self._send(session, self._rejected_order(message, error), now)
             return None
         for window in windows:
-            window.add(now)
-        price = message.get(Tag.PRICE)
+            window.note(now)  # (just counted)
+        get = message.get
+        price = get(_PRICE)
         order = _Order(
-            next(self._order_ids), cl_ord_id, message[Tag.SYMBOL], message[Tag.SIDE],
-            message[Tag.ORD_TYPE], _eight(message.get(Tag.ORDER_QTY) or _ZERO),
-            _eight(price) if price is not None else None, message.get(Tag.TIME_IN_FORCE),
-            self._now_text(),
+            next(self._order_ids), cl_ord_id, symbol, message[_SIDE], message[_ORD_TYPE],
+            _eight(get(_ORDER_QTY) or _ZERO), _eight(price) if price is not None else None,
+            get(_TIME_IN_FORCE), self._now_text(),
         )  # fmt: skip
         order.owner = session
         order.account = session.username or ""

@@ -345,23 +345,21 @@ class Server:
                 link.flush()
 
     def _deliver_one(self, link: Connection, event: Event) -> None:
-        session = link.session
-        assert isinstance(session, Acceptor)
-        stats = self.stats
+        session = cast(Acceptor, link.session)  # (a server's connections run acceptors)
         loop = asyncio.get_running_loop()
         exchange = self.exchange
         if type(event) is not MessageReceived:
             if isinstance(event, FaultDetected):
-                stats.rejects_out[event.error.code] += 1
+                self.stats.rejects_out[event.error.code] += 1
             elif isinstance(event, LoggedOn):
-                stats.logons += 1
+                self.stats.logons += 1
                 self._authenticated(session)
             elif isinstance(event, Closed):
-                stats.sessions_ended += 1
+                self.stats.sessions_ended += 1
             exchange.on_event(session, event, loop.time())
             return
         message = event.message
-        stats.messages_in[message.msg_type] += 1
+        self.stats.messages_in[message.msg_type] += 1
         if event.error is not None:
             return  # (a Reject from the client: the exchange has nothing to do with it)
         exchange.on_message(session, message, loop.time())
