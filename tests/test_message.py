@@ -116,6 +116,15 @@ def test_reading_fields() -> None:
     assert next(iter(message)) == (34, "2")
 
 
+def test_a_layouts_key_names_its_msg_type_and_tags_however_they_were_given() -> None:
+    as_ints = Message("D", [(11, "a"), (55, "BTCUSDT")])
+    as_members = Message(MsgType.NEW_ORDER_SINGLE, [(Tag.CL_ORD_ID, "b"), (Tag.SYMBOL, "ETHBTC")])
+    decoded = Message.decode(as_ints.encode())
+    assert as_ints.layout_key == as_members.layout_key == decoded.layout_key == "D\x0111=55"
+    assert Message("D", [(55, "BTCUSDT"), (11, "a")]).layout_key == "D\x0155=11"
+    assert Message("F", [(11, "a"), (55, "BTCUSDT")]).layout_key == "F\x0111=55"
+
+
 def test_repeated_tags_keep_their_order() -> None:
     message = Message("V", [(262, "r"), (267, 2), (269, 0), (269, 1)])
     assert message.get_all(269) == ["0", "1"]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from memory import API_KEY, PRIVATE_KEY, Pair, accounts, fields, kinds, make_pair
 
 from fixsession import errors
-from fixsession.binance import Limit, SessionRules
+from fixsession.binance import Limit, SessionRules, Window
 from fixsession.errors import SessionStateError
 from fixsession.events import (
     Action,
@@ -126,6 +126,25 @@ def test_idle_sides_heartbeat_and_a_silent_peer_gets_a_test_request() -> None:
     assert "|35=0|" in answer and "|112=client1-1|" in answer  # answered with its TestReqID
     assert pair.initiator._test_request is None
     assert pair.initiator.next_deadline() == pair.clock.now + 10
+
+
+def test_a_logged_on_sessions_next_deadline_is_its_earliest_timer() -> None:
+    pair = make_pair(heart_bt_int=10).logon()
+    pair.acceptor.heart_bt_int = 30
+    start = pair.clock.now
+    assert pair.initiator.next_deadline() == start + 10  # sent and heard at the start
+    now = pair.clock.advance(3)
+    order = Message("D", [(11, "o1"), (38, "1"), (40, "2"), (44, "10"), (54, "1"),
+                          (55, "BTCUSDT"), (59, "1")])  # fmt: skip
+    pair.initiator.send(order, now)
+    assert pair.initiator.next_deadline() == start + 10  # heard nothing since the start
+    pair.pump()
+    assert pair.acceptor.next_deadline() == start + 30  # sent nothing since the start
+    pair.acceptor.start_maintenance(now, seconds=15)  # News now, the next in 10 s
+    pair.pump()
+    assert b"\x0135=B\x01" in pair.to_initiator[-1]
+    assert pair.acceptor.next_deadline() == now + 10  # the countdown's, before its heartbeats
+    assert pair.initiator.next_deadline() == now + 10  # sent the order, heard the News: now
 
 
 def test_an_unanswered_test_request_ends_the_session_with_logout() -> None:
@@ -409,6 +428,25 @@ def test_the_pacer_keeps_a_gateway_under_the_limit() -> None:
         pair.pump()
     assert sent > 10 and not pair.acceptor.closed
     assert not any(isinstance(e, LoggedOut) for e in pair.initiator_events)
+
+
+@given(
+    steps=st.lists(st.tuples(st.floats(0, 4), st.booleans()), max_size=60),
+    count=st.integers(1, 5),
+)
+def test_a_window_counts_the_events_within_it_whether_noted_or_added(
+    steps: list[tuple[float, bool]], count: int
+) -> None:
+    window, times, now = Window(Limit(count, 10)), [], 0.0
+    for gap, noted in steps:
+        now += gap
+        if noted:
+            window.note(now)  # (what the pacer does: no count)
+        else:
+            window.add(now)
+        times.append(now)
+        within = sum(1 for at in times if at > now - 10)
+        assert window.count(now) == min(within, count + 1)  # it keeps no more than that
 
 
 # -- faults inside the session ------------------------------------------------------------------
