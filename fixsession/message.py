@@ -21,7 +21,7 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from fixsession import speedups
 from fixsession.spec import BEGIN_STRING
@@ -139,13 +139,36 @@ def _texts(values: tuple[FieldValue, ...], tags: tuple[int, ...]) -> tuple[str, 
     return values  # type: ignore[return-value]
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class LayoutCache(dict[_K, _V]):
+    """A dict of what is worked out once per message layout (MsgType and tags), bounded twice:
+    at most ``entries`` layouts, holding at most ``size`` MsgType characters and tags among
+    them all. Layouts repeat, so a gateway's few fit many times over; a peer that sends one
+    new, huge layout after another (a megabyte MsgType, a frame of 100,000 tags) fills it once,
+    and from then on its layouts are worked out each time: the cache never grows past that."""
+
+    def __init__(self, entries: int = 4096, size: int = 1 << 17) -> None:
+        super().__init__()
+        self._entries = entries
+        self._room = size
+
+    def keep(self, key: _K, value: _V, msg_type: str, tags: int) -> None:
+        """Remember ``value`` for ``key``, a layout of ``tags`` tags, if there is room."""
+        size = len(msg_type) + tags
+        if len(self) < self._entries and size <= self._room and key not in self:
+            self[key] = value
+            self._room -= size
+
+
 # A %-format string per message layout, i.e. MsgType and sequence of tags
 # ("35=D\x0111=%s\x0138=%s\x01..."), so that encoding a message is one C-level formatting
-# call. Layouts repeat (a gateway sends the same kinds of message), so the cache stays small;
-# it is bounded all the same. Creating a layout is where tags and MsgType are validated.
-_LAYOUTS: dict[tuple[str, tuple[int, ...]], str] = {}
-_LAYOUTS_MAX: Final = 4096
-_KEYS: dict[tuple[str, tuple[int, ...]], str] = {}  # the same layouts' ``layout_key``s
+# call. Layouts repeat (a gateway sends the same kinds of message), so the cache stays small.
+# Creating a layout is where tags and MsgType are validated.
+_LAYOUTS: Final[LayoutCache[tuple[str, tuple[int, ...]], str]] = LayoutCache()
+_KEYS: Final[LayoutCache[tuple[str, tuple[int, ...]], str]] = LayoutCache()  # ``layout_key``s
 
 
 def _layout(msg_type: str, tags: tuple[int, ...]) -> str:
@@ -159,8 +182,7 @@ def _layout(msg_type: str, tags: tuple[int, ...]) -> str:
                 raise ValueError(f"a FIX tag is a positive integer, not {tag!r}")
         fields = "".join([f"{int(tag)}=%s\x01" for tag in tags])
         layout = "35=" + msg_type.replace("%", "%%") + "\x01" + fields
-        if len(_LAYOUTS) < _LAYOUTS_MAX:
-            _LAYOUTS[key] = layout
+        _LAYOUTS.keep(key, layout, msg_type, len(tags))
     return layout
 
 
@@ -312,10 +334,9 @@ class Message:
         if key is None:
             layout = (self._msg_type, self._tags)
             key = _KEYS.get(layout)
-            if key is None:
-                key = self._msg_type + "\x01" + "=".join(map(str, self._tags))
-                if len(_KEYS) < _LAYOUTS_MAX:
-                    _KEYS[layout] = key
+            if key is None:  # (the digits of each tag, whatever int type it came as)
+                key = self._msg_type + "\x01" + "=".join(map(int.__repr__, self._tags))
+                _KEYS.keep(layout, key, self._msg_type, len(self._tags))
             self._key = key
         return key
 
@@ -463,8 +484,7 @@ class Message:
                 return cls._decode_fields(frame)  # which raises, naming the bad field
             tags = tuple(map(int, tag_texts))
             layout = (tags, _RAW_DATA_LENGTH in tags)
-            if len(_LAYOUT_TAGS) < _LAYOUTS_MAX:
-                _LAYOUT_TAGS[key] = layout
+            _LAYOUT_TAGS.keep(key, layout, msg_type, len(tag_texts))
         if layout[1]:  # RawData is taken by its length, and may hold SOH or '='
             return cls._decode_fields(frame)
         message = cls._trusted(msg_type, layout[0], tuple(parts[1:-1:2]))
@@ -569,7 +589,8 @@ def encode_fields(msg_type: str, tags: tuple[int, ...], values: tuple[str, ...])
 
 # A decoded layout's key ("D=34=49=52=56=11=…") to its tags, so that a frame's tags are
 # converted once per layout rather than once per field. Bounded like _LAYOUTS.
-_LAYOUT_TAGS: dict[str, tuple[tuple[int, ...], bool]] = {}  # tags, and whether 95 is among them
+_LAYOUT_TAGS: Final[LayoutCache[str, tuple[tuple[int, ...], bool]]] = LayoutCache()
+"""Tags, and whether 95 is among them."""
 
 
 def _tag_number(text: bytes) -> int:

@@ -28,7 +28,7 @@ from typing import Any, Final
 from fixsession import errors, speedups
 from fixsession.dictionary import BINANCE, Dictionary, Field, FieldType, Group, Member
 from fixsession.errors import RequestError
-from fixsession.message import Message, frame_body
+from fixsession.message import LayoutCache, Message, frame_body
 from fixsession.spec import MsgType, Tag
 from fixsession.spec import SessionRejectReason as Reason
 
@@ -474,7 +474,9 @@ class Validator:
     complete); ``enums`` checks enum values (an initiator may turn it off to accept values
     Binance adds later); ``strict_order`` requires group members in dictionary order
     (Binance itself does not: only an entry's first tag is checked); ``components`` applies
-    the order-type rules for trigger and peg instructions (-1174).
+    the order-type rules for trigger and peg instructions (-1174). It remembers what it
+    works out per layout, for ``max_layouts`` layouts at most and a bounded size among them
+    (``message.LayoutCache``).
     """
 
     def __init__(
@@ -491,10 +493,9 @@ class Validator:
         self.enums = enums
         self.components = components
         self._planner = _Planner(dictionary, strict_order, header)
-        self._plans: dict[str, _Plan] = {}  # by Message.layout_key
+        self._plans: LayoutCache[str, _Plan] = LayoutCache(max_layouts)  # by layout_key
         self._bodies: dict[tuple[str, int], list[_Plan]] = {}  # by MsgType and field count
         self._programs: dict[tuple[bytes, int], list[_Plan]] = {}  # the same, for the C path
-        self._max_layouts = max_layouts
 
     def validate(self, message: Message) -> RequestError | None:
         """The first fault of ``message``, or None if the dictionary accepts it."""
@@ -589,8 +590,7 @@ class Validator:
         plan = self._planner.plan(message.msg_type, message.tags)
         if plan.fault is None:
             self._patterns(plan, message)
-        if len(self._plans) < self._max_layouts:
-            self._plans[message.layout_key] = plan
+        self._plans.keep(message.layout_key, plan, message.msg_type, len(message.tags))
         return plan
 
     def _patterns(self, plan: _Plan, message: Message) -> None:

@@ -3,10 +3,12 @@ answer. (Over real sockets, and the fault barrier: test_e2e_hostile.py.)"""
 
 from __future__ import annotations
 
+import gc
 import json
+import tracemalloc
 
 import pytest
-from frames import frame
+from frames import frame, wrap
 from memory import make_pair
 
 from fixsession import captures, errors, framing, recording, validation
@@ -403,3 +405,27 @@ def test_a_large_frame_dripped_in_small_pieces_is_recorded_in_linear_time(
     recorder.close()
     assert time.perf_counter() - started < 6
     assert [r.data for r in recording.read(path)] == [big]
+
+
+def test_a_peer_sending_new_huge_layouts_does_not_grow_what_is_remembered_per_layout() -> None:
+    # Each frame a new layout: 20,000 tags, or a 100 KB MsgType. What the validator and the
+    # decoder remember per layout is bounded in size, not only in count: the frames are
+    # judged as before, and what is kept after 60 of them is a few megabytes at most.
+    validator = Validator()
+    header = b"|34=2|49=c|52=20261203-18:00:00.000|56=SPOT|"
+    frames = [
+        wrap(b"35=D" + header.replace(b"|", b"\x01")
+             + b"".join(b"%d=x\x01" % (10_000 + 20_000 * n + k) for k in range(20_000)))
+        for n in range(30)
+    ] + [frame(b"35=Z" + b"Q" * 100_000 + b"%d" % n + header) for n in range(30)]  # fmt: skip
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for data in frames:
+            fault = validator.parse(data)[1]
+            assert fault is not None and fault.code in (-1169, -1020)  # unknown tag, MsgType
+        gc.collect()
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept < 16_000_000  # (bounded in count only, it kept 34 MB, more with every layout)

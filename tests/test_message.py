@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -121,6 +122,10 @@ def test_a_layouts_key_names_its_msg_type_and_tags_however_they_were_given() -> 
     as_members = Message(MsgType.NEW_ORDER_SINGLE, [(Tag.CL_ORD_ID, "b"), (Tag.SYMBOL, "ETHBTC")])
     decoded = Message.decode(as_ints.encode())
     assert as_ints.layout_key == as_members.layout_key == decoded.layout_key == "D\x0111=55"
+    odd = enum.Enum("Odd", {"A": 11, "B": 55, "C": 7654}, type=int)  # str() is not the digits
+    first = Message("D", [(odd.A, "c"), (odd.B, "XRPBTC"), (odd.C, "1")])  # a new layout
+    assert first.layout_key == "D\x0111=55=7654"
+    assert Message("D", [(11, "a"), (55, "BTCUSDT"), (7654, "2")]).layout_key == first.layout_key
     assert Message("D", [(55, "BTCUSDT"), (11, "a")]).layout_key == "D\x0155=11"
     assert Message("F", [(11, "a"), (55, "BTCUSDT")]).layout_key == "F\x0111=55"
 
