@@ -328,11 +328,6 @@ class Window:
         self._times.append(now)
         return not over
 
-    def note(self, now: float) -> None:
-        """Record an event without counting: the window is trimmed when next counted (its
-        bound drops the oldest time, which is no newer than any it would trim)."""
-        self._times.append(now)
-
     def give_back(self, now: float) -> None:
         """Forget the latest event the window holds at ``now``, if any (never below zero)."""
         if self.count(now):
@@ -356,7 +351,7 @@ class Pacer:
 
     def sent(self, now: float) -> None:
         """A message went out."""
-        self._window.note(now)
+        self._window.add(now)
 
     def used(self, now: float) -> int:
         """Messages sent within the window at ``now`` (as the pacer counts them)."""

@@ -431,19 +431,16 @@ def test_the_pacer_keeps_a_gateway_under_the_limit() -> None:
 
 
 @given(
-    steps=st.lists(st.tuples(st.floats(0, 4), st.booleans()), max_size=60),
+    gaps=st.lists(st.floats(0, 4), max_size=60),
     count=st.integers(1, 5),
 )
-def test_a_window_counts_the_events_within_it_whether_noted_or_added(
-    steps: list[tuple[float, bool]], count: int
+def test_a_window_counts_the_events_within_it_up_to_one_past_its_limit(
+    gaps: list[float], count: int
 ) -> None:
     window, times, now = Window(Limit(count, 10)), [], 0.0
-    for gap, noted in steps:
+    for gap in gaps:
         now += gap
-        if noted:
-            window.note(now)  # (what the pacer does: no count)
-        else:
-            window.add(now)
+        assert window.add(now) == (min(sum(1 for at in times if at > now - 10), count + 1) < count)
         times.append(now)
         within = sum(1 for at in times if at > now - 10)
         assert window.count(now) == min(within, count + 1)  # it keeps no more than that

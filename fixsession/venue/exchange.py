@@ -526,10 +526,9 @@ class Exchange:
             tags.append(_LIST_ID)
             values.append(order.list_id)
         tags += _REPORT_TAIL
-        if order.cum_qty or order.prevented or order.status not in _LIVE:
-            leaves = _decimal(order.leaves)
-        else:  # all of it (the quantity is written with 8 decimals already)
-            leaves = order.quantity
+        leaves = order.quantity  # all of it, as is usual (written with 8 decimals already)
+        if order.cum_qty or order.prevented or order.status not in _LIVE or leaves[0] == "-":
+            leaves = _decimal(order.leaves)  # (a negative zero, too: written as zero)
         values += (order.stp, exec_type, _decimal(order.cum_qty), leaves,
                    _decimal(order.cum_quote))  # fmt: skip
         if fill is not None:
@@ -600,7 +599,7 @@ class Exchange:
             self._send(session, self._rejected_order(message, error), now)
             return None
         for window in windows:
-            window.note(now)  # (just counted)
+            window.add(now)
         get = message.get
         price = get(_PRICE)
         order = _Order(

@@ -57,6 +57,14 @@ def test_a_new_order_is_acknowledged_with_64_bit_ids(venue: Venue) -> None:
     assert (second[37], second[17]) == ("5000000001", "5000000001")
 
 
+def test_a_new_reports_leaves_qty_is_its_quantity_and_a_negative_zero_is_zero(venue: Venue) -> None:
+    client = venue.connect()
+    for quantity, echoed, leaves in (("0.1", "0.10000000", "0.10000000"),
+                                     ("-0", "-0.00000000", "0.00000000")):  # fmt: skip
+        report = only(venue.ask(client, order(f"q{len(echoed)}", quantity))).message
+        assert (report[38], report[151], report[14]) == (echoed, leaves, "0.00000000")
+
+
 def test_a_duplicate_open_cl_ord_id_is_rejected_until_the_order_closes(venue: Venue) -> None:
     client = venue.connect()
     venue.ask(client, order("o1"))
