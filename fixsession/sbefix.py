@@ -42,6 +42,9 @@ LOGON_ACK_TEMPLATE: Final = 20009
 EXECUTION_REPORT_ACK_TEMPLATE: Final = 198
 _EXPONENTS: Final = frozenset({25054, 25055})  # PriceExponent, QtyExponent: SBE only
 _DECIMALS: Final = frozenset({FieldType.PRICE, FieldType.QTY, FieldType.FLOAT})
+_DECIMAL_TAGS: Final = frozenset(
+    tag for tag, definition in BINANCE.fields.items() if definition.type in _DECIMALS
+)
 _HEADER: Final = frozenset({8, 9, 10, Tag.MSG_SEQ_NUM, Tag.SENDING_TIME})
 _TO_HEADER: Final = (Tag.SENDER_COMP_ID, Tag.TARGET_COMP_ID, Tag.RECV_WINDOW)
 _BY_MSG_TYPE: Final = {
@@ -168,15 +171,14 @@ MAX_PLACES: Final = 8
 any number) has no SBE encoding either, once a venue echoes it."""
 
 
-def decimal_fault(message: Message) -> errors.RequestError | None:
+def decimal_fault(message: Message, *, places: bool = True) -> errors.RequestError | None:
     """-1102 for a price or quantity beyond ``MAX_DECIMAL``, -1111 for one with more than
-    ``MAX_PLACES`` decimal places (trailing zeros aside): a venue that answers in SBE could
-    not write it back (Binance's texts: "'44' contains unexpected value. Cannot be greater
-    than 92233720368.54775807.", "Parameter '44' has too much precision.")."""
-    fields = BINANCE.fields
-    for tag, text in message.fields:
-        definition = fields.get(tag)
-        if definition is None or definition.type not in _DECIMALS:
+    ``MAX_PLACES`` decimal places (trailing zeros aside) unless ``places`` is False: a venue
+    that answers in SBE could not write it back, and no venue holds it (Binance's texts:
+    "'44' contains unexpected value. Cannot be greater than 92233720368.54775807.",
+    "Parameter '44' has too much precision.")."""
+    for tag, text in zip(message.tags, message.values, strict=True):
+        if tag not in _DECIMAL_TAGS:
             continue
         try:
             value = Decimal(text)
@@ -189,7 +191,7 @@ def decimal_fault(message: Message) -> errors.RequestError | None:
             return errors.MandatoryParamEmptyOrMalformed.from_template(
                 tag, str(MAX_DECIMAL), template=5, ref_tag_id=tag
             )
-        if -exact[2] > MAX_PLACES:
+        if places and -exact[2] > MAX_PLACES:
             return errors.BadPrecision.from_template(tag, ref_tag_id=tag)
     return None
 

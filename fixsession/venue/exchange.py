@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Final
 
-from fixsession import binance, errors
+from fixsession import binance, errors, sbefix
 from fixsession.catalog import EngineMessage
 from fixsession.errors import BinanceError
 from fixsession.events import Closed, Event, LoggedOn, MessageReceived
@@ -165,14 +165,20 @@ def _decimal(value: Decimal) -> str:
 
 
 _NONE: Final = Decimal(0)
-_number: Final = functools.lru_cache(maxsize=4096)(Decimal)
-"""A quantity's text as a Decimal, made once (an order's quantity is read on every tick)."""
+_CACHED: Final = 32  # texts up to this long are cached below; a peer's longer ones are not
+_decimal_of: Final = functools.lru_cache(maxsize=4096)(Decimal)
+_eight_of: Final = functools.lru_cache(maxsize=4096)(lambda text: f"{Decimal(text):.8f}")
 
 
-@functools.lru_cache(maxsize=4096)  # a gateway's tests repeat their prices and quantities
+def _number(text: str) -> Decimal:
+    """A quantity's text as a Decimal, made once (an order's quantity is read on every tick)."""
+    return _decimal_of(text) if len(text) <= _CACHED else Decimal(text)
+
+
 def _eight(text: str) -> str:
-    """A price or quantity as Binance reports it: 8 decimals (``5`` is ``5.00000000``)."""
-    return f"{Decimal(text):.8f}"
+    """A price or quantity as Binance reports it: 8 decimals (``5`` is ``5.00000000``), made
+    once per text (a gateway's tests repeat their prices and quantities)."""
+    return _eight_of(text) if len(text) <= _CACHED else f"{Decimal(text):.8f}"
 
 
 def _trade_entry(
@@ -460,6 +466,14 @@ class Exchange:
             error = errors.BadSymbol.from_template(ref_tag_id=55)
             self._send(session, _reject(message, error), now)
             return
+        # A price or quantity written longer than any Binance holds is read for its value
+        # here, and refused beyond what its engine holds (-1102, Binance's text): the venue
+        # keeps no megabyte of digits per order (shorter texts it takes as it always has).
+        if max(map(len, message.values), default=0) > _CACHED:
+            fault = sbefix.decimal_fault(message, places=False)
+            if fault is not None:
+                self._send(session, _reject(message, fault), now)
+                return
         handler(session, message, now)
 
     def _live(self, api_key: str, session_type: SessionType) -> list[Acceptor]:

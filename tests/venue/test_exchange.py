@@ -4,6 +4,8 @@ initiator's own validation against Binance's dictionary (no FaultDetected anywhe
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
 from decimal import Decimal
 
 import pytest
@@ -63,6 +65,35 @@ def test_a_new_reports_leaves_qty_is_its_quantity_and_a_negative_zero_is_zero(ve
                                      ("-0", "-0.00000000", "0.00000000")):  # fmt: skip
         report = only(venue.ask(client, order(f"q{len(echoed)}", quantity))).message
         assert (report[38], report[151], report[14]) == (echoed, leaves, "0.00000000")
+
+
+def test_a_price_or_quantity_no_engine_holds_is_refused_and_long_texts_are_not_kept(
+    venue: Venue,
+) -> None:
+    client = venue.connect()
+    for tag, value in ((44, "92233720368.54775808" + "0" * 20), (38, "1" + "0" * 100_000)):
+        message = order("big").replace([(tag, value)])
+        reject = only(venue.ask(client, message))
+        assert reject.message.msg_type == "3" and reject.error is not None
+        assert (reject.error.code, reject.message[371]) == (-1102, str(tag))
+        assert reject.error.text == (
+            f"'{tag}' contains unexpected value. Cannot be greater than 92233720368.54775807."
+        )
+    top = venue.ask(client, order("top").replace([(44, "92233720368.54775807" + "0" * 20)]))
+    assert top[0].error is None and top[0].message[39] == "0"  # the most it holds: NEW
+    # A value the engine holds may still be written long (leading zeros): read, not kept.
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for n in range(20):
+            price = "0" * 200_000 + f"{n + 1}.5"
+            venue.exchange.on_message(client.acceptor, order(f"z{n}").replace([(44, price)]), 0.0)
+            assert b"\x0144=%d.50000000\x01" % (n + 1) in client.acceptor.data_to_send()
+        gc.collect()
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept < 1_000_000  # (cached, the 20 prices kept 4 MB)
 
 
 def test_a_duplicate_open_cl_ord_id_is_rejected_until_the_order_closes(venue: Venue) -> None:
