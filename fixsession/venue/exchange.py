@@ -166,6 +166,7 @@ def _decimal(value: Decimal) -> str:
 
 _NONE: Final = Decimal(0)
 _CACHED: Final = 32  # texts up to this long are cached below; a peer's longer ones are not
+_COMPACT_FROM: Final = 64  # resting orders of a symbol before done ones are first dropped
 _decimal_of: Final = functools.lru_cache(maxsize=4096)(Decimal)
 _eight_of: Final = functools.lru_cache(maxsize=4096)(lambda text: f"{Decimal(text):.8f}")
 
@@ -280,7 +281,7 @@ class _Fill:
 @dataclass
 class _Account:
     orders: dict[str, _Order] = field(default_factory=dict)  # open orders by ClOrdID
-    by_id: dict[int, _Order] = field(default_factory=dict)
+    by_id: dict[int, _Order] = field(default_factory=dict)  # open and pending, by OrderID
     order_windows: list[binance.Window] = field(default_factory=list)
     lists: dict[str, _List] = field(default_factory=dict)  # open order lists by ListID
     lists_by_cl_list_id: dict[str, _List] = field(default_factory=dict)
@@ -355,6 +356,7 @@ class Exchange:
         for symbol in self.instruments:
             self._refill(symbol)
         self._resting: dict[str, list[_Order]] = {symbol: [] for symbol in self.instruments}
+        self._compact_at = dict.fromkeys(self.instruments, _COMPACT_FROM)  # see _place
         # Per symbol, the resting client orders that can be taken, per side, best first (a
         # BUY's by highest price, a SELL's by lowest, then by time): a crossing reads only
         # the orders it takes, however many rest. Done orders are skipped, then dropped.
@@ -614,6 +616,10 @@ class Exchange:
             return None
         for window in windows:
             window.add(now)
+        if len(self._resting[symbol]) >= self._compact_at[symbol]:
+            # Done orders leave what rests on every tick of the feed; without one, cancelled
+            # and taken orders must not pile up: they go once it has doubled (never mid-tick).
+            self._compact_at[symbol] = max(_COMPACT_FROM, 2 * len(self._prune_resting(symbol)))
         get = message.get
         price = get(_PRICE)
         order = _Order(
@@ -900,6 +906,14 @@ class Exchange:
         self._resting[order.symbol].append(order)
         self._queue(order)
 
+    def _prune_resting(self, symbol: str) -> list[_Order]:
+        """Forget the resting orders of ``symbol`` that are done; those left, in time order."""
+        resting = [order for order in self._resting[symbol] if order.status in _OPEN]
+        self._resting[symbol] = resting
+        for queue in self._queues[symbol].values():
+            queue[:] = [entry for entry in queue if entry[2].status in _OPEN]
+        return resting
+
     def _queue(self, order: _Order) -> None:
         price = order.limit
         if price is None or order.waiting or order.owner is None:
@@ -913,10 +927,7 @@ class Exchange:
 
     def _match_resting(self, symbol: str, now: float) -> None:
         """The book moved: resting GTC orders it now crosses trade (as makers)."""
-        resting = [order for order in self._resting[symbol] if order.status in _OPEN]
-        self._resting[symbol] = resting
-        for queue in self._queues[symbol].values():
-            queue[:] = [entry for entry in queue if entry[2].status in _OPEN]
+        resting = self._prune_resting(symbol)
         for order in resting:
             if order.status not in _OPEN or order.owner is None:
                 continue
@@ -986,10 +997,13 @@ class Exchange:
         self._report(session, report, now)
 
     def _drop(self, session: Acceptor, order: _Order) -> None:
-        """The order is off the book: its ClOrdID may be used again."""
+        """The order is off the book: its ClOrdID may be used again, and nothing finds it by
+        its OrderID either (``_find`` names open orders only), so it is not kept."""
         account = self._accounts[session.username or ""]
         if account.orders.get(order.cl_ord_id) is order:
             del account.orders[order.cl_ord_id]
+        if account.by_id.get(order.order_id) is order:
+            del account.by_id[order.order_id]
 
     def _crossing(self, symbol: str, side: str, limit: Decimal | None) -> Sequence[list[Decimal]]:
         """The levels an order on ``side`` trades with, best first (all for MARKET): the

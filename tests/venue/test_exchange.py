@@ -96,6 +96,30 @@ def test_a_price_or_quantity_no_engine_holds_is_refused_and_long_texts_are_not_k
     assert kept < 1_000_000  # (cached, the 20 prices kept 4 MB)
 
 
+def test_the_exchange_keeps_open_orders_only() -> None:
+    venue = Venue(order_limits=(Limit(10**9, 10),))
+    client = venue.connect()
+    first = only(venue.ask(client, order("first"))).message[37]
+    assert only(venue.ask(client, cancel("c0", order_id=first))).message[39] == "4"
+    again = only(venue.ask(client, cancel("c1", order_id=first)))  # closed: not found
+    assert again.message.msg_type == "9" and again.error is not None
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for n in range(2_000):  # orders that fill at once, and orders cancelled
+            taker = Message("D", [(11, f"m{n}"), (38, "0.001"), (40, "1"), (54, "1"),
+                                  (55, "BTCUSDT")])  # fmt: skip
+            venue.exchange.on_message(client.acceptor, taker, 0.0)
+            venue.exchange.on_message(client.acceptor, order(f"r{n}"), 0.0)
+            venue.exchange.on_message(client.acceptor, cancel(f"x{n}", orig=f"r{n}"), 0.0)
+            client.acceptor.data_to_send()
+        gc.collect()
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept < 400_000  # (kept by OrderID and among what rests until a feed tick: 2.5 MB)
+
+
 def test_a_duplicate_open_cl_ord_id_is_rejected_until_the_order_closes(venue: Venue) -> None:
     client = venue.connect()
     venue.ask(client, order("o1"))
@@ -596,7 +620,7 @@ def test_a_limit_maker_that_would_cross_is_rejected(venue: Venue) -> None:
     assert isinstance(rejected.error, errors.NewOrderRejected)
     assert rejected.error.text == "Order would immediately match and take."
     # nothing open is left of it: a cancel by the OrderID it would have had finds nothing
-    order_id = max(venue.exchange._accounts[client.acceptor.username or ""].by_id)
+    order_id = venue.exchange.first_order_id  # (the first order made, rejected or not)
     cancel_it = Message("F", [(11, "c1"), (37, str(order_id)), (55, "BTCUSDT")])
     assert isinstance(only(venue.ask(client, cancel_it)).error, errors.UnknownOrder)
 
