@@ -45,7 +45,7 @@ from fixsession.recording import Recorder
 from fixsession.sbewire import Encoding
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import State
-from fixsession.stats import Stats
+from fixsession.stats import OTHER, OTHER_CODE, Stats, tally
 from fixsession.transport import Connection, capture_path, finish, open_connection
 from fixsession.typed import TypedMessage
 
@@ -306,9 +306,13 @@ class Client:
                 self._deliver_other(link, event)
                 overlapping = failover.overlapping  # (an event may end the overlap)
                 continue
-            received[event.message.msg_type] += 1
+            msg_type = event.message.msg_type
+            if msg_type in received:  # (a kind seen before: the usual case, inline)
+                received[msg_type] += 1
+            else:
+                tally(received, msg_type, OTHER)
             if event.error is not None:
-                rejects[event.error.code] += 1
+                tally(rejects, event.error.code, OTHER_CODE)
                 if event.message.msg_type == MsgType.MARKET_DATA_REQUEST_REJECT:
                     self._subscriptions.pop(event.message.get(Tag.MD_REQ_ID) or "", None)
             request = event.request  # the session matched it to what it answers

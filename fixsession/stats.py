@@ -13,7 +13,24 @@ import bisect
 import collections
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypeVar
+
+_Key = TypeVar("_Key", str, int)
+MAX_KINDS: Final = 128
+"""MsgTypes (or ErrorCodes) a counter keeps apart; past them, and for a MsgType longer than 8
+characters or a code of more than 8 digits, a peer's messages count under ``OTHER`` (a peer
+must not choose how many keys, and Prometheus labels, there are)."""
+OTHER: Final = "other"
+OTHER_CODE: Final = 0
+
+
+def tally(counts: collections.Counter[_Key], key: _Key, other: _Key) -> None:
+    """Count ``key`` in ``counts`` within ``MAX_KINDS``, else as ``other``."""
+    if key in counts or (len(counts) < MAX_KINDS and len(str(key)) <= 8):
+        counts[key] += 1
+    else:
+        counts[other] += 1
+
 
 LATENCY_BUCKETS: Final = (
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,

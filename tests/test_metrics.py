@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import signal
 import socket
@@ -15,7 +16,7 @@ from e2e import API_KEY, PRIVATE_KEY, Certificate, public_pem, spawn_serve
 from test_e2e_client import accounts, order
 
 from fixsession import client as fix_client
-from fixsession import errors, metrics
+from fixsession import errors, metrics, stats
 from fixsession.binance import RULES
 from fixsession.events import MessageReceived
 from fixsession.spec import SessionType
@@ -88,3 +89,17 @@ async def test_serve_metrics_is_scraped_over_loopback(
     assert 'fixsession_messages_received_total{msg_type="D"} 1.0' in scraped
     assert 'fixsession_rejects_sent_total{code="-1177"} 1.0' in scraped
     assert "fixsession_logons_total 1.0" in scraped
+
+
+def test_a_peer_does_not_choose_how_many_counters_there_are() -> None:
+    counts: collections.Counter[str] = collections.Counter()
+    for n in range(stats.MAX_KINDS + 50):
+        stats.tally(counts, f"X{n}", stats.OTHER)
+    stats.tally(counts, "Z" * 1_000_000, stats.OTHER)  # a megabyte MsgType
+    stats.tally(counts, "X1", stats.OTHER)  # a kind it holds: counted as itself
+    assert len(counts) == stats.MAX_KINDS + 1 and counts["X1"] == 2
+    assert counts[stats.OTHER] == 51
+    codes: collections.Counter[int] = collections.Counter()
+    stats.tally(codes, -1013, stats.OTHER_CODE)
+    stats.tally(codes, -(10**18), stats.OTHER_CODE)  # an undocumented 19-digit code
+    assert codes == {-1013: 1, stats.OTHER_CODE: 1}
