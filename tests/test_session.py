@@ -371,6 +371,18 @@ def test_subscriptions_duplicate_unknown_similar_and_too_many() -> None:
     assert set(pair.acceptor.subscriptions) == {"book3"}
 
 
+def test_subscriptions_of_no_stream_count_toward_the_limit_too() -> None:
+    pair = make_pair(SessionType.MARKET_DATA).logon()
+    limit = pair.acceptor.rules.max_streams
+    for n in range(limit + 1):  # no symbols: no stream, yet a subscription held
+        empty = Message("V", [(262, f"e{n}"), (263, "1"), (264, "1"), (146, "0"), (267, "1"),
+                              (269, "2")])  # fmt: skip
+        pair.initiator.send(empty, pair.clock.now)
+        pair.pump()
+    assert len(pair.acceptor.subscriptions) == limit
+    assert f"|262=e{limit}|281=2|25016=-1191|" in last_reply(pair)
+
+
 def test_bid_without_offer_is_a_bad_combination() -> None:
     pair = make_pair(SessionType.MARKET_DATA).logon()
     request = Message("V", [(262, "b"), (263, "1"), (264, "1"), (146, "1"), (55, "BTCUSDT"),

@@ -543,7 +543,10 @@ class Acceptor(Session):
                 )
                 self._reject_subscription(message, error, "2", now)
                 return
-        if len(active) + len(streams) > self.rules.max_streams:
+        if (
+            len(active) + len(streams) > self.rules.max_streams
+            or len(self.subscriptions) >= self.rules.max_streams  # (one of no stream counts)
+        ):
             error = errors.TooManySubscriptions.from_template(self.rules.max_streams, template=0)
             self._reject_subscription(message, error, "2", now)
             return
