@@ -25,6 +25,7 @@ from fixsession.spec import MsgType, SessionType, Tag
 MAINTENANCE: Final = "maintenance"
 RECONNECT: Final = "reconnect"
 _MAX_REMEMBERED_EXEC_IDS: Final = 10_000
+_MAX_REMEMBERED_EXEC_ID: Final = 64  # Binance's ExecIDs are numbers; a longer one is not kept
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,8 @@ class Failover:
         ):
             return True
         exec_id = message.get(Tag.EXEC_ID)
-        if exec_id is None:
-            return True
+        if exec_id is None or len(exec_id) > _MAX_REMEMBERED_EXEC_ID:
+            return True  # (a peer's megabyte ExecIDs would make the 10,000 gigabytes)
         if exec_id in self._exec_ids:
             return False
         self._exec_ids[exec_id] = None

@@ -61,6 +61,8 @@ def test_while_sessions_overlap_a_report_is_handed_on_once() -> None:
     assert failover.first_delivery(report("2"))
     assert not failover.first_delivery(report("2"))  # the other session's copy
     assert failover.first_delivery(Message("3", [(45, "2")]))  # not a report: always
+    huge = "9" * 100_000  # not one of Binance's: handed on, not remembered (bounded memory)
+    assert failover.first_delivery(report(huge)) and failover.first_delivery(report(huge))
     failover.retired()
     assert failover.first_delivery(report("2"))  # overlap over: nothing remembered
 
