@@ -83,6 +83,13 @@ _STREAM_OF: Final = {TRADE_TEMPLATE: "trade", BOOK_TICKER_TEMPLATE: "bookTicker"
 _SIDES: Final = (("0", "MDEntriesBids"), ("1", "MDEntriesAsks"))
 MAX_STREAMS: Final = 1024
 """Subscriptions a gateway's side follows at once (Binance allows 1,000 streams a session)."""
+MAX_BOOK_LEVELS: Final = 10_000
+"""Price levels a book stream remembers, both sides (Binance's deepest book: 5,000 a side): past
+it the book starts again, its next updates of known levels then read as new (MDUpdateAction 0
+rather than 1), so that a venue adding levels it never deletes cannot grow it without bound."""
+_MAX_DECIMAL_TEXT: Final = 40
+"""The longest decimal FIX is given from SBE: Binance's (19 digits, a small exponent) take at
+most 22 characters; a mantissa at 10**127 would take 147, and 65,000 of them a 20 MB frame."""
 
 
 @dataclass
@@ -252,8 +259,8 @@ def _market_data_fix(item: sbe.SbeMessage, streams: MarketDataStreams) -> list[t
         transact_time = format_us(int(values["TransactTime"]))
         for trade in trades:
             body += [(Tag.MD_UPDATE_ACTION, "0"), (Tag.MD_ENTRY_TYPE, "2"),
-                     (Tag.MD_ENTRY_PX, f"{trade['MDEntryPx']:f}"),
-                     (Tag.MD_ENTRY_SIZE, f"{trade['MDEntrySize']:f}"), (Tag.SYMBOL, symbol),
+                     (Tag.MD_ENTRY_PX, _text(trade["MDEntryPx"])),
+                     (Tag.MD_ENTRY_SIZE, _text(trade["MDEntrySize"])), (Tag.SYMBOL, symbol),
                      (Tag.TRADE_ID, str(trade["TradeID"])),
                      (Tag.TRANSACT_TIME, transact_time)]  # fmt: skip
             side = trade.get("AggressorSide")
@@ -270,9 +277,10 @@ def _market_data_fix(item: sbe.SbeMessage, streams: MarketDataStreams) -> list[t
         book = streams.levels.setdefault((stream, symbol), set())
         book.clear()
         for side, entry in entries:
-            book.add((side, entry["MDEntryPx"]))
-            body += [(Tag.MD_ENTRY_TYPE, side), (Tag.MD_ENTRY_PX, f"{entry['MDEntryPx']:f}"),
-                     (Tag.MD_ENTRY_SIZE, f"{entry['MDEntrySize']:f}")]  # fmt: skip
+            if len(book) < MAX_BOOK_LEVELS:
+                book.add((side, entry["MDEntryPx"]))
+            body += [(Tag.MD_ENTRY_TYPE, side), (Tag.MD_ENTRY_PX, _text(entry["MDEntryPx"])),
+                     (Tag.MD_ENTRY_SIZE, _text(entry["MDEntrySize"]))]  # fmt: skip
         return body
     stream = _STREAM_OF[template]
     body = [(Tag.MD_REQ_ID, streams.md_req_id(stream, symbol)),
@@ -284,16 +292,26 @@ def _market_data_fix(item: sbe.SbeMessage, streams: MarketDataStreams) -> list[t
         if size is None:
             book.discard(level)
         else:
+            if action == "0" and len(book) >= MAX_BOOK_LEVELS:
+                book.clear()  # (see MAX_BOOK_LEVELS)
             book.add(level)
         body += [(Tag.MD_UPDATE_ACTION, action), (Tag.MD_ENTRY_TYPE, side),
-                 (Tag.MD_ENTRY_PX, f"{level[1]:f}")]  # fmt: skip
-        body += [(Tag.MD_ENTRY_SIZE, f"{size:f}")] if size is not None else []
+                 (Tag.MD_ENTRY_PX, _text(level[1]))]  # fmt: skip
+        body += [(Tag.MD_ENTRY_SIZE, _text(size))] if size is not None else []
         if index == 0:
             body.append((Tag.SYMBOL, symbol))
             if template == DEPTH_TEMPLATE:
                 body.append((Tag.FIRST_BOOK_UPDATE_ID, str(values["FirstBookUpdateID"])))
             body.append((Tag.LAST_BOOK_UPDATE_ID, str(values["LastBookUpdateID"])))
     return body
+
+
+def _text(value: Decimal) -> str:
+    """A decimal as FIX writes it; ValueError past ``_MAX_DECIMAL_TEXT`` characters."""
+    text = f"{value:f}"
+    if len(text) > _MAX_DECIMAL_TEXT:
+        raise ValueError(f"a decimal of {len(text)} characters, more than FIX is given")
+    return text
 
 
 def _fix_fields(
@@ -342,7 +360,7 @@ def _fix_value(spec: sbe.SbeField, value: Any) -> str:
             return "Y" if raw == 1 else "N" if raw == 0 else str(raw)
         return str(raw)
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return _text(value)
     if spec.id == Tag.RECV_WINDOW:  # microseconds in SBE, milliseconds in FIX
         return binance.format_recv_window(Decimal(value) / 1000)
     if kind is FieldType.UTCTIMESTAMP:

@@ -5,7 +5,9 @@ responses) and 9002 (SBE both ways) modes."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
+import tracemalloc
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
@@ -448,3 +450,59 @@ async def test_a_market_data_client_over_sbe_gets_its_streams_by_mdreqid(
             assert set(seen) == {"d1", "tb"}  # tied to their requests by symbol and template
     finally:
         await server.close()
+
+
+def _depth_client() -> Initiator:
+    """A market-data client on SBE responses, subscribed to BTCUSDT's depth (the venue's
+    answers are not delivered: the tests write what a hostile venue would)."""
+    from memory import make_pair
+
+    pair = make_pair(SessionType.MARKET_DATA, encoding=Encoding.SBE_RESPONSES).logon()
+    client = pair.initiator
+    client.events()
+    client.send(Message("V", [(262, "d1"), (263, "1"), (264, "5000"), (146, "1"),
+                              (55, "BTCUSDT"), (267, "2"), (269, "0"), (269, "1")]), START)  # fmt: skip
+    client.data_to_send()
+    return client
+
+
+def _depth(client: Initiator, bids: list[dict[str, Decimal]], exponent: int = 0) -> bytes:
+    return sbe.encode("MarketDataIncrementalDepth", {
+        "FirstBookUpdateID": 1, "LastBookUpdateID": 1, "PriceExponent": exponent,
+        "QtyExponent": exponent, "MDEntriesBids": bids, "MDEntriesAsks": [], "Symbol": "BTCUSDT",
+    }, client.next_expected_seq, 1_700_000_000_000_000)  # fmt: skip
+
+
+def test_a_venue_adding_levels_it_never_deletes_does_not_grow_a_gateways_book() -> None:
+    client = _depth_client()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for n in range(60):  # 60,000 new levels, each with a size, none deleted
+            bids = [{"MDEntryPx": Decimal(1000 * n + k + 1), "MDEntrySize": Decimal(1)}
+                    for k in range(1000)]  # fmt: skip
+            client.receive_data(_depth(client, bids), START)
+            assert [type(e) for e in client.events()] == [MessageReceived]
+        gc.collect()
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept < 4_000_000  # (every level kept: 13 MB, growing with every update)
+    # a level the book still holds reads as a change; one it forgot, as new; the book goes on
+    for price, action in ((59_001, "1"), (1, "0")):
+        update = [{"MDEntryPx": Decimal(price), "MDEntrySize": Decimal(2)}]
+        client.receive_data(_depth(client, update), START)
+        (event,) = client.events()
+        assert isinstance(event, MessageReceived) and event.message[279] == action
+
+
+def test_a_decimal_no_binance_value_has_is_refused_not_written_out() -> None:
+    client = _depth_client()
+    bids = [{"MDEntryPx": Decimal(9 * 10**18 + k), "MDEntrySize": Decimal(1)} for k in range(9)]
+    frame = bytearray(_depth(client, bids))
+    frame[42] = frame[43] = 127  # PriceExponent, QtyExponent: 10**127 (147 digits each)
+    client.receive_data(bytes(frame), START)
+    events = client.events()
+    assert not any(isinstance(event, MessageReceived) for event in events)
+    faults = [event for event in events if isinstance(event, FaultDetected)]
+    assert faults and faults[0].error.code == -1221
