@@ -38,6 +38,15 @@ from fixsession.session import Session
 SESSION_LOG: Final = logging.getLogger("fixsession.session")
 MESSAGE_LOG: Final = logging.getLogger("fixsession.messages")
 KEY_SHOWN: Final = 8  # characters of an API key a log line shows
+TEXT_SHOWN: Final = 200  # characters of a peer's text (Text, Headline, MsgType) a line shows
+
+
+def shown(text: str) -> str:
+    """A peer's text as a log line quotes it: ``repr`` of its first ``TEXT_SHOWN``
+    characters, and how many more there were (a peer does not choose how long lines are)."""
+    if len(text) <= TEXT_SHOWN:
+        return repr(text)
+    return f"{text[:TEXT_SHOWN]!r}… ({len(text) - TEXT_SHOWN} more characters)"
 
 
 def key_id(api_key: str | None) -> str:
@@ -63,8 +72,11 @@ def describe(event: Event) -> tuple[int, str] | None:
         error = event.error
         if error is None:
             return None
-        kind = event.message.msg_type
-        return logging.WARNING, f"reject received (MsgType {kind}): {error.code} {error.text!r}"
+        kind = shown(event.message.msg_type)
+        return (
+            logging.WARNING,
+            f"reject received (MsgType {kind}): {error.code} {shown(error.text)}",
+        )
     if isinstance(event, LoggedOn):
         key = f", API key {key_id(event.username)}" if event.username else ""
         return logging.INFO, (
@@ -74,19 +86,20 @@ def describe(event: Event) -> tuple[int, str] | None:
     if isinstance(event, FaultDetected):
         error = event.error
         return logging.WARNING, (
-            f"the peer sent something wrong: {error.code} {error.text!r}; {event.action.value}"
+            f"the peer sent something wrong: {error.code} {shown(error.text)}; {event.action.value}"
         )
     if isinstance(event, NewsReceived):
         left = "" if event.seconds_left is None else f" ({event.seconds_left} s left)"
-        return logging.WARNING, f"News: {event.headline!r}{left}"
+        return logging.WARNING, f"News: {shown(event.headline)}{left}"
     if isinstance(event, LoggedOut):
         who = "the peer" if event.by_peer else "this side"
         code = f" [{event.error.code}]" if event.error is not None else ""
-        text = repr(event.text) if event.text else "no Text"
+        text = shown(event.text) if event.text else "no Text"
         return logging.INFO, f"logged out by {who}: {text}{code}"
     if isinstance(event, Closed):
         how = "after a Logout handshake" if event.clean else "without a Logout handshake"
-        return logging.INFO, f"session over {how}: {event.reason}"
+        reason = event.reason if len(event.reason) <= TEXT_SHOWN else shown(event.reason)
+        return logging.INFO, f"session over {how}: {reason}"
     return None
 
 

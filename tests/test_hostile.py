@@ -11,9 +11,17 @@ import pytest
 from frames import frame, wrap
 from memory import make_pair
 
-from fixsession import captures, errors, framing, recording, validation
+from fixsession import captures, errors, eventlog, framing, recording, validation
 from fixsession.binance import Limit
-from fixsession.events import Action, Closed, FaultDetected, LoggedOn, MessageReceived
+from fixsession.events import (
+    Action,
+    Closed,
+    FaultDetected,
+    LoggedOn,
+    LoggedOut,
+    MessageReceived,
+    NewsReceived,
+)
 from fixsession.framing import Framer, Garbled
 from fixsession.message import Message
 from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE
@@ -429,3 +437,19 @@ def test_a_peer_sending_new_huge_layouts_does_not_grow_what_is_remembered_per_la
     finally:
         tracemalloc.stop()
     assert kept < 16_000_000  # (bounded in count only, it kept 34 MB, more with every layout)
+
+
+def test_a_peers_long_text_makes_a_short_log_line() -> None:
+    long = "\\" * 1_000_000  # (repr doubles a backslash)
+    reject = Message("3", [(45, "2"), (25016, "-1100"), (58, long)])
+    events = [
+        FaultDetected(errors.BinanceError(long), Action.IGNORED),
+        MessageReceived(reject, errors.from_message(reject)),
+        NewsReceived(long, None),
+        LoggedOut(long, True),
+        Closed(long, False),
+    ]
+    for event in events:
+        line = eventlog.describe(event)
+        assert line is not None and len(line[1]) < 500, type(event).__name__
+        assert "(999800 more characters)" in line[1]
