@@ -549,13 +549,19 @@ def _msg_type(data: bytes) -> str | None:
     return peek(data, Tag.MSG_TYPE)
 
 
-def signed_well(records: Sequence[Record], index: int) -> bool:
-    """Whether the Logon received at ``index`` had a good signature: its answer is not
-    -1022. (A capture's signature is redacted: a replay signs a good one again.)"""
-    for record in records[index + 1 :]:
+def refused_signatures(records: Sequence[Record]) -> frozenset[int]:
+    """The records received whose answer, the first record sent after them, is -1022: a
+    Logon there had a bad signature. (A capture's signature is redacted: a replay signs the
+    other Logons again.) One pass from the end, however the records run."""
+    refused: set[int] = set()
+    bad = False  # the verdict of the first record sent after the one at hand
+    for index in range(len(records) - 1, -1, -1):
+        record = records[index]
         if record.direction == SENT:
-            return peek(record.data, Tag.ERROR_CODE) != str(errors.InvalidSignature.code)
-    return True
+            bad = peek(record.data, Tag.ERROR_CODE) == str(errors.InvalidSignature.code)
+        elif bad:
+            refused.add(index)
+    return frozenset(refused)
 
 
 def resign(frame: bytes, key: Ed25519PrivateKey) -> bytes:
@@ -667,7 +673,8 @@ class _AcceptorReplay(_Replay):
 
     def run(self) -> list[bytes]:
         actions = {action.at: action for action in self.expectation.actions}
-        chunk = b""  # frames that arrived in one read are fed in one piece, as they were
+        chunk: list[bytes] = []  # frames that arrived in one read are fed in one piece
+        refused = refused_signatures(self.views)
         for index, record in enumerate(self.records):
             self.report(index)
             now = record.timestamp or self.clock.now
@@ -682,12 +689,12 @@ class _AcceptorReplay(_Replay):
             if record.direction != RECEIVED:
                 continue
             data = record.data
-            if _msg_type(self.views[index].data) == "A" and signed_well(self.views, index):
+            if _msg_type(self.views[index].data) == "A" and index not in refused:
                 data = resign_sbe(data, self.key) if record.sbe else resign(data, self.key)
-            chunk += data
+            chunk.append(data)
             if not self.same_read(index) or index + 1 in actions:
-                self.session.receive_data(chunk, now)
-                chunk = b""
+                self.session.receive_data(b"".join(chunk), now)
+                chunk.clear()
                 self.drain(now)
         return self.output
 
@@ -712,6 +719,9 @@ class _InitiatorReplay(_Replay):
             response_mode=int(response_mode) if response_mode else None,
             recv_window_ms=float(recv_window) if recv_window else None,
         )  # fmt: skip
+        # Logouts the capture's initiator sent so far, and the replay's (its output counted
+        # up to ``_counted``): it logs out when the capture did and it has not yet.
+        self._captured_logouts = self._sent_logouts = self._counted = 0
 
     def deadline(self) -> float | None:
         return self.session.next_deadline()
@@ -723,18 +733,19 @@ class _InitiatorReplay(_Replay):
 
     def run(self) -> list[bytes]:
         session = self.session
-        chunk = b""
+        chunk: list[bytes] = []
         for index, record in enumerate(self.records):
             self.report(index)
             now = record.timestamp or self.clock.now
             self.advance(now)
             msg_type = _msg_type(self.views[index].data)
             if record.direction == RECEIVED:
-                chunk += record.data
+                chunk.append(record.data)
                 if not self.same_read(index):
-                    session.receive_data(chunk, now)
-                    chunk = b""
+                    session.receive_data(b"".join(chunk), now)
+                    chunk.clear()
             else:
+                self._captured_logouts += msg_type == MsgType.LOGOUT
                 try:
                     self.send(index, self.views[index], msg_type, now)
                 except (SessionStateError, ValueError) as error:
@@ -753,10 +764,10 @@ class _InitiatorReplay(_Replay):
         elif msg_type == MsgType.LOGON:
             session.logon(now)
         elif msg_type == MsgType.LOGOUT:
-            sent = sum(_msg_type(data) == MsgType.LOGOUT for data in self.output)
-            captured = sum(_msg_type(r.data) == MsgType.LOGOUT for r in self.views[: index + 1]
-                           if r.direction == SENT)  # fmt: skip
-            if sent < captured:
+            for data in self.output[self._counted :]:  # (each output counted once)
+                self._sent_logouts += _msg_type(data) == MsgType.LOGOUT
+            self._counted = len(self.output)
+            if self._sent_logouts < self._captured_logouts:  # (this one counted in run)
                 session.logout(now, peek(record.data, Tag.TEXT))
         elif msg_type in _ADMIN:
             pass  # Heartbeats and TestRequests: the session's own timers and answers

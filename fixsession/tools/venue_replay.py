@@ -39,10 +39,10 @@ from fixsession.tools.replay import (
     compare_streams,
     first_logon,
     fix_views,
+    refused_signatures,
     resign,
     resign_sbe,
     session_type_of,
-    signed_well,
 )
 from fixsession.validation import Validator
 from fixsession.venue import journal as venue_journal
@@ -142,26 +142,29 @@ class _VenueReplay:
             steps.append((item.at, _ORDER[item.kind], number, item))
         number = len(steps)
         for connection in self.connections.values():
-            chunk, records, views = b"", connection.records, connection.views
+            chunk: list[bytes] = []
+            records, views = connection.records, connection.views
+            refused = refused_signatures(views)
             for index, record in enumerate(records):
                 if record.direction != RECEIVED:
                     continue
                 data, view = record.data, views[index].data
-                if peek(view, Tag.MSG_TYPE) == MsgType.LOGON and signed_well(views, index):
+                if peek(view, Tag.MSG_TYPE) == MsgType.LOGON and index not in refused:
                     username = peek(view, Tag.USERNAME)
                     if username in self.keys:
                         key = self.keys[username]
                         data = resign_sbe(data, key) if record.sbe else resign(data, key)
-                chunk += data
+                chunk.append(data)
                 after = records[index + 1] if index + 1 < len(records) else None
                 if (
                     after is None
                     or after.direction != RECEIVED
                     or after.timestamp != record.timestamp
                 ):
-                    steps.append((record.timestamp or 0.0, _READ, number, (connection, chunk)))
+                    read = b"".join(chunk)
+                    steps.append((record.timestamp or 0.0, _READ, number, (connection, read)))
                     number += 1
-                    chunk = b""
+                    chunk.clear()
         steps.sort(key=lambda step: step[:3])
         return steps
 

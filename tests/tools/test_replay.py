@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,29 @@ def test_an_empty_capture_fails_replay(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     outcome = replay.verify(recording.read(empty))
     assert not outcome.passed and "holds no frames" in outcome.findings[0]
+
+
+@pytest.mark.parametrize("shape", ["logouts", "logons", "one read"])
+def test_a_crafted_capture_replays_in_time_linear_in_its_size(shape: str) -> None:
+    # Each shape made the replay quadratic: every sent Logout recounted all output so far,
+    # every received Logon copied the rest of the capture, one read was joined byte by byte.
+    def frame(msg_type: str, seq: int, sender: str, target: str, *extra: tuple[int, str]) -> bytes:
+        fields = [(34, str(seq)), (49, sender), (52, "20240101-00:00:00.000"), (56, target)]
+        return Message(msg_type, [*fields, *extra]).encode()
+
+    at, n = 1_704_067_200.0, 6_000
+    logon = frame("A", 1, "GW", "SPOT", (95, "3"), (96, "abc"), (98, "0"), (108, "30"),
+                  (141, "Y"), (553, "k"), (25035, "2"))  # fmt: skip
+    if shape == "logouts":  # an initiator that sent thousands of Logouts
+        records = [Record(logon, ">", at), Record(frame("A", 1, "SPOT", "GW", (98, "0"),
+                   (108, "30")), "<", at)]  # fmt: skip
+        records += [Record(frame("5", i + 2, "GW", "SPOT"), ">", at) for i in range(n)]
+    elif shape == "logons":  # an acceptor that received thousands of Logons
+        records = [Record(logon, "<", at + i) for i in range(n)]
+        records.append(Record(frame("5", 1, "SPOT", "GW"), ">", at + n))
+    else:  # thousands of frames received in one read
+        records = [Record(logon, ">", at)]
+        records += [Record(frame("0", i + 1, "SPOT", "GW"), "<", at + 1) for i in range(n)]
+    began = time.process_time()
+    replay.verify(records, mode="session")
+    assert time.process_time() - began < 6.0  # (quadratic, the logouts took 14 s)
