@@ -191,6 +191,7 @@ def _message(
 
 
 _OCO_CODES: Final = frozenset({-1165, -1166, -1196, -1197, -1198, -1199})
+_OPO_CODES: Final = frozenset({-1222, -1223})  # (a swap that puts an OPO's SELL first)
 
 
 def _oco_places(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -209,7 +210,7 @@ def _oco_places(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for variant in variants:
         candidate = head + [pair for leg in variant for pair in leg]
         fault = shared(BINANCE, header=False).validate(Message(MsgType.NEW_ORDER_LIST, candidate))
-        if fault is None or fault.code not in _OCO_CODES:
+        if fault is None or fault.code not in _OCO_CODES | _OPO_CODES:
             return candidate
     reject()
     raise AssertionError from None  # (not reached)
