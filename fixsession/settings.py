@@ -233,18 +233,20 @@ class _Reader:
             self.session(index, self.table(value, ("sessions", index)), venues, accounts)
             for index, value in enumerate(raw_sessions)
         ]
-        names = [session.name for session in sessions]
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                raise self.fail(("sessions", index, "name"), f"{name!r} names two sessions")
-        comp_ids = [(s.account.api_key, s.sender_comp_id or "") for s in sessions]
+        names: set[str] = set()
+        for index, session in enumerate(sessions):  # (sets: a long file is checked in one pass)
+            if session.name in names:
+                raise self.fail(("sessions", index, "name"), f"{session.name!r} names two sessions")
+            names.add(session.name)
+        comp_ids: set[tuple[str, str]] = set()
         for index, session in enumerate(sessions):
             pair = (session.account.api_key, session.sender_comp_id or "")
-            if session.sender_comp_id and comp_ids.index(pair) != index:
+            if session.sender_comp_id and pair in comp_ids:
                 raise self.fail(
                     ("sessions", index, "sender_comp_id"),
                     f"{session.sender_comp_id!r} is used by two sessions of one account",
                 )
+            comp_ids.add(pair)
         budget = self.table(document.get("budget", {}), ("budget",))
         self.known(budget, ("budget",), {"share"})
         share = float(self.get(budget, ("budget",), "share", (int, float), 0.8))
