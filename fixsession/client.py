@@ -41,7 +41,7 @@ from fixsession.events import (
 from fixsession.failover import Budget, Failover, ReconnectPolicy
 from fixsession.initiator import Initiator
 from fixsession.message import Message
-from fixsession.recording import Recorder
+from fixsession.recording import Recorder, RecordLimits, keep_newest
 from fixsession.sbewire import Encoding
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import State
@@ -501,6 +501,7 @@ class Connector:
         self.record: Path | None = Path(options["record"]) if options["record"] else None
         if self.record is not None:
             self.record.mkdir(parents=True, exist_ok=True)
+        self._records: collections.deque[Path] = collections.deque()  # written, oldest first
         self.client: Client | None = None
         self._comp_ids = 0
 
@@ -565,10 +566,12 @@ class Connector:
         recorder = None
         if self.record is not None:
             encoding = Encoding(self.session_options.get("encoding", Encoding.FIX))
+            path = capture_path(self.record, comp_id, self.wall_clock())
             recorder = Recorder(
-                capture_path(self.record, comp_id, self.wall_clock()),
-                sbe_sent=encoding.sbe_out(venue=False), sbe_received=encoding.sbe_in(venue=False),
+                path, sbe_sent=encoding.sbe_out(venue=False),
+                sbe_received=encoding.sbe_in(venue=False),
             )  # fmt: skip
+            keep_newest(self._records, path, RecordLimits().files)
         session.logon(loop.time())  # written as soon as the connection is made
         try:
             link = await asyncio.wait_for(

@@ -8,6 +8,8 @@ sidecar of expectations, and finding capture files in folders. The formats thems
 
 from __future__ import annotations
 
+import collections
+import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from os import PathLike
@@ -62,6 +64,16 @@ class RecordLimits:
     unauthenticated_bytes: int = 16 * 1024
     file_bytes: int = 256 * 1024 * 1024
     files: int = 1000
+
+
+def keep_newest(written: collections.deque[Path], path: Path, files: int) -> None:
+    """Note ``path`` as the newest capture file a process wrote (``written``: oldest first),
+    and delete the oldest past ``files``: a peer that makes it connect again and again (a
+    venue forcing reconnects, clients logging on) cannot fill the disk."""
+    written.append(path)
+    while len(written) > files:
+        with contextlib.suppress(OSError):
+            written.popleft().unlink()
 
 
 class Recorder:

@@ -3,9 +3,11 @@ answer. (Over real sockets, and the fault barrier: test_e2e_hostile.py.)"""
 
 from __future__ import annotations
 
+import collections
 import gc
 import json
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from frames import frame, wrap
@@ -453,3 +455,15 @@ def test_a_peers_long_text_makes_a_short_log_line() -> None:
         line = eventlog.describe(event)
         assert line is not None and len(line[1]) < 500, type(event).__name__
         assert "(999800 more characters)" in line[1]
+
+
+def test_past_its_limit_a_process_deletes_the_oldest_captures_it_wrote(tmp_path: Path) -> None:
+    written: collections.deque[Path] = collections.deque()
+    paths = [tmp_path / f"{n}.fixlog" for n in range(5)]
+    for path in paths:
+        path.write_bytes(b"x")
+        recording.keep_newest(written, path, files=3)
+    paths[4].unlink()  # (gone already: no matter)
+    recording.keep_newest(written, tmp_path / "5.fixlog", files=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["3.fixlog"]
+    assert [p.name for p in written] == ["3.fixlog", "4.fixlog", "5.fixlog"]

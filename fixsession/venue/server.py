@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Final, cast
 
 from fixsession.events import Closed, Event, FaultDetected, LoggedOn, MessageReceived
-from fixsession.recording import Recorder, RecordLimits
+from fixsession.recording import Recorder, RecordLimits, keep_newest
 from fixsession.sbewire import Encoding
 from fixsession.session import PRE_LOGON_MAX_FRAME_SIZE, Session
 from fixsession.spec import SessionType
@@ -331,10 +331,7 @@ class Server:
         except OSError as error:
             log.warning("cannot record in %s: %s", path, error.strerror or error)
             return None
-        self._records.append(path)
-        while len(self._records) > self.record_limits.files:
-            with contextlib.suppress(OSError):
-                self._records.popleft().unlink()
+        keep_newest(self._records, path, self.record_limits.files)
         return recorder
 
     def _deliver(self, link: Connection, events: list[Event]) -> None:
