@@ -72,7 +72,8 @@ def describe(event: Event) -> tuple[int, str] | None:
         error = event.error
         if error is None:
             return None
-        kind = shown(event.message.msg_type)
+        kind = event.message.msg_type
+        kind = kind if len(kind) <= TEXT_SHOWN else shown(kind)
         return (
             logging.WARNING,
             f"reject received (MsgType {kind}): {error.code} {shown(error.text)}",
