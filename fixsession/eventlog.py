@@ -41,11 +41,12 @@ KEY_SHOWN: Final = 8  # characters of an API key a log line shows
 TEXT_SHOWN: Final = 200  # characters of a peer's text (Text, Headline, MsgType) a line shows
 
 
-def shown(text: str) -> str:
-    """A peer's text as a log line quotes it: ``repr`` of its first ``TEXT_SHOWN``
-    characters, and how many more there were (a peer does not choose how long lines are)."""
+def shown(text: str, *, quoted: bool = True) -> str:
+    """A peer's text as a log line quotes it (``repr``, or as it is unless ``quoted``); past
+    ``TEXT_SHOWN`` characters, the ``repr`` of those and how many more there were (a peer
+    does not choose how long lines are)."""
     if len(text) <= TEXT_SHOWN:
-        return repr(text)
+        return repr(text) if quoted else text
     return f"{text[:TEXT_SHOWN]!r}… ({len(text) - TEXT_SHOWN} more characters)"
 
 
@@ -72,8 +73,7 @@ def describe(event: Event) -> tuple[int, str] | None:
         error = event.error
         if error is None:
             return None
-        kind = event.message.msg_type
-        kind = kind if len(kind) <= TEXT_SHOWN else shown(kind)
+        kind = shown(event.message.msg_type, quoted=False)
         return (
             logging.WARNING,
             f"reject received (MsgType {kind}): {error.code} {shown(error.text)}",
@@ -99,8 +99,7 @@ def describe(event: Event) -> tuple[int, str] | None:
         return logging.INFO, f"logged out by {who}: {text}{code}"
     if isinstance(event, Closed):
         how = "after a Logout handshake" if event.clean else "without a Logout handshake"
-        reason = event.reason if len(event.reason) <= TEXT_SHOWN else shown(event.reason)
-        return logging.INFO, f"session over {how}: {reason}"
+        return logging.INFO, f"session over {how}: {shown(event.reason, quoted=False)}"
     return None
 
 
