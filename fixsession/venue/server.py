@@ -335,11 +335,26 @@ class Server:
         return recorder
 
     def _deliver(self, link: Connection, events: list[Event]) -> None:
-        session = link.session
+        session = cast(Acceptor, link.session)  # (a server's connections run acceptors)
         for event in events:
             self._deliver_one(link, event)
             if session.queued >= BURST:  # a long read's answers start leaving before its end
                 link.flush()
+        # The answers leave first; what is left to do for this read waits for no peer.
+        link.flush()
+        exchange = self.exchange
+        # The other connections the exchange sent to (drop copy, ResponseMode 1) are written
+        # once per loop iteration.
+        others = exchange.take_recipients(besides=session)
+        if others:
+            self._others |= others
+            if self._flushing is None:
+                self._flushing = asyncio.get_running_loop().call_soon(self._flush_recipients)
+        deadline = exchange.next_deadline()
+        if deadline is not None and (
+            self._exchange_deadline is None or deadline < self._exchange_deadline
+        ):
+            self._wake.set()  # the exchange's timer must run earlier than planned
 
     def _deliver_one(self, link: Connection, event: Event) -> None:
         session = cast(Acceptor, link.session)  # (a server's connections run acceptors)
@@ -360,18 +375,6 @@ class Server:
         if event.error is not None:
             return  # (a Reject from the client: the exchange has nothing to do with it)
         exchange.on_message(session, message, loop.time())
-        # This connection writes its own answers when it has read all it got; the others the
-        # exchange sent to (drop copy, ResponseMode 1) are written once per loop iteration.
-        others = exchange.take_recipients(besides=session)
-        if others:
-            self._others |= others
-            if self._flushing is None:
-                self._flushing = loop.call_soon(self._flush_recipients)
-        deadline = exchange.next_deadline()
-        if deadline is not None and (
-            self._exchange_deadline is None or deadline < self._exchange_deadline
-        ):
-            self._wake.set()  # the exchange's timer must run earlier than planned
 
     def _flush_recipients(self) -> None:
         """Write what the exchange sent, on just the connections it sent to."""
