@@ -33,14 +33,17 @@
  *     empty or not ASCII or holds SOH (a RawData may):
  *     message.py then encodes it in Python, and raises where it must.
  *
- * layout_spans(frame, start, program) -> bytes | None
- *     Where the values of the fields from `start` to the trailer are (native uint32 start and
- *     end per field) when each field has the tag and a value of the kind `program` says,
- *     field by field (validation.py compiles a program per message layout from the same
- *     rules as its regular expressions, and the tests hold the two to agreeing); None at the
- *     first field that is not as the program says, or for any byte outside printable ASCII,
- *     and validation.py then judges the frame exactly. Values are made into str only when
- *     read (message.py), by span_values(frame, spans) -> tuple[str, ...].
+ * parse_known(frame, programs, message_type) -> (plan, message_type) | None
+ *     A frame of a layout seen before, read and judged at once: its MsgType and number of
+ *     fields find the layouts' programs (validation.py compiles one per valid layout from the
+ *     same rules as its regular expressions, and the tests hold the two to agreeing), and
+ *     the first program that finds every field with its tag and a value of the kind it says
+ *     takes it: the layout's plan, and the Message (values as str) Python's
+ *     `Message._trusted(msg_type, tags, values)` would make, built here. None when no
+ *     program takes it (a field not as its program says, any byte outside printable ASCII):
+ *     validation.py then judges the frame exactly. The helper walk_layout also gives
+ *     stream_messages its values' places, made into str only when read (message.py), by
+ *     span_values(frame, spans) -> tuple[str, ...].
  *
  * stream_messages(items, start, head, program, seq_field, expected, message_type,
  *                 event_type, msg_type, tags, key) -> list[event_type]
@@ -77,7 +80,8 @@
  *     missing, a value of another type or that does not fit, an int or Decimal of more than
  *     19 digits): sbe.py then writes it, or raises the ValueError that names the field.
  *
- * No function does I/O or keeps state.
+ * No function does I/O or keeps state (parse_known remembers where the slots of the last class
+ * it was given are, and holds that class).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -513,24 +517,25 @@ walk_layout(const unsigned char *f, Py_ssize_t n, Py_ssize_t pos, const unsigned
 
 #define MAX_LAYOUT_FIELDS 4096
 
+/* The values at `spans` (start and end of each of `fields`) of f, as str: walk_layout found
+ * every byte printable ASCII. */
 static PyObject *
-layout_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+values_at(const char *f, const uint32_t *spans, Py_ssize_t fields)
 {
-    if (nargs != 3 || !PyBytes_CheckExact(args[0]) || !PyBytes_CheckExact(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "layout_spans(bytes, int, bytes)");
+    PyObject *values = PyTuple_New(fields);
+    if (values == NULL)
         return NULL;
+    for (Py_ssize_t k = 0; k < fields; k++) {
+        uint32_t start = spans[2 * k], end = spans[2 * k + 1];
+        PyObject *text = PyUnicode_New(end - start, 127);
+        if (text == NULL) {
+            Py_DECREF(values);
+            return NULL;
+        }
+        memcpy(PyUnicode_1BYTE_DATA(text), f + start, end - start);
+        PyTuple_SET_ITEM(values, k, text);
     }
-    Py_ssize_t pos = PyLong_AsSsize_t(args[1]);
-    if (pos == -1 && PyErr_Occurred())
-        return NULL;
-    uint32_t spans[2 * MAX_LAYOUT_FIELDS];
-    const unsigned char *program = (const unsigned char *)PyBytes_AS_STRING(args[2]);
-    Py_ssize_t fields = walk_layout(
-        (const unsigned char *)PyBytes_AS_STRING(args[0]), PyBytes_GET_SIZE(args[0]), pos,
-        program, program + PyBytes_GET_SIZE(args[2]), spans, MAX_LAYOUT_FIELDS);
-    if (fields < 0)
-        Py_RETURN_NONE;
-    return PyBytes_FromStringAndSize((const char *)spans, fields * 2 * sizeof(uint32_t));
+    return values;
 }
 
 static PyObject *
@@ -541,30 +546,16 @@ span_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "span_values(bytes, spans)");
         return NULL;
     }
-    const char *f = PyBytes_AS_STRING(args[0]);
     Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
     const uint32_t *spans = (const uint32_t *)PyBytes_AS_STRING(args[1]);
     Py_ssize_t fields = PyBytes_GET_SIZE(args[1]) / (2 * sizeof(uint32_t));
-    PyObject *values = PyTuple_New(fields);
-    if (values == NULL)
-        return NULL;
     for (Py_ssize_t k = 0; k < fields; k++) {
-        uint32_t start = spans[2 * k], end = spans[2 * k + 1];
-        if (end < start || end > n) {
-            Py_DECREF(values);
+        if (spans[2 * k + 1] < spans[2 * k] || spans[2 * k + 1] > n) {
             PyErr_SetString(PyExc_ValueError, "a span outside the frame");
             return NULL;
         }
-        /* layout_spans checked every byte: printable ASCII */
-        PyObject *text = PyUnicode_New(end - start, 127);
-        if (text == NULL) {
-            Py_DECREF(values);
-            return NULL;
-        }
-        memcpy(PyUnicode_1BYTE_DATA(text), f + start, end - start);
-        PyTuple_SET_ITEM(values, k, text);
     }
-    return values;
+    return values_at(PyBytes_AS_STRING(args[0]), spans, fields);
 }
 
 /* Where the object slot `name` of the __slots__ class `type` lives in its instances. */
@@ -693,6 +684,100 @@ stream_messages(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(event);
     }
     return out;
+}
+
+/* -- parse_known -------------------------------------------------------------------------- */
+
+/* The slot offsets of the last Message class parse_known was given (held: never freed). */
+static PyTypeObject *known_type = NULL;
+static Py_ssize_t known_offsets[MESSAGE_SLOT_COUNT];
+
+static PyObject *
+parse_known(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* parse_known(frame, programs, message_type) -> (plan, Message) | None: a frame of a
+     * layout seen before, found by its MsgType (bytes) and number of fields after it in
+     * `programs` ({(msg_type, fields): [(program, msg_type text, tags, key, plan), ...]})
+     * and taken by the first of those programs that finds every field as it says; the
+     * Message holds the values. None if none takes it (validation.py then reads it field by
+     * field). */
+    if (nargs != 3 || !PyBytes_CheckExact(args[0]) || !PyDict_CheckExact(args[1]) ||
+        !PyType_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "parse_known(bytes, dict, type)");
+        return NULL;
+    }
+    PyTypeObject *message_type = (PyTypeObject *)args[2];
+    if (message_type != known_type) {
+        Py_ssize_t offsets[MESSAGE_SLOT_COUNT];
+        for (int k = 0; k < MESSAGE_SLOT_COUNT; k++)
+            if ((offsets[k] = slot_offset(message_type, MESSAGE_SLOTS[k])) < 0)
+                return NULL;
+        memcpy(known_offsets, offsets, sizeof offsets);
+        Py_INCREF(message_type);
+        Py_XSETREF(known_type, message_type);
+    }
+    const unsigned char *f = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    /* 8=...<SOH>9=...<SOH>35=MsgType<SOH>: the MsgType, and the fields after it */
+    const unsigned char *first = memchr(f, SOH, n);
+    if (first == NULL || first == f)
+        Py_RETURN_NONE;
+    const unsigned char *second = memchr(first + 1, SOH, f + n - (first + 1));
+    if (second == NULL || f + n - second < 5 || memcmp(second + 1, "35=", 3) != 0)
+        Py_RETURN_NONE;
+    const unsigned char *msg_type = second + 4;
+    const unsigned char *end = memchr(msg_type, SOH, f + n - msg_type);
+    if (end == NULL)
+        Py_RETURN_NONE;
+    Py_ssize_t separators = 0;
+    for (const unsigned char *c = end; c < f + n; c++)
+        separators += *c == SOH;
+    PyObject *key = Py_BuildValue("(y#n)", (const char *)msg_type,
+                                  (Py_ssize_t)(end - msg_type), separators - 2);
+    if (key == NULL)
+        return NULL;
+    PyObject *entries = PyDict_GetItemWithError(args[1], key);
+    Py_DECREF(key);
+    if (entries == NULL) {
+        if (PyErr_Occurred())
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    if (!PyList_CheckExact(entries)) {
+        PyErr_SetString(PyExc_TypeError, "parse_known: programs holds lists");
+        return NULL;
+    }
+    uint32_t spans[2 * MAX_LAYOUT_FIELDS];
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(entries); k++) {
+        PyObject *entry = PyList_GET_ITEM(entries, k);
+        if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 5 ||
+            !PyBytes_CheckExact(PyTuple_GET_ITEM(entry, 0)) ||
+            !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 2))) {
+            PyErr_SetString(PyExc_TypeError,
+                            "parse_known: each entry is (bytes, str, tuple, str, plan)");
+            return NULL;
+        }
+        PyObject *program = PyTuple_GET_ITEM(entry, 0), *tags = PyTuple_GET_ITEM(entry, 2);
+        const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(program);
+        Py_ssize_t fields = walk_layout(f, n, end + 1 - f, p, p + PyBytes_GET_SIZE(program),
+                                        spans, MAX_LAYOUT_FIELDS);
+        if (fields < 0 || fields != PyTuple_GET_SIZE(tags))
+            continue;
+        PyObject *values = values_at((const char *)f, spans, fields);
+        if (values == NULL)
+            return NULL;
+        PyObject *slots[MESSAGE_SLOT_COUNT] = {
+            PyTuple_GET_ITEM(entry, 1), tags, values, Py_None, Py_None,
+            PyTuple_GET_ITEM(entry, 3), Py_None, Py_None};
+        PyObject *message = filled(message_type, known_offsets, slots, MESSAGE_SLOT_COUNT);
+        Py_DECREF(values);
+        if (message == NULL)
+            return NULL;
+        PyObject *found = PyTuple_Pack(2, PyTuple_GET_ITEM(entry, 4), message);
+        Py_DECREF(message);
+        return found;
+    }
+    Py_RETURN_NONE;
 }
 
 /* -- sbe_frames --------------------------------------------------------------------------- */
@@ -1760,13 +1845,13 @@ static PyMethodDef methods[] = {
      "split_fields(msg_type, fields, decimal_type) -> (tags, texts) | None: a Message's parts."},
     {"encode_frame", (PyCFunction)(void (*)(void))encode_frame, METH_FASTCALL,
      "encode_frame(msg_type, tags, texts, begin_string) -> bytes | None: the whole frame."},
-    {"layout_spans", (PyCFunction)(void (*)(void))layout_spans, METH_FASTCALL,
-     "layout_spans(frame, start, program) -> bytes | None: a known layout's valid values."},
+    {"parse_known", (PyCFunction)(void (*)(void))parse_known, METH_FASTCALL,
+     "parse_known(frame, programs, message_type) -> (plan, Message) | None: a known layout."},
     {"stream_messages", (PyCFunction)(void (*)(void))stream_messages, METH_FASTCALL,
      "stream_messages(items, start, head, program, seq_field, expected, message_type, "
      "event_type, msg_type, tags, key) -> list: a run of market-data increments, as events."},
     {"span_values", (PyCFunction)(void (*)(void))span_values, METH_FASTCALL,
-     "span_values(frame, spans) -> tuple[str, ...]: the values layout_spans found."},
+     "span_values(frame, spans) -> tuple[str, ...]: the values stream_messages found."},
     {"sbe_frames", (PyCFunction)(void (*)(void))sbe_frames, METH_FASTCALL,
      "sbe_frames(buffer, at, max_size, schema_id, table, decimal_type, message_type, out) -> "
      "int: append the SBE messages read in C."},

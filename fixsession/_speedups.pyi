@@ -1,6 +1,7 @@
 """Types of the optional C extension (fixsession/_speedups.c)."""
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from fixsession.events import MessageReceived
 from fixsession.framing import Item
@@ -17,7 +18,12 @@ def encode_frame(
 def split_fields(
     msg_type: str, fields: Iterable[tuple[int, FieldValue]], decimal_type: type, /
 ) -> tuple[tuple[int, ...], tuple[str, ...]] | None: ...
-def layout_spans(frame: bytes, start: int, program: bytes, /) -> bytes | None: ...
+def parse_known(
+    frame: bytes,
+    programs: dict[tuple[bytes, int], list[tuple[bytes, str, tuple[int, ...], str, Any]]],
+    message_type: type[Message],
+    /,
+) -> tuple[Any, Message] | None: ...
 def span_values(frame: bytes, spans: bytes, /) -> tuple[str, ...]: ...
 def stream_messages(
     items: list[Item],

@@ -271,7 +271,7 @@ class Message:
         key: str | None = None,
     ) -> Message:
         """A Message whose values are made from ``frame`` only when read: ``spans`` says where
-        each is (native uint32 start and end, from the C speedups' ``layout_spans``, which
+        each is (native uint32 start and end, from the C speedups' ``stream_messages``, which
         found every one printable ASCII)."""
         message = object.__new__(cls)
         message._msg_type = msg_type

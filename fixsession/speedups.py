@@ -32,7 +32,7 @@ split_fields: (
     | None
 )
 encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | None] | None
-layout_spans: Callable[[bytes, int, bytes], bytes | None] | None
+parse_known: Callable[..., tuple[Any, Any] | None] | None  # see _speedups.pyi
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 stream_messages: Callable[..., list[Any]] | None  # see _speedups.pyi for its signature
 sbe_frames: Callable[..., int] | None  # see _speedups.pyi for the signatures
@@ -46,7 +46,7 @@ try:
     from fixsession._speedups import (
         encode_frame,
         frame_run,
-        layout_spans,
+        parse_known,
         sbe_encode,
         sbe_frames,
         span_values,
@@ -56,7 +56,7 @@ try:
     )
 except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
     frame_run = wire_texts = split_fields = encode_frame = None
-    layout_spans = span_values = stream_messages = sbe_frames = sbe_encode = None
+    parse_known = span_values = stream_messages = sbe_frames = sbe_encode = None
 
 
 def enabled() -> bool:
@@ -65,7 +65,7 @@ def enabled() -> bool:
 
 
 _FUNCTIONS: Final = (
-    "frame_run", "wire_texts", "split_fields", "encode_frame", "layout_spans", "span_values",
+    "frame_run", "wire_texts", "split_fields", "encode_frame", "parse_known", "span_values",
     "stream_messages", "sbe_frames", "sbe_encode",
 )  # fmt: skip
 

@@ -180,7 +180,7 @@ def _enum(texts: Collection[str]) -> bytes | None:
 
 
 def _op(definition: Field, enums: bool) -> bytes | None:
-    """What ``layout_spans`` checks for the values ``_pattern(definition, enums)`` matches
+    """What ``parse_known`` checks for the values ``_pattern(definition, enums)`` matches
     (None: a rule it cannot say, and the layout is then judged by its pattern only)."""
     if enums and definition.values:
         if all(len(value) == 1 for value in definition.values):
@@ -278,6 +278,11 @@ class _Plan:
     # Per group occurrence with unique tags: (group, positions of each entry's key fields).
     unique: list[tuple[Group, list[tuple[int, ...]]]] = field(default_factory=list)
     orders: list[dict[int, int]] = field(default_factory=list)  # tag -> position, per order
+
+
+_Known = tuple[bytes, str, tuple[int, ...], str, _Plan]
+"""A valid layout as the C speedups' ``parse_known`` finds it: its program, MsgType, tags,
+layout key and plan."""
 
 
 class _Planner:
@@ -495,7 +500,8 @@ class Validator:
         self._planner = _Planner(dictionary, strict_order, header)
         self._plans: LayoutCache[str, _Plan] = LayoutCache(max_layouts)  # by layout_key
         self._bodies: dict[tuple[str, int], list[_Plan]] = {}  # by MsgType and field count
-        self._programs: dict[tuple[bytes, int], list[_Plan]] = {}  # the same, for the C path
+        # The same for the C path, each layout as ``parse_known`` takes it (see _Known).
+        self._programs: dict[tuple[bytes, int], list[_Known]] = {}
 
     def validate(self, message: Message) -> RequestError | None:
         """The first fault of ``message``, or None if the dictionary accepts it."""
@@ -517,23 +523,15 @@ class Validator:
         """Decode one frame (as the framer delivers it) and judge it: (message, first fault).
 
         The fast way: the fields are checked against a layout seen before with the same
-        MsgType and number of fields, all at once (by the C speedups' ``layout_spans``, or
+        MsgType and number of fields, all at once (by the C speedups' ``parse_known``, or
         by the layout's pattern). Otherwise the frame is decoded and validated field by
         field. Raises ValueError if ``frame`` is not a frame at all.
         """
-        layout_spans = speedups.layout_spans
-        if layout_spans is not None:
-            first = frame.find(b"\x01")
-            second = frame.find(b"\x01", first + 1)
-            end = frame.find(b"\x01", second + 4)
-            if first > 0 and second > 0 and end > 0 and frame.startswith(b"35=", second + 1):
-                msg_type_bytes = frame[second + 4 : end]
-                for plan in self._programs.get((msg_type_bytes, frame.count(b"\x01") - 4), ()):
-                    assert plan.program is not None
-                    spans = layout_spans(frame, end + 1, plan.program)
-                    if spans is not None:  # the values are made when read
-                        lazy = Message._lazy(plan.msg_type_text, plan.tags, frame, spans)
-                        return self._parsed(plan, lazy)
+        parse_known = speedups.parse_known
+        if parse_known is not None:
+            taken = parse_known(frame, self._programs, Message)
+            if taken is not None:
+                return self._parsed(*taken)
         msg_type, fields = frame_body(frame)
         candidates = self._bodies.get((msg_type, fields.count("\x01")))
         if candidates is not None:
@@ -547,7 +545,7 @@ class Validator:
         fault = self.validate(message)
         known = self._plans.get(message.layout_key)
         if known is not None and known.fault is None and message.tags:
-            self._remember(known, message.msg_type, len(message.tags), layout_spans is None)
+            self._remember(known, message.msg_type, len(message.tags), parse_known is None)
         return message, fault
 
     def lane(self, message: Message) -> Lane | None:
@@ -614,8 +612,8 @@ class Validator:
         program at once, by its body pattern (pure Python, or no program) once seen again."""
         if plan.program is not None:
             programs = self._programs.setdefault((plan.msg_type, size), [])
-            if plan not in programs:
-                programs.insert(0, plan)
+            if all(known[4] is not plan for known in programs):
+                programs.insert(0, (plan.program, plan.msg_type_text, plan.tags, plan.key, plan))
                 del programs[4:]  # a few layouts per MsgType and field count
             if not pure:
                 return
@@ -644,7 +642,7 @@ class Validator:
 
 
 def _program(plan: _Plan, counts: Mapping[int, str], enums: bool) -> bytes | None:
-    """The layout's checks as a ``layout_spans`` program, or None if one cannot be said."""
+    """The layout's checks as a ``parse_known`` program, or None if one cannot be said."""
     pieces = []
     for position, (tag, definition) in enumerate(zip(plan.tags, plan.definitions, strict=True)):
         assert definition is not None
