@@ -39,7 +39,8 @@
  *     same rules as its regular expressions, and the tests hold the two to agreeing), and
  *     the first program that finds every field with its tag and a value of the kind it says
  *     takes it: the layout's plan, and the Message (values as str) Python's
- *     `Message._trusted(msg_type, tags, values)` would make, built here. None when no
+ *     `Message._trusted(msg_type, tags, values)` would make, built here, with the layout's
+ *     index of its tags (shared by its messages). None when no
  *     program takes it (a field not as its program says, any byte outside printable ASCII):
  *     validation.py then judges the frame exactly. The helper walk_layout also gives
  *     stream_messages its values' places, made into str only when read (message.py), by
@@ -697,7 +698,8 @@ parse_known(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     /* parse_known(frame, programs, message_type) -> (plan, Message) | None: a frame of a
      * layout seen before, found by its MsgType (bytes) and number of fields after it in
-     * `programs` ({(msg_type, fields): [(program, msg_type text, tags, key, plan), ...]})
+     * `programs` ({(msg_type, fields): [(program, msg_type text, tags, key, plan, index),
+     * ...]})
      * and taken by the first of those programs that finds every field as it says; the
      * Message holds the values. None if none takes it (validation.py then reads it field by
      * field). */
@@ -750,11 +752,11 @@ parse_known(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     uint32_t spans[2 * MAX_LAYOUT_FIELDS];
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(entries); k++) {
         PyObject *entry = PyList_GET_ITEM(entries, k);
-        if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 5 ||
+        if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 6 ||
             !PyBytes_CheckExact(PyTuple_GET_ITEM(entry, 0)) ||
             !PyTuple_CheckExact(PyTuple_GET_ITEM(entry, 2))) {
             PyErr_SetString(PyExc_TypeError,
-                            "parse_known: each entry is (bytes, str, tuple, str, plan)");
+                            "parse_known: each entry is (bytes, str, tuple, str, plan, dict)");
             return NULL;
         }
         PyObject *program = PyTuple_GET_ITEM(entry, 0), *tags = PyTuple_GET_ITEM(entry, 2);
@@ -767,7 +769,7 @@ parse_known(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (values == NULL)
             return NULL;
         PyObject *slots[MESSAGE_SLOT_COUNT] = {
-            PyTuple_GET_ITEM(entry, 1), tags, values, Py_None, Py_None,
+            PyTuple_GET_ITEM(entry, 1), tags, values, Py_None, PyTuple_GET_ITEM(entry, 5),
             PyTuple_GET_ITEM(entry, 3), Py_None, Py_None};
         PyObject *message = filled(message_type, known_offsets, slots, MESSAGE_SLOT_COUNT);
         Py_DECREF(values);

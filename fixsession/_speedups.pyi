@@ -20,7 +20,9 @@ def split_fields(
 ) -> tuple[tuple[int, ...], tuple[str, ...]] | None: ...
 def parse_known(
     frame: bytes,
-    programs: dict[tuple[bytes, int], list[tuple[bytes, str, tuple[int, ...], str, Any]]],
+    programs: dict[
+        tuple[bytes, int], list[tuple[bytes, str, tuple[int, ...], str, Any, dict[int, int]]]
+    ],
     message_type: type[Message],
     /,
 ) -> tuple[Any, Message] | None: ...

@@ -390,6 +390,12 @@ class Message:
         return value
 
     def __contains__(self, tag: object) -> bool:
+        index = self._index
+        if index is not None:
+            try:
+                return tag in index
+            except TypeError:  # (unhashable: no tag)
+                return False
         return tag in self._tags
 
     def __iter__(self) -> Iterator[tuple[int, str]]:

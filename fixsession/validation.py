@@ -280,9 +280,9 @@ class _Plan:
     orders: list[dict[int, int]] = field(default_factory=list)  # tag -> position, per order
 
 
-_Known = tuple[bytes, str, tuple[int, ...], str, _Plan]
+_Known = tuple[bytes, str, tuple[int, ...], str, _Plan, dict[int, int]]
 """A valid layout as the C speedups' ``parse_known`` finds it: its program, MsgType, tags,
-layout key and plan."""
+layout key, plan, and where each tag is first (the index its messages share)."""
 
 
 class _Planner:
@@ -613,7 +613,9 @@ class Validator:
         if plan.program is not None:
             programs = self._programs.setdefault((plan.msg_type, size), [])
             if all(known[4] is not plan for known in programs):
-                programs.insert(0, (plan.program, plan.msg_type_text, plan.tags, plan.key, plan))
+                tags = plan.tags  # (the index: where each tag is first)
+                index = dict(zip(tags[::-1], range(len(tags) - 1, -1, -1), strict=True))
+                programs.insert(0, (plan.program, plan.msg_type_text, tags, plan.key, plan, index))
                 del programs[4:]  # a few layouts per MsgType and field count
             if not pure:
                 return

@@ -243,7 +243,7 @@ def accepted_by_program(op: bytes, value: str) -> bool:
 
     assert speedups.parse_known is not None
     data = wrap(b"35=X\x011=" + value.encode("ascii") + b"\x01")
-    known = {(b"X", 1): [(b"\x021=" + op, "X", (1,), "X\x011", None)]}
+    known = {(b"X", 1): [(b"\x021=" + op, "X", (1,), "X\x011", None, {1: 0})]}
     return speedups.parse_known(data, known, Message) is not None
 
 
@@ -285,6 +285,8 @@ def test_parse_says_the_same_with_and_without_the_c_speedups(
         with pure_python():
             expected, expected_fault = slow.parse(wire)
         assert parsed == expected and parsed.values == expected.values
+        for tag in {*message.tags, 1, 99999}:  # (a layout's messages share its tag index)
+            assert parsed.get(tag) == expected.get(tag) and (tag in parsed) == (tag in expected)
         assert (fault is None) == (expected_fault is None)
         if fault is not None and expected_fault is not None:
             assert (fault.code, fault.text) == (expected_fault.code, expected_fault.text)
