@@ -765,18 +765,20 @@ parse_known(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                                         spans, MAX_LAYOUT_FIELDS);
         if (fields < 0 || fields != PyTuple_GET_SIZE(tags))
             continue;
-        PyObject *values = values_at((const char *)f, spans, fields);
-        if (values == NULL)
-            return NULL;
-        PyObject *slots[MESSAGE_SLOT_COUNT] = {
-            PyTuple_GET_ITEM(entry, 1), tags, values, Py_None, PyTuple_GET_ITEM(entry, 5),
-            PyTuple_GET_ITEM(entry, 3), Py_None, Py_None};
-        PyObject *message = filled(message_type, known_offsets, slots, MESSAGE_SLOT_COUNT);
-        Py_DECREF(values);
-        if (message == NULL)
-            return NULL;
-        PyObject *found = PyTuple_Pack(2, PyTuple_GET_ITEM(entry, 4), message);
-        Py_DECREF(message);
+        Py_INCREF(entry); /* held while objects are made (a collection may run any code) */
+        PyObject *values = values_at((const char *)f, spans, fields), *found = NULL;
+        if (values != NULL) {
+            PyObject *slots[MESSAGE_SLOT_COUNT] = {
+                PyTuple_GET_ITEM(entry, 1), tags, values, Py_None, PyTuple_GET_ITEM(entry, 5),
+                PyTuple_GET_ITEM(entry, 3), Py_None, Py_None};
+            PyObject *message = filled(message_type, known_offsets, slots, MESSAGE_SLOT_COUNT);
+            Py_DECREF(values);
+            if (message != NULL) {
+                found = PyTuple_Pack(2, PyTuple_GET_ITEM(entry, 4), message);
+                Py_DECREF(message);
+            }
+        }
+        Py_DECREF(entry);
         return found;
     }
     Py_RETURN_NONE;
