@@ -197,6 +197,10 @@ def sending_time_fault(
     sending_time: str, recv_window_ms: float | None, server_epoch: float
 ) -> BinanceError | None:
     """INVALID_TIMESTAMP when SendingTime is 1 s ahead of the server or older than RecvWindow."""
+    if recv_window_ms is None:  # (most messages: no RecvWindow, so only "ahead" is checked)
+        whole = _whole_second(sending_time[:17])
+        if whole is not None and whole <= server_epoch:
+            return None  # under a second ahead whatever its fraction (a malformed one: None)
     epoch = parse_sending_time(sending_time)
     if epoch is None:
         return None  # a malformed SendingTime is the dictionary's fault, not this one

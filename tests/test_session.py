@@ -647,3 +647,35 @@ def test_a_run_of_increments_is_taken_by_the_lane_in_one_call(
     assert max(runs) == 49  # the first one found the lane; the rest came in one run
     last = seen[-1][2]
     assert isinstance(last, tuple) and last[-len(_increment(49).fields) :] == _increment(49).fields
+
+
+@given(
+    st.integers(0, 4_102_444_799),  # 1970 to 2099
+    st.sampled_from(["", ".", ".5", ".000", ".999", ".999999", ".12", ".1234", ".9x9", "x"]),
+    st.floats(-3.0, 3.0),
+    st.one_of(st.none(), st.floats(0.0, 60_000.0)),
+)
+def test_sending_time_fault_is_judged_from_the_whole_timestamp(
+    second: int, fraction: str, offset: float, recv_window_ms: float | None
+) -> None:
+    # The check without a RecvWindow looks at the whole second first: the same answer as
+    # reading the whole timestamp, however the fraction is written.
+    from fixsession import binance
+
+    text = binance.format_sending_time(second, 0) + fraction
+    server = second + offset
+    epoch = binance.parse_sending_time(text)
+    if epoch is None:
+        expected = None
+    elif epoch - server >= binance.MAX_CLOCK_AHEAD_S:
+        expected = 1
+    elif recv_window_ms is not None and (server - epoch) * 1000 > recv_window_ms:
+        expected = 0
+    else:
+        expected = None
+    fault = binance.sending_time_fault(text, recv_window_ms, server)
+    if expected is None:
+        assert fault is None
+    else:
+        assert isinstance(fault, errors.InvalidTimestamp)
+        assert fault.text == errors.InvalidTimestamp.from_template(template=expected).text
