@@ -46,6 +46,11 @@
  *     stream_messages its values' places, made into str only when read (message.py), by
  *     span_values(frame, spans) -> tuple[str, ...].
  *
+ * values_valid(program, values) -> bool
+ *     Whether a message's values (str) are each printable ASCII, not empty, and of the kind
+ *     its layout's program says, field by field (parse_known's checks, without a frame): a
+ *     message to send is judged so. False sends validation.py to judge it exactly.
+ *
  * stream_messages(items, start, head, program, seq_field, expected, message_type,
  *                 event_type, msg_type, tags, key) -> list[event_type]
  *     The frames from items[start] on that have MsgType `head` ("35=X<SOH>"), are as
@@ -435,6 +440,53 @@ static int is_decimal(const unsigned char *v, Py_ssize_t n)
     return k == n && whole > 0;
 }
 
+/* Whether the value v (length bytes, printable ASCII, not empty) is as the op at p says
+ * (*ok); where the program goes on. */
+static const unsigned char *
+value_op(const unsigned char *p, const unsigned char *v, Py_ssize_t length, int *ok)
+{
+    unsigned char op = *p++;
+    *ok = 1;
+    switch (op) {
+    case OP_ANY:
+        break;
+    case OP_INT: {
+        unsigned char sign = *p++, most = *p++;
+        Py_ssize_t skip = (sign && v[0] == '-');
+        *ok = digits_between(v + skip, length - skip, 1, most);
+        break;
+    }
+    case OP_DECIMAL:
+        *ok = is_decimal(v, length);
+        break;
+    case OP_TIMESTAMP:
+        *ok = is_timestamp(v, length);
+        break;
+    case OP_CHARS: {
+        unsigned char least = *p++, most = *p++;
+        *ok = length >= least && length <= most;
+        for (Py_ssize_t k = 0; *ok && k < length; k++)
+            *ok = in_set(p, v[k]) != 0;
+        p += 32;
+        break;
+    }
+    case OP_ENUM: {
+        unsigned char count = *p++;
+        *ok = 0;
+        for (unsigned char k = 0; k < count; k++) {
+            unsigned char size = *p++;
+            if (!*ok && size == length && memcmp(p, v, size) == 0)
+                *ok = 1;
+            p += size;
+        }
+        break;
+    }
+    default:
+        *ok = 0;
+    }
+    return p;
+}
+
 /* Walks the fields from `pos` to the trailer as `program` says; writes each value's start and
  * end into `spans` (2 per field, at most `room` fields). The number of fields, or -1 when a
  * field is not as the program says (or any byte is not printable ASCII). */
@@ -467,45 +519,8 @@ walk_layout(const unsigned char *f, Py_ssize_t n, Py_ssize_t pos, const unsigned
         const unsigned char *v = f + start;
         if (end >= body_end || length == 0)
             return -1;
-        unsigned char op = *p++;
-        int ok = 1;
-        switch (op) {
-        case OP_ANY:
-            break;
-        case OP_INT: {
-            unsigned char sign = *p++, most = *p++;
-            Py_ssize_t skip = (sign && v[0] == '-');
-            ok = digits_between(v + skip, length - skip, 1, most);
-            break;
-        }
-        case OP_DECIMAL:
-            ok = is_decimal(v, length);
-            break;
-        case OP_TIMESTAMP:
-            ok = is_timestamp(v, length);
-            break;
-        case OP_CHARS: {
-            unsigned char least = *p++, most = *p++;
-            ok = length >= least && length <= most;
-            for (Py_ssize_t k = 0; ok && k < length; k++)
-                ok = in_set(p, v[k]) != 0;
-            p += 32;
-            break;
-        }
-        case OP_ENUM: {
-            unsigned char count = *p++;
-            ok = 0;
-            for (unsigned char k = 0; k < count; k++) {
-                unsigned char size = *p++;
-                if (!ok && size == length && memcmp(p, v, size) == 0)
-                    ok = 1;
-                p += size;
-            }
-            break;
-        }
-        default:
-            ok = 0;
-        }
+        int ok;
+        p = value_op(p, v, length, &ok);
         if (!ok)
             return -1;
         spans[2 * index] = (uint32_t)start;
@@ -517,6 +532,39 @@ walk_layout(const unsigned char *f, Py_ssize_t n, Py_ssize_t pos, const unsigned
 }
 
 #define MAX_LAYOUT_FIELDS 4096
+
+static PyObject *
+values_valid(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* values_valid(program, values) -> bool: whether each of the values (str) is printable
+     * ASCII, not empty, and as its field's op in `program` says (the tags aside), and there
+     * are as many as the program has fields. */
+    if (nargs != 2 || !PyBytes_CheckExact(args[0]) || !PyTuple_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "values_valid(bytes, tuple)");
+        return NULL;
+    }
+    const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    const unsigned char *p_end = p + PyBytes_GET_SIZE(args[0]);
+    Py_ssize_t fields = PyTuple_GET_SIZE(args[1]);
+    for (Py_ssize_t k = 0; k < fields; k++) {
+        PyObject *value = PyTuple_GET_ITEM(args[1], k);
+        if (p >= p_end || !PyUnicode_CheckExact(value) || !PyUnicode_IS_COMPACT_ASCII(value))
+            Py_RETURN_FALSE;
+        const unsigned char *v = PyUnicode_1BYTE_DATA(value);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(value);
+        if (length == 0)
+            Py_RETURN_FALSE;
+        for (Py_ssize_t c = 0; c < length; c++)
+            if (v[c] < 0x20 || v[c] > 0x7E)
+                Py_RETURN_FALSE;
+        p += 1 + *p; /* the field's "TAG=" */
+        int ok;
+        p = value_op(p, v, length, &ok);
+        if (!ok)
+            Py_RETURN_FALSE;
+    }
+    return PyBool_FromLong(p == p_end);
+}
 
 /* The values at `spans` (start and end of each of `fields`) of f, as str: walk_layout found
  * every byte printable ASCII. */
@@ -1849,6 +1897,8 @@ static PyMethodDef methods[] = {
      "split_fields(msg_type, fields, decimal_type) -> (tags, texts) | None: a Message's parts."},
     {"encode_frame", (PyCFunction)(void (*)(void))encode_frame, METH_FASTCALL,
      "encode_frame(msg_type, tags, texts, begin_string) -> bytes | None: the whole frame."},
+    {"values_valid", (PyCFunction)(void (*)(void))values_valid, METH_FASTCALL,
+     "values_valid(program, values) -> bool: each value as its field's op says."},
     {"parse_known", (PyCFunction)(void (*)(void))parse_known, METH_FASTCALL,
      "parse_known(frame, programs, message_type) -> (plan, Message) | None: a known layout."},
     {"stream_messages", (PyCFunction)(void (*)(void))stream_messages, METH_FASTCALL,

@@ -33,6 +33,7 @@ split_fields: (
 )
 encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | None] | None
 parse_known: Callable[..., tuple[Any, Any] | None] | None  # see _speedups.pyi
+values_valid: Callable[[bytes, tuple[str, ...]], bool] | None
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 stream_messages: Callable[..., list[Any]] | None  # see _speedups.pyi for its signature
 sbe_frames: Callable[..., int] | None  # see _speedups.pyi for the signatures
@@ -52,11 +53,12 @@ try:
         span_values,
         split_fields,
         stream_messages,
+        values_valid,
         wire_texts,
     )
 except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
     frame_run = wire_texts = split_fields = encode_frame = None
-    parse_known = span_values = stream_messages = sbe_frames = sbe_encode = None
+    parse_known = values_valid = span_values = stream_messages = sbe_frames = sbe_encode = None
 
 
 def enabled() -> bool:
@@ -66,7 +68,7 @@ def enabled() -> bool:
 
 _FUNCTIONS: Final = (
     "frame_run", "wire_texts", "split_fields", "encode_frame", "parse_known", "span_values",
-    "stream_messages", "sbe_frames", "sbe_encode",
+    "stream_messages", "values_valid", "sbe_frames", "sbe_encode",
 )  # fmt: skip
 
 

@@ -511,9 +511,16 @@ class Validator:
         if plan.fault is not None:
             return plan.fault.raise_for(message)
         plan.uses += 1
-        if plan.values is None and plan.uses > 1:
-            plan.values = re.compile("\x01".join(f"(?:{value})" for value in plan.patterns))
-        if plan.values is None or not plan.values.fullmatch("\x01".join(message.values)):
+        values_valid = speedups.values_valid
+        if values_valid is not None and plan.program is not None:
+            valid = values_valid(plan.program, message.values)
+        else:
+            if plan.values is None and plan.uses > 1:
+                plan.values = re.compile("\x01".join(f"(?:{value})" for value in plan.patterns))
+            valid = plan.values is not None and bool(
+                plan.values.fullmatch("\x01".join(message.values))
+            )
+        if not valid:
             fault = self._first_value_fault(plan, message)
             if fault is not None:
                 return fault

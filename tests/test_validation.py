@@ -292,6 +292,30 @@ def test_parse_says_the_same_with_and_without_the_c_speedups(
             assert (fault.code, fault.text) == (expected_fault.code, expected_fault.text)
 
 
+@given(messages(), st.data())
+def test_validate_says_the_same_with_and_without_the_c_speedups(
+    message: Message, data: st.DataObject
+) -> None:
+    from fixsession.speedups import pure_python
+
+    judged = [message]
+    if message.values:  # and one with a value changed (to one no frame can carry, too)
+        position = data.draw(st.integers(0, len(message.values) - 1))
+        bad = data.draw(st.sampled_from(["x", "-", "1.2.3", "99999999999999999999", "é", "a\x01b",
+                                         "a\x7fb", "a b", "0", "Y"]))  # fmt: skip
+        values = list(message.values)
+        values[position] = bad
+        judged.append(Message._trusted(message.msg_type, message.tags, tuple(values)))
+    fast, slow = Validator(), Validator()
+    for each in judged * 3:  # cold, then with the layout known
+        fault = fast.validate(each)
+        with pure_python():
+            expected = slow.validate(each)
+        assert (fault is None) == (expected is None)
+        if fault is not None and expected is not None:
+            assert (fault.code, fault.text) == (expected.code, expected.text)
+
+
 def test_an_opo_list_needs_a_buy_working_order_and_sell_pending_ones() -> None:
     # Binance's FIX page, NewOrderList: OPO(25046)=Y makes an OPO list, whose working order
     # is a BUY and pending order a SELL; the error page: -1222 and -1223.
