@@ -690,8 +690,8 @@ def from_message(
     encoded frame; raises ValueError if the bytes are not a FIX frame.
     """
     msg = _as_message(message)
-    if _ERROR_CODE not in msg.tags and msg.msg_type != _LOGOUT:
-        return None  # the common case, one scan of the tags and no value read
+    if _ERROR_CODE not in msg and msg.msg_type != _LOGOUT:
+        return None  # the common case: one look-up (a known layout's index) and no value read
     code_text = msg.get(Tag.ERROR_CODE)
     text = msg.get(Tag.TEXT) or ""
     if code_text is None:

@@ -278,6 +278,9 @@ class _Plan:
     # Per group occurrence with unique tags: (group, positions of each entry's key fields).
     unique: list[tuple[Group, list[tuple[int, ...]]]] = field(default_factory=list)
     orders: list[dict[int, int]] = field(default_factory=list)  # tag -> position, per order
+    # Where each order's OrdType is, when no order has trigger or peg fields: a MARKET or
+    # LIMIT order of such a layout needs no component check. None otherwise.
+    plain_orders: tuple[int, ...] | None = None
 
 
 _Known = tuple[bytes, str, tuple[int, ...], str, _Plan, dict[int, int]]
@@ -585,6 +588,13 @@ class Validator:
                     errors.DuplicateEntriesInAGroup, (group.count_tag,), group.count_tag, message
                 )
         if self.components and plan.orders:
+            plain = plan.plain_orders
+            if plain is not None and message.msg_type != _NEW_ORDER_LIST:
+                for position in plain:  # (usually one: a lone order's OrdType)
+                    if values[position] not in _PLAIN_ORDER_TYPES:
+                        break
+                else:
+                    return None  # (most orders: as _component_fault would find)
             fault = _component_fault(message, plan)
             if fault is not None or message.msg_type != _NEW_ORDER_LIST:
                 return fault  # (the list rules apply to a NewOrderList only)
@@ -595,6 +605,8 @@ class Validator:
         plan = self._planner.plan(message.msg_type, message.tags)
         if plan.fault is None:
             self._patterns(plan, message)
+            if all(_COMPONENT_TAGS.isdisjoint(order) for order in plan.orders):
+                plan.plain_orders = tuple(o[_ORD_TYPE] for o in plan.orders if _ORD_TYPE in o)
         self._plans.keep(message.layout_key, plan, message.msg_type, len(message.tags))
         return plan
 
