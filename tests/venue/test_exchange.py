@@ -67,6 +67,31 @@ def test_a_new_reports_leaves_qty_is_its_quantity_and_a_negative_zero_is_zero(ve
         assert (report[38], report[151], report[14]) == (echoed, leaves, "0.00000000")
 
 
+@given(
+    st.sampled_from(["0.00100000", "1.00000000", "-0.00000000", "12345.67800000"]),
+    st.sampled_from(["60000.00000000", "0.00000001"]),
+    st.sampled_from(["1", "2"]), st.sampled_from(["1", "2"]), st.sampled_from(["1", "3", "4"]),
+    st.sampled_from(["1", "2", "5"]), st.sampled_from(["0", "A"]),
+    st.sampled_from([Decimal(0), Decimal("0.5")]),
+)  # fmt: skip
+def test_a_plain_orders_new_report_is_the_general_one(
+    quantity: str, price: str, side: str, ord_type: str, time_in_force: str, stp: str,
+    status: str, cum_quote: Decimal,
+) -> None:  # fmt: skip
+    # The NEW report of most orders is made in one go; the general code says the same.
+    from fixsession.venue.exchange import _Order, _plain_new
+
+    exchange = Venue().exchange
+    placed = _Order(5_000_000_000, "c1", "BTCUSDT", side, ord_type, quantity, price,
+                    time_in_force, "20261203-21:00:00.000001", status)  # fmt: skip
+    placed.stp, placed.cum_quote = stp, cum_quote
+    fast = exchange._execution_report(placed, "0", "c1")
+    general = exchange._report_of(placed, "0", "c1")
+    assert _plain_new(placed) == (quantity[0] != "-")
+    assert fast.tags == general.tags
+    assert fast.values[1:] == general.values[1:]  # all but ExecID (one per report)
+
+
 def test_a_price_or_quantity_no_engine_holds_is_refused_and_long_texts_are_not_kept(
     venue: Venue,
 ) -> None:
