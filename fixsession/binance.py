@@ -332,6 +332,10 @@ class Window:
         self._times.append(now)
         return not over
 
+    def record(self, now: float) -> None:
+        """Record an event, counting nothing (``count`` forgets old ones when asked)."""
+        self._times.append(now)
+
     def give_back(self, now: float) -> None:
         """Forget the latest event the window holds at ``now``, if any (never below zero)."""
         if self.count(now):
@@ -355,7 +359,7 @@ class Pacer:
 
     def sent(self, now: float) -> None:
         """A message went out."""
-        self._window.add(now)
+        self._window.record(now)
 
     def used(self, now: float) -> int:
         """Messages sent within the window at ``now`` (as the pacer counts them)."""

@@ -384,6 +384,12 @@ class Message:
         return -number if value.startswith("-") else number
 
     def __getitem__(self, tag: int) -> str:
+        index, values = self._index, self._values
+        if index is not None and values is not None:  # (a known layout's message: one look-up)
+            try:
+                return values[index[tag]]
+            except (KeyError, TypeError):
+                raise KeyError(tag) from None
         value = self.get(tag)
         if value is None:
             raise KeyError(tag)

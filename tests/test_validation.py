@@ -287,6 +287,11 @@ def test_parse_says_the_same_with_and_without_the_c_speedups(
         assert parsed == expected and parsed.values == expected.values
         for tag in {*message.tags, 1, 99999}:  # (a layout's messages share its tag index)
             assert parsed.get(tag) == expected.get(tag) and (tag in parsed) == (tag in expected)
+            if tag in expected:
+                assert parsed[tag] == expected[tag]
+            else:
+                with pytest.raises(KeyError):
+                    parsed[tag]
         assert (fault is None) == (expected_fault is None)
         if fault is not None and expected_fault is not None:
             assert (fault.code, fault.text) == (expected_fault.code, expected_fault.text)

@@ -658,14 +658,15 @@ class Exchange:
         if not account.order_windows:
             account.order_windows = [binance.Window(limit) for limit in self.order_limits]
         windows = account.order_windows
-        over = [w.limit for w in windows if w.count(now) >= w.limit.count]
-        if over:  # a rejected order does not count
-            count, every = over[0].count, "".join(_interval(over[0].seconds))
-            error = errors.TooManyOrders.from_template(count, every, template=1)
-            self._send(session, self._rejected_order(message, error), now)
-            return None
         for window in windows:
-            window.add(now)
+            limit = window.limit
+            if window.count(now) >= limit.count:  # a rejected order does not count
+                every = "".join(_interval(limit.seconds))
+                error = errors.TooManyOrders.from_template(limit.count, every, template=1)
+                self._send(session, self._rejected_order(message, error), now)
+                return None
+        for window in windows:
+            window.record(now)
         if len(self._resting[symbol]) >= self._compact_at[symbol]:
             # Done orders leave what rests on every tick of the feed; without one, cancelled
             # and taken orders must not pile up: they go once it has doubled (never mid-tick).
