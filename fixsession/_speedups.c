@@ -27,9 +27,11 @@
  *     field is not a 2-tuple whose tag is an int (or IntEnum) from 1 to 2**63 - 1, or when wire_texts
  *     would say None: message.py then builds the message in Python, and raises where it must.
  *
- * encode_frame(msg_type, tags, texts, begin_string) -> bytes | None
- *     The frame: 8=begin_string, 9=BodyLength, 35=msg_type, tag=text for each field, then
- *     10=CheckSum. None when a tag is not an int from 1 to 2**63 - 1, or MsgType or a text is
+ * encode_frame(msg_type, tags, texts, begin_string[, head_tags, head_texts, reserved])
+ *     -> bytes | None
+ *     The frame: 8=begin_string, 9=BodyLength, 35=msg_type, tag=text for each field (the
+ *     head's first, when given: a session's header), then 10=CheckSum. None also when a tag
+ *     of the body is in `reserved` (the header's tags: the session then drops them). None when a tag is not an int from 1 to 2**63 - 1, or MsgType or a text is
  *     empty or not ASCII or holds SOH (a RawData may):
  *     message.py then encodes it in Python, and raises where it must.
  *
@@ -315,14 +317,32 @@ plain_text(PyObject *text, Py_ssize_t *length)
 static PyObject *
 encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4 || !PyTuple_CheckExact(args[1]) || !PyTuple_CheckExact(args[2]) ||
-        !PyBytes_CheckExact(args[3]) ||
-        PyTuple_GET_SIZE(args[1]) != PyTuple_GET_SIZE(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "encode_frame(str, tuple, tuple, bytes)");
+    /* encode_frame(msg_type, tags, texts, begin_string[, head_tags, head_texts, reserved]):
+     * the head's fields first, then the body's (none of whose tags may be in `reserved`). */
+    if ((nargs != 4 && nargs != 7) || !PyTuple_CheckExact(args[1]) ||
+        !PyTuple_CheckExact(args[2]) || !PyBytes_CheckExact(args[3]) ||
+        PyTuple_GET_SIZE(args[1]) != PyTuple_GET_SIZE(args[2]) ||
+        (nargs == 7 && (!PyTuple_CheckExact(args[4]) || !PyTuple_CheckExact(args[5]) ||
+                        PyTuple_GET_SIZE(args[4]) != PyTuple_GET_SIZE(args[5]) ||
+                        !PyAnySet_CheckExact(args[6])))) {
+        PyErr_SetString(PyExc_TypeError, "encode_frame(str, tuple, tuple, bytes"
+                                         "[, tuple, tuple, frozenset])");
         return NULL;
     }
-    PyObject *tags = args[1], *texts = args[2];
-    Py_ssize_t fields = PyTuple_GET_SIZE(tags);
+    /* The fields in order: the head's (if any), then the body's. */
+    PyObject *tag_parts[2], *text_parts[2];
+    int parts = 0;
+    if (nargs == 7) {
+        tag_parts[parts] = args[4], text_parts[parts++] = args[5];
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(args[1]); k++) {
+            int reserved = PySet_Contains(args[6], PyTuple_GET_ITEM(args[1], k));
+            if (reserved < 0)
+                return NULL;
+            if (reserved)
+                Py_RETURN_NONE;
+        }
+    }
+    tag_parts[parts] = args[1], text_parts[parts++] = args[2];
     Py_ssize_t begin_length = PyBytes_GET_SIZE(args[3]);
     const char *begin_string = PyBytes_AS_STRING(args[3]);
     Py_ssize_t msg_type_length, length;
@@ -332,19 +352,22 @@ encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* BodyLength: 35=MsgType<SOH>, then tag=text<SOH> for each field (tags are < 2**63). */
     Py_ssize_t body = 3 + msg_type_length + 1;
     char tag_text[20];
-    for (Py_ssize_t k = 0; k < fields; k++) {
-        PyObject *tag = PyTuple_GET_ITEM(tags, k);
-        if (!PyLong_Check(tag) || PyBool_Check(tag) ||
-            plain_text(PyTuple_GET_ITEM(texts, k), &length) == NULL)
-            Py_RETURN_NONE;
-        unsigned long long number = PyLong_AsUnsignedLongLong(tag);
-        if (number == (unsigned long long)-1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            Py_RETURN_NONE;
+    for (int part = 0; part < parts; part++) {
+        PyObject *tags = tag_parts[part], *texts = text_parts[part];
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(tags); k++) {
+            PyObject *tag = PyTuple_GET_ITEM(tags, k);
+            if (!PyLong_Check(tag) || PyBool_Check(tag) ||
+                plain_text(PyTuple_GET_ITEM(texts, k), &length) == NULL)
+                Py_RETURN_NONE;
+            unsigned long long number = PyLong_AsUnsignedLongLong(tag);
+            if (number == (unsigned long long)-1 && PyErr_Occurred()) {
+                PyErr_Clear();
+                Py_RETURN_NONE;
+            }
+            if (number == 0 || number > (unsigned long long)LLONG_MAX) /* not a tag */
+                Py_RETURN_NONE;
+            body += write_number(tag_text, number) + 1 + length + 1;
         }
-        if (number == 0 || number > (unsigned long long)LLONG_MAX) /* not a tag: Python says so */
-            Py_RETURN_NONE;
-        body += write_number(tag_text, number) + 1 + length + 1;
     }
     char head[64];
     memcpy(head, "9=", 2);
@@ -362,13 +385,16 @@ encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     memcpy(p, "35=", 3), p += 3;
     memcpy(p, msg_type, msg_type_length), p += msg_type_length;
     *p++ = SOH;
-    for (Py_ssize_t k = 0; k < fields; k++) { /* all checked above */
-        PyObject *text = PyTuple_GET_ITEM(texts, k);
-        length = PyUnicode_GET_LENGTH(text);
-        p += write_number(p, PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(tags, k)));
-        *p++ = '=';
-        memcpy(p, PyUnicode_1BYTE_DATA(text), length), p += length;
-        *p++ = SOH;
+    for (int part = 0; part < parts; part++) { /* all checked above */
+        PyObject *tags = tag_parts[part], *texts = text_parts[part];
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(tags); k++) {
+            PyObject *text = PyTuple_GET_ITEM(texts, k);
+            length = PyUnicode_GET_LENGTH(text);
+            p += write_number(p, PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(tags, k)));
+            *p++ = '=';
+            memcpy(p, PyUnicode_1BYTE_DATA(text), length), p += length;
+            *p++ = SOH;
+        }
     }
     unsigned int sum = 0;
     for (const unsigned char *c = (const unsigned char *)out; c < (unsigned char *)p; c++)
@@ -1896,7 +1922,8 @@ static PyMethodDef methods[] = {
     {"split_fields", (PyCFunction)(void (*)(void))split_fields, METH_FASTCALL,
      "split_fields(msg_type, fields, decimal_type) -> (tags, texts) | None: a Message's parts."},
     {"encode_frame", (PyCFunction)(void (*)(void))encode_frame, METH_FASTCALL,
-     "encode_frame(msg_type, tags, texts, begin_string) -> bytes | None: the whole frame."},
+     "encode_frame(msg_type, tags, texts, begin_string[, head_tags, head_texts, reserved]) "
+     "-> bytes | None: the whole frame."},
     {"values_valid", (PyCFunction)(void (*)(void))values_valid, METH_FASTCALL,
      "values_valid(program, values) -> bool: each value as its field's op says."},
     {"parse_known", (PyCFunction)(void (*)(void))parse_known, METH_FASTCALL,

@@ -13,7 +13,14 @@ def frame_run(
 ) -> tuple[int, int]: ...
 def wire_texts(values: tuple[object, ...], decimal_type: type, /) -> tuple[str, ...] | None: ...
 def encode_frame(
-    msg_type: str, tags: tuple[int, ...], texts: tuple[str, ...], begin_string: bytes, /
+    msg_type: str,
+    tags: tuple[int, ...],
+    texts: tuple[str, ...],
+    begin_string: bytes,
+    head_tags: tuple[int, ...] = ...,
+    head_texts: tuple[str, ...] = ...,
+    reserved: frozenset[int] = ...,
+    /,
 ) -> bytes | None: ...
 def split_fields(
     msg_type: str, fields: Iterable[tuple[int, FieldValue]], decimal_type: type, /

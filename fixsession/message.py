@@ -599,6 +599,26 @@ def encode_fields(msg_type: str, tags: tuple[int, ...], values: tuple[str, ...])
     return Message._trusted(msg_type, tags, values).encode()
 
 
+def encode_headed(
+    msg_type: str,
+    head_tags: tuple[int, ...],
+    head_values: tuple[str, ...],
+    tags: tuple[int, ...],
+    values: tuple[str, ...],
+    reserved: frozenset[int],
+) -> bytes | None:
+    """``encode_fields`` of a header's fields then a body's, as a session sends; None if a
+    tag of the body is ``reserved`` (the header's: the caller drops them first)."""
+    encode_frame = speedups.encode_frame
+    if encode_frame is not None:
+        frame = encode_frame(msg_type, tags, values, BEGIN_STRING, head_tags, head_values, reserved)
+        if frame is not None:
+            return frame
+    if not reserved.isdisjoint(tags):
+        return None
+    return encode_fields(msg_type, head_tags + tags, head_values + values)
+
+
 # A decoded layout's key ("D=34=49=52=56=11=…") to its tags, so that a frame's tags are
 # converted once per layout rather than once per field. Bounded like _LAYOUTS.
 _LAYOUT_TAGS: Final[LayoutCache[str, tuple[tuple[int, ...], bool]]] = LayoutCache()

@@ -27,7 +27,7 @@ from fixsession.events import (
     FaultDetected,
 )
 from fixsession.framing import Framer, Garbled
-from fixsession.message import Message, encode_fields
+from fixsession.message import Message, encode_fields, encode_headed
 from fixsession.sbewire import Encoding, SbeWire
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import TRANSITIONS, Input, State, transition
@@ -354,8 +354,12 @@ class Session:
             )
         header = (str(self.next_outbound_seq), self.sender_comp_id, sending_time,
                   self.target_comp_id, *self._header_values)  # fmt: skip
-        if isinstance(body, Message) and HEADER_TAGS.isdisjoint(body.tags):
-            return encode_fields(msg_type, self._header_tags + body.tags, header + body.values)
+        if isinstance(body, Message):
+            frame = encode_headed(
+                msg_type, self._header_tags, header, body.tags, body.values, HEADER_TAGS
+            )
+            if frame is not None:
+                return frame
         pairs = [(tag, value) for tag, value in body if tag not in HEADER_TAGS]
         tags = self._header_tags + tuple([tag for tag, _ in pairs])
         return encode_fields(msg_type, tags, header + tuple([value for _, value in pairs]))

@@ -31,7 +31,7 @@ split_fields: (
     ]
     | None
 )
-encode_frame: Callable[[str, tuple[int, ...], tuple[str, ...], bytes], bytes | None] | None
+encode_frame: Callable[..., bytes | None] | None  # see _speedups.pyi
 parse_known: Callable[..., tuple[Any, Any] | None] | None  # see _speedups.pyi
 values_valid: Callable[[bytes, tuple[str, ...]], bool] | None
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None

@@ -280,3 +280,32 @@ def test_a_datetime_of_any_year_is_a_utctimestamp_of_four_digit_year() -> None:
     assert Message("0", [(52, datetime.datetime(2026, 1, 2, 3, 4, 5))]).get(52) == (
         "20260102-03:04:05.000000"
     )
+
+
+@given(
+    st.lists(st.sampled_from([11, 38, 40, 44, 54, 55, 58, 34, 52, 25000, 99]), max_size=8),
+    st.lists(st.sampled_from(["o1", "0.001", "é", "a\x01b", "X"]), min_size=8, max_size=8),
+)
+def test_a_frame_with_a_header_is_the_header_then_the_body_unless_the_body_has_one(
+    body_tags: list[int], texts: list[str]
+) -> None:
+    # A session frames its header's fields then a message's, in C or in Python alike; a
+    # message holding a header tag is not framed so (the session drops those first).
+    from fixsession.message import encode_fields, encode_headed
+
+    head_tags, head = (34, 49, 52, 56), ("7", "BENCH", "20261203-21:00:00.000", "SPOT")
+    tags, values = tuple(body_tags), tuple(texts[: len(body_tags)])
+    reserved = frozenset({34, 49, 52, 56, 25000, 8, 9, 10})
+
+    def outcome(encode: Callable[[], bytes | None]) -> bytes | str | None:
+        try:
+            return encode()
+        except ValueError as error:  # (a value with SOH)
+            return str(error)
+
+    framed = outcome(lambda: encode_headed("D", head_tags, head, tags, values, reserved))
+    if reserved.isdisjoint(tags):
+        with pure_python():
+            assert framed == outcome(lambda: encode_fields("D", head_tags + tags, head + values))
+    else:
+        assert framed is None
