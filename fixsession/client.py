@@ -154,7 +154,8 @@ class Client:
         dictionary (unless ``validate=False``), and ``SessionStateError`` if the session is
         not logged on.
         """
-        link, seq = await self._send(message, validate)
+        sent = self._send_now(message, validate)
+        link, seq = sent if isinstance(sent, tuple) else await self._send(message, validate)
         link.flush_soon()  # a burst of sends leaves in one write
         return seq
 
@@ -170,7 +171,8 @@ class Client:
         seconds, ``OutcomeUnknown`` (a ``ConnectionError`` carrying the request) if the
         session ends first.
         """
-        link, seq = await self._send(message, validate)
+        sent = self._send_now(message, validate)  # (usually at once: no coroutine to make)
+        link, seq = sent if isinstance(sent, tuple) else await self._send(message, validate)
         key = (link, seq)
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[MessageReceived] = loop.create_future()
@@ -205,22 +207,31 @@ class Client:
         self, message: Message | TypedMessage, validate: bool
     ) -> tuple[Connection, int]:
         """Pace, then encode ``message`` on the current session (not yet written)."""
+        while True:
+            sent = self._send_now(message, validate)
+            if isinstance(sent, tuple):
+                return sent
+            await asyncio.sleep(sent)
+
+    def _send_now(
+        self, message: Message | TypedMessage, validate: bool
+    ) -> tuple[Connection, int] | float:
+        """Encode ``message`` on the current session (not yet written) if the pacer lets it
+        go now; else the seconds to wait first."""
         if not isinstance(message, Message):
             message = message.to_message()
-        loop = asyncio.get_running_loop()
-        while True:
-            link = self._current()
-            session = link.session
-            assert isinstance(session, Initiator)
-            now = loop.time()
-            delay = session.pacing_delay(now)
-            if delay <= 0:
-                seq = session.send(message, now, validate=validate)
-                self.stats.messages_out[message.msg_type] += 1
-                if message.msg_type == _MARKET_DATA_REQUEST:
-                    self._track_subscription(message)
-                return link, seq
-            await asyncio.sleep(delay)
+        link = self._current()
+        session = link.session
+        assert isinstance(session, Initiator)
+        now = asyncio.get_running_loop().time()
+        delay = session.pacing_delay(now)
+        if delay > 0:
+            return delay
+        seq = session.send(message, now, validate=validate)
+        self.stats.messages_out[message.msg_type] += 1
+        if message.msg_type == _MARKET_DATA_REQUEST:
+            self._track_subscription(message)
+        return link, seq
 
     def _message_limit_usage(self) -> tuple[int, int] | None:
         link = self._link
