@@ -48,6 +48,11 @@
  *     stream_messages its values' places, made into str only when read (message.py), by
  *     span_values(frame, spans) -> tuple[str, ...].
  *
+ * sending_time(epoch, digits) -> str | None
+ *     binance.format_sending_time's UTCTIMESTAMP (YYYYMMDD-HH:MM:SS and 0 to 6 decimals of
+ *     the second, rounded to the microsecond as round() does) for a float epoch from 1970
+ *     to 9999; None for anything else (binance.py then writes it).
+ *
  * values_valid(program, values) -> bool
  *     Whether a message's values (str) are each printable ASCII, not empty, and of the kind
  *     its layout's program says, field by field (parse_known's checks, without a frame): a
@@ -97,6 +102,8 @@
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
+#include <math.h>
+#include <time.h>
 
 #define SOH 1
 #define MAX_LENGTH_DIGITS 10 /* zero-padded BodyLength (9=0000113) is accepted */
@@ -856,6 +863,38 @@ parse_known(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return found;
     }
     Py_RETURN_NONE;
+}
+
+/* -- sending_time -------------------------------------------------------------------------- */
+
+static PyObject *
+sending_time(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    /* sending_time(epoch, digits) -> str | None: binance.format_sending_time's text for an
+     * epoch (float) from 1970 to 9999 with 0 to 6 digits; None for anything else. */
+    if (nargs != 2 || !PyFloat_CheckExact(args[0]) || !PyLong_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "sending_time(float, int)");
+        return NULL;
+    }
+    double epoch = PyFloat_AS_DOUBLE(args[0]);
+    long digits = PyLong_AsLong(args[1]);
+    if (digits == -1 && PyErr_Occurred())
+        return NULL;
+    double scaled = epoch * 1000000.0;
+    if (!(scaled >= 0.0 && scaled < 253402300800.0 * 1000000.0) || digits < 0 || digits > 6)
+        Py_RETURN_NONE;
+    long long micros = llrint(scaled); /* as round(): to nearest, ties to even */
+    time_t seconds = (time_t)(micros / 1000000);
+    long micro = (long)(micros % 1000000);
+    struct tm at;
+    if (gmtime_r(&seconds, &at) == NULL)
+        Py_RETURN_NONE;
+    char text[32];
+    int n = snprintf(text, sizeof text, "%04d%02d%02d-%02d:%02d:%02d.%06ld", at.tm_year + 1900,
+                     at.tm_mon + 1, at.tm_mday, at.tm_hour, at.tm_min, at.tm_sec, micro);
+    if (n != 24)
+        Py_RETURN_NONE;
+    return PyUnicode_FromStringAndSize(text, digits ? 18 + digits : 17);
 }
 
 /* -- sbe_frames --------------------------------------------------------------------------- */
@@ -1924,6 +1963,8 @@ static PyMethodDef methods[] = {
     {"encode_frame", (PyCFunction)(void (*)(void))encode_frame, METH_FASTCALL,
      "encode_frame(msg_type, tags, texts, begin_string[, head_tags, head_texts, reserved]) "
      "-> bytes | None: the whole frame."},
+    {"sending_time", (PyCFunction)(void (*)(void))sending_time, METH_FASTCALL,
+     "sending_time(epoch, digits) -> str | None: a UTCTIMESTAMP, as binance.py writes it."},
     {"values_valid", (PyCFunction)(void (*)(void))values_valid, METH_FASTCALL,
      "values_valid(program, values) -> bool: each value as its field's op says."},
     {"parse_known", (PyCFunction)(void (*)(void))parse_known, METH_FASTCALL,

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
-from fixsession import _moved, errors
+from fixsession import _moved, errors, speedups
 from fixsession.errors import BinanceError
 from fixsession.spec import MsgType, SessionType
 
@@ -123,6 +123,11 @@ def _whole_seconds(seconds: int) -> str:
 
 def format_sending_time(epoch: float, digits: int = 3) -> str:
     """A UTCTIMESTAMP for ``epoch`` seconds, with milliseconds (3) or microseconds (6)."""
+    sending_time = speedups.sending_time
+    if sending_time is not None and type(epoch) is float:
+        text = sending_time(epoch, digits)
+        if text is not None:
+            return text
     micros = round(epoch * 1_000_000)
     seconds, micro = divmod(micros, 1_000_000)
     stamp = _whole_seconds(seconds)  # formatted once a second, not once a message

@@ -34,6 +34,7 @@ split_fields: (
 encode_frame: Callable[..., bytes | None] | None  # see _speedups.pyi
 parse_known: Callable[..., tuple[Any, Any] | None] | None  # see _speedups.pyi
 values_valid: Callable[[bytes, tuple[str, ...]], bool] | None
+sending_time: Callable[[float, int], str | None] | None
 span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 stream_messages: Callable[..., list[Any]] | None  # see _speedups.pyi for its signature
 sbe_frames: Callable[..., int] | None  # see _speedups.pyi for the signatures
@@ -50,6 +51,7 @@ try:
         parse_known,
         sbe_encode,
         sbe_frames,
+        sending_time,
         span_values,
         split_fields,
         stream_messages,
@@ -57,8 +59,8 @@ try:
         wire_texts,
     )
 except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
-    frame_run = wire_texts = split_fields = encode_frame = None
-    parse_known = values_valid = span_values = stream_messages = sbe_frames = sbe_encode = None
+    frame_run = wire_texts = split_fields = encode_frame = parse_known = values_valid = None
+    sending_time = span_values = stream_messages = sbe_frames = sbe_encode = None
 
 
 def enabled() -> bool:
@@ -68,7 +70,7 @@ def enabled() -> bool:
 
 _FUNCTIONS: Final = (
     "frame_run", "wire_texts", "split_fields", "encode_frame", "parse_known", "span_values",
-    "stream_messages", "values_valid", "sbe_frames", "sbe_encode",
+    "stream_messages", "values_valid", "sending_time", "sbe_frames", "sbe_encode",
 )  # fmt: skip
 
 

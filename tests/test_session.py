@@ -686,3 +686,26 @@ def test_sending_time_fault_is_judged_from_the_whole_timestamp(
     else:
         assert isinstance(fault, errors.InvalidTimestamp)
         assert fault.text == errors.InvalidTimestamp.from_template(template=expected).text
+
+
+@given(
+    st.one_of(
+        st.floats(0, 253_402_300_799.999, allow_nan=False),
+        st.floats(-1e12, 1e15),
+        st.sampled_from([0.0, 0.0000005, 0.0000015, 1.9999995, 253_402_300_799.9999995]),
+    ),
+    st.integers(-1, 8),
+)
+def test_a_sending_time_is_written_the_same_in_c_and_in_python(epoch: float, digits: int) -> None:
+    from fixsession import binance
+    from fixsession.speedups import pure_python
+
+    def written() -> str | type[Exception]:
+        try:
+            return binance.format_sending_time(epoch, digits)
+        except (ValueError, OverflowError) as error:  # (beyond what a datetime holds)
+            return type(error)
+
+    fast = written()
+    with pure_python():
+        assert fast == written()
