@@ -1,4 +1,4 @@
-/* fixsession._speedups: the hot paths of framing and encoding, in C.
+/* fixsession._speedups: the hot paths of framing, validating and encoding, in C.
  *
  * Optional: when this extension is not built (or speedups.pure_python() is in effect),
  * framing.py and message.py run their pure-Python versions of the same jobs, which stay the
@@ -1985,7 +1985,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "fixsession._speedups",
-    "The hot loops of framing and encoding, in C (optional).", -1, methods,
+    "The hot loops of framing, validating and encoding, in C (optional).", -1, methods,
 };
 
 PyMODINIT_FUNC
