@@ -867,6 +867,16 @@ parse_known(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 
 /* -- sending_time -------------------------------------------------------------------------- */
 
+/* ``value`` (0 <= value < 10**width) in ``width`` decimal digits, zero-padded. */
+static void
+put_digits(char *out, long value, int width)
+{
+    for (int k = width - 1; k >= 0; k--) {
+        out[k] = (char)('0' + value % 10);
+        value /= 10;
+    }
+}
+
 static PyObject *
 sending_time(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -889,12 +899,29 @@ sending_time(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     struct tm at;
     if (gmtime_r(&seconds, &at) == NULL)
         Py_RETURN_NONE;
-    char text[32];
-    int n = snprintf(text, sizeof text, "%04d%02d%02d-%02d:%02d:%02d.%06ld", at.tm_year + 1900,
-                     at.tm_mon + 1, at.tm_mday, at.tm_hour, at.tm_min, at.tm_sec, micro);
-    if (n != 24)
+    int year = at.tm_year + 1900;
+    if (year < 1970 || year > 9999)
         Py_RETURN_NONE;
-    return PyUnicode_FromStringAndSize(text, digits ? 18 + digits : 17);
+    Py_ssize_t size = digits ? 18 + digits : 17;
+    PyObject *text = PyUnicode_New(size, 127);
+    if (text == NULL)
+        return NULL;
+    /* YYYYMMDD-HH:MM:SS.ffffff, cut to size: digits written by hand (snprintf cost more than
+     * everything else here) */
+    char full[24];
+    put_digits(full, year, 4);
+    put_digits(full + 4, at.tm_mon + 1, 2);
+    put_digits(full + 6, at.tm_mday, 2);
+    full[8] = '-';
+    put_digits(full + 9, at.tm_hour, 2);
+    full[11] = ':';
+    put_digits(full + 12, at.tm_min, 2);
+    full[14] = ':';
+    put_digits(full + 15, at.tm_sec, 2);
+    full[17] = '.';
+    put_digits(full + 18, micro, 6);
+    memcpy(PyUnicode_1BYTE_DATA(text), full, (size_t)size);
+    return text;
 }
 
 /* -- sbe_frames --------------------------------------------------------------------------- */
