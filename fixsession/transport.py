@@ -72,9 +72,9 @@ class Connection(asyncio.Protocol):
         self._max_write_buffer = max_write_buffer
         self.recorder = recorder
         self._wall_clock = wall_clock
-        self._loop = asyncio.get_running_loop()
+        self.loop = asyncio.get_running_loop()
         self.transport: asyncio.Transport | None = None
-        self.done: asyncio.Future[None] = self._loop.create_future()
+        self.done: asyncio.Future[None] = self.loop.create_future()
         self._timer: asyncio.TimerHandle | None = None
         self._message_log = eventlog.MessageLog(session) if eventlog.MessageLog.wanted() else None
         self._flush_soon: asyncio.Handle | None = None
@@ -127,7 +127,7 @@ class Connection(asyncio.Protocol):
         if self.session.queued >= BURST:
             self.flush()
         elif self._flush_soon is None:
-            self._flush_soon = self._loop.call_soon(self._flush_now)
+            self._flush_soon = self.loop.call_soon(self._flush_now)
 
     def _flush_now(self) -> None:
         self._flush_soon = None
@@ -166,17 +166,17 @@ class Connection(asyncio.Protocol):
 
     def _received(self, data: bytes) -> None:
         self._record(data, sent=False)
-        self.session.receive_data(data, self._loop.time())
+        self.session.receive_data(data, self.loop.time())
         self._after()
 
     def _lost(self) -> None:
         if not self.session.closed:
-            self.session.connection_lost(self._loop.time())
+            self.session.connection_lost(self.loop.time())
             self._after()
 
     def _tick(self) -> None:
         self._timer = None
-        self.session.tick(self._loop.time())
+        self.session.tick(self.loop.time())
         self._after()
 
     def _after(self) -> None:
@@ -205,7 +205,7 @@ class Connection(asyncio.Protocol):
         elif timer is None or deadline < timer.when():
             if timer is not None:
                 timer.cancel()
-            self._timer = self._loop.call_at(deadline, self._guarded, self._tick)
+            self._timer = self.loop.call_at(deadline, self._guarded, self._tick)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -224,7 +224,7 @@ class Connection(asyncio.Protocol):
     def _fail(self) -> None:
         session = self.session
         try:
-            session.fail(self._loop.time())
+            session.fail(self.loop.time())
         except Exception:
             log.exception("%r: the session could not end cleanly", session)
         for event in session.events():

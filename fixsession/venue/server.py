@@ -336,8 +336,9 @@ class Server:
 
     def _deliver(self, link: Connection, events: list[Event]) -> None:
         session = cast(Acceptor, link.session)  # (a server's connections run acceptors)
+        now = link.loop.time()
         for event in events:
-            self._deliver_one(link, event)
+            self._deliver_one(link, event, now)
             if session.queued >= BURST:  # a long read's answers start leaving before its end
                 link.flush()
         # The answers leave first; what is left to do for this read waits for no peer.
@@ -349,16 +350,15 @@ class Server:
         if others:
             self._others |= others
             if self._flushing is None:
-                self._flushing = asyncio.get_running_loop().call_soon(self._flush_recipients)
+                self._flushing = link.loop.call_soon(self._flush_recipients)
         deadline = exchange.next_deadline()
         if deadline is not None and (
             self._exchange_deadline is None or deadline < self._exchange_deadline
         ):
             self._wake.set()  # the exchange's timer must run earlier than planned
 
-    def _deliver_one(self, link: Connection, event: Event) -> None:
+    def _deliver_one(self, link: Connection, event: Event, now: float) -> None:
         session = cast(Acceptor, link.session)  # (a server's connections run acceptors)
-        loop = asyncio.get_running_loop()
         exchange = self.exchange
         if type(event) is not MessageReceived:
             if isinstance(event, FaultDetected):
@@ -368,13 +368,13 @@ class Server:
                 self._authenticated(session)
             elif isinstance(event, Closed):
                 self.stats.sessions_ended += 1
-            exchange.on_event(session, event, loop.time())
+            exchange.on_event(session, event, now)
             return
         message = event.message
         self.stats.messages_in[message.msg_type] += 1
         if event.error is not None:
             return  # (a Reject from the client: the exchange has nothing to do with it)
-        exchange.on_message(session, message, loop.time())
+        exchange.on_message(session, message, now)
 
     def _flush_recipients(self) -> None:
         """Write what the exchange sent, on just the connections it sent to."""
