@@ -96,6 +96,7 @@ class OutcomeUnknown(errors.UnknownOutcomeError, ConnectionError):
 
 _ENDING: Final = frozenset({Action.LOGGED_OUT, Action.CLOSED})  # faults that end a session
 _MARKET_DATA_REQUEST: Final = MsgType.MARKET_DATA_REQUEST.value
+_ACTIVE: Final = State.ACTIVE  # (read per request: an Enum class's members are slow to read)
 
 
 class Client:
@@ -110,6 +111,7 @@ class Client:
 
     def __init__(self, connector: Connector) -> None:
         self._connector = connector
+        self._loop = asyncio.get_running_loop()
         self._queue: collections.deque[ClientEvent] = collections.deque()
         self._queue_size = connector.queue_size
         self.stats = Stats()  # what this client has seen (fixsession.metrics exports it)
@@ -173,11 +175,13 @@ class Client:
         """
         sent = self._send_now(message, validate)  # (usually at once: no coroutine to make)
         link, seq = sent if isinstance(sent, tuple) else await self._send(message, validate)
+        # Written first: the caller waits for the answer, and nothing below needs the peer
+        # (its answer is read only once this coroutine waits).
+        link.flush()
         key = (link, seq)
-        loop = asyncio.get_running_loop()
+        loop = self._loop
         answer: asyncio.Future[MessageReceived] = loop.create_future()
         self._answers[key] = answer
-        link.flush()  # the caller waits for the answer: no reason to wait for more to send
         sent = loop.time()
         deadline = sent + timeout
         self._deadlines[answer] = (deadline, timeout)
@@ -223,7 +227,7 @@ class Client:
         link = self._current()
         session = link.session
         assert isinstance(session, Initiator)
-        now = asyncio.get_running_loop().time()
+        now = self._loop.time()
         delay = session.pacing_delay(now)
         if delay > 0:
             return delay
@@ -237,7 +241,7 @@ class Client:
         link = self._link
         if link is None or not isinstance(link.session, Initiator):
             return None
-        return link.session.message_limit_usage(asyncio.get_running_loop().time())
+        return link.session.message_limit_usage(self._loop.time())
 
     def _track_subscription(self, message: Message) -> None:
         """Keep what a reconnect sends again: subscriptions, less unsubscriptions."""
@@ -252,7 +256,7 @@ class Client:
     def _current(self) -> Connection:
         if self._link is None or self._link.session.closed:
             raise ConnectionError("the session is closed")
-        if self._link.session.state is not State.ACTIVE:
+        if self._link.session.state is not _ACTIVE:
             raise ConnectionError("the session is logging out")
         return self._link
 

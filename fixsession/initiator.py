@@ -74,6 +74,11 @@ _ORDER_REQUESTS: Final = frozenset(
 
 
 _CL_ORD_ID: Final = int(Tag.CL_ORD_ID)
+# Members read per message, as module names (see session.py: an Enum class's are slow to read).
+_ACTIVE: Final = State.ACTIVE
+_CONNECTED: Final = State.CONNECTED
+_SEND: Final = Input.SEND
+_RECEIVE: Final = Input.RECEIVE
 
 
 def _request_keys(request: Request) -> list[tuple[int, str]]:
@@ -207,7 +212,7 @@ class Initiator(Session):
         and ``SessionStateError`` unless logged on. ``validate=False`` sends it anyway, to
         see what the peer answers.
         """
-        self._apply(Input.SEND)
+        self._apply(_SEND)
         if validate:  # the session type first, as the venue judges it (-1186, -1187, ...)
             refused = self.rules.request_fault(message.msg_type)
             if refused is not None:
@@ -314,7 +319,7 @@ class Initiator(Session):
         self._close(error.text, clean=False, now=now, event=Input.FAULT)
 
     def _on_message(self, message: Message, fault: BinanceError | None, now: float) -> None:
-        if self.state is State.CONNECTED:
+        if self.state is _CONNECTED:
             error: BinanceError = errors.ExpectedLogon.from_template()
             self._events.append(FaultDetected(error, Action.CLOSED, message))
             self._close(
@@ -324,8 +329,8 @@ class Initiator(Session):
         seq = self._check_sequence(message, fault is None)
         msg_type = message.msg_type
         streamed = msg_type in _STREAMED and fault is None and seq is not None and seq >= 0
-        if streamed and self.state is State.ACTIVE:  # market data: on, as fast as it comes
-            self._apply(Input.RECEIVE)
+        if streamed and self.state is _ACTIVE:  # market data: on, as fast as it comes
+            self._apply(_RECEIVE)
             self._events.append(MessageReceived(message))
             if self._lane is None and self._validator is not None:
                 self._lane = self._validator.lane(message)  # the next ones, in a run
@@ -347,8 +352,8 @@ class Initiator(Session):
                 return
         if fault is not None:
             self._events.append(FaultDetected(fault, Action.IGNORED, message))
-        if msg_type not in _SESSION_LEVEL and self.state is State.ACTIVE:  # most messages
-            self._apply(Input.RECEIVE)
+        if msg_type not in _SESSION_LEVEL and self.state is _ACTIVE:  # most messages
+            self._apply(_RECEIVE)
             if msg_type in _STREAMED:  # never an answer to a request, never a reject
                 self._events.append(MessageReceived(message))
             else:

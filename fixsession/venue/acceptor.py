@@ -52,6 +52,11 @@ _SESSION_LEVEL: Final = frozenset(
                       MsgType.REJECT, MsgType.MARKET_DATA_REQUEST)
 )  # fmt: skip
 """What ``_dispatch`` handles itself, not passed to the application as it is."""
+# Members read per message, as module names (see session.py: an Enum class's are slow to read).
+_ACTIVE: Final = State.ACTIVE
+_AWAITING_LOGON: Final = State.AWAITING_LOGON
+_SEND: Final = Input.SEND
+_RECEIVE: Final = Input.RECEIVE
 
 
 class Acceptor(Session):
@@ -131,7 +136,7 @@ class Acceptor(Session):
 
         Raises ``SessionStateError`` unless logged on (not while logging out, either).
         """
-        self._apply(Input.SEND)
+        self._apply(_SEND)
         return self._encode(message.msg_type, message, now)
 
     def start_maintenance(self, now: float, seconds: float = 30.0) -> None:
@@ -289,13 +294,14 @@ class Acceptor(Session):
             return
         msg_type = message.msg_type
         error: BinanceError
-        if self.state is State.AWAITING_LOGON:
+        awaiting_logon = self.state is _AWAITING_LOGON
+        if awaiting_logon:
             # Replies go to the CompID the client calls itself, even when the Logon fails.
             self.target_comp_id = _comp_id(message.get(Tag.SENDER_COMP_ID))
             if self._refused is not None:
                 self._reject_and_close(self._refused, message, now, Input.LOGON_REJECTED)
                 return
-        if self.state is State.AWAITING_LOGON and msg_type != MsgType.LOGON:
+        if awaiting_logon and msg_type != MsgType.LOGON:
             error = errors.ExpectedLogon.from_template(ref_msg_type=msg_type)
             self._reject_and_close(error, message, now, Input.RECEIVE)
             return
@@ -316,10 +322,10 @@ class Acceptor(Session):
             self._reject(error, message, now)
             self._events.append(FaultDetected(error, Action.REJECTED, message))
             return
-        if self.state is State.AWAITING_LOGON:
+        if awaiting_logon:
             self._on_logon(message, fault, now)
             return
-        self._apply(Input.RECEIVE)
+        self._apply(_RECEIVE)
         sender = message.get(_SENDER_COMP_ID)
         if sender is not None and sender != self.target_comp_id:
             self._refuse(errors.BadSenderCompid.from_template(ref_tag_id=49), message, now)
@@ -367,7 +373,7 @@ class Acceptor(Session):
 
     def _dispatch(self, message: Message, now: float) -> None:
         msg_type = message.msg_type
-        if msg_type not in _SESSION_LEVEL and self.state is State.ACTIVE:
+        if msg_type not in _SESSION_LEVEL and self.state is _ACTIVE:
             self._events.append(MessageReceived(message))  # (most messages: the application's)
             return
         if msg_type == MsgType.LOGON:
