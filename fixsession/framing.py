@@ -150,6 +150,15 @@ class Framer:
             return []
         if type(data) is not bytes:
             data = bytes(data)
+        run = speedups.frame_run
+        if run is not None and not (self._chunks or self.line_breaks) and self._garbage_start < 0:
+            # The usual read: nothing held, and whole well-formed frames, delimited in C at once.
+            out: list[Item] = []
+            i = run(data, 0, self.max_frame_size, out)[0]
+            if i == len(data):
+                self._offset += i
+                return out
+            return self._rest(data, out, i)  # an incomplete frame, or one to examine
         if self._chunks:
             self._chunks.append(data)
             self._buffered += len(data)
@@ -162,8 +171,12 @@ class Framer:
                 self._chunks = [buf]
                 self._buffered = len(buf)
                 return []
-        out: list[Item] = []
-        consumed = self._scan(buf, out)
+        return self._rest(buf, [], 0)
+
+    def _rest(self, buf: bytes, out: list[Item], start: int) -> list[Item]:
+        """``feed``'s scan of ``buf`` from ``start`` (``out`` has the items before it); what is
+        left waits for more bytes."""
+        consumed = self._scan(buf, out, start)
         self._offset += consumed
         if consumed < len(buf):
             rest = buf[consumed:]
@@ -233,10 +246,11 @@ class Framer:
 
     # -- the scan --------------------------------------------------------------------------
 
-    def _scan(self, buf: bytes, out: list[Item]) -> int:
-        """Append the complete items at the start of ``buf``; return how much was consumed."""
+    def _scan(self, buf: bytes, out: list[Item], start: int = 0) -> int:
+        """Append the complete items at the start of ``buf`` (from ``start``); return how much
+        was consumed."""
         n = len(buf)
-        i = 0
+        i = start
         self._need = 1
         while i < n:
             if self._garbage_start >= 0:
