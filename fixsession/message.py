@@ -17,9 +17,10 @@ error, is handled here in Python.
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -617,6 +618,36 @@ def encode_headed(
     if not reserved.isdisjoint(tags):
         return None
     return encode_fields(msg_type, head_tags + tags, head_values + values)
+
+
+class Picker:
+    """The first values of a few tags, read from a message at once: ``pick(message)`` is
+    ``tuple(message.get(tag) for tag in tags)`` (None where a tag is absent), for a path that
+    reads the same tags from every message. Their positions are worked out once per layout
+    (kept in a ``LayoutCache``), then read with one ``operator.itemgetter``."""
+
+    __slots__ = ("_getters", "tags")
+
+    def __init__(self, *tags: int) -> None:
+        if len(tags) < 2:
+            raise ValueError("a Picker reads two tags or more (one: Message.get)")
+        self.tags = tags
+        self._getters: LayoutCache[str, Callable[[tuple[str | None, ...]], tuple[str | None, ...]]]
+        self._getters = LayoutCache()
+
+    def __call__(self, message: Message) -> tuple[str | None, ...]:
+        key = message.layout_key
+        getter = self._getters.get(key)
+        if getter is None:
+            tags = message.tags
+            absent = len(tags)  # the position of the None added after the values
+            positions = [tags.index(tag) if tag in tags else absent for tag in self.tags]
+            getter = operator.itemgetter(*positions)
+            self._getters.keep(key, getter, message.msg_type, absent)
+        return getter(message.values + _ABSENT)
+
+
+_ABSENT: Final[tuple[None]] = (None,)
 
 
 # A decoded layout's key ("D=34=49=52=56=11=…") to its tags, so that a frame's tags are

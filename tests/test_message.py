@@ -15,7 +15,7 @@ from frames import ORDER
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fixsession.message import FieldValue, Message, Template, byte_sum
+from fixsession.message import FieldValue, Message, Picker, Template, byte_sum
 from fixsession.spec import MsgType, Tag
 from fixsession.speedups import pure_python
 
@@ -128,6 +128,17 @@ def test_a_layouts_key_names_its_msg_type_and_tags_however_they_were_given() -> 
     assert Message("D", [(11, "a"), (55, "BTCUSDT"), (7654, "2")]).layout_key == first.layout_key
     assert Message("D", [(55, "BTCUSDT"), (11, "a")]).layout_key == "D\x0155=11"
     assert Message("F", [(11, "a"), (55, "BTCUSDT")]).layout_key == "F\x0111=55"
+
+
+@given(MESSAGES, st.lists(_TAGS, min_size=2, max_size=6))
+def test_a_picker_reads_what_get_reads_for_each_tag(message: Message, wanted: list[int]) -> None:
+    tags = [*wanted, *message.tags[:2]]  # some present (repeated ones: the first), some absent
+    pick = Picker(*tags)
+    expected = tuple(message.get(tag) for tag in tags)
+    assert pick(message) == expected
+    assert pick(Message.decode(message.encode())) == expected  # decoded: the same layout
+    with pytest.raises(ValueError, match="two tags or more"):
+        Picker(11)
 
 
 def test_repeated_tags_keep_their_order() -> None:

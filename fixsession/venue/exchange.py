@@ -52,7 +52,7 @@ from fixsession import binance, errors, sbefix
 from fixsession.catalog import EngineMessage
 from fixsession.errors import BinanceError
 from fixsession.events import Closed, Event, LoggedOn, MessageReceived
-from fixsession.message import Message
+from fixsession.message import Message, Picker
 from fixsession.session import WallClock
 from fixsession.spec import MsgType, SessionType, Tag
 from fixsession.state import State
@@ -82,6 +82,11 @@ _REPORT_TAIL: Final = tuple(map(int, (
 )))  # fmt: skip
 _TRADE_TAGS: Final = tuple(map(int, (Tag.AGGRESSOR_INDICATOR, Tag.TRADE_ID, Tag.LAST_PX)))
 _STP: Final = 25001  # SelfTradePreventionMode
+_ORDER_FIELDS: Final = Picker(
+    _CL_ORD_ID, int(Tag.SYMBOL), _SIDE, _ORD_TYPE, _ORDER_QTY, _PRICE, _TIME_IN_FORCE, _STP,
+    _PEG_PRICE_TYPE,
+)  # fmt: skip
+"""What ``_place`` reads of an order, at once."""
 _FEE_TAGS: Final = (136, 137, 138, 139)  # NoMiscFees, MiscFeeAmt, MiscFeeCurr, MiscFeeType
 COMMISSION: Final = Decimal("0.001")
 """The fee of a trade, as a share of what it gives: Binance's standard spot rate, 0.1 %."""
@@ -646,7 +651,11 @@ class Exchange:
     def _place(self, session: Acceptor, message: Message, now: float) -> _Order | None:
         """Open an order, or answer with the rejected ExecutionReport; the order."""
         account = self._accounts[session.username or ""]
-        cl_ord_id, symbol = message[_CL_ORD_ID], message[_SYMBOL]
+        cl_ord_id, symbol, side, ord_type, quantity, price, time_in_force, stp, peg_type = (
+            _ORDER_FIELDS(message)
+        )
+        assert cl_ord_id is not None and symbol is not None  # (required: the validator saw them)
+        assert side is not None and ord_type is not None
         error: BinanceError
         if cl_ord_id in account.orders:
             error = errors.NewOrderRejected("Duplicate order sent.")
@@ -672,17 +681,14 @@ class Exchange:
             # Done orders leave what rests on every tick of the feed; without one, cancelled
             # and taken orders must not pile up: they go once it has doubled (never mid-tick).
             self._compact_at[symbol] = max(_COMPACT_FROM, 2 * len(self._prune_resting(symbol)))
-        get = message.get
-        price = get(_PRICE)
         order = _Order(
-            next(self._order_ids), cl_ord_id, symbol, message[_SIDE], message[_ORD_TYPE],
-            _eight(get(_ORDER_QTY) or _ZERO), _eight(price) if price is not None else None,
-            get(_TIME_IN_FORCE), self._now_text(),
+            next(self._order_ids), cl_ord_id, symbol, side, ord_type, _eight(quantity or _ZERO),
+            _eight(price) if price is not None else None, time_in_force, self._now_text(),
         )  # fmt: skip
         order.owner = session
         order.account = session.username or ""
-        order.stp = message.get(_STP) or "1"
-        if _PEG_PRICE_TYPE in message:  # (the validator let peg fields through with it only)
+        order.stp = stp or "1"
+        if peg_type is not None:  # (the validator let peg fields through with it only)
             order.peg = tuple((tag, message[tag]) for tag in _PEG_TAGS if tag in message)
         account.orders[cl_ord_id] = order
         account.by_id[order.order_id] = order
