@@ -321,6 +321,52 @@ plain_text(PyObject *text, Py_ssize_t *length)
     return memchr(data, SOH, *length) == NULL ? data : NULL;
 }
 
+/* encode_frame's reserved tags (a session's header: the same frozenset every call), as bits,
+ * so that a body's tags are not each hashed and looked up in it: the last frozenset seen
+ * (held, so that its address cannot be reused), which tags below RESERVED_BITS it holds, and
+ * whether it holds anything else (then those are looked up in the set itself). */
+#define RESERVED_BITS 65536
+static PyObject *reserved_set = NULL;
+static unsigned char reserved_bits[RESERVED_BITS / 8];
+static int reserved_large = 0;
+
+/* 1 if reserved_bits now describe `set`, 0 if it is not a frozenset (look each tag up), -1 on
+ * an error. */
+static int
+reserved_bits_of(PyObject *set)
+{
+    if (set == reserved_set)
+        return 1;
+    if (!PyFrozenSet_CheckExact(set))
+        return 0;
+    PyObject *iterator = PyObject_GetIter(set), *item;
+    if (iterator == NULL)
+        return -1;
+    memset(reserved_bits, 0, sizeof reserved_bits);
+    reserved_large = 0;
+    Py_CLEAR(reserved_set); /* (described by nothing while the bits are half made) */
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        int overflow = 0;
+        long long number = PyLong_Check(item) ? PyLong_AsLongLongAndOverflow(item, &overflow) : -1;
+        if (number == -1 && PyErr_Occurred()) {
+            Py_DECREF(item);
+            Py_DECREF(iterator);
+            return -1;
+        }
+        if (number >= 0 && number < RESERVED_BITS)
+            reserved_bits[number >> 3] |= (unsigned char)(1 << (number & 7));
+        else
+            reserved_large = 1; /* a large tag, or not a number: looked up in the set */
+        Py_DECREF(item);
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred())
+        return -1;
+    Py_INCREF(set);
+    reserved_set = set;
+    return 1;
+}
+
 static PyObject *
 encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -341,8 +387,19 @@ encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     int parts = 0;
     if (nargs == 7) {
         tag_parts[parts] = args[4], text_parts[parts++] = args[5];
+        int known = reserved_bits_of(args[6]);
+        if (known < 0)
+            return NULL;
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(args[1]); k++) {
-            int reserved = PySet_Contains(args[6], PyTuple_GET_ITEM(args[1], k));
+            PyObject *tag = PyTuple_GET_ITEM(args[1], k);
+            int reserved, overflow;
+            long long number = known && PyLong_Check(tag) ? PyLong_AsLongLongAndOverflow(tag, &overflow) : -1;
+            if (number >= 0 && number < RESERVED_BITS)
+                reserved = (reserved_bits[number >> 3] >> (number & 7)) & 1;
+            else if (number >= RESERVED_BITS && !reserved_large)
+                reserved = 0;
+            else
+                reserved = PySet_Contains(args[6], tag);
             if (reserved < 0)
                 return NULL;
             if (reserved)
