@@ -74,6 +74,7 @@ _ORDER_REQUESTS: Final = frozenset(
 
 
 _CL_ORD_ID: Final = int(Tag.CL_ORD_ID)
+_ERROR_CODE: Final = int(Tag.ERROR_CODE)  # (what every reject but a Logout carries)
 # Members read per message, as module names (see session.py: an Enum class's are slow to read).
 _ACTIVE: Final = State.ACTIVE
 _CONNECTED: Final = State.CONNECTED
@@ -357,9 +358,8 @@ class Initiator(Session):
             if msg_type in _STREAMED:  # never an answer to a request, never a reject
                 self._events.append(MessageReceived(message))
             else:
-                self._events.append(
-                    MessageReceived(message, from_message(message), self.request_for(message))
-                )
+                carried = from_message(message) if _ERROR_CODE in message else None  # (no Logout)
+                self._events.append(MessageReceived(message, carried, self.request_for(message)))
         elif msg_type == MsgType.LOGON:
             self._on_logon_response(message, now)
         elif msg_type == MsgType.LOGOUT:
