@@ -636,7 +636,7 @@ class Picker:
         self._getters = LayoutCache()
 
     def __call__(self, message: Message) -> tuple[str | None, ...]:
-        key = message.layout_key
+        key = message._key or message.layout_key  # (the slots first: set once decoded)
         getter = self._getters.get(key)
         if getter is None:
             tags = message.tags
@@ -644,7 +644,8 @@ class Picker:
             positions = [tags.index(tag) if tag in tags else absent for tag in self.tags]
             getter = operator.itemgetter(*positions)
             self._getters.keep(key, getter, message.msg_type, absent)
-        return getter(message.values + _ABSENT)
+        values = message._values
+        return getter((values if values is not None else message._load()) + _ABSENT)
 
 
 _ABSENT: Final[tuple[None]] = (None,)
