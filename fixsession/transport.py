@@ -87,7 +87,13 @@ class Connection(asyncio.Protocol):
         self._guarded(self._after)
 
     def data_received(self, data: bytes) -> None:
-        self._guarded(self._received, data)
+        try:  # (``_guarded(self._received, data)``, inline: once per read)
+            if self._message_log is not None or self.recorder is not None:
+                self._record(data, sent=False)
+            self.session.receive_data(data, self.loop.time())
+            self._after()
+        except Exception:
+            self._internal_error()
 
     def eof_received(self) -> bool:
         self._guarded(self._lost)
@@ -139,7 +145,8 @@ class Connection(asyncio.Protocol):
         if transport is None or transport.is_closing():
             return
         transport.write(data)
-        self._record(data, sent=True)
+        if self._message_log is not None or self.recorder is not None:
+            self._record(data, sent=True)
         if transport.get_write_buffer_size() > self._max_write_buffer:
             who = eventlog.label(self.session)
             log.warning("%s: the peer does not read; closing the connection", who)
@@ -163,11 +170,6 @@ class Connection(asyncio.Protocol):
             self.transport.abort()
 
     # -- the session ---------------------------------------------------------------------------
-
-    def _received(self, data: bytes) -> None:
-        self._record(data, sent=False)
-        self.session.receive_data(data, self.loop.time())
-        self._after()
 
     def _lost(self) -> None:
         if not self.session.closed:
@@ -218,8 +220,12 @@ class Connection(asyncio.Protocol):
         try:
             step(*args)
         except Exception:
-            log.exception("%s: internal error; closing the session", eventlog.label(self.session))
-            self._fail()
+            self._internal_error()
+
+    def _internal_error(self) -> None:
+        """The fault barrier's catch (called in an ``except`` block): log, end the session."""
+        log.exception("%s: internal error; closing the session", eventlog.label(self.session))
+        self._fail()
 
     def _fail(self) -> None:
         session = self.session
