@@ -734,6 +734,72 @@ filled(PyTypeObject *type, const Py_ssize_t *offsets, PyObject *const *values, i
     return object;
 }
 
+/* -- made ---------------------------------------------------------------------------------
+ * made(cls, *values): an instance of `cls`, a class whose fields are its own __slots__ (a
+ * dataclass with slots=True), with its slots, in __slots__ order, set to `values`: what its
+ * __init__ makes, without a frozen dataclass's object.__setattr__ per field. The slots' places
+ * are found once per class (the last MADE_TYPES classes are remembered, and held). */
+#define MADE_TYPES 8
+#define MADE_SLOTS 16
+static PyTypeObject *made_types[MADE_TYPES];
+static Py_ssize_t made_offsets[MADE_TYPES][MADE_SLOTS];
+static Py_ssize_t made_counts[MADE_TYPES];
+static int made_next = 0;
+
+static int
+made_entry(PyTypeObject *type)
+{
+    for (int k = 0; k < MADE_TYPES; k++)
+        if (made_types[k] == type)
+            return k;
+    PyObject *slots = PyObject_GetAttrString((PyObject *)type, "__slots__");
+    if (slots == NULL)
+        return -1;
+    Py_ssize_t offsets[MADE_SLOTS], count = PyTuple_Check(slots) ? PyTuple_GET_SIZE(slots) : -1;
+    if (count < 0 || count > MADE_SLOTS) {
+        Py_DECREF(slots);
+        PyErr_Format(PyExc_TypeError, "made: %s.__slots__ is not a tuple of at most %d names",
+                     type->tp_name, MADE_SLOTS);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        const char *name = PyUnicode_Check(PyTuple_GET_ITEM(slots, k))
+                               ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(slots, k)) : NULL;
+        if (name == NULL || (offsets[k] = slot_offset(type, name)) < 0) {
+            Py_DECREF(slots);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "made: a slot name is not a str");
+            return -1;
+        }
+    }
+    Py_DECREF(slots);
+    int entry = made_next;
+    made_next = (made_next + 1) % MADE_TYPES;
+    Py_XSETREF(made_types[entry], (PyTypeObject *)Py_NewRef(type));
+    memcpy(made_offsets[entry], offsets, sizeof offsets);
+    made_counts[entry] = count;
+    return entry;
+}
+
+static PyObject *
+made(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || !PyType_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "made(cls, *values)");
+        return NULL;
+    }
+    PyTypeObject *type = (PyTypeObject *)args[0];
+    int entry = made_entry(type);
+    if (entry < 0)
+        return NULL;
+    if (nargs - 1 != made_counts[entry]) {
+        PyErr_Format(PyExc_TypeError, "made: %s takes %zd values, not %zd", type->tp_name,
+                     made_counts[entry], nargs - 1);
+        return NULL;
+    }
+    return filled(type, made_offsets[entry], args + 1, (int)(nargs - 1));
+}
+
 static PyObject *
 stream_messages(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -2058,6 +2124,8 @@ static PyMethodDef methods[] = {
      "event_type, msg_type, tags, key) -> list: a run of market-data increments, as events."},
     {"span_values", (PyCFunction)(void (*)(void))span_values, METH_FASTCALL,
      "span_values(frame, spans) -> tuple[str, ...]: the values stream_messages found."},
+    {"made", (PyCFunction)(void (*)(void))made, METH_FASTCALL,
+     "made(cls, *values) -> cls: a __slots__ instance, its slots set in order (see the C file)."},
     {"sbe_frames", (PyCFunction)(void (*)(void))sbe_frames, METH_FASTCALL,
      "sbe_frames(buffer, at, max_size, schema_id, table, decimal_type, message_type, out) -> "
      "int: append the SBE messages read in C."},

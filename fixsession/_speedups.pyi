@@ -1,12 +1,14 @@
 """Types of the optional C extension (fixsession/_speedups.c)."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from fixsession.events import MessageReceived
 from fixsession.framing import Item
 from fixsession.message import FieldValue, Message
 from fixsession.sbe import SbeItem, SbeMessage
+
+_T = TypeVar("_T")
 
 def frame_run(
     buf: bytes, start: int, max_frame_size: int, out: list[Item], /
@@ -72,3 +74,4 @@ def sbe_encode(
     decimal_type: type,
     /,
 ) -> bytes | None: ...
+def made(cls: type[_T], /, *values: object) -> _T: ...

@@ -250,7 +250,12 @@ class Initiator(Session):
         requests, by_id = self._requests, self._requests_by_id
         if msg_type in _ORDER_REQUESTS:  # only the ID a request of its type carries is read
             cl_ord_id = message.get(_CL_ORD_ID)
-            request = requests[seq] = Request(seq, msg_type, cl_ord_id)
+            made = speedups.made  # (a frozen dataclass's __init__, in C)
+            request = requests[seq] = (
+                made(Request, seq, msg_type, cl_ord_id, None, None)
+                if made is not None
+                else Request(seq, msg_type, cl_ord_id)
+            )
             if cl_ord_id is not None:
                 by_id[(11, cl_ord_id)] = request
         else:
@@ -359,7 +364,13 @@ class Initiator(Session):
                 self._events.append(MessageReceived(message))
             else:
                 carried = from_message(message) if _ERROR_CODE in message else None  # (no Logout)
-                self._events.append(MessageReceived(message, carried, self.request_for(message)))
+                request = self.request_for(message)
+                made = speedups.made  # (a frozen dataclass's __init__, in C)
+                self._events.append(
+                    made(MessageReceived, message, carried, request)
+                    if made is not None
+                    else MessageReceived(message, carried, request)
+                )
         elif msg_type == MsgType.LOGON:
             self._on_logon_response(message, now)
         elif msg_type == MsgType.LOGOUT:

@@ -39,6 +39,7 @@ span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 stream_messages: Callable[..., list[Any]] | None  # see _speedups.pyi for its signature
 sbe_frames: Callable[..., int] | None  # see _speedups.pyi for the signatures
 sbe_encode: Callable[..., bytes | None] | None
+made: Callable[..., Any] | None  # made(cls, *values): see _speedups.pyi
 
 PURE_PYTHON_ENV: Final = "FIXSESSION_PURE_PYTHON"
 
@@ -48,6 +49,7 @@ try:
     from fixsession._speedups import (
         encode_frame,
         frame_run,
+        made,
         parse_known,
         sbe_encode,
         sbe_frames,
@@ -60,7 +62,7 @@ try:
     )
 except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
     frame_run = wire_texts = split_fields = encode_frame = parse_known = values_valid = None
-    sending_time = span_values = stream_messages = sbe_frames = sbe_encode = None
+    sending_time = span_values = stream_messages = sbe_frames = sbe_encode = made = None
 
 
 def enabled() -> bool:
@@ -70,7 +72,7 @@ def enabled() -> bool:
 
 _FUNCTIONS: Final = (
     "frame_run", "wire_texts", "split_fields", "encode_frame", "parse_known", "span_values",
-    "stream_messages", "values_valid", "sending_time", "sbe_frames", "sbe_encode",
+    "stream_messages", "values_valid", "sending_time", "sbe_frames", "sbe_encode", "made",
 )  # fmt: skip
 
 

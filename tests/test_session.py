@@ -709,3 +709,25 @@ def test_a_sending_time_is_written_the_same_in_c_and_in_python(epoch: float, dig
     fast = written()
     with pure_python():
         assert fast == written()
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=5), st.integers()), min_size=7, max_size=7))
+def test_events_made_in_c_are_the_events_their_init_makes(values: list[object]) -> None:
+    import dataclasses
+
+    from fixsession import events, speedups
+
+    made = speedups.made
+    if made is None:
+        pytest.skip("the C speedups are not in use")
+    for kind in (events.MessageReceived, events.Request, events.LoggedOn, events.FaultDetected):
+        count = len(dataclasses.fields(kind))
+        fast, slow = made(kind, *values[:count]), kind(*values[:count])
+        assert type(fast) is kind and fast == slow and hash(fast) == hash(slow)
+        assert repr(fast) == repr(slow)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(fast, dataclasses.fields(kind)[0].name, None)
+    with pytest.raises(TypeError, match="takes 3 values"):
+        made(events.MessageReceived, None)
+    with pytest.raises(AttributeError):
+        made(int, 1)  # (no __slots__)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from typing import Final
 
-from fixsession import binance, errors, sbe_schema
+from fixsession import binance, errors, sbe_schema, speedups
 from fixsession.binance import SessionRules
 from fixsession.errors import BinanceError, from_message
 from fixsession.events import (
@@ -373,8 +373,14 @@ class Acceptor(Session):
 
     def _dispatch(self, message: Message, now: float) -> None:
         msg_type = message.msg_type
-        if msg_type not in _SESSION_LEVEL and self.state is _ACTIVE:
-            self._events.append(MessageReceived(message))  # (most messages: the application's)
+        if msg_type not in _SESSION_LEVEL and self.state is _ACTIVE:  # (most messages)
+            made = speedups.made  # (a frozen dataclass's __init__, in C)
+            event = (
+                made(MessageReceived, message, None, None)
+                if made is not None
+                else MessageReceived(message)
+            )
+            self._events.append(event)
             return
         if msg_type == MsgType.LOGON:
             error = errors.AlreadyLoggedIn.from_template(ref_tag_id=35)
