@@ -218,6 +218,7 @@ class Message:
     """
 
     __slots__ = ("_frame", "_index", "_key", "_layout", "_msg_type", "_spans", "_tags", "_values")
+    # (in this order: ``_trusted`` gives ``speedups.made`` the values so)
 
     _msg_type: str
     _tags: tuple[int, ...]
@@ -252,6 +253,9 @@ class Message:
     @classmethod
     def _trusted(cls, msg_type: str, tags: tuple[int, ...], values: tuple[str, ...]) -> Message:
         """A Message from parts already known to be well formed (decoded from a frame)."""
+        made = speedups.made
+        if made is not None:  # (the slots in __slots__'s order, set in C)
+            return made(cls, None, None, None, None, msg_type, None, tags, values)
         message = object.__new__(cls)
         message._msg_type = msg_type
         message._tags = tags

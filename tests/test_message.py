@@ -320,3 +320,14 @@ def test_a_frame_with_a_header_is_the_header_then_the_body_unless_the_body_has_o
             assert framed == outcome(lambda: encode_fields("D", head_tags + tags, head + values))
     else:
         assert framed is None
+
+
+@given(MESSAGES)
+def test_a_trusted_message_is_made_the_same_in_c_and_in_python(message: Message) -> None:
+    fast = Message._trusted(message.msg_type, message.tags, message.values)
+    with pure_python():
+        slow = Message._trusted(message.msg_type, message.tags, message.values)
+    assert fast == slow == message
+    for name in Message.__slots__:
+        assert getattr(fast, name) == getattr(slow, name), name
+    assert fast.encode() == slow.encode() == message.encode()

@@ -976,9 +976,11 @@ class Exchange:
         price = order.limit
         if price is None or order.waiting or order.owner is None:
             return
-        entry = (-price if order.side == "1" else price, order.order_id, order)
+        key = -price if order.side == "1" else price
+        entry = (key, order.order_id, order)
         queue = self._queues[order.symbol][order.side]
-        if not queue or queue[-1][:2] < entry[:2]:
+        last = queue[-1] if queue else None
+        if last is None or last[0] < key or (last[0] == key and last[1] < order.order_id):
             queue.append(entry)  # (the usual case: at a price already there, last in time)
         else:
             bisect.insort(queue, entry)
