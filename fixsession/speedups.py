@@ -16,12 +16,13 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from fixsession.framing import Item
     from fixsession.message import FieldValue
 
+_T = TypeVar("_T")
 frame_run: Callable[[bytes, int, int, list[Item]], tuple[int, int]] | None
 wire_texts: Callable[[tuple[FieldValue, ...], type], tuple[str, ...] | None] | None
 split_fields: (
@@ -39,7 +40,13 @@ span_values: Callable[[bytes, bytes], tuple[str, ...]] | None
 stream_messages: Callable[..., list[Any]] | None  # see _speedups.pyi for its signature
 sbe_frames: Callable[..., int] | None  # see _speedups.pyi for the signatures
 sbe_encode: Callable[..., bytes | None] | None
-made: Callable[..., Any] | None  # made(cls, *values): see _speedups.pyi
+
+
+class _Made(Protocol):
+    def __call__(self, cls: type[_T], /, *values: object) -> _T: ...
+
+
+made: _Made | None  # made(cls, *values): see _speedups.c
 
 PURE_PYTHON_ENV: Final = "FIXSESSION_PURE_PYTHON"
 

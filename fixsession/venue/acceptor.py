@@ -375,12 +375,12 @@ class Acceptor(Session):
         msg_type = message.msg_type
         if msg_type not in _SESSION_LEVEL and self.state is _ACTIVE:  # (most messages)
             made = speedups.made  # (a frozen dataclass's __init__, in C)
-            event = (
+            received = (
                 made(MessageReceived, message, None, None)
                 if made is not None
                 else MessageReceived(message)
             )
-            self._events.append(event)
+            self._events.append(received)
             return
         if msg_type == MsgType.LOGON:
             error = errors.AlreadyLoggedIn.from_template(ref_tag_id=35)
