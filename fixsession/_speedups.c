@@ -31,8 +31,9 @@
  *     -> bytes | None
  *     The frame: 8=begin_string, 9=BodyLength, 35=msg_type, tag=text for each field (the
  *     head's first, when given: a session's header), then 10=CheckSum. None also when a tag
- *     of the body is in `reserved` (the header's tags: the session then drops them). None when a tag is not an int from 1 to 2**63 - 1, or MsgType or a text is
- *     empty or not ASCII or holds SOH (a RawData may):
+ *     of the body is in `reserved` (the header's tags: the session then drops them; a
+ *     frozenset's tags are read once into bits). None when a tag is not an int from 1 to
+ *     2**63 - 1, or MsgType or a text is empty or not ASCII or holds SOH (a RawData may):
  *     message.py then encodes it in Python, and raises where it must.
  *
  * parse_known(frame, programs, message_type) -> (plan, message_type) | None
@@ -93,8 +94,16 @@
  *     missing, a value of another type or that does not fit, an int or Decimal of more than
  *     19 digits): sbe.py then writes it, or raises the ValueError that names the field.
  *
- * No function does I/O or keeps state (parse_known remembers where the slots of the last class
- * it was given are, and holds that class).
+ * made(cls, *values) -> cls
+ *     An instance of a class whose fields are its own __slots__ (a dataclass with slots=True,
+ *     frozen or not; Message), its slots set to `values` in __slots__ order: what its
+ *     __init__ (or Message._trusted) makes, without a frozen dataclass's object.__setattr__
+ *     per field. TypeError when the class has no such __slots__, or for a wrong count.
+ *
+ * No function does I/O or keeps state, except three caches that hold what they describe (so
+ * that its address cannot be reused): where the slots of the last class parse_known was given
+ * are, those of the last eight classes made() was given, and which tags the last reserved
+ * frozenset encode_frame was given holds.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
