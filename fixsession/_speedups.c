@@ -100,6 +100,11 @@
  *     __init__ (or Message._trusted) makes, without a frozen dataclass's object.__setattr__
  *     per field. TypeError when the class has no such __slots__, or for a wrong count.
  *
+ * read_only(cls, slot, name, doc) -> descriptor
+ *     A read-only member descriptor for the object slot `slot` of the __slots__ class `cls`
+ *     (message.py makes Message.msg_type and Message.tags so: reading one is then a slot read,
+ *     not a property's Python call). Its definition is kept for the process's life.
+ *
  * No function does I/O or keeps state, except three caches that hold what they describe (so
  * that its address cannot be reused): where the slots of the last class parse_known was given
  * are, those of the last eight classes made() was given, and which tags the last reserved
@@ -807,6 +812,53 @@ made(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     return filled(type, made_offsets[entry], args + 1, (int)(nargs - 1));
+}
+
+/* -- read_only ----------------------------------------------------------------------------
+ * read_only(cls, slot, name, doc) -> descriptor: a read-only view, named `name`, of the object
+ * slot `slot` of the __slots__ class `cls`: a member descriptor, as a C type's READONLY member
+ * is. Reading it is a slot read, which the interpreter specialises (a property's read is a
+ * Python call); writing it raises AttributeError. For a property that only returns a slot.
+ * Its PyMemberDef, name and doc are kept for the life of the process (READ_ONLY_MAX of them). */
+#define READ_ONLY_MAX 8
+static PyMemberDef read_only_members[READ_ONLY_MAX];
+static PyObject *read_only_texts[2 * READ_ONLY_MAX];
+static int read_only_count = 0;
+
+static PyObject *
+read_only(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyType_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyUnicode_Check(args[2]) || !PyUnicode_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "read_only(cls, slot, name, doc)");
+        return NULL;
+    }
+    if (read_only_count >= READ_ONLY_MAX) {
+        PyErr_SetString(PyExc_RuntimeError, "read_only: no room for another member");
+        return NULL;
+    }
+    PyTypeObject *type = (PyTypeObject *)args[0];
+    const char *slot = PyUnicode_AsUTF8(args[1]);
+    const char *name = PyUnicode_AsUTF8(args[2]);
+    const char *doc = PyUnicode_AsUTF8(args[3]);
+    if (slot == NULL || name == NULL || doc == NULL)
+        return NULL;
+    Py_ssize_t offset = slot_offset(type, slot);
+    if (offset < 0)
+        return NULL;
+    PyMemberDef *member = &read_only_members[read_only_count];
+    member->name = name;
+    member->type = T_OBJECT_EX;
+    member->offset = offset;
+    member->flags = READONLY;
+    member->doc = doc;
+    PyObject *descriptor = PyDescr_NewMember(type, member);
+    if (descriptor == NULL)
+        return NULL;
+    read_only_texts[2 * read_only_count] = Py_NewRef(args[2]); /* (name and doc point into) */
+    read_only_texts[2 * read_only_count + 1] = Py_NewRef(args[3]);
+    read_only_count++;
+    return descriptor;
 }
 
 static PyObject *
@@ -2135,6 +2187,8 @@ static PyMethodDef methods[] = {
      "span_values(frame, spans) -> tuple[str, ...]: the values stream_messages found."},
     {"made", (PyCFunction)(void (*)(void))made, METH_FASTCALL,
      "made(cls, *values) -> cls: a __slots__ instance, its slots set in order (see the C file)."},
+    {"read_only", (PyCFunction)(void (*)(void))read_only, METH_FASTCALL,
+     "read_only(cls, slot, name, doc) -> descriptor: a read-only view of a slot (see the C file)."},
     {"sbe_frames", (PyCFunction)(void (*)(void))sbe_frames, METH_FASTCALL,
      "sbe_frames(buffer, at, max_size, schema_id, table, decimal_type, message_type, out) -> "
      "int: append the SBE messages read in C."},

@@ -561,6 +561,22 @@ class Message:
         return message
 
 
+def _read_only_slots() -> None:
+    """With the C speedups, ``Message.msg_type`` and ``Message.tags`` are read-only views of
+    their slots (``speedups.read_only``): reading one is then a slot read, which the
+    interpreter specialises, where a property's read is a Python call (a dozen a round trip).
+    Writing one raises AttributeError either way."""
+    read_only = speedups.read_only
+    if read_only is None:
+        return
+    for name, slot in (("msg_type", "_msg_type"), ("tags", "_tags")):
+        doc = getattr(Message, name).__doc__ or ""
+        setattr(Message, name, read_only(Message, slot, name, doc))
+
+
+_read_only_slots()
+
+
 class Template:
     """A message layout fixed in advance — MsgType and tags — for building messages fast.
 

@@ -47,6 +47,7 @@ class _Made(Protocol):
 
 
 made: _Made | None  # made(cls, *values): see _speedups.c
+read_only: Callable[[type, str, str, str], object] | None
 
 PURE_PYTHON_ENV: Final = "FIXSESSION_PURE_PYTHON"
 
@@ -58,6 +59,7 @@ try:
         frame_run,
         made,
         parse_known,
+        read_only,
         sbe_encode,
         sbe_frames,
         sending_time,
@@ -70,6 +72,7 @@ try:
 except ImportError:  # pragma: no cover - installed without a C compiler, or turned off
     frame_run = wire_texts = split_fields = encode_frame = parse_known = values_valid = None
     sending_time = span_values = stream_messages = sbe_frames = sbe_encode = made = None
+    read_only = None
 
 
 def enabled() -> bool:

@@ -152,9 +152,13 @@ def test_messages_are_immutable_and_hashable() -> None:
     with pytest.raises(AttributeError):
         message.msg_type = "1"  # type: ignore[misc]
     with pytest.raises(AttributeError):
+        message.tags = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
         message.fields = ()  # type: ignore[misc]
     with pytest.raises(AttributeError):
         message.extra = 1  # type: ignore[attr-defined]
+    assert (message.msg_type, message.tags) == ("0", ())
+    assert "MsgType(35)" in (type(message).msg_type.__doc__ or "")  # (its doc kept in C too)
     assert hash(message) == hash(Message("0"))
     assert message == Message("0") and message != Message("1")
 
