@@ -326,7 +326,8 @@ class Message:
     @property
     def values(self) -> tuple[str, ...]:
         """The values of ``fields``, in wire order."""
-        return self._load()
+        values = self._values  # (made already, but for a lazy message not read yet)
+        return values if values is not None else self._load()
 
     @property
     def layout_key(self) -> str:
