@@ -44,7 +44,7 @@ from fixsession.message import Message
 from fixsession.recording import Recorder, RecordLimits, keep_newest
 from fixsession.sbewire import Encoding
 from fixsession.spec import MsgType, SessionType, Tag
-from fixsession.state import State
+from fixsession.state import ACTIVE
 from fixsession.stats import OTHER, OTHER_CODE, Stats, tally
 from fixsession.transport import Connection, capture_path, finish, open_connection
 from fixsession.typed import TypedMessage
@@ -96,7 +96,6 @@ class OutcomeUnknown(errors.UnknownOutcomeError, ConnectionError):
 
 _ENDING: Final = frozenset({Action.LOGGED_OUT, Action.CLOSED})  # faults that end a session
 _MARKET_DATA_REQUEST: Final = MsgType.MARKET_DATA_REQUEST.value
-_ACTIVE: Final = State.ACTIVE  # (read per request: an Enum class's members are slow to read)
 
 
 class Client:
@@ -256,7 +255,7 @@ class Client:
     def _current(self) -> Connection:
         if self._link is None or self._link.session.closed:
             raise ConnectionError("the session is closed")
-        if self._link.session.state is not _ACTIVE:
+        if self._link.session.state is not ACTIVE:
             raise ConnectionError("the session is logging out")
         return self._link
 

@@ -43,7 +43,7 @@ from fixsession.session import (
     SEQNUM_MODULUS as _SEQNUM_MODULUS,
 )
 from fixsession.spec import SERVER_COMP_ID, MsgType, SessionType, Tag
-from fixsession.state import Input, State
+from fixsession.state import ACTIVE, CONNECTED, RECEIVE, SEND, Input, State
 from fixsession.validation import Lane, shared
 
 _COUNTDOWN: Final = re.compile(r"You'll be disconnected in ([0-9]{1,9}) seconds")
@@ -75,11 +75,6 @@ _ORDER_REQUESTS: Final = frozenset(
 
 _CL_ORD_ID: Final = int(Tag.CL_ORD_ID)
 _ERROR_CODE: Final = int(Tag.ERROR_CODE)  # (what every reject but a Logout carries)
-# Members read per message, as module names (see session.py: an Enum class's are slow to read).
-_ACTIVE: Final = State.ACTIVE
-_CONNECTED: Final = State.CONNECTED
-_SEND: Final = Input.SEND
-_RECEIVE: Final = Input.RECEIVE
 
 
 def _request_keys(request: Request) -> list[tuple[int, str]]:
@@ -213,7 +208,7 @@ class Initiator(Session):
         and ``SessionStateError`` unless logged on. ``validate=False`` sends it anyway, to
         see what the peer answers.
         """
-        self._apply(_SEND)
+        self._apply(SEND)
         if validate:  # the session type first, as the venue judges it (-1186, -1187, ...)
             refused = self.rules.request_fault(message.msg_type)
             if refused is not None:
@@ -276,7 +271,7 @@ class Initiator(Session):
         and made into events, in one call to the C speedups (``_on_message`` takes anything
         else, one at a time, and is the reference: the tests hold the two to agreeing)."""
         lane, stream_messages = self._lane, speedups.stream_messages
-        if lane is None or stream_messages is None or self.state is not State.ACTIVE:
+        if lane is None or stream_messages is None or self.state is not ACTIVE:
             return 0
         found = stream_messages(
             items, index, lane.head, lane.program, lane.seq_field, self.next_expected_seq,
@@ -284,7 +279,7 @@ class Initiator(Session):
         )  # fmt: skip
         if not found:
             return 0
-        self._apply(Input.RECEIVE)  # once for the run: ACTIVE stays ACTIVE
+        self._apply(RECEIVE)  # once for the run: ACTIVE stays ACTIVE
         self._events += found
         self.next_expected_seq = (self.next_expected_seq + len(found)) % _SEQNUM_MODULUS
         return len(found)
@@ -325,7 +320,7 @@ class Initiator(Session):
         self._close(error.text, clean=False, now=now, event=Input.FAULT)
 
     def _on_message(self, message: Message, fault: BinanceError | None, now: float) -> None:
-        if self.state is _CONNECTED:
+        if self.state is CONNECTED:
             error: BinanceError = errors.ExpectedLogon.from_template()
             self._events.append(FaultDetected(error, Action.CLOSED, message))
             self._close(
@@ -335,8 +330,8 @@ class Initiator(Session):
         seq = self._check_sequence(message, fault is None)
         msg_type = message.msg_type
         streamed = msg_type in _STREAMED and fault is None and seq is not None and seq >= 0
-        if streamed and self.state is _ACTIVE:  # market data: on, as fast as it comes
-            self._apply(_RECEIVE)
+        if streamed and self.state is ACTIVE:  # market data: on, as fast as it comes
+            self._apply(RECEIVE)
             self._events.append(MessageReceived(message))
             if self._lane is None and self._validator is not None:
                 self._lane = self._validator.lane(message)  # the next ones, in a run
@@ -358,8 +353,8 @@ class Initiator(Session):
                 return
         if fault is not None:
             self._events.append(FaultDetected(fault, Action.IGNORED, message))
-        if msg_type not in _SESSION_LEVEL and self.state is _ACTIVE:  # most messages
-            self._apply(_RECEIVE)
+        if msg_type not in _SESSION_LEVEL and self.state is ACTIVE:  # most messages
+            self._apply(RECEIVE)
             if msg_type in _STREAMED:  # never an answer to a request, never a reject
                 self._events.append(MessageReceived(message))
             else:

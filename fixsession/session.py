@@ -30,7 +30,7 @@ from fixsession.framing import Framer, Garbled
 from fixsession.message import Message, encode_fields, encode_headed
 from fixsession.sbewire import Encoding, SbeWire
 from fixsession.spec import MsgType, SessionType, Tag
-from fixsession.state import TRANSITIONS, Input, State, transition
+from fixsession.state import ACTIVE, CLOSED, TRANSITIONS, Input, State, transition
 from fixsession.validation import Validator
 
 WallClock = Callable[[], float]
@@ -63,11 +63,6 @@ requests still in flight (Binance's -1035), before it closes the connection itse
 _MAX_HELD: Final = 4096  # frames held behind a Logout, at most
 _LOGOUT_MARK: Final = b"\x0135=5\x01"  # a frame's MsgType(35) is in its first 48 bytes
 _BEFORE_LOGON: Final = frozenset({State.CONNECTED, State.AWAITING_LOGON, State.LOGON_SENT})
-# Per-message code reads members through module names: on Python 3.11 every attribute read on
-# an Enum class (``State.ACTIVE``) takes the slow path its metaclass's ``__getattr__`` makes, at
-# ten times a module name's cost.
-_ACTIVE: Final = State.ACTIVE
-_CLOSED: Final = State.CLOSED
 
 
 def dictionary_for(session_type: SessionType) -> Dictionary:
@@ -138,7 +133,7 @@ class Session:
 
     def receive_data(self, data: bytes, now: float) -> None:
         """Bytes from the peer."""
-        if self.state is _CLOSED or not data:
+        if self.state is CLOSED or not data:
             return
         first = not self._received_bytes
         self._received_bytes += len(data)
@@ -186,7 +181,7 @@ class Session:
                 assert isinstance(item, Garbled)
                 self._on_garbled(item, now)
             index += 1
-            if self.state is _CLOSED:
+            if self.state is CLOSED:
                 return
         if self._sbe is not None and self._sbe.broken is not None:
             self._end_broken_stream(self._sbe.broken, now)
@@ -272,11 +267,11 @@ class Session:
     def next_deadline(self) -> float | None:
         """When ``tick`` must next run; None when the session is closed."""
         state = self.state
-        if state is _CLOSED:
+        if state is CLOSED:
             return None
         if self._held:
             return self._held_since  # at once: frames wait behind a Logout
-        if state is _ACTIVE and self._logout_deadline is None and self._logon_deadline is None:
+        if state is ACTIVE and self._logout_deadline is None and self._logon_deadline is None:
             # (the usual case, after every read: the heartbeat timers and the role's)
             beat = self.heart_bt_int
             deadline = self._last_sent + beat
@@ -324,7 +319,7 @@ class Session:
     @property
     def closed(self) -> bool:
         """The session is over; once ``data_to_send`` is written, close the connection."""
-        return self.state is _CLOSED
+        return self.state is CLOSED
 
     # -- sending ---------------------------------------------------------------------------------
 

@@ -45,6 +45,16 @@ class Input(enum.Enum):
     __hash__ = object.__hash__
 
 
+# The members read per message, as module names: on Python 3.11 every attribute read on an Enum
+# class (``State.ACTIVE``) takes the slow path its metaclass's ``__getattr__`` makes, at about
+# ten times a module name's cost. Per-message code imports these; the rest reads the classes.
+ACTIVE: Final = State.ACTIVE
+AWAITING_LOGON: Final = State.AWAITING_LOGON
+CLOSED: Final = State.CLOSED
+CONNECTED: Final = State.CONNECTED
+SEND: Final = Input.SEND
+RECEIVE: Final = Input.RECEIVE
+
 _S = State
 _I = Input
 TRANSITIONS: Final[dict[tuple[State, Input], State | None]] = {

@@ -34,7 +34,7 @@ from fixsession.session import (
     dictionary_for,
 )
 from fixsession.spec import SERVER_COMP_ID, MsgType, SessionType, Tag
-from fixsession.state import Input, State
+from fixsession.state import ACTIVE, AWAITING_LOGON, RECEIVE, SEND, Input, State
 from fixsession.validation import shared
 from fixsession.venue.accounts import Accounts
 
@@ -52,11 +52,6 @@ _SESSION_LEVEL: Final = frozenset(
                       MsgType.REJECT, MsgType.MARKET_DATA_REQUEST)
 )  # fmt: skip
 """What ``_dispatch`` handles itself, not passed to the application as it is."""
-# Members read per message, as module names (see session.py: an Enum class's are slow to read).
-_ACTIVE: Final = State.ACTIVE
-_AWAITING_LOGON: Final = State.AWAITING_LOGON
-_SEND: Final = Input.SEND
-_RECEIVE: Final = Input.RECEIVE
 
 
 class Acceptor(Session):
@@ -136,7 +131,7 @@ class Acceptor(Session):
 
         Raises ``SessionStateError`` unless logged on (not while logging out, either).
         """
-        self._apply(_SEND)
+        self._apply(SEND)
         return self._encode(message.msg_type, message, now)
 
     def start_maintenance(self, now: float, seconds: float = 30.0) -> None:
@@ -294,7 +289,7 @@ class Acceptor(Session):
             return
         msg_type = message.msg_type
         error: BinanceError
-        awaiting_logon = self.state is _AWAITING_LOGON
+        awaiting_logon = self.state is AWAITING_LOGON
         if awaiting_logon:
             # Replies go to the CompID the client calls itself, even when the Logon fails.
             self.target_comp_id = _comp_id(message.get(Tag.SENDER_COMP_ID))
@@ -325,7 +320,7 @@ class Acceptor(Session):
         if awaiting_logon:
             self._on_logon(message, fault, now)
             return
-        self._apply(_RECEIVE)
+        self._apply(RECEIVE)
         sender = message.get(_SENDER_COMP_ID)
         if sender is not None and sender != self.target_comp_id:
             self._refuse(errors.BadSenderCompid.from_template(ref_tag_id=49), message, now)
@@ -373,7 +368,7 @@ class Acceptor(Session):
 
     def _dispatch(self, message: Message, now: float) -> None:
         msg_type = message.msg_type
-        if msg_type not in _SESSION_LEVEL and self.state is _ACTIVE:  # (most messages)
+        if msg_type not in _SESSION_LEVEL and self.state is ACTIVE:  # (most messages)
             made = speedups.made  # (a frozen dataclass's __init__, in C)
             received = (
                 made(MessageReceived, message, None, None)

@@ -55,7 +55,7 @@ from fixsession.events import Closed, Event, LoggedOn, MessageReceived
 from fixsession.message import Message, Picker
 from fixsession.session import WallClock
 from fixsession.spec import MsgType, SessionType, Tag
-from fixsession.state import State
+from fixsession.state import ACTIVE
 from fixsession.venue.acceptor import Acceptor
 
 _ZERO: Final = "0.00000000"
@@ -108,7 +108,6 @@ BOOK_LEVELS: Final = 20
 """Price levels on each side of the synthetic book."""
 MAX_MARKET_DEPTH: Final = 5000
 _NOBODY: Final[frozenset[Acceptor]] = frozenset()
-_ACTIVE: Final = State.ACTIVE  # (read per order: an Enum class's members are slow to read)
 _SYMBOL_NAME: Final = re.compile(r"[A-Z0-9]{2,20}")
 UNKNOWN_ORDER_CODES: Final = (-1013, -2011)
 """An unknown order's OrderCancelReject code: Binance's FIX page's sample, its error page's."""
@@ -443,7 +442,7 @@ class Exchange:
 
     def _send(self, session: Acceptor, message: Message, now: float) -> None:
         """Send if the session is still logged on (a closing session takes nothing more)."""
-        if session.state is _ACTIVE:
+        if session.state is ACTIVE:
             session.send(message, now)
             self._recipients.add(session)
 
