@@ -82,11 +82,6 @@ _REPORT_TAIL: Final = tuple(map(int, (
 )))  # fmt: skip
 _TRADE_TAGS: Final = tuple(map(int, (Tag.AGGRESSOR_INDICATOR, Tag.TRADE_ID, Tag.LAST_PX)))
 _STP: Final = 25001  # SelfTradePreventionMode
-_ORDER_FIELDS: Final = Picker(
-    _CL_ORD_ID, int(Tag.SYMBOL), _SIDE, _ORD_TYPE, _ORDER_QTY, _PRICE, _TIME_IN_FORCE, _STP,
-    _PEG_PRICE_TYPE,
-)  # fmt: skip
-"""What ``_place`` reads of an order, at once."""
 _FEE_TAGS: Final = (136, 137, 138, 139)  # NoMiscFees, MiscFeeAmt, MiscFeeCurr, MiscFeeType
 COMMISSION: Final = Decimal("0.001")
 """The fee of a trade, as a share of what it gives: Binance's standard spot rate, 0.1 %."""
@@ -213,6 +208,11 @@ def _trade_entry(
 
 
 _SYMBOL: Final = int(Tag.SYMBOL)
+_ORDER_FIELDS: Final = Picker(
+    _CL_ORD_ID, _SYMBOL, _SIDE, _ORD_TYPE, _ORDER_QTY, _PRICE, _TIME_IN_FORCE, _STP,
+    _PEG_PRICE_TYPE,
+)  # fmt: skip
+"""What ``_place`` reads of an order, at once."""
 _CHECKS_ITS_SYMBOL: Final = frozenset({
     MsgType.NEW_ORDER_SINGLE.value, MsgType.MARKET_DATA_REQUEST.value,
     MsgType.INSTRUMENT_LIST_REQUEST.value,
