@@ -309,6 +309,16 @@ failed:
     return NULL;
 }
 
+/* ``value`` (0 <= value < 10**width) in ``width`` decimal digits, zero-padded. */
+static void
+put_digits(char *out, long value, int width)
+{
+    for (int k = width - 1; k >= 0; k--) {
+        out[k] = (char)('0' + value % 10);
+        value /= 10;
+    }
+}
+
 /* Writes the decimal digits of value (> 0) at out; returns how many. */
 static Py_ssize_t
 write_number(char *out, unsigned long long value)
@@ -407,7 +417,8 @@ encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(args[1]); k++) {
             PyObject *tag = PyTuple_GET_ITEM(args[1], k);
             int reserved, overflow;
-            long long number = known && PyLong_Check(tag) ? PyLong_AsLongLongAndOverflow(tag, &overflow) : -1;
+            long long number =
+                known && PyLong_Check(tag) ? PyLong_AsLongLongAndOverflow(tag, &overflow) : -1;
             if (number >= 0 && number < RESERVED_BITS)
                 reserved = (reserved_bits[number >> 3] >> (number & 7)) & 1;
             else if (number >= RESERVED_BITS && !reserved_large)
@@ -479,9 +490,7 @@ encode_frame(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         sum += *c;
     sum &= 0xFF;
     memcpy(p, "10=", 3), p += 3;
-    *p++ = (char)('0' + sum / 100);
-    *p++ = (char)('0' + sum / 10 % 10);
-    *p++ = (char)('0' + sum % 10);
+    put_digits(p, (long)sum, 3), p += 3;
     *p = SOH;
     return frame;
 }
@@ -1050,16 +1059,6 @@ parse_known(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* -- sending_time -------------------------------------------------------------------------- */
-
-/* ``value`` (0 <= value < 10**width) in ``width`` decimal digits, zero-padded. */
-static void
-put_digits(char *out, long value, int width)
-{
-    for (int k = width - 1; k >= 0; k--) {
-        out[k] = (char)('0' + value % 10);
-        value /= 10;
-    }
-}
 
 static PyObject *
 sending_time(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
