@@ -47,7 +47,8 @@ class _Made(Protocol):
 
 
 made: _Made | None  # made(cls, *values): see _speedups.c
-read_only: Callable[[type, str, str, str], object] | None
+read_only: Callable[[type, str, str, str], object] | None  # (used once, at import: not in
+# _FUNCTIONS, so pure_python() leaves message.py's read-only slots as they are)
 
 PURE_PYTHON_ENV: Final = "FIXSESSION_PURE_PYTHON"
 
